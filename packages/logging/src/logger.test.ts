@@ -1,0 +1,87 @@
+import { PassThrough } from 'node:stream';
+
+import { describe, expect, it } from 'vitest';
+
+import { createLogger } from './logger.js';
+
+function captureLines(): { stream: PassThrough; lines: () => Record<string, unknown>[] } {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+describe('createLogger', () => {
+  it('writes one JSON line with service, version, level, message and context', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'scheduler', version: '1.2.3', level: 'info', stream });
+    logger.info('org scheduled', { org: 'acme', intervalMs: 300_000 });
+    const [line] = lines();
+    expect(line).toMatchObject({
+      service: 'scheduler',
+      version: '1.2.3',
+      level: 'info',
+      message: 'org scheduled',
+      org: 'acme',
+      intervalMs: 300_000,
+    });
+    expect(typeof line?.['timestamp']).toBe('string');
+  });
+
+  it('gives a child logger per job whose lines carry the job context', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'scraper-worker', version: '1', level: 'info', stream });
+    const jobLogger = logger.child({ org: 'acme', repo: 'api', jobId: 'repo-acme-api-1' });
+    jobLogger.info('repo scraped', { durationMs: 12 });
+    logger.info('idle');
+    const [jobLine, rootLine] = lines();
+    expect(jobLine).toMatchObject({ org: 'acme', repo: 'api', jobId: 'repo-acme-api-1' });
+    expect(rootLine).not.toHaveProperty('jobId');
+  });
+
+  it('drops lines below the configured level', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 's', version: '1', level: 'warn', stream });
+    logger.info('not shown');
+    logger.debug('not shown');
+    logger.warn('shown');
+    expect(lines().map((line) => line['message'])).toEqual(['shown']);
+  });
+
+  it('redacts secrets by key name, at any depth, and credentials in URLs', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 's', version: '1', level: 'info', stream });
+    logger.child({ token: 'ghs_parent' }).info('connecting', {
+      amqpUrl: 'amqp://guest:hunter2@rabbit:5672/vhost',
+      request: { headers: { authorization: 'Bearer ghs_abc' } },
+      redis_password: 'p4ss',
+      privateKey: '-----BEGIN RSA PRIVATE KEY-----',
+    });
+    const [line] = lines();
+    const text = JSON.stringify(line);
+    for (const secret of ['ghs_parent', 'hunter2', 'ghs_abc', 'p4ss', 'BEGIN RSA']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(line).toMatchObject({
+      token: '[REDACTED]',
+      amqpUrl: 'amqp://guest:[REDACTED]@rabbit:5672/vhost',
+      request: { headers: { authorization: '[REDACTED]' } },
+      redis_password: '[REDACTED]',
+    });
+  });
+
+  it('keeps the stack of a logged error', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 's', version: '1', level: 'info', stream });
+    logger.error('scrape failed', { error: new Error('boom').stack });
+    expect(String(lines()[0]?.['error'])).toContain('boom');
+  });
+});
