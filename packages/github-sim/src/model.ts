@@ -148,4 +148,6 @@ export interface SimDataset {
   readonly users: SimUser[];
   readonly apps: SimApp[];
   readonly orgs: SimOrg[];
+  /** Next id for reviews, comments, repos and users created at run time; unique dataset-wide. */
+  nextId: number;
 }
