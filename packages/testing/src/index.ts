@@ -1,1 +1,7 @@
+export {
+  createRedisFixture,
+  deleteKeysWithPrefix,
+  TEST_REDIS_URL,
+  type RedisFixture,
+} from './redis-fixture.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
