@@ -1,0 +1,231 @@
+import {
+  tallyRepoActivity,
+  toEventId,
+  type ActivityEvent,
+  type UserActivity,
+  type WeeklyLoc,
+} from '@gse/activity';
+import type { Redis } from 'ioredis';
+
+import { APPLY_SERIES_SCRIPT } from './apply-series-script.js';
+import { decodeUserActivity, encodeUserActivity } from './series-codec.js';
+import { createStoreKeys, toRepoId, type RepoRef } from './store-keys.js';
+
+export interface ActivityStoreOptions {
+  readonly redis: Redis;
+  /** `store.key_prefix`. */
+  readonly keyPrefix: string;
+  /** `store.retention`: events older than this leave the ledger; users without events lose their series. */
+  readonly retentionMs: number;
+  /** `store.max_series_budget`: new series beyond it are refused (existing ones still update). */
+  readonly maxSeriesBudget: number;
+  /** Optimistic-lock retries when another process changes the same repo's ledger meanwhile. */
+  readonly maxConflictRetries?: number;
+}
+
+export interface RecordEventsResult {
+  /** Events the ledger did not have yet. */
+  readonly added: number;
+  /** Events it already had (a retry, an overlapping window, another process). */
+  readonly duplicates: number;
+}
+
+export interface RefreshSeriesResult {
+  /** The window end the series were computed for: the latest successful scrape of the repo. */
+  readonly scrapedAtMs: number;
+  readonly series: number;
+  readonly added: number;
+  readonly removed: number;
+  /** Users whose new series the budget refused. */
+  readonly refusedByBudget: readonly string[];
+}
+
+/** Thrown when a repo's ledger kept changing under a refresh for every retry. */
+export class StoreConflictError extends Error {
+  constructor(
+    readonly repoId: string,
+    readonly attempts: number,
+  ) {
+    super(`ledger of ${repoId} changed during ${attempts} consecutive series refreshes`);
+    this.name = 'StoreConflictError';
+  }
+}
+
+export interface ActivityStore {
+  /** Adds events to the repo's ledger; an event already there changes nothing. */
+  recordEvents(ref: RepoRef, events: readonly ActivityEvent[]): Promise<RecordEventsResult>;
+  /** Stores weekly LOC snapshots, replacing earlier values for the same (user, week). */
+  recordWeeklyLoc(ref: RepoRef, weeks: readonly WeeklyLoc[]): Promise<void>;
+  /**
+   * Recomputes the repo's series from its ledger for the window ending at the later of
+   * `scrapedAtMs` and the repo's previous scrape, so a backfill of an older window never
+   * moves the window back. Trims ledger entries older than retention.
+   */
+  refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult>;
+  /** The repo's current series by user. */
+  readSeries(ref: RepoRef): Promise<Map<string, UserActivity>>;
+  /** Closes the store's own connection (not the one passed in). Idempotent. */
+  close(): Promise<void>;
+}
+
+const SCRAPED_AT_FIELD = 'scrapedAtMs';
+
+/** The Redis activity ledger and the series derived from it. */
+export function createActivityStore(options: ActivityStoreOptions): ActivityStore {
+  const { redis } = options;
+  const keys = createStoreKeys(options.keyPrefix);
+  const maxConflictRetries = options.maxConflictRetries ?? 20;
+  // WATCH belongs to a connection, and concurrent callers would interleave on a shared one
+  // (one EXEC unwatches the other's keys), so refreshes run one at a time on their own.
+  let watchConnection: Redis | undefined;
+  let refreshQueue: Promise<unknown> = Promise.resolve();
+
+  async function recordEvents(
+    ref: RepoRef,
+    events: readonly ActivityEvent[],
+  ): Promise<RecordEventsResult> {
+    if (events.length === 0) return { added: 0, duplicates: 0 };
+    const scores: (string | number)[] = [];
+    const users: string[] = [];
+    for (const event of events) {
+      const eventId = toEventId(event);
+      scores.push(event.occurredAtMs, eventId);
+      users.push(eventId, event.user);
+    }
+    const results = await redis
+      .multi()
+      .zadd(keys.repoEvents(ref), ...scores)
+      .hset(keys.repoEventUsers(ref), ...users)
+      .exec();
+    const added = Number(results?.[0]?.[1] ?? 0);
+    return { added, duplicates: events.length - added };
+  }
+
+  async function recordWeeklyLoc(ref: RepoRef, weeks: readonly WeeklyLoc[]): Promise<void> {
+    if (weeks.length === 0) return;
+    const fields = weeks.flatMap((week) => [
+      `${week.weekStartMs}|${week.user}`,
+      `${week.additions},${week.deletions}`,
+    ]);
+    await redis.hset(keys.repoWeeklyLoc(ref), ...fields);
+  }
+
+  function refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult> {
+    const run = refreshQueue.then(() => {
+      watchConnection ??= redis.duplicate();
+      return refreshSeriesOn(watchConnection, ref, scrapedAtMs);
+    });
+    refreshQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function refreshSeriesOn(
+    redis: Redis,
+    ref: RepoRef,
+    scrapedAtMs: number,
+  ): Promise<RefreshSeriesResult> {
+    const repoId = toRepoId(ref);
+    const watched = [
+      keys.repoEvents(ref),
+      keys.repoEventUsers(ref),
+      keys.repoWeeklyLoc(ref),
+      keys.repoState(ref),
+    ];
+    for (let attempt = 1; attempt <= maxConflictRetries; attempt++) {
+      await redis.watch(...watched);
+      const previous = Number((await redis.hget(keys.repoState(ref), SCRAPED_AT_FIELD)) ?? 0);
+      const atMs = Math.max(previous, scrapedAtMs);
+      const cutoffMs = atMs - options.retentionMs;
+      const [ledger, eventUsers, weeklyLoc] = await Promise.all([
+        redis.zrangebyscore(keys.repoEvents(ref), `(${cutoffMs}`, '+inf', 'WITHSCORES'),
+        redis.hgetall(keys.repoEventUsers(ref)),
+        redis.hgetall(keys.repoWeeklyLoc(ref)),
+      ]);
+      const expiredEventIds = await redis.zrangebyscore(keys.repoEvents(ref), '-inf', cutoffMs);
+      const tally = tallyRepoActivity(toEvents(ledger, eventUsers), toWeeklyLoc(weeklyLoc), {
+        scrapedAtMs: atMs,
+        retentionMs: options.retentionMs,
+      });
+      const seriesArgs = [...tally].flatMap(([user, activity]) => [
+        user,
+        encodeUserActivity(activity),
+      ]);
+      const transaction = redis.multi();
+      if (expiredEventIds.length > 0) {
+        transaction
+          .zremrangebyscore(keys.repoEvents(ref), '-inf', cutoffMs)
+          .hdel(keys.repoEventUsers(ref), ...expiredEventIds);
+      }
+      transaction
+        .hset(keys.repoState(ref), SCRAPED_AT_FIELD, atMs)
+        .eval(
+          APPLY_SERIES_SCRIPT,
+          3,
+          keys.repoSeries(ref),
+          keys.seriesCount,
+          keys.repoIndex,
+          options.maxSeriesBudget,
+          repoId,
+          atMs,
+          ...seriesArgs,
+        );
+      const results = await transaction.exec();
+      if (results === null) continue; // the ledger changed since WATCH: recompute
+      const failed = results.find(([error]) => error !== null);
+      if (failed?.[0]) throw failed[0];
+      const [added, removed, ...refused] = results.at(-1)?.[1] as [number, number, ...string[]];
+      return {
+        scrapedAtMs: atMs,
+        series: tally.size - refused.length,
+        added,
+        removed,
+        refusedByBudget: refused,
+      };
+    }
+    throw new StoreConflictError(repoId, maxConflictRetries);
+  }
+
+  async function readSeries(ref: RepoRef): Promise<Map<string, UserActivity>> {
+    const stored = await redis.hgetall(keys.repoSeries(ref));
+    return new Map(
+      Object.entries(stored).map(([user, encoded]) => [user, decodeUserActivity(encoded)]),
+    );
+  }
+
+  async function close(): Promise<void> {
+    await refreshQueue;
+    const connection = watchConnection;
+    watchConnection = undefined;
+    if (connection) await connection.quit();
+  }
+
+  return { recordEvents, recordWeeklyLoc, refreshSeries, readSeries, close };
+}
+
+function* toEvents(ledger: string[], eventUsers: Record<string, string>): Generator<ActivityEvent> {
+  for (let index = 0; index < ledger.length; index += 2) {
+    const eventId = ledger[index] ?? '';
+    const user = eventUsers[eventId];
+    const separator = eventId.indexOf(':');
+    if (user === undefined || separator < 0) continue;
+    yield {
+      kind: eventId.slice(0, separator) as ActivityEvent['kind'],
+      sourceId: eventId.slice(separator + 1),
+      user,
+      occurredAtMs: Number(ledger[index + 1]),
+    };
+  }
+}
+
+function* toWeeklyLoc(stored: Record<string, string>): Generator<WeeklyLoc> {
+  for (const [field, value] of Object.entries(stored)) {
+    const separator = field.indexOf('|');
+    const [additions, deletions] = value.split(',').map(Number);
+    yield {
+      weekStartMs: Number(field.slice(0, separator)),
+      user: field.slice(separator + 1),
+      additions: additions ?? 0,
+      deletions: deletions ?? 0,
+    };
+  }
+}

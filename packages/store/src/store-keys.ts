@@ -1,0 +1,60 @@
+/** An org and one of its repositories, by GitHub name. */
+export interface RepoRef {
+  readonly org: string;
+  readonly repo: string;
+}
+
+/** Every Redis key the store uses, built in this one place. */
+export interface StoreKeys {
+  /** ZSET eventId → occurredAtMs: the repo's ledger, trimmed to retention. */
+  repoEvents(ref: RepoRef): string;
+  /** HASH eventId → user: who each ledger event counts for. */
+  repoEventUsers(ref: RepoRef): string;
+  /** HASH `<weekStartMs>|<user>` → `<additions>,<deletions>`: weekly LOC snapshots. */
+  repoWeeklyLoc(ref: RepoRef): string;
+  /** HASH user → encoded `UserActivity`: the repo's current series. */
+  repoSeries(ref: RepoRef): string;
+  /** HASH of the repo's scrape state (`scrapedAtMs`, …). */
+  repoState(ref: RepoRef): string;
+  /** ZSET `org/repo` → scrapedAtMs of every repo that has series. */
+  readonly repoIndex: string;
+  /** STRING: number of series fleet-wide, checked against `store.max_series_budget`. */
+  readonly seriesCount: string;
+}
+
+// GitHub names never contain these; refusing them keeps every key unambiguous.
+const UNSAFE_NAME = /[\s/:{}*?[\]]/;
+
+/** Builds the store's keys under `prefix` (`store.key_prefix`). */
+export function createStoreKeys(prefix: string): StoreKeys {
+  const repoKey = (ref: RepoRef, suffix: string): string =>
+    `${prefix}:repo:${toRepoId(ref)}:${suffix}`;
+  return {
+    repoEvents: (ref) => repoKey(ref, 'events'),
+    repoEventUsers: (ref) => repoKey(ref, 'event-users'),
+    repoWeeklyLoc: (ref) => repoKey(ref, 'weekly-loc'),
+    repoSeries: (ref) => repoKey(ref, 'series'),
+    repoState: (ref) => repoKey(ref, 'state'),
+    repoIndex: `${prefix}:repos`,
+    seriesCount: `${prefix}:series-count`,
+  };
+}
+
+/** `org/repo`, after checking both are names GitHub could have issued. */
+export function toRepoId(ref: RepoRef): string {
+  for (const [field, name] of Object.entries(ref)) {
+    if (typeof name !== 'string' || name.length === 0 || UNSAFE_NAME.test(name)) {
+      throw new TypeError(`invalid ${field} name for a store key: ${JSON.stringify(name)}`);
+    }
+  }
+  return `${ref.org}/${ref.repo}`;
+}
+
+/** Inverse of {@link toRepoId}. */
+export function parseRepoId(repoId: string): RepoRef {
+  const slash = repoId.indexOf('/');
+  if (slash <= 0 || slash === repoId.length - 1) {
+    throw new TypeError(`not an org/repo id: ${JSON.stringify(repoId)}`);
+  }
+  return { org: repoId.slice(0, slash), repo: repoId.slice(slash + 1) };
+}

@@ -1,0 +1,172 @@
+import type { ActivityEvent } from '@gse/activity';
+import { createRedisFixture, type RedisFixture } from '@gse/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createActivityStore, type ActivityStore } from '../src/index.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const scrapedAtMs = Date.parse('2026-11-28T13:00:00Z'); // a Saturday
+const lastWeekStartMs = Date.parse('2026-11-15T00:00:00Z');
+const ref = { org: 'acme', repo: 'api' };
+
+const commit = (sha: string, user: string, ageMs: number): ActivityEvent => ({
+  kind: 'commit',
+  sourceId: sha,
+  user,
+  occurredAtMs: scrapedAtMs - ageMs,
+});
+
+describe('activity store', () => {
+  let fixture: RedisFixture;
+  let store: ActivityStore;
+  const open = (maxSeriesBudget = 1000): ActivityStore =>
+    createActivityStore({
+      redis: fixture.redis,
+      keyPrefix: fixture.keyPrefix,
+      retentionMs: 30 * DAY,
+      maxSeriesBudget,
+    });
+
+  beforeEach(async () => {
+    fixture = await createRedisFixture();
+    store = open();
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await fixture.cleanup();
+  });
+
+  it('counts an event written twice, or by overlapping batches, once', async () => {
+    expect(
+      await store.recordEvents(ref, [commit('a1', 'ada', HOUR), commit('a2', 'ada', 2 * HOUR)]),
+    ).toEqual({
+      added: 2,
+      duplicates: 0,
+    });
+    expect(
+      await store.recordEvents(ref, [commit('a2', 'ada', 2 * HOUR), commit('a3', 'ada', 3 * HOUR)]),
+    ).toEqual({
+      added: 1,
+      duplicates: 1,
+    });
+    await store.refreshSeries(ref, scrapedAtMs);
+    await store.refreshSeries(ref, scrapedAtMs);
+    expect((await store.readSeries(ref)).get('ada')?.commits24h).toBe(3);
+  });
+
+  it('computes all eight values, reads 0 for a quiet window and drops series past retention', async () => {
+    await store.recordEvents(ref, [
+      commit('new', 'ada', HOUR),
+      commit('old', 'bob', 10 * DAY),
+      commit('ancient', 'cy', 31 * DAY),
+      {
+        kind: 'review_submitted',
+        sourceId: '77',
+        user: 'bob',
+        occurredAtMs: scrapedAtMs - 2 * HOUR,
+      },
+    ]);
+    await store.recordWeeklyLoc(ref, [
+      { user: 'ada', weekStartMs: lastWeekStartMs, additions: 12, deletions: 3 },
+    ]);
+    const result = await store.refreshSeries(ref, scrapedAtMs);
+    expect(result).toEqual({ scrapedAtMs, series: 2, added: 2, removed: 0, refusedByBudget: [] });
+    const series = await store.readSeries(ref);
+    expect(Object.fromEntries(series)).toEqual({
+      ada: {
+        commits24h: 1,
+        prsOpened24h: 0,
+        prsMerged24h: 0,
+        reviewsSubmitted24h: 0,
+        issueComments24h: 0,
+        locAddedWeekly: 12,
+        locRemovedWeekly: 3,
+        lastEventUnixtime: (scrapedAtMs - HOUR) / 1000,
+      },
+      bob: {
+        commits24h: 0,
+        prsOpened24h: 0,
+        prsMerged24h: 0,
+        reviewsSubmitted24h: 1,
+        issueComments24h: 0,
+        locAddedWeekly: 0,
+        locRemovedWeekly: 0,
+        lastEventUnixtime: (scrapedAtMs - 2 * HOUR) / 1000,
+      },
+    });
+    // Just under 30 days later nobody is in the window and bob's last event (2 h older than
+    // ada's) has left retention.
+    const later = await store.refreshSeries(ref, scrapedAtMs + 30 * DAY - 1.5 * HOUR);
+    expect(later).toMatchObject({ series: 1, removed: 1 });
+    expect([...(await store.readSeries(ref)).keys()]).toEqual(['ada']);
+    expect((await store.readSeries(ref)).get('ada')?.commits24h).toBe(0);
+    expect(
+      await fixture.redis.zrange(`${fixture.keyPrefix}:repo:acme/api:events`, '0', '-1'),
+    ).toEqual(['commit:new']);
+  });
+
+  it('never moves the window back when an older window is refreshed later (backfill)', async () => {
+    await store.recordEvents(ref, [
+      commit('fresh', 'ada', HOUR),
+      commit('backfilled', 'ada', 30 * HOUR),
+    ]);
+    await store.refreshSeries(ref, scrapedAtMs);
+    const result = await store.refreshSeries(ref, scrapedAtMs - DAY);
+    expect(result.scrapedAtMs).toBe(scrapedAtMs);
+    expect((await store.readSeries(ref)).get('ada')?.commits24h).toBe(1);
+  });
+
+  it('refuses new series beyond the budget, keeps updating existing ones, and counts fleet-wide', async () => {
+    store = open(2);
+    const other = { org: 'acme', repo: 'web' };
+    await store.recordEvents(ref, [commit('1', 'ada', HOUR)]);
+    await store.recordEvents(other, [commit('2', 'bob', HOUR), commit('3', 'cy', HOUR)]);
+    expect((await store.refreshSeries(ref, scrapedAtMs)).refusedByBudget).toEqual([]);
+    const refused = await store.refreshSeries(other, scrapedAtMs);
+    expect(refused).toMatchObject({ series: 1, added: 1, refusedByBudget: ['cy'] });
+    await store.recordEvents(ref, [commit('4', 'ada', 2 * HOUR)]);
+    expect((await store.refreshSeries(ref, scrapedAtMs)).refusedByBudget).toEqual([]);
+    expect((await store.readSeries(ref)).get('ada')?.commits24h).toBe(2);
+    expect(await fixture.redis.get(`${fixture.keyPrefix}:series-count`)).toBe('2');
+  });
+
+  it('gives the same numbers when two stores refresh the same repo concurrently', async () => {
+    const second = open();
+    const events = Array.from({ length: 200 }, (_, index) =>
+      commit(`sha${index}`, `user${index % 7}`, (index % 48) * HOUR + 1),
+    );
+    await Promise.all([
+      (async () => {
+        for (let index = 0; index < 200; index += 20) {
+          await store.recordEvents(ref, events.slice(index, index + 20));
+          await store.refreshSeries(ref, scrapedAtMs);
+        }
+      })(),
+      (async () => {
+        for (let index = 180; index >= 0; index -= 20) {
+          await second.recordEvents(ref, events.slice(index, index + 20));
+          await second.refreshSeries(ref, scrapedAtMs);
+        }
+      })(),
+    ]);
+    await second.close();
+    const series = await store.readSeries(ref);
+    const expected = new Map<string, number>();
+    for (const event of events) {
+      if (event.occurredAtMs > scrapedAtMs - DAY)
+        expected.set(event.user, (expected.get(event.user) ?? 0) + 1);
+    }
+    expect(new Map([...series].map(([user, activity]) => [user, activity.commits24h]))).toEqual(
+      new Map([...expected].sort()),
+    );
+    expect(await fixture.redis.get(`${fixture.keyPrefix}:series-count`)).toBe('7');
+  });
+
+  it('rejects names that could not come from GitHub', async () => {
+    await expect(
+      store.recordEvents({ org: 'acme', repo: 'a:b' }, [commit('1', 'ada', 1)]),
+    ).rejects.toThrow('invalid repo name for a store key: "a:b"');
+  });
+});
