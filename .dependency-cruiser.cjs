@@ -3,11 +3,13 @@
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const pkg = (name) => `^packages/${name}/`;
+// Tests may use the fixtures and the simulator; production code may not (rule below).
+const TEST_FILES = ['[.]test[.]ts$', '^(packages|services)/[^/]+/test/'];
 const importsOf = (from, allowed) => ({
   name: `${from}-imports`,
   comment: `packages/${from} may import only: ${allowed.join(', ') || 'nothing internal'}`,
   severity: 'error',
-  from: { path: pkg(from) },
+  from: { path: pkg(from), pathNot: TEST_FILES },
   to: {
     path: '^(packages|services)/',
     pathNot: [pkg(from), ...allowed.map(pkg)],
@@ -25,6 +27,16 @@ module.exports = {
       importsOf(p, ['activity', 'logging']),
     ),
     importsOf('scrape', ['activity', 'logging', 'github', 'store', 'queues']),
+    {
+      name: 'test-code-stays-in-tests',
+      comment: 'only tests (and tools/) use the simulator and the test fixtures',
+      severity: 'error',
+      from: {
+        path: '^(packages|services)/',
+        pathNot: [...TEST_FILES, '^packages/(github-sim|testing)/'],
+      },
+      to: { path: '^packages/(github-sim|testing)/' },
+    },
     {
       name: 'services-are-independent',
       comment: 'services never import each other, nor the simulator or test fixtures',

@@ -1,0 +1,127 @@
+import type { HostPort } from './host-port.js';
+
+/** Log levels, lowest first: `server.log_level`. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** One GitHub App installation to scrape (`github.orgs[]`). */
+export interface OrgConfig {
+  readonly org: string;
+  readonly appId: number;
+  readonly installationId: number;
+  /** Absolute path of the App's PEM key (relative paths resolved against the config file). */
+  readonly privateKeyPath: string;
+  readonly scrapeIntervalMs: number;
+  /** Exact repo names, or `['*']` for every repo the installation can see. */
+  readonly repoAllowlist: readonly string[];
+  readonly perOrgConcurrency: number;
+}
+
+/** A service's probe and own-metrics address (`services.<svc>.listen_addr`). */
+export interface ServiceConfig {
+  readonly listenAddr: HostPort;
+}
+
+/**
+ * The validated fleet config: camelCase, every duration in milliseconds (suffix `Ms`),
+ * addresses parsed. Keys the fleet accepts but ignores (`telemetry.*`, `copilot.*`,
+ * `leader_election.namespace`/`lease_name`, `store.backend`/`index_shards`/`export_cache_mode`,
+ * `metrics.scrape_service_dns`) are validated but left out. `docs/configuration.md` documents
+ * each key.
+ */
+export interface Config {
+  readonly server: { readonly listenAddr: HostPort; readonly logLevel: LogLevel };
+  readonly metrics: { readonly topology: 'single_service_target' };
+  readonly leaderElection: {
+    readonly enabled: boolean;
+    readonly leaseDurationMs: number;
+    readonly renewDeadlineMs: number;
+    readonly retryPeriodMs: number;
+  };
+  readonly github: {
+    /** No trailing slash, e.g. `https://api.github.com`. */
+    readonly apiBaseUrl: string;
+    readonly requestTimeoutMs: number;
+    readonly unhealthyFailureThreshold: number;
+    readonly unhealthyCooldownMs: number;
+    readonly excludeBots: boolean;
+    readonly orgs: readonly OrgConfig[];
+  };
+  readonly rateLimit: {
+    readonly minRemainingThreshold: number;
+    readonly minResetBufferMs: number;
+    readonly secondaryLimitBackoffMs: number;
+    readonly maxConcurrentRequestsPerInstallation: number;
+  };
+  readonly retry: {
+    readonly maxAttempts: number;
+    readonly initialBackoffMs: number;
+    readonly maxBackoffMs: number;
+    readonly jitter: boolean;
+  };
+  readonly loc: {
+    readonly source: 'stats_contributors';
+    readonly refreshIntervalMs: number;
+    readonly fallbackEnabled: boolean;
+    readonly fallbackMaxCommitsPerRepoPerWeek: number;
+    readonly fallbackMaxCommitDetailCallsPerOrgPerHour: number;
+    readonly largeRepoZeroDetectionWindows: number;
+    readonly largeRepoCooldownMs: number;
+  };
+  readonly backfill: {
+    readonly enabled: boolean;
+    readonly maxMessageAgeMs: number;
+    readonly consumerCount: number;
+    /** Strictly increasing, at least one. */
+    readonly requeueDelaysMs: readonly number[];
+    readonly coalesceWindowMs: number;
+    readonly dedupTtlMs: number;
+    readonly maxEnqueuesPerOrgPerMinute: number;
+  };
+  readonly amqp: {
+    /** Secret: may carry credentials; never log it. */
+    readonly url: string;
+    readonly exchange: string;
+    readonly queue: string;
+    readonly dlq: string;
+  };
+  readonly store: {
+    readonly redisMode: 'standalone' | 'sentinel';
+    readonly redisAddr: HostPort;
+    /** Empty unless sentinel mode. */
+    readonly redisMasterSet: string;
+    readonly redisSentinelAddrs: readonly HostPort[];
+    /** Secret; `undefined` when Redis needs none. */
+    readonly redisPassword: string | undefined;
+    readonly redisDb: number;
+    readonly keyPrefix: string;
+    readonly retentionMs: number;
+    readonly metricRefreshIntervalMs: number;
+    readonly maxSeriesBudget: number;
+  };
+  readonly health: {
+    readonly githubProbeIntervalMs: number;
+    readonly githubRecoverSuccessThreshold: number;
+  };
+  readonly bullmq: {
+    readonly prefix: string;
+    readonly workerConcurrency: number;
+    readonly stalledIntervalMs: number;
+    readonly maxStalledCount: number;
+    readonly lockDurationMs: number;
+    readonly jobAttempts: number;
+    readonly keepCompletedMs: number;
+    readonly keepFailedMs: number;
+  };
+  readonly services: {
+    readonly scheduler: ServiceConfig;
+    readonly scraperWorker: ServiceConfig;
+    readonly backfillWorker: ServiceConfig;
+    readonly metricsGateway: ServiceConfig;
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly demo: {
+    readonly enabled: boolean;
+    readonly seed: number;
+    readonly githubSimPort: number;
+  };
+}

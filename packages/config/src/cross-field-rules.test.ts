@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createConfigDir, MINIMAL_YAML, type ConfigDir } from '../test/config-fixture.js';
+
+let dirs: ConfigDir;
+
+beforeEach(() => {
+  dirs = createConfigDir();
+});
+
+afterEach(() => {
+  dirs.remove();
+});
+
+function problemsOf(extraYaml: string): [string, string][] {
+  return dirs
+    .loadError(`${MINIMAL_YAML}${extraYaml}`)
+    .problems.map((problem) => [problem.path, problem.message]);
+}
+
+function loads(extraYaml: string): void {
+  expect(() => dirs.load(`${MINIMAL_YAML}${extraYaml}`)).not.toThrow();
+}
+
+describe('store.redis_mode sentinel', () => {
+  it('needs sentinel addresses and a master set', () => {
+    expect(problemsOf('store:\n  redis_mode: sentinel\n')).toEqual([
+      [
+        'store.redis_sentinel_addrs',
+        'must list at least one sentinel when store.redis_mode is sentinel',
+      ],
+      ['store.redis_master_set', 'must be set when store.redis_mode is sentinel'],
+    ]);
+  });
+
+  it('loads with both, and parses the addresses', () => {
+    const { config } = dirs.load(
+      `${MINIMAL_YAML}store:\n  redis_mode: sentinel\n  redis_master_set: mymaster\n  redis_sentinel_addrs: ["s1:26379", "[::1]:26380"]\n`,
+    );
+    expect(config.store.redisSentinelAddrs).toEqual([
+      { host: 's1', port: 26379 },
+      { host: '::1', port: 26380 },
+    ]);
+    expect(config.store.redisMasterSet).toBe('mymaster');
+  });
+});
+
+describe('loc fallback budgets', () => {
+  it('must be > 0 when the fallback is enabled', () => {
+    expect(
+      problemsOf(
+        'loc:\n  fallback_enabled: true\n  fallback_max_commits_per_repo_per_week: 0\n  fallback_max_commit_detail_calls_per_org_per_hour: 0\n',
+      ),
+    ).toEqual([
+      [
+        'loc.fallback_max_commits_per_repo_per_week',
+        'must be greater than zero when loc.fallback_enabled is true',
+      ],
+      [
+        'loc.fallback_max_commit_detail_calls_per_org_per_hour',
+        'must be greater than zero when loc.fallback_enabled is true',
+      ],
+    ]);
+  });
+
+  it('may be 0 while the fallback is off', () => {
+    loads('loc:\n  fallback_enabled: false\n  fallback_max_commits_per_repo_per_week: 0\n');
+  });
+});
+
+describe('leader election timing', () => {
+  it('needs renew_deadline < lease_duration and retry_period < renew_deadline', () => {
+    expect(
+      problemsOf(
+        'leader_election:\n  lease_duration: 10s\n  renew_deadline: 10s\n  retry_period: 15s\n',
+      ),
+    ).toEqual([
+      [
+        'leader_election.renew_deadline',
+        'must be shorter than leader_election.lease_duration (10s)',
+      ],
+      ['leader_election.retry_period', 'must be shorter than leader_election.renew_deadline (10s)'],
+    ]);
+  });
+
+  it('compares with the defaults when only one key is set', () => {
+    expect(problemsOf('leader_election:\n  renew_deadline: 1m\n')).toEqual([
+      [
+        'leader_election.renew_deadline',
+        'must be shorter than leader_election.lease_duration (30s)',
+      ],
+    ]);
+  });
+
+  it('is skipped when a value it reads is itself invalid, so only that value is reported', () => {
+    expect(problemsOf('leader_election:\n  lease_duration: -1s\n  renew_deadline: 1m\n')).toEqual([
+      ['leader_election.lease_duration', 'must not be negative'],
+    ]);
+  });
+});
+
+describe('retry backoff', () => {
+  it('needs initial_backoff <= max_backoff', () => {
+    expect(problemsOf('retry:\n  initial_backoff: 1m\n  max_backoff: 30s\n')).toEqual([
+      ['retry.initial_backoff', 'must not be longer than retry.max_backoff (30s)'],
+    ]);
+    loads('retry:\n  initial_backoff: 30s\n  max_backoff: 30s\n');
+  });
+});
+
+describe('metrics-gateway addresses', () => {
+  it('must not overlap, since the gateway opens both', () => {
+    expect(
+      problemsOf(
+        'server:\n  listen_addr: "0.0.0.0:9104"\nservices:\n  metrics_gateway:\n    listen_addr: "127.0.0.1:9104"\n',
+      ),
+    ).toEqual([
+      [
+        'services.metrics_gateway.listen_addr',
+        'must not overlap server.listen_addr (0.0.0.0:9104): metrics-gateway opens both',
+      ],
+    ]);
+  });
+
+  it('may share a port on different hosts, or both ask for port 0', () => {
+    loads(
+      'server:\n  listen_addr: "10.0.0.1:8080"\nservices:\n  metrics_gateway:\n    listen_addr: "127.0.0.1:8080"\n',
+    );
+    loads(
+      'server:\n  listen_addr: "127.0.0.1:0"\nservices:\n  metrics_gateway:\n    listen_addr: "127.0.0.1:0"\n',
+    );
+  });
+});
+
+describe('key prefixes', () => {
+  it('keep store keys and queue keys apart', () => {
+    expect(problemsOf('store:\n  key_prefix: gse\nbullmq:\n  prefix: "gse:bull"\n')).toEqual([
+      ['bullmq.prefix', 'must not share a key namespace with store.key_prefix (gse)'],
+    ]);
+    expect(problemsOf('bullmq:\n  prefix: gse\n')).toEqual([
+      ['bullmq.prefix', 'must not share a key namespace with store.key_prefix (gse)'],
+    ]);
+    loads('store:\n  key_prefix: gse-prod\nbullmq:\n  prefix: gse-prod-bull\n');
+  });
+});

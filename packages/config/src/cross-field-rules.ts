@@ -1,0 +1,177 @@
+import type { ConfigProblem } from './config-error.js';
+import { parseDurationMs } from './duration.js';
+import { parseHostPort, type HostPort } from './host-port.js';
+import { renderValue } from './render-value.js';
+import type { ValidationRule } from './validation-rule.js';
+
+function problem(path: string, value: unknown, message: string, allowed: string): ConfigProblem {
+  return { path, value: renderValue(value, { sensitive: false }), message, allowed };
+}
+
+const sentinelRule: ValidationRule = {
+  description:
+    'With `store.redis_mode: sentinel`, `store.redis_sentinel_addrs` lists at least one address and `store.redis_master_set` is set.',
+  reads: ['store.redis_mode', 'store.redis_sentinel_addrs', 'store.redis_master_set'],
+  check: ({ raw: { store } }) => {
+    if (store.redis_mode !== 'sentinel') return [];
+    const problems: ConfigProblem[] = [];
+    if (store.redis_sentinel_addrs.length === 0) {
+      problems.push(
+        problem(
+          'store.redis_sentinel_addrs',
+          store.redis_sentinel_addrs,
+          'must list at least one sentinel when store.redis_mode is sentinel',
+          'a non-empty list of host:port',
+        ),
+      );
+    }
+    if (store.redis_master_set === '') {
+      problems.push(
+        problem(
+          'store.redis_master_set',
+          store.redis_master_set,
+          'must be set when store.redis_mode is sentinel',
+          'the sentinel master name, e.g. mymaster',
+        ),
+      );
+    }
+    return problems;
+  },
+};
+
+const LOC_BUDGETS = [
+  'fallback_max_commits_per_repo_per_week',
+  'fallback_max_commit_detail_calls_per_org_per_hour',
+] as const;
+
+const locFallbackRule: ValidationRule = {
+  description:
+    'With `loc.fallback_enabled: true`, `loc.fallback_max_commits_per_repo_per_week` and `loc.fallback_max_commit_detail_calls_per_org_per_hour` are > 0.',
+  reads: ['loc.fallback_enabled', ...LOC_BUDGETS.map((key) => `loc.${key}`)],
+  check: ({ raw: { loc } }) =>
+    loc.fallback_enabled
+      ? LOC_BUDGETS.filter((key) => loc[key] <= 0).map((key) =>
+          problem(
+            `loc.${key}`,
+            loc[key],
+            'must be greater than zero when loc.fallback_enabled is true',
+            'an integer >= 1',
+          ),
+        )
+      : [],
+};
+
+/** `shorter` must be strictly shorter than `longer`; both are duration key paths. */
+function shorterThan(
+  shorterPath: string,
+  shorter: string,
+  longerPath: string,
+  longer: string,
+): ConfigProblem[] {
+  return parseDurationMs(shorter) < parseDurationMs(longer)
+    ? []
+    : [
+        problem(
+          shorterPath,
+          shorter,
+          `must be shorter than ${longerPath} (${longer})`,
+          `a duration < ${longerPath}`,
+        ),
+      ];
+}
+
+const leaderTimingRule: ValidationRule = {
+  description:
+    '`leader_election.renew_deadline` < `leader_election.lease_duration` (a leader steps down before its lease can pass to another), and `leader_election.retry_period` < `leader_election.renew_deadline` (it gets to retry before giving up).',
+  reads: [
+    'leader_election.lease_duration',
+    'leader_election.renew_deadline',
+    'leader_election.retry_period',
+  ],
+  check: ({ raw: { leader_election: election } }) => [
+    ...shorterThan(
+      'leader_election.renew_deadline',
+      election.renew_deadline,
+      'leader_election.lease_duration',
+      election.lease_duration,
+    ),
+    ...shorterThan(
+      'leader_election.retry_period',
+      election.retry_period,
+      'leader_election.renew_deadline',
+      election.renew_deadline,
+    ),
+  ],
+};
+
+const retryBackoffRule: ValidationRule = {
+  description: '`retry.initial_backoff` <= `retry.max_backoff`.',
+  reads: ['retry.initial_backoff', 'retry.max_backoff'],
+  check: ({ raw: { retry } }) =>
+    parseDurationMs(retry.initial_backoff) <= parseDurationMs(retry.max_backoff)
+      ? []
+      : [
+          problem(
+            'retry.initial_backoff',
+            retry.initial_backoff,
+            `must not be longer than retry.max_backoff (${retry.max_backoff})`,
+            'a duration <= retry.max_backoff',
+          ),
+        ],
+};
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
+
+function sameSocket(a: HostPort, b: HostPort): boolean {
+  if (a.port === 0 || a.port !== b.port) return false;
+  return a.host === b.host || WILDCARD_HOSTS.has(a.host) || WILDCARD_HOSTS.has(b.host);
+}
+
+const gatewayPortsRule: ValidationRule = {
+  description:
+    '`server.listen_addr` and `services.metrics_gateway.listen_addr` do not overlap: the metrics-gateway opens both.',
+  reads: ['server.listen_addr', 'services.metrics_gateway.listen_addr'],
+  check: ({ raw }) => {
+    const probes = raw.services.metrics_gateway.listen_addr;
+    return sameSocket(parseHostPort(raw.server.listen_addr), parseHostPort(probes))
+      ? [
+          problem(
+            'services.metrics_gateway.listen_addr',
+            probes,
+            `must not overlap server.listen_addr (${raw.server.listen_addr}): metrics-gateway opens both`,
+            'another port than server.listen_addr',
+          ),
+        ]
+      : [];
+  },
+};
+
+const prefixRule: ValidationRule = {
+  description:
+    '`store.key_prefix` and `bullmq.prefix` differ and neither is a `:`-separated prefix of the other, so store keys and queue keys cannot collide.',
+  reads: ['store.key_prefix', 'bullmq.prefix'],
+  check: ({ raw }) => {
+    const store = `${raw.store.key_prefix}:`;
+    const queues = `${raw.bullmq.prefix}:`;
+    return store.startsWith(queues) || queues.startsWith(store)
+      ? [
+          problem(
+            'bullmq.prefix',
+            raw.bullmq.prefix,
+            `must not share a key namespace with store.key_prefix (${raw.store.key_prefix})`,
+            'a prefix distinct from store.key_prefix, e.g. gse-bull',
+          ),
+        ]
+      : [];
+  },
+};
+
+/** The rules across sections, in the order their problems are reported. */
+export const CROSS_FIELD_RULES: readonly ValidationRule[] = [
+  sentinelRule,
+  locFallbackRule,
+  leaderTimingRule,
+  retryBackoffRule,
+  gatewayPortsRule,
+  prefixRule,
+];

@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+
+import type { Config, LogLevel, OrgConfig } from './config-types.js';
+import { parseDurationMs as ms } from './duration.js';
+import { parseHostPort } from './host-port.js';
+import type { RawFleetConfig, RawOrg } from './raw-config.js';
+import { ORG_FIELDS } from './schema.js';
+
+/**
+ * Maps a validated raw config (snake_case, durations as text) to {@link Config}. Pure: it
+ * throws only if given a value validation would have rejected. Relative key paths resolve
+ * against `configDir`.
+ */
+export function toConfig(raw: RawFleetConfig, options: { readonly configDir: string }): Config {
+  const { server, leader_election: election, github, rate_limit: rateLimit, retry } = raw;
+  const { loc, backfill, amqp, store, health, bullmq, services, demo } = raw;
+  return {
+    server: {
+      listenAddr: parseHostPort(server.listen_addr),
+      logLevel: server.log_level as LogLevel,
+    },
+    metrics: { topology: 'single_service_target' },
+    leaderElection: {
+      enabled: election.enabled,
+      leaseDurationMs: ms(election.lease_duration),
+      renewDeadlineMs: ms(election.renew_deadline),
+      retryPeriodMs: ms(election.retry_period),
+    },
+    github: {
+      apiBaseUrl: github.api_base_url.replace(/\/+$/, ''),
+      requestTimeoutMs: ms(github.request_timeout),
+      unhealthyFailureThreshold: github.unhealthy_failure_threshold,
+      unhealthyCooldownMs: ms(github.unhealthy_cooldown),
+      excludeBots: github.exclude_bots,
+      orgs: github.orgs.map((org) => toOrgConfig(org, options.configDir)),
+    },
+    rateLimit: {
+      minRemainingThreshold: rateLimit.min_remaining_threshold,
+      minResetBufferMs: ms(rateLimit.min_reset_buffer),
+      secondaryLimitBackoffMs: ms(rateLimit.secondary_limit_backoff),
+      maxConcurrentRequestsPerInstallation: rateLimit.max_concurrent_requests_per_installation,
+    },
+    retry: {
+      maxAttempts: retry.max_attempts,
+      initialBackoffMs: ms(retry.initial_backoff),
+      maxBackoffMs: ms(retry.max_backoff),
+      jitter: retry.jitter,
+    },
+    loc: {
+      source: 'stats_contributors',
+      refreshIntervalMs: ms(loc.refresh_interval),
+      fallbackEnabled: loc.fallback_enabled,
+      fallbackMaxCommitsPerRepoPerWeek: loc.fallback_max_commits_per_repo_per_week,
+      fallbackMaxCommitDetailCallsPerOrgPerHour:
+        loc.fallback_max_commit_detail_calls_per_org_per_hour,
+      largeRepoZeroDetectionWindows: loc.large_repo_zero_detection_windows,
+      largeRepoCooldownMs: ms(loc.large_repo_cooldown),
+    },
+    backfill: {
+      enabled: backfill.enabled,
+      maxMessageAgeMs: ms(backfill.max_message_age),
+      consumerCount: backfill.consumer_count,
+      requeueDelaysMs: backfill.requeue_delays.map((delay) => ms(delay)),
+      coalesceWindowMs: ms(backfill.coalesce_window),
+      dedupTtlMs: ms(backfill.dedup_ttl),
+      maxEnqueuesPerOrgPerMinute: backfill.max_enqueues_per_org_per_minute,
+    },
+    amqp: { url: amqp.url, exchange: amqp.exchange, queue: amqp.queue, dlq: amqp.dlq },
+    store: {
+      redisMode: store.redis_mode as Config['store']['redisMode'],
+      redisAddr: parseHostPort(store.redis_addr),
+      redisMasterSet: store.redis_master_set,
+      redisSentinelAddrs: store.redis_sentinel_addrs.map((addr) => parseHostPort(addr)),
+      redisPassword: store.redis_password === '' ? undefined : store.redis_password,
+      redisDb: store.redis_db,
+      keyPrefix: store.key_prefix,
+      retentionMs: ms(store.retention),
+      metricRefreshIntervalMs: ms(store.metric_refresh_interval),
+      maxSeriesBudget: store.max_series_budget,
+    },
+    health: {
+      githubProbeIntervalMs: ms(health.github_probe_interval),
+      githubRecoverSuccessThreshold: health.github_recover_success_threshold,
+    },
+    bullmq: {
+      prefix: bullmq.prefix,
+      workerConcurrency: bullmq.worker_concurrency,
+      stalledIntervalMs: ms(bullmq.stalled_interval),
+      maxStalledCount: bullmq.max_stalled_count,
+      lockDurationMs: ms(bullmq.lock_duration),
+      jobAttempts: bullmq.job_attempts,
+      keepCompletedMs: ms(bullmq.keep_completed),
+      keepFailedMs: ms(bullmq.keep_failed),
+    },
+    services: {
+      scheduler: { listenAddr: parseHostPort(services.scheduler.listen_addr) },
+      scraperWorker: { listenAddr: parseHostPort(services.scraper_worker.listen_addr) },
+      backfillWorker: { listenAddr: parseHostPort(services.backfill_worker.listen_addr) },
+      metricsGateway: { listenAddr: parseHostPort(services.metrics_gateway.listen_addr) },
+      shutdownTimeoutMs: ms(services.shutdown_timeout),
+    },
+    demo: { enabled: demo.enabled, seed: demo.seed, githubSimPort: demo.github_sim_port },
+  };
+}
+
+function toOrgConfig(org: RawOrg, configDir: string): OrgConfig {
+  return {
+    org: org.org,
+    appId: org.app_id,
+    installationId: org.installation_id,
+    privateKeyPath: resolve(configDir, org.private_key_path),
+    scrapeIntervalMs: ms(org.scrape_interval),
+    repoAllowlist: [...(org.repo_allowlist ?? ORG_FIELDS.repo_allowlist.default)],
+    perOrgConcurrency: org.per_org_concurrency ?? ORG_FIELDS.per_org_concurrency.default,
+  };
+}

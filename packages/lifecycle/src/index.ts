@@ -1,0 +1,41 @@
+export {
+  createRegistryMetrics,
+  createServiceRegistry,
+  METRICS_CONTENT_TYPES,
+  negotiateMetricsFormat,
+  type MetricsFormat,
+  type MetricsSource,
+} from './metrics-exposition.js';
+export {
+  createProbeServer,
+  type ListenAddress,
+  type ProbeServer,
+  type ProbeServerOptions,
+} from './probe-server.js';
+export {
+  createReadiness,
+  STOPPING_CHECK,
+  type CheckReport,
+  type CheckResult,
+  type Readiness,
+  type ReadinessCheck,
+  type ReadinessOptions,
+  type ReadinessReport,
+} from './readiness.js';
+export {
+  runService,
+  type LoadedRunnableConfig,
+  type RunnableConfig,
+  type RunServiceOptions,
+  type ServiceDeps,
+  type ServiceProcess,
+} from './run-service.js';
+export { createService, type Service, type ServiceOptions, type ServiceScope } from './service.js';
+export {
+  createShutdownStack,
+  ShutdownError,
+  type CloseStep,
+  type ShutdownFailure,
+  type ShutdownStack,
+  type ShutdownStackOptions,
+} from './shutdown-stack.js';

@@ -1,0 +1,12 @@
+import { loadConfig } from '@gse/config';
+import { runService } from '@gse/lifecycle';
+
+import { createBackfillWorker } from './app.js';
+
+// The only file of the service that touches `process`: config, signals and exit go through it.
+await runService({
+  packageJsonUrl: new URL('../package.json', import.meta.url),
+  loadConfig,
+  createApp: createBackfillWorker,
+  process,
+});
