@@ -1,0 +1,24 @@
+export { generateAppKeyPair } from './app-keys.js';
+export type { AppKeyPair } from './app-keys.js';
+export type { BenchOptions } from './bench-profile.js';
+export { listDatasetViolations } from './dataset-invariants.js';
+export { generateDataset } from './generate-dataset.js';
+export type { DatasetOptions } from './generate-dataset.js';
+export {
+  addCommit,
+  addIssueComment,
+  addReview,
+  findRepo,
+  mergePull,
+  openPull,
+} from './mutate-dataset.js';
+export type { AddCommitInput, RepoRef } from './mutate-dataset.js';
+export { SimConflictError, SimNotFoundError } from './sim-errors.js';
+export {
+  ACME_PEOPLE,
+  COMMUNITY_CONTRIBUTORS,
+  EDGE_PEOPLE,
+  GLOBEX_PEOPLE,
+  STANDARD_BOTS,
+} from './standard-people.js';
+export { STANDARD_ORGS } from './standard-profile.js';

@@ -1,0 +1,168 @@
+import type { SimCommit, SimDataset, SimRepo } from './model.js';
+
+/**
+ * The value every business metric of DESIGN.md §5 must have at a given instant, counted
+ * straight from the simulator's dataset. Written on its own, never with production code
+ * (`packages/activity`), so a test that compares `/metrics` with it checks the product
+ * against an independent reading of the contract.
+ *
+ * Rules, with t = `atMs`:
+ * - Window `(t − 24h, t]`; retention `(t − retention, t]`. Events after t do not exist yet.
+ * - `commits24h`: default-branch commits whose committer date is in the window, credited to
+ *   the commit's `authorLogin`; else to the login inside a `<id>+<login>@users.noreply.github.com`
+ *   or `<login>@users.noreply.github.com` author email; else to `unlinked`. Never the
+ *   committer's login (`web-flow` on UI merges), never an email or part of one.
+ * - `prsOpened24h`: PRs created in the window (drafts included), by PR author.
+ * - `prsMerged24h`: PRs whose `mergedAt` is in the window, by PR author (not the merger).
+ * - `reviewsSubmitted24h`: reviews whose `submittedAt` is in the window, state ≠ PENDING
+ *   (DISMISSED counts), by reviewer.
+ * - `issueComments24h`: issue and PR conversation comments created in the window (an edit
+ *   is not a new comment), by commenter.
+ * - `locAddedWeekly` / `locRemovedWeekly`: the last complete week before t,
+ *   `[E − 7d, E)` with E = the latest Sunday 00:00 UTC ≤ t: the sum of the files' additions
+ *   / deletions of default-branch commits (committed by t) whose git AUTHOR date is in that
+ *   week, credited to `authorLogin` only (GitHub's `/stats/contributors` counts only commits
+ *   linked to an account, so unlinked ones add no lines). The true value: also for repos
+ *   with `statsReportZeroLines` and for contributors beyond GitHub's top 100.
+ * - `lastEventUnixtime`: the latest epoch second of any event of the user in the repo within
+ *   retention: commit (committer date), PR created, PR merged (credited to the PR author),
+ *   review submitted (not PENDING), comment created.
+ * - A series (org, repo, user) exists iff the user has at least one such event within
+ *   retention; it then carries all eight values (0 when quiet). Lines alone create no series.
+ * - Archived and disabled repos have no series (a fresh fleet never scrapes them).
+ *   `excludeBots` drops logins ending in `[bot]`.
+ * - Sorted by org, then repo, then user (plain code-unit order).
+ */
+export interface GroundTruthOptions {
+  /** t, epoch ms. */
+  atMs: number;
+  /** Default 30 days. */
+  retentionMs?: number;
+  /** Default false: bots count like anyone. */
+  excludeBots?: boolean;
+}
+
+export interface GroundTruthSeries {
+  org: string;
+  repo: string;
+  user: string;
+  commits24h: number;
+  prsOpened24h: number;
+  prsMerged24h: number;
+  reviewsSubmitted24h: number;
+  issueComments24h: number;
+  locAddedWeekly: number;
+  locRemovedWeekly: number;
+  lastEventUnixtime: number;
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_RETENTION_MS = 30 * DAY_MS;
+/** The `user` label of commits no login can be found for. */
+export const UNLINKED_USER = 'unlinked';
+/** `<id>+<login>@users.noreply.github.com` or `<login>@users.noreply.github.com`. */
+const NOREPLY_EMAIL = /^(?:\d+\+)?([^@\s+]+)@users\.noreply\.github\.com$/i;
+
+type Counter =
+  'commits24h' | 'prsOpened24h' | 'prsMerged24h' | 'reviewsSubmitted24h' | 'issueComments24h';
+
+/** Every series of every scraped repo at `options.atMs`; see the rules above. */
+export function computeGroundTruth(
+  dataset: SimDataset,
+  options: GroundTruthOptions,
+): GroundTruthSeries[] {
+  const series: GroundTruthSeries[] = [];
+  for (const org of dataset.orgs) {
+    for (const repo of org.repos) {
+      if (repo.archived || repo.disabled) continue;
+      series.push(...repoSeries(org.login, repo, options));
+    }
+  }
+  return series.sort(
+    (a, b) => compare(a.org, b.org) || compare(a.repo, b.repo) || compare(a.user, b.user),
+  );
+}
+
+/** The login a commit is credited to: its linked author, the noreply email's login, or `unlinked`. */
+export function attributeCommit(commit: Pick<SimCommit, 'authorLogin' | 'author'>): string {
+  if (commit.authorLogin !== null) return commit.authorLogin;
+  return NOREPLY_EMAIL.exec(commit.author.email)?.[1] ?? UNLINKED_USER;
+}
+
+/** `[start, end)` of the last complete Sunday-to-Sunday UTC week at or before `atMs`. */
+export function lastCompleteWeek(atMs: number): { startMs: number; endMs: number } {
+  const day = Math.floor(atMs / DAY_MS);
+  // 1970-01-01 (day 0) was a Thursday, so day d is (d + 4) mod 7 days after a Sunday.
+  const daysSinceSunday = (((day + 4) % 7) + 7) % 7;
+  const endMs = (day - daysSinceSunday) * DAY_MS;
+  return { startMs: endMs - 7 * DAY_MS, endMs };
+}
+
+function repoSeries(org: string, repo: SimRepo, options: GroundTruthOptions): GroundTruthSeries[] {
+  const t = options.atMs;
+  const windowStartMs = t - DAY_MS;
+  const retentionStartMs = t - (options.retentionMs ?? DEFAULT_RETENTION_MS);
+  const isCounted = (login: string): boolean =>
+    !(options.excludeBots === true && login.endsWith('[bot]'));
+  const byUser = new Map<string, GroundTruthSeries>();
+  const record = (login: string, iso: string | null, counter: Counter): void => {
+    if (iso === null || !isCounted(login)) return;
+    const ms = Date.parse(iso);
+    if (ms > t || ms <= retentionStartMs) return;
+    const entry = byUser.get(login) ?? emptySeries(org, repo.name, login);
+    byUser.set(login, entry);
+    entry.lastEventUnixtime = Math.max(entry.lastEventUnixtime, Math.floor(ms / 1000));
+    if (ms > windowStartMs) entry[counter] += 1;
+  };
+  const week = lastCompleteWeek(t);
+  const lines = new Map<string, { added: number; removed: number }>();
+  for (const commit of repo.commits) {
+    if (commit.branch !== repo.defaultBranch) continue;
+    record(attributeCommit(commit), commit.committer.date, 'commits24h');
+    const authoredMs = Date.parse(commit.author.date);
+    const login = commit.authorLogin;
+    if (login === null || Date.parse(commit.committer.date) > t) continue;
+    if (authoredMs < week.startMs || authoredMs >= week.endMs) continue;
+    const total = lines.get(login) ?? { added: 0, removed: 0 };
+    for (const file of commit.files) {
+      total.added += file.additions;
+      total.removed += file.deletions;
+    }
+    lines.set(login, total);
+  }
+  for (const pull of repo.pulls) {
+    record(pull.user, pull.createdAt, 'prsOpened24h');
+    record(pull.user, pull.mergedAt, 'prsMerged24h');
+    for (const review of pull.reviews) {
+      if (review.state !== 'PENDING')
+        record(review.user, review.submittedAt, 'reviewsSubmitted24h');
+    }
+  }
+  for (const comment of repo.comments) record(comment.user, comment.createdAt, 'issueComments24h');
+  for (const [login, entry] of byUser) {
+    const total = lines.get(login);
+    entry.locAddedWeekly = total?.added ?? 0;
+    entry.locRemovedWeekly = total?.removed ?? 0;
+  }
+  return [...byUser.values()];
+}
+
+function emptySeries(org: string, repo: string, user: string): GroundTruthSeries {
+  return {
+    org,
+    repo,
+    user,
+    commits24h: 0,
+    prsOpened24h: 0,
+    prsMerged24h: 0,
+    reviewsSubmitted24h: 0,
+    issueComments24h: 0,
+    locAddedWeekly: 0,
+    locRemovedWeekly: 0,
+    lastEventUnixtime: 0,
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

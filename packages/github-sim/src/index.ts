@@ -1,0 +1,28 @@
+export * from './dataset/index.js';
+export * from './ground-truth.js';
+export type * from './model.js';
+export {
+  createGitHubSimulator,
+  type GitHubSimulator,
+  type GitHubSimulatorOptions,
+  type SimAppCredentials,
+  type WrittenAppKey,
+} from './server/simulator.js';
+export type { SimControl } from './server/sim-control.js';
+export type { AddIssueCommentInput, AddReviewInput, OpenPullInput } from './server/event-input.js';
+export type {
+  ErrorBurstFault,
+  FaultScope,
+  FaultsSnapshot,
+  LatencyFault,
+  MalformedFault,
+  OutageFault,
+  SecondaryLimitFault,
+} from './server/faults.js';
+export type {
+  EndpointCounter,
+  InstallationCounter,
+  SimCounters,
+} from './server/request-counters.js';
+export type { RateLimitState } from './server/rate-limiter.js';
+export { ControlInputError } from './server/control-input.js';

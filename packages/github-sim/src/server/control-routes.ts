@@ -1,0 +1,181 @@
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+import { SimConflictError, SimNotFoundError, type RepoRef } from '../dataset/index.js';
+import type { SimDataset } from '../model.js';
+import {
+  ControlInputError,
+  createFaultParser,
+  readBody,
+  readBoolean,
+  readInteger,
+  readString,
+  requireInteger,
+} from './control-input.js';
+import {
+  parseCommentEvent,
+  parseCommitEvent,
+  parseMergeEvent,
+  parsePullEvent,
+  parseReviewEvent,
+} from './event-input.js';
+import type { SimControl } from './sim-control.js';
+
+async function jsonBody(context: Context): Promise<unknown> {
+  const text = await context.req.text();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ControlInputError('the body must be JSON');
+  }
+}
+
+function numberParam(context: Context, name: string): number {
+  const raw = context.req.param(name) ?? '';
+  if (!/^\d+$/.test(raw))
+    throw new ControlInputError(`${name} must be a positive integer; got ${raw}`);
+  return Number(raw);
+}
+
+function repoRef(context: Context): RepoRef {
+  return { org: context.req.param('org') ?? '', repo: context.req.param('repo') ?? '' };
+}
+
+/** Query parameters as a control body, numbers and booleans parsed, for `GET` calls. */
+function queryBody(context: Context): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(context.req.query()).map(([key, value]) => [
+      key,
+      /^\d+$/.test(value)
+        ? Number(value)
+        : value === 'true'
+          ? true
+          : value === 'false'
+            ? false
+            : value,
+    ]),
+  );
+}
+
+/**
+ * The HTTP control API under `/_sim/` (documented in the package README). JSON in and out;
+ * a bad body is a 400 naming the problem, an unknown org/repo/PR a 404, a change GitHub
+ * would refuse (merging a closed PR, writing to an archived repo) a 409. Not counted.
+ */
+export function createControlRoutes(
+  control: SimControl,
+  dataset: SimDataset,
+  endpointKeys: readonly string[],
+): Hono {
+  const parseFault = createFaultParser(endpointKeys);
+  const app = new Hono();
+  app.onError((error, context) => {
+    const status: ContentfulStatusCode =
+      error instanceof ControlInputError
+        ? 400
+        : error instanceof SimNotFoundError
+          ? 404
+          : error instanceof SimConflictError
+            ? 409
+            : 500;
+    return context.json({ message: error.message }, status);
+  });
+
+  app.get('/apps', (c) =>
+    c.json(
+      dataset.orgs.map((org) => ({
+        org: org.login,
+        appId: org.appId,
+        installationId: org.installationId,
+      })),
+    ),
+  );
+
+  app.get('/faults', (c) => c.json(control.faults()));
+  app.delete('/faults', (c) => {
+    control.clearFaults();
+    return c.json(control.faults());
+  });
+  app.post('/faults/latency', async (c) => {
+    control.injectLatency(parseFault.latency(await jsonBody(c)));
+    return c.json(control.faults(), 201);
+  });
+  app.post('/faults/errors', async (c) => {
+    control.injectErrors(parseFault.errors(await jsonBody(c)));
+    return c.json(control.faults(), 201);
+  });
+  app.post('/faults/outage', async (c) => {
+    control.startOutage(parseFault.outage(await jsonBody(c)));
+    return c.json(control.faults(), 201);
+  });
+  app.post('/faults/secondary-limit', async (c) => {
+    control.injectSecondaryLimit(parseFault.secondaryLimit(await jsonBody(c)));
+    return c.json(control.faults(), 201);
+  });
+  app.post('/faults/malformed', async (c) => {
+    control.injectMalformed(parseFault.malformed(await jsonBody(c)));
+    return c.json(control.faults(), 201);
+  });
+
+  app.post('/tokens/expire', async (c) => {
+    const body = readBody(await jsonBody(c), ['org']);
+    return c.json({ expired: control.expireTokens(readString(body, 'org')) });
+  });
+  app.post('/rate-limit', async (c) => {
+    const body = readBody(await jsonBody(c), ['installationId', 'remaining']);
+    const state = control.setRateLimitRemaining(
+      requireInteger(body, 'installationId', { min: 1 }),
+      requireInteger(body, 'remaining', { min: 0 }),
+    );
+    return c.json(state);
+  });
+
+  app.post('/repos/:org/:repo/commits', async (c) => {
+    const { input, atMs } = parseCommitEvent(await jsonBody(c));
+    return c.json(control.addCommit(repoRef(c), input, atMs), 201);
+  });
+  app.post('/repos/:org/:repo/pulls', async (c) => {
+    const { input, atMs } = parsePullEvent(await jsonBody(c));
+    return c.json(control.openPull(repoRef(c), input, atMs), 201);
+  });
+  app.post('/repos/:org/:repo/pulls/:number/merge', async (c) => {
+    const { mergedBy, atMs } = parseMergeEvent(await jsonBody(c));
+    return c.json(control.mergePull(repoRef(c), numberParam(c, 'number'), mergedBy, atMs));
+  });
+  app.post('/repos/:org/:repo/pulls/:number/reviews', async (c) => {
+    const { input, atMs } = parseReviewEvent(await jsonBody(c));
+    return c.json(control.addReview(repoRef(c), numberParam(c, 'number'), input, atMs), 201);
+  });
+  app.post('/repos/:org/:repo/issues/:number/comments', async (c) => {
+    const { input, atMs } = parseCommentEvent(await jsonBody(c));
+    return c.json(control.addIssueComment(repoRef(c), numberParam(c, 'number'), input, atMs), 201);
+  });
+
+  app.get('/counters', (c) => c.json(control.counters()));
+  app.post('/counters/reset', (c) => {
+    control.resetCounters();
+    return c.json(control.counters());
+  });
+
+  app.get('/ground-truth', (c) => {
+    const body = readBody(queryBody(c), ['atMs', 'retentionMs', 'excludeBots']);
+    const atMs = readInteger(body, 'atMs', { min: 0 });
+    if (atMs === undefined) throw new ControlInputError('atMs is required (epoch ms)');
+    const retentionMs = readInteger(body, 'retentionMs', { min: 1 });
+    const excludeBots = readBoolean(body, 'excludeBots');
+    return c.json(
+      control.groundTruth(atMs, {
+        ...(retentionMs === undefined ? {} : { retentionMs }),
+        ...(excludeBots === undefined ? {} : { excludeBots }),
+      }),
+    );
+  });
+
+  // Registered last, so it only catches what no control route matched (a sub-app's
+  // `notFound` is not consulted once mounted).
+  app.all('/*', (c) =>
+    c.json({ message: `no control endpoint ${c.req.method} ${c.req.path}` }, 404),
+  );
+  return app;
+}

@@ -1,0 +1,83 @@
+import type { SimCommit, SimGitIdentity, SimOrg, SimRepo } from '../model.js';
+import { toUserJson } from './render-account.js';
+import { derivedSha, nodeId, type RenderContext } from './render-context.js';
+
+function gitIdentityJson(identity: SimGitIdentity): Record<string, unknown> {
+  return { name: identity.name, email: identity.email, date: identity.date };
+}
+
+/**
+ * A commit as `GET /repos/{owner}/{repo}/commits` lists it (`commit`): `author` and
+ * `committer` are GitHub accounts, or null when the git identity is linked to none;
+ * `commit.author` / `commit.committer` are the git identities with their dates.
+ */
+export function toCommitJson(
+  context: RenderContext,
+  org: SimOrg,
+  repo: SimRepo,
+  commit: SimCommit,
+): Record<string, unknown> {
+  const repoUrl = `${context.apiRoot}/repos/${org.login}/${repo.name}`;
+  const htmlRepoUrl = `${context.webRoot}/${org.login}/${repo.name}`;
+  const treeSha = derivedSha('tree', commit.sha);
+  return {
+    sha: commit.sha,
+    node_id: nodeId('Commit', commit.sha),
+    url: `${repoUrl}/commits/${commit.sha}`,
+    html_url: `${htmlRepoUrl}/commit/${commit.sha}`,
+    comments_url: `${repoUrl}/commits/${commit.sha}/comments`,
+    commit: {
+      url: `${repoUrl}/git/commits/${commit.sha}`,
+      author: gitIdentityJson(commit.author),
+      committer: gitIdentityJson(commit.committer),
+      message: commit.message,
+      tree: { sha: treeSha, url: `${repoUrl}/git/trees/${treeSha}` },
+      comment_count: 0,
+      verification: {
+        verified: false,
+        reason: 'unsigned',
+        signature: null,
+        payload: null,
+        verified_at: null,
+      },
+    },
+    author: commit.authorLogin === null ? null : toUserJson(context, commit.authorLogin),
+    committer: commit.committerLogin === null ? null : toUserJson(context, commit.committerLogin),
+    parents: commit.parents.map((sha) => ({
+      sha,
+      url: `${repoUrl}/commits/${sha}`,
+      html_url: `${htmlRepoUrl}/commit/${sha}`,
+    })),
+  };
+}
+
+/** `GET /repos/{owner}/{repo}/commits/{ref}`: the list shape plus `stats` and `files`. */
+export function toCommitDetailJson(
+  context: RenderContext,
+  org: SimOrg,
+  repo: SimRepo,
+  commit: SimCommit,
+): Record<string, unknown> {
+  const repoUrl = `${context.apiRoot}/repos/${org.login}/${repo.name}`;
+  const htmlRepoUrl = `${context.webRoot}/${org.login}/${repo.name}`;
+  const additions = commit.files.reduce((sum, file) => sum + file.additions, 0);
+  const deletions = commit.files.reduce((sum, file) => sum + file.deletions, 0);
+  return {
+    ...toCommitJson(context, org, repo, commit),
+    stats: { total: additions + deletions, additions, deletions },
+    files: commit.files.map((file) => {
+      const path = file.filename.split('/').map(encodeURIComponent).join('/');
+      return {
+        sha: file.status === 'removed' ? null : derivedSha('blob', commit.sha, file.filename),
+        filename: file.filename,
+        status: file.status,
+        additions: file.additions,
+        deletions: file.deletions,
+        changes: file.additions + file.deletions,
+        blob_url: `${htmlRepoUrl}/blob/${commit.sha}/${path}`,
+        raw_url: `${htmlRepoUrl}/raw/${commit.sha}/${path}`,
+        contents_url: `${repoUrl}/contents/${path}?ref=${commit.sha}`,
+      };
+    }),
+  };
+}

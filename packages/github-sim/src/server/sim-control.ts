@@ -1,0 +1,136 @@
+import {
+  addCommit,
+  addIssueComment,
+  addReview,
+  mergePull,
+  openPull,
+  type AddCommitInput,
+  type RepoRef,
+} from '../dataset/index.js';
+import {
+  computeGroundTruth,
+  type GroundTruthOptions,
+  type GroundTruthSeries,
+} from '../ground-truth.js';
+import type { SimCommit, SimDataset, SimIssueComment, SimPull, SimReview } from '../model.js';
+import { ControlInputError, createFaultParser } from './control-input.js';
+import type { AddIssueCommentInput, AddReviewInput, OpenPullInput } from './event-input.js';
+import type {
+  ErrorBurstFault,
+  FaultsSnapshot,
+  FaultStore,
+  LatencyFault,
+  MalformedFault,
+  OutageFault,
+  SecondaryLimitFault,
+} from './faults.js';
+import type { InstallationTokenStore } from './installation-tokens.js';
+import type { ConcurrencyTracker, RateLimiter, RateLimitState } from './rate-limiter.js';
+import type { RequestCounters, SimCounters } from './request-counters.js';
+
+/**
+ * The control API in-process; the HTTP control API under `/_sim/` calls exactly these.
+ * Fault inputs are validated (a `ControlInputError` names the problem); events go through
+ * the dataset's mutation functions, so `updated_at`, ETags and the contributor-stats cache
+ * move the way GitHub's do. `atMs` defaults to the simulator's clock.
+ */
+export interface SimControl {
+  /** Delays matching requests by `ms` until faults are cleared (the slowest rule wins). */
+  injectLatency(fault: LatencyFault): void;
+  /** The next `count` matching requests answer `status` (500, 502 or 503). */
+  injectErrors(fault: ErrorBurstFault): void;
+  /** Every request of `org` (of every org when absent) answers 503 until faults are cleared. */
+  startOutage(fault?: OutageFault): void;
+  /** The next `count` matching requests hit a secondary limit (403/429 with `retry-after`). */
+  injectSecondaryLimit(fault: SecondaryLimitFault): void;
+  /** The next `count` matching requests answer 200 with a truncated JSON body. */
+  injectMalformed(fault: MalformedFault): void;
+  clearFaults(): void;
+  faults(): FaultsSnapshot;
+  addCommit(ref: RepoRef, input: AddCommitInput, atMs?: number): SimCommit;
+  openPull(ref: RepoRef, input: OpenPullInput, atMs?: number): SimPull;
+  mergePull(ref: RepoRef, pullNumber: number, mergedBy: string, atMs?: number): SimPull;
+  addReview(ref: RepoRef, pullNumber: number, input: AddReviewInput, atMs?: number): SimReview;
+  addIssueComment(
+    ref: RepoRef,
+    issueNumber: number,
+    input: AddIssueCommentInput,
+    atMs?: number,
+  ): SimIssueComment;
+  /** Ends every installation token (of `org` only, when given): the hourly rotation, now. */
+  expireTokens(org?: string): number;
+  /** Sets what is left of an installation's primary limit in its current window. */
+  setRateLimitRemaining(installationId: number, remaining: number): RateLimitState;
+  /** Zeroes the request counters and the concurrency peaks (not the rate limits). */
+  resetCounters(): void;
+  counters(): SimCounters;
+  /** Every business metric of DESIGN.md §5 at `atMs`, computed from the dataset on its own. */
+  groundTruth(atMs: number, options?: Omit<GroundTruthOptions, 'atMs'>): GroundTruthSeries[];
+}
+
+export interface SimControlDeps {
+  readonly dataset: SimDataset;
+  readonly now: () => number;
+  readonly faults: FaultStore;
+  readonly tokens: InstallationTokenStore;
+  readonly rateLimiter: RateLimiter;
+  readonly concurrency: ConcurrencyTracker;
+  readonly counters: RequestCounters;
+  /** Every `GET /template` key the simulator serves, to validate fault scopes. */
+  readonly endpointKeys: readonly string[];
+}
+
+export function createSimControl(deps: SimControlDeps): SimControl {
+  const parse = createFaultParser(deps.endpointKeys);
+  const { dataset } = deps;
+  return {
+    injectLatency(fault) {
+      deps.faults.addLatency(parse.latency(fault));
+    },
+    injectErrors(fault) {
+      deps.faults.addErrorBurst(parse.errors(fault));
+    },
+    startOutage(fault) {
+      deps.faults.startOutage(parse.outage(fault ?? {}));
+    },
+    injectSecondaryLimit(fault) {
+      deps.faults.addSecondaryLimit(parse.secondaryLimit(fault));
+    },
+    injectMalformed(fault) {
+      deps.faults.addMalformed(parse.malformed(fault));
+    },
+    clearFaults() {
+      deps.faults.clear();
+    },
+    faults: () => deps.faults.snapshot(),
+    addCommit: (ref, input, atMs) => addCommit(dataset, ref, input, atMs ?? deps.now()),
+    openPull: (ref, input, atMs) => openPull(dataset, ref, input, atMs ?? deps.now()),
+    mergePull: (ref, pullNumber, mergedBy, atMs) =>
+      mergePull(dataset, ref, pullNumber, mergedBy, atMs ?? deps.now()),
+    addReview: (ref, pullNumber, input, atMs) =>
+      addReview(dataset, ref, pullNumber, input, atMs ?? deps.now()),
+    addIssueComment: (ref, issueNumber, input, atMs) =>
+      addIssueComment(dataset, ref, issueNumber, input, atMs ?? deps.now()),
+    expireTokens(org) {
+      if (org !== undefined && !dataset.orgs.some((candidate) => candidate.login === org)) {
+        throw new ControlInputError(`unknown org ${org}`);
+      }
+      return deps.tokens.expire(deps.now(), org);
+    },
+    setRateLimitRemaining(installationId, remaining) {
+      if (!dataset.orgs.some((org) => org.installationId === installationId)) {
+        throw new ControlInputError(`unknown installation ${installationId}`);
+      }
+      if (!Number.isInteger(remaining) || remaining < 0) {
+        throw new ControlInputError(`remaining must be a non-negative integer; got ${remaining}`);
+      }
+      return deps.rateLimiter.setRemaining(`installation:${installationId}`, remaining, deps.now());
+    },
+    resetCounters() {
+      deps.counters.reset();
+      deps.concurrency.resetPeaks();
+    },
+    counters: () => deps.counters.snapshot((id) => deps.concurrency.peak(`installation:${id}`)),
+    groundTruth: (atMs, options) => computeGroundTruth(dataset, { ...options, atMs }),
+  };
+}

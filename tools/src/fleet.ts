@@ -1,0 +1,128 @@
+/**
+ * `pnpm start`: the whole fleet on one machine, each service its own process, every output
+ * line prefixed with the process name. With no config (no `$GITHUB_STATS_CONFIG`, no
+ * `config/local.yaml`) it is demo mode: the GitHub simulator starts first, on the port and
+ * with the keys the demo config expects. Ctrl-C stops the services, then the simulator; a
+ * second Ctrl-C kills everything at once. If any process dies, the rest are stopped too.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const operatorCwd = process.env['INIT_CWD'] ?? process.cwd();
+
+const SERVICES = ['scheduler', 'scraper-worker', 'backfill-worker', 'metrics-gateway'] as const;
+const STOP_TIMEOUT_MS = 30_000;
+const SIM_READY_LINE = 'GitHub simulator listening at';
+
+interface FleetProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+}
+
+const isDemo =
+  !process.env['GITHUB_STATS_CONFIG'] && !existsSync(join(operatorCwd, 'config', 'local.yaml'));
+
+function startProcess(name: string, script: string, onLine?: (line: string) => void): FleetProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@gse/source', script], {
+    cwd: repoRoot,
+    env: { ...process.env, INIT_CWD: operatorCwd },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `[${name}]`.padEnd(18);
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      process.stdout.write(`${prefix} ${line}\n`);
+      onLine?.(line);
+    });
+  }
+  const exited = new Promise<number | null>((resolveExit) => {
+    child.on('exit', (code, signal) => {
+      process.stdout.write(`${prefix} exited (${signal ?? `code ${code}`})\n`);
+      resolveExit(code);
+    });
+  });
+  return { name, child, exited };
+}
+
+async function startSimulator(): Promise<FleetProcess> {
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolveReady) => (markReady = resolveReady));
+  const sim = startProcess('github-sim', 'tools/src/sim.ts', (line) => {
+    if (line.startsWith(SIM_READY_LINE)) markReady();
+  });
+  const exitedEarly = sim.exited.then((code) => {
+    throw new Error(`the GitHub simulator exited before it was ready (code ${code})`);
+  });
+  await Promise.race([ready, exitedEarly]);
+  return sim;
+}
+
+async function stopAll(processes: readonly FleetProcess[]): Promise<number> {
+  const timer = setTimeout(() => {
+    process.stdout.write(`[fleet] processes still running after ${STOP_TIMEOUT_MS}ms: killing\n`);
+    for (const { child } of processes) child.kill('SIGKILL');
+  }, STOP_TIMEOUT_MS);
+  const codes = await Promise.all(
+    processes.map(({ child, exited }) => {
+      child.kill('SIGTERM');
+      return exited;
+    }),
+  );
+  clearTimeout(timer);
+  return codes.every((code) => code === 0) ? 0 : 1;
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    isDemo
+      ? '[fleet] no config found: demo mode with the GitHub simulator\n'
+      : '[fleet] starting the fleet with the configured GitHub\n',
+  );
+  const simulator = isDemo ? await startSimulator() : undefined;
+  const services = SERVICES.map((name) => startProcess(name, `services/${name}/src/main.ts`));
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      process.stdout.write(`[fleet] stopping (${reason})\n`);
+      // Services first so they stop cleanly while GitHub still answers, the simulator last.
+      const servicesCode = await stopAll(services);
+      const simulatorCode = simulator ? await stopAll([simulator]) : 0;
+      process.exitCode = Math.max(servicesCode, simulatorCode, Number(process.exitCode ?? 0));
+    })();
+    return stopping;
+  };
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      for (const { child } of [...services, ...(simulator ? [simulator] : [])])
+        child.kill('SIGKILL');
+      process.exit(1);
+    }
+    void stop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  for (const service of [...services, ...(simulator ? [simulator] : [])]) {
+    void service.exited.then((code) => {
+      if (stopping) return;
+      process.exitCode = 1;
+      void stop(`${service.name} exited with code ${code}`);
+    });
+  }
+  if (isDemo) {
+    process.stdout.write(
+      '[fleet] metrics: http://127.0.0.1:8080/metrics — Ctrl-C stops the fleet\n',
+    );
+  }
+}
+
+await main();
