@@ -6,6 +6,25 @@ export {
   type RecordEventsResult,
   type RefreshSeriesResult,
 } from './activity-store.js';
+export {
+  createRedisEtagCache,
+  type RedisEtagCache,
+  type RedisEtagCacheOptions,
+} from './etag-cache.js';
+export {
+  createRedisInstallationSemaphore,
+  type RedisInstallationSemaphore,
+  type RedisInstallationSemaphoreOptions,
+  type RedisSemaphoreLease,
+  type SemaphoreLogger,
+} from './installation-semaphore.js';
+export {
+  createRedisInstallationTokenCache,
+  StoredTokenError,
+  type RedisInstallationTokenCache,
+  type RedisInstallationTokenCacheOptions,
+  type SharedInstallationToken,
+} from './installation-token-cache.js';
 export { decodeUserActivity, encodeUserActivity } from './series-codec.js';
 export {
   createStoreKeys,

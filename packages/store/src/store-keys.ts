@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** An org and one of its repositories, by GitHub name. */
 export interface RepoRef {
   readonly org: string;
@@ -20,6 +22,12 @@ export interface StoreKeys {
   readonly repoIndex: string;
   /** STRING: number of series fleet-wide, checked against `store.max_series_budget`. */
   readonly seriesCount: string;
+  /** STRING: the ETag GitHub last sent for `url` to the installation's token. */
+  installationEtag(installationId: number, url: string): string;
+  /** ZSET leaseId → lease expiry (Redis clock, ms): the installation's request slots. */
+  installationSemaphore(installationId: number): string;
+  /** STRING: the installation's access token shared by the fleet (JSON), expiring with it. */
+  installationToken(installationId: number): string;
 }
 
 // GitHub names never contain these; refusing them keeps every key unambiguous.
@@ -29,6 +37,14 @@ const UNSAFE_NAME = /[\s/:{}*?[\]]/;
 export function createStoreKeys(prefix: string): StoreKeys {
   const repoKey = (ref: RepoRef, suffix: string): string =>
     `${prefix}:repo:${toRepoId(ref)}:${suffix}`;
+  const installationKey = (installationId: number): string => {
+    if (!Number.isSafeInteger(installationId) || installationId <= 0) {
+      throw new TypeError(
+        `invalid installation id for a store key: ${JSON.stringify(installationId)}`,
+      );
+    }
+    return `${prefix}:installation:${installationId}`;
+  };
   return {
     repoEvents: (ref) => repoKey(ref, 'events'),
     repoEventUsers: (ref) => repoKey(ref, 'event-users'),
@@ -37,6 +53,11 @@ export function createStoreKeys(prefix: string): StoreKeys {
     repoState: (ref) => repoKey(ref, 'state'),
     repoIndex: `${prefix}:repos`,
     seriesCount: `${prefix}:series-count`,
+    // URLs are long and full of `:` and `/`; a digest keeps the key short and unambiguous.
+    installationEtag: (installationId, url) =>
+      `${installationKey(installationId)}:etag:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`,
+    installationSemaphore: (installationId) => `${installationKey(installationId)}:semaphore`,
+    installationToken: (installationId) => `${installationKey(installationId)}:token`,
   };
 }
 

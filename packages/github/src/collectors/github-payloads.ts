@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/**
+ * The fields of GitHub's REST responses that the collectors read, validated at the edge.
+ * Anything else GitHub sends is ignored (objects are not strict), so a new GitHub field never
+ * breaks a scrape, but a missing or mistyped one we rely on does, naming the field.
+ */
+
+const isoTimestamp = z.string().refine((value) => Number.isFinite(Date.parse(value)), {
+  error: 'expected an ISO-8601 timestamp',
+});
+
+// A deleted account comes back as `null` (GitHub shows it as "ghost").
+const account = z.object({ login: z.string().min(1) }).nullable();
+
+const gitIdentity = z
+  .object({ name: z.string().nullish(), email: z.string().nullish(), date: isoTimestamp })
+  .nullable();
+
+export const commitListItemSchema = z.object({
+  sha: z.string().min(7),
+  commit: z.object({ author: gitIdentity, committer: gitIdentity }),
+  // null for an unlinked author; GitHub has been seen to send `{}` for some, read alike.
+  author: z.object({ login: z.string().min(1).optional() }).nullable(),
+});
+export type CommitListItem = z.infer<typeof commitListItemSchema>;
+export const commitListSchema = z.array(commitListItemSchema);
+
+export const commitDetailSchema = commitListItemSchema.extend({
+  stats: z.object({ additions: z.number().int().min(0), deletions: z.number().int().min(0) }),
+});
+export type CommitDetail = z.infer<typeof commitDetailSchema>;
+
+export const pullListItemSchema = z.object({
+  number: z.number().int().positive(),
+  user: account,
+  created_at: isoTimestamp,
+  updated_at: isoTimestamp,
+  merged_at: isoTimestamp.nullable(),
+});
+export type PullListItem = z.infer<typeof pullListItemSchema>;
+export const pullListSchema = z.array(pullListItemSchema);
+
+export const reviewSchema = z.object({
+  id: z.number().int().positive(),
+  user: account,
+  state: z.string(),
+  // Absent while a review is PENDING.
+  submitted_at: isoTimestamp.nullish(),
+});
+export type Review = z.infer<typeof reviewSchema>;
+export const reviewListSchema = z.array(reviewSchema);
+
+export const issueCommentSchema = z.object({
+  id: z.number().int().positive(),
+  user: account,
+  created_at: isoTimestamp,
+  updated_at: isoTimestamp,
+});
+export type IssueComment = z.infer<typeof issueCommentSchema>;
+export const issueCommentListSchema = z.array(issueCommentSchema);
+
+export const contributorStatsSchema = z.array(
+  z.object({
+    author: account,
+    total: z.number().int().min(0),
+    weeks: z.array(
+      z.object({
+        w: z.number().int(),
+        a: z.number().int().min(0),
+        d: z.number().int().min(0),
+        c: z.number().int().min(0),
+      }),
+    ),
+  }),
+);
+export type ContributorStats = z.infer<typeof contributorStatsSchema>;

@@ -1,0 +1,320 @@
+import { setMaxListeners } from 'node:events';
+
+import type { Logger } from '@gse/logging';
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/core';
+
+import { abortableSleep, type Sleep } from './abortable-sleep.js';
+import type { RetryOptions } from './backoff.js';
+import type { EtagCache, InstallationSemaphore, InstallationTokenCache } from './client-ports.js';
+import { GitHubResponseError } from './github-errors.js';
+import type { GitHubRequestObserver } from './github-request-report.js';
+import type { RawResponse } from './github-transport.js';
+import { createInstallationTokenSource } from './installation-token-source.js';
+import { parseNextLink } from './link-header.js';
+import { createRateLimitGate, type RateLimitOptions } from './rate-limit-gate.js';
+import { createRequestExecutor } from './request-executor.js';
+import { createTokenRequest } from './token-request.js';
+
+/** A GET route: `GET /repos/{owner}/{repo}/commits`. */
+export type GetRoute = `GET /${string}`;
+
+/** Values for the route's `{placeholders}`; the rest become the query string. */
+export type RouteParams = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** Checks GitHub's JSON and returns it typed; throws (any Error) when it has the wrong shape. */
+export type Decode<T> = (data: unknown) => T;
+
+/** The answer to a conditional GET. */
+export type JsonResult<T> =
+  /** Changed (or first fetched): `etag` is what `rememberEtag` would store for `url`. */
+  | {
+      readonly status: 200;
+      readonly data: T;
+      readonly url: string;
+      readonly etag: string | undefined;
+    }
+  /** Unchanged since the stored ETag, and free: use what was derived from the last `200`. */
+  | { readonly status: 304; readonly url: string }
+  /** `202`: GitHub is still computing (statistics); `204`: nothing there (empty repo). */
+  | { readonly status: 202 | 204; readonly url: string };
+
+/** One page of a paginated list. */
+export type Page<T> =
+  | {
+      readonly status: 200;
+      readonly items: readonly T[];
+      readonly url: string;
+      readonly etag: string | undefined;
+      /** 0 for the first page. */
+      readonly index: number;
+    }
+  /** The first page is unchanged since its stored ETag; nothing follows. */
+  | { readonly status: 304; readonly url: string; readonly index: 0 };
+
+export interface GitHubClientOptions {
+  /** The org of the installation; on every report and log line. */
+  readonly org: string;
+  /** `github.api_base_url`, e.g. `https://api.github.com` or `https://ghe.example.com/api/v3`. */
+  readonly baseUrl: string;
+  readonly appId: number;
+  readonly installationId: number;
+  /** The app's private key (PEM, PKCS#1 or PKCS#8). */
+  readonly privateKeyPem: string;
+  /** `github.request_timeout` (20s): per HTTP request, body included. */
+  readonly requestTimeoutMs: number;
+  readonly userAgent: string;
+  readonly rateLimit: RateLimitOptions;
+  readonly retry: RetryOptions;
+  readonly etagCache: EtagCache;
+  readonly semaphore: InstallationSemaphore;
+  /** Shares the installation token across the fleet; see {@link InstallationTokenCache}. */
+  readonly tokenCache?: InstallationTokenCache;
+  /** Called for every HTTP request, retries and token mints included. Must not throw. */
+  readonly onRequest?: GitHubRequestObserver;
+  readonly logger: Logger;
+  /** Shutdown: aborts waits (backoff, rate limit, semaphore) and requests in flight. */
+  readonly signal: AbortSignal;
+  /** Clock, epoch ms (`Date.now`). */
+  readonly now?: () => number;
+  readonly sleep?: Sleep;
+  /** `[0, 1)` for jitter (`Math.random`). */
+  readonly random?: () => number;
+  /** The HTTP client (`globalThis.fetch`). */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/** A client for one org's GitHub App installation. */
+export interface GitHubClient {
+  readonly org: string;
+  readonly installationId: number;
+  /**
+   * GETs one resource. Sends `If-None-Match` with the ETag stored for (installation, URL),
+   * so an unchanged resource answers `304` at no rate-limit cost.
+   *
+   * @throws GitHubResponseError when the body is not JSON or `decode` rejects it.
+   * @throws GitHubRequestError when GitHub refuses the request or keeps failing.
+   */
+  getJson(route: GetRoute, params?: RouteParams): Promise<JsonResult<unknown>>;
+  getJson<T>(
+    route: GetRoute,
+    params: RouteParams | undefined,
+    decode: Decode<T>,
+  ): Promise<JsonResult<T>>;
+  /**
+   * Pages through a list following `Link: rel="next"`; stop early by leaving the loop. The
+   * first page is conditional (a stable first-page URL answers `304` when nothing changed);
+   * later pages are not, as their contents shift whenever the first page changes.
+   * `decodeItems` maps a page body to its items (default: the body must be an array).
+   */
+  paginate(route: GetRoute, params?: RouteParams): AsyncGenerator<Page<unknown>, void, undefined>;
+  paginate<T>(
+    route: GetRoute,
+    params: RouteParams | undefined,
+    decodeItems: Decode<readonly T[]>,
+  ): AsyncGenerator<Page<T>, void, undefined>;
+  /**
+   * Stores the ETag of a `200` for its URL, making the next request for it conditional (any
+   * other answer has no ETag and stores nothing).
+   * Call it only once what was derived from that answer is stored: an ETag saved earlier
+   * would turn a crash in between into a `304` that hides data never written.
+   */
+  rememberEtag(answer: { readonly url: string; readonly etag?: string | undefined }): Promise<void>;
+}
+
+const asArray: Decode<readonly unknown[]> = (data) => {
+  if (!Array.isArray(data)) throw new TypeError(`expected a JSON array, got ${describeJson(data)}`);
+  return data;
+};
+
+/** Creates the client of one installation. See the package README for the request rules. */
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const { org, installationId, logger } = options;
+  // Every waiting request listens on the shutdown signal, and hundreds may wait at once: no
+  // leak, so a child signal of our own carries them without Node's max-listeners warning.
+  const signal = AbortSignal.any([options.signal]);
+  setMaxListeners(0, signal);
+  const now = options.now ?? Date.now;
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const baseOrigin = new URL(baseUrl).origin;
+  if (!Number.isInteger(options.retry.maxAttempts) || options.retry.maxAttempts < 1) {
+    throw new RangeError(
+      `retry.maxAttempts must be an integer ≥ 1, got ${options.retry.maxAttempts}`,
+    );
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const onRequest = options.onRequest ?? (() => undefined);
+
+  // Every request, token mints included, carries the shutdown signal and its own timeout.
+  const timedFetch: typeof globalThis.fetch = (input, init) =>
+    fetchImpl(input, {
+      ...init,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs)]),
+    });
+  // `baseUrl` goes to the Octokit we build ourselves: `new App({ baseUrl })` would ignore it
+  // and talk to api.github.com (TOOLCHAIN.md, pitfall 5).
+  const octokit = new Octokit({
+    baseUrl,
+    userAgent: options.userAgent,
+    request: { fetch: timedFetch },
+    log: {
+      debug: (message: string) => {
+        logger.debug('octokit debug message', { org, detail: message });
+      },
+      info: (message: string) => {
+        logger.info('octokit message', { org, detail: message });
+      },
+      warn: (message: string) => {
+        logger.warn('octokit warning', { org, detail: message });
+      },
+      error: (message: string) => {
+        logger.error('octokit error', { org, detail: message });
+      },
+    },
+  });
+  const appAuth = createAppAuth({
+    appId: options.appId,
+    privateKey: options.privateKeyPem,
+    installationId,
+    request: createTokenRequest(octokit, { org, installationId, now, onRequest }),
+    log: {
+      warn: (message: string) => {
+        logger.warn('octokit auth warning', { org, detail: message });
+      },
+    },
+  });
+  const tokens = createInstallationTokenSource({
+    installationId,
+    cache: options.tokenCache,
+    now,
+    mint: async () => {
+      const minted = await appAuth({ type: 'installation', refresh: true });
+      return { token: minted.token, expiresAt: minted.expiresAt };
+    },
+  });
+  const sleep = options.sleep ?? abortableSleep;
+  const execute = createRequestExecutor({
+    org,
+    installationId,
+    octokit,
+    tokens,
+    gate: createRateLimitGate(options.rateLimit, now, sleep),
+    semaphore: options.semaphore,
+    rateLimit: options.rateLimit,
+    retry: options.retry,
+    onRequest,
+    logger,
+    signal,
+    now,
+    sleep,
+    random: options.random ?? Math.random,
+  });
+
+  const toUrl = (route: GetRoute, params: RouteParams | undefined): string =>
+    octokit.request.endpoint(route, params ?? {}).url;
+  const endpointOf = (route: GetRoute): string => route.slice('GET '.length);
+
+  function parseBody<T>(route: GetRoute, response: RawResponse, decode: Decode<T>): T {
+    const fail = (reason: string, cause?: unknown): GitHubResponseError =>
+      new GitHubResponseError('GET', endpointOf(route), response.status, reason, { cause });
+    if (response.text === undefined || response.text === '') throw fail('empty body');
+    let data: unknown;
+    try {
+      data = JSON.parse(response.text);
+    } catch (error) {
+      throw fail(`not JSON (${errorMessage(error)})`, error);
+    }
+    try {
+      return decode(data);
+    } catch (error) {
+      throw fail(errorMessage(error), error);
+    }
+  }
+
+  async function getJson<T>(
+    route: GetRoute,
+    params?: RouteParams,
+    decode: Decode<T> = (data) => data as T,
+  ): Promise<JsonResult<T>> {
+    const url = toUrl(route, params);
+    const etag = await options.etagCache.get(installationId, url);
+    const response = await execute({ method: 'GET', endpoint: endpointOf(route), url, etag });
+    switch (response.status) {
+      case 200:
+        return {
+          status: 200,
+          data: parseBody(route, response, decode),
+          url,
+          etag: response.headers['etag'],
+        };
+      case 202:
+      case 204:
+      case 304:
+        return { status: response.status, url };
+      default:
+        throw new GitHubResponseError(
+          'GET',
+          endpointOf(route),
+          response.status,
+          'unexpected status',
+        );
+    }
+  }
+
+  async function* paginate<T>(
+    route: GetRoute,
+    params?: RouteParams,
+    decodeItems: Decode<readonly T[]> = asArray as Decode<readonly T[]>,
+  ): AsyncGenerator<Page<T>, void, undefined> {
+    let url: string | undefined = toUrl(route, params);
+    for (let index = 0; url !== undefined; index++) {
+      const etag = index === 0 ? await options.etagCache.get(installationId, url) : undefined;
+      const response = await execute({ method: 'GET', endpoint: endpointOf(route), url, etag });
+      if (response.status === 304 && index === 0) {
+        yield { status: 304, url, index: 0 };
+        return;
+      }
+      if (response.status !== 200) {
+        throw new GitHubResponseError(
+          'GET',
+          endpointOf(route),
+          response.status,
+          'unexpected status for a page',
+        );
+      }
+      const items = parseBody(route, response, decodeItems);
+      yield { status: 200, items, url, etag: response.headers['etag'], index };
+      const next = parseNextLink(response.headers['link']);
+      // The token goes wherever `Link` points; never let a response send it to another host.
+      if (next !== undefined && new URL(next).origin !== baseOrigin) {
+        throw new GitHubResponseError(
+          'GET',
+          endpointOf(route),
+          response.status,
+          `next page link leaves ${baseOrigin}: ${next}`,
+        );
+      }
+      url = next;
+    }
+  }
+
+  return {
+    org,
+    installationId,
+    getJson,
+    paginate,
+    async rememberEtag(answer) {
+      if (answer.etag !== undefined)
+        await options.etagCache.set(installationId, answer.url, answer.etag);
+    },
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeJson(data: unknown): string {
+  if (data === null) return 'null';
+  return typeof data === 'object' ? 'an object' : typeof data;
+}

@@ -1,0 +1,115 @@
+import type { Sleep } from './abortable-sleep.js';
+
+/** `rate_limit.*` of the config, in milliseconds. */
+export interface RateLimitOptions {
+  /** `rate_limit.min_remaining_threshold` (200): below this, send nothing until the reset. */
+  readonly minRemaining: number;
+  /** `rate_limit.min_reset_buffer` (10s): added to `x-ratelimit-reset` before sending again. */
+  readonly minResetBufferMs: number;
+  /** `rate_limit.secondary_limit_backoff` (60s): the least wait after a secondary limit. */
+  readonly secondaryLimitBackoffMs: number;
+}
+
+/** The installation's primary budget as GitHub last reported it. */
+export interface RateLimitSnapshot {
+  readonly limit: number;
+  readonly remaining: number;
+  /** `x-ratelimit-reset`, epoch ms. */
+  readonly resetAtMs: number;
+}
+
+/** Why the gate holds requests back. */
+export type GateHold = 'primary' | 'secondary';
+
+export interface RateLimitGate {
+  /** Records the `x-ratelimit-*` headers of a response; returns what they said. */
+  observe(headers: Readonly<Record<string, string | undefined>>): RateLimitSnapshot | undefined;
+  /** Holds every request until `untilMs` (a secondary limit, or a reset GitHub did not date). */
+  holdUntil(untilMs: number): void;
+  /** How long the next request must wait, and why; `undefined` when it may go now. */
+  pending(): { readonly waitMs: number; readonly hold: GateHold } | undefined;
+  /** Waits until {@link pending} is clear; rejects with `signal.reason` on abort. */
+  waitForClearance(
+    signal: AbortSignal,
+    onWait: (waitMs: number, hold: GateHold) => void,
+  ): Promise<void>;
+}
+
+/**
+ * One installation's rate-limit state inside one client: every response updates it, and
+ * every request passes it first. Primary: when `remaining` is under `minRemaining` (or 0),
+ * nothing is sent before `reset + minResetBufferMs`. Secondary: nothing before the hold ends.
+ */
+export function createRateLimitGate(
+  options: RateLimitOptions,
+  now: () => number,
+  sleep: Sleep,
+): RateLimitGate {
+  let snapshot: RateLimitSnapshot | undefined;
+  let heldUntilMs = 0;
+
+  function observe(headers: Readonly<Record<string, string | undefined>>) {
+    const limit = Number(headers['x-ratelimit-limit']);
+    const remaining = Number(headers['x-ratelimit-remaining']);
+    const resetSeconds = Number(headers['x-ratelimit-reset']);
+    if (
+      headers['x-ratelimit-remaining'] === undefined ||
+      headers['x-ratelimit-reset'] === undefined ||
+      !Number.isFinite(remaining) ||
+      !Number.isFinite(resetSeconds)
+    ) {
+      return undefined;
+    }
+    const observed = {
+      limit: Number.isFinite(limit) ? limit : remaining,
+      remaining,
+      resetAtMs: resetSeconds * 1000,
+    };
+    // Responses of concurrent requests arrive out of order: a stale window never replaces a
+    // newer one, and within one window the lowest remaining is the truest.
+    if (snapshot === undefined || observed.resetAtMs > snapshot.resetAtMs) {
+      snapshot = observed;
+    } else if (
+      observed.resetAtMs === snapshot.resetAtMs &&
+      observed.remaining < snapshot.remaining
+    ) {
+      snapshot = observed;
+    }
+    return observed;
+  }
+
+  function pending(): { waitMs: number; hold: GateHold } | undefined {
+    const nowMs = now();
+    let waitMs = 0;
+    let hold: GateHold = 'secondary';
+    if (heldUntilMs > nowMs) waitMs = heldUntilMs - nowMs;
+    if (snapshot && snapshot.remaining < Math.max(1, options.minRemaining)) {
+      const primaryWaitMs = snapshot.resetAtMs + options.minResetBufferMs - nowMs;
+      if (primaryWaitMs > waitMs) {
+        waitMs = primaryWaitMs;
+        hold = 'primary';
+      }
+    }
+    return waitMs > 0 ? { waitMs, hold } : undefined;
+  }
+
+  async function waitForClearance(
+    signal: AbortSignal,
+    onWait: (waitMs: number, hold: GateHold) => void,
+  ): Promise<void> {
+    // Loop: while one wait runs, another response may move the reset or add a hold.
+    for (let wait = pending(); wait !== undefined; wait = pending()) {
+      onWait(wait.waitMs, wait.hold);
+      await sleep(wait.waitMs, signal);
+    }
+  }
+
+  return {
+    observe,
+    holdUntil(untilMs) {
+      heldUntilMs = Math.max(heldUntilMs, untilMs);
+    },
+    pending,
+    waitForClearance,
+  };
+}

@@ -1,0 +1,252 @@
+import type { Logger } from '@gse/logging';
+import type { Octokit } from '@octokit/core';
+
+import type { Sleep } from './abortable-sleep.js';
+import { computeBackoffMs, type RetryOptions } from './backoff.js';
+import { classifyGitHubError } from './classify-github-error.js';
+import type { InstallationSemaphore, SemaphoreLease } from './client-ports.js';
+import type { GitHubErrorDecision } from './github-error-decision.js';
+import { GitHubRequestError } from './github-errors.js';
+import { toRequestReport, type GitHubRequestObserver } from './github-request-report.js';
+import { sendRequest, type RawResponse } from './github-transport.js';
+import {
+  TOKEN_ENDPOINT,
+  TokenMintError,
+  type InstallationTokenSource,
+} from './installation-token-source.js';
+import type { RateLimitGate, RateLimitOptions } from './rate-limit-gate.js';
+
+export interface RequestExecutorDeps {
+  readonly org: string;
+  readonly installationId: number;
+  readonly octokit: Octokit;
+  readonly tokens: InstallationTokenSource;
+  readonly gate: RateLimitGate;
+  readonly semaphore: InstallationSemaphore;
+  readonly rateLimit: RateLimitOptions;
+  readonly retry: RetryOptions;
+  readonly onRequest: GitHubRequestObserver;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+  readonly sleep: Sleep;
+  readonly random: () => number;
+}
+
+export interface ExecuteRequest {
+  readonly method: string;
+  /** `/repos/{owner}/{repo}/commits` */
+  readonly endpoint: string;
+  readonly url: string;
+  /** Sent as `If-None-Match`. */
+  readonly etag?: string | undefined;
+}
+
+/**
+ * Runs one API call to completion under the rules of `classifyGitHubError`: waits for the
+ * rate-limit gate, takes a slot of the installation semaphore for each attempt (never while
+ * waiting), retries with backoff, holds the gate on rate limits, renews a refused token once.
+ * Resolves with a 2xx or `304`; rejects with `GitHubRequestError`, or with the shutdown
+ * signal's reason.
+ */
+export function createRequestExecutor(
+  deps: RequestExecutorDeps,
+): (request: ExecuteRequest) => Promise<RawResponse> {
+  const { logger, signal, now } = deps;
+  const context = { org: deps.org, installationId: deps.installationId };
+
+  // Every waiting request meets the same hold; one line per hold, not one per request.
+  let loggedHoldEndMs = 0;
+  const onGateWait = (waitMs: number, hold: string): void => {
+    const holdEndMs = now() + waitMs;
+    if (holdEndMs === loggedHoldEndMs) return;
+    loggedHoldEndMs = holdEndMs;
+    logger.warn('holding GitHub requests for the rate limit', { ...context, hold, waitMs });
+  };
+
+  /**
+   * Holds the gate for a rate-limit failure. Called before the failed request's slot is
+   * released, so requests queued for that slot see the hold instead of earning 403s too.
+   */
+  function holdFor(decision: GitHubErrorDecision): void {
+    const nowMs = now();
+    if (decision.kind === 'wait-secondary') {
+      deps.gate.holdUntil(
+        nowMs + Math.max(deps.rateLimit.secondaryLimitBackoffMs, decision.retryAfterMs ?? 0),
+      );
+    } else if (decision.kind === 'wait-primary') {
+      // The gate saw `remaining: 0` already; hold explicitly when GitHub gave no reset, or one
+      // our clock already passed (skew), so the retry cannot spin.
+      const { resetAtMs } = decision;
+      deps.gate.holdUntil(
+        resetAtMs === undefined
+          ? nowMs + deps.rateLimit.secondaryLimitBackoffMs
+          : Math.max(resetAtMs, nowMs) + deps.rateLimit.minResetBufferMs,
+      );
+    }
+  }
+
+  async function sendHoldingLease(
+    request: ExecuteRequest,
+    token: string,
+    attempt: number,
+    lease: SemaphoreLease,
+  ): Promise<AttemptResult> {
+    const startedMs = now();
+    let result: AttemptResult;
+    let status: number | undefined;
+    let headers: Readonly<Record<string, string>>;
+    try {
+      const outcome = await sendRequest(
+        deps.octokit,
+        {
+          method: request.method,
+          endpoint: request.endpoint,
+          url: request.url,
+          headers: {
+            authorization: `token ${token}`,
+            ...(request.etag === undefined ? {} : { 'if-none-match': request.etag }),
+          },
+        },
+        signal,
+      );
+      status = outcome.ok ? outcome.response.status : outcome.status;
+      headers = outcome.ok ? outcome.response.headers : outcome.headers;
+      deps.gate.observe(headers);
+      if (outcome.ok) {
+        result = outcome;
+      } else {
+        const decision = classifyGitHubError(outcome.error, now());
+        holdFor(decision);
+        result = {
+          ok: false,
+          failure: {
+            error: outcome.error,
+            decision,
+            status,
+            method: request.method,
+            endpoint: request.endpoint,
+            token,
+          },
+        };
+      }
+    } finally {
+      await lease.release();
+    }
+    deps.onRequest(
+      toRequestReport({
+        ...context,
+        endpoint: `${request.method} ${request.endpoint}`,
+        status,
+        headers,
+        durationMs: now() - startedMs,
+        attempt,
+      }),
+    );
+    return result;
+  }
+
+  /**
+   * One attempt: past the gate, with a token, holding a semaphore slot. A failure names the
+   * endpoint that failed (the token mint's, when minting failed).
+   */
+  async function tryOnce(request: ExecuteRequest, attempt: number): Promise<AttemptResult> {
+    for (;;) {
+      await deps.gate.waitForClearance(signal, onGateWait);
+      let token: string;
+      try {
+        token = await deps.tokens.getToken();
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        if (!(error instanceof TokenMintError)) throw error;
+        return {
+          ok: false,
+          failure: {
+            error: error.cause,
+            decision: classifyGitHubError(error.cause, now()),
+            status: error.status,
+            method: 'POST',
+            endpoint: TOKEN_ENDPOINT,
+            token: undefined,
+          },
+        };
+      }
+      const lease = await deps.semaphore.acquire(deps.installationId, signal);
+      // A response that arrived while this request queued for a slot may have closed the
+      // gate (exhaustion, a secondary limit): sending now would only earn another 403.
+      if (deps.gate.pending() !== undefined) {
+        await lease.release();
+        continue;
+      }
+      return sendHoldingLease(request, token, attempt, lease);
+    }
+  }
+
+  return async function execute(request: ExecuteRequest): Promise<RawResponse> {
+    let renewedToken = false;
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      const result = await tryOnce(request, attempt);
+      if (result.ok) return result.response;
+      const { failure } = result;
+      let { decision } = failure;
+      if (decision.kind === 'renew-token') {
+        if (failure.token !== undefined && !renewedToken) {
+          // Not a failed attempt: the token was rotated or revoked under us.
+          renewedToken = true;
+          attempt -= 1;
+          logger.info('GitHub refused the installation token; renewing it', context);
+          await deps.tokens.renew(failure.token);
+          continue;
+        }
+        decision = {
+          kind: 'permanent',
+          reason:
+            failure.token === undefined
+              ? 'the app credentials were refused (401)'
+              : `${decision.reason}, also after renewing it`,
+        };
+      }
+      if (decision.kind === 'permanent' || attempt >= deps.retry.maxAttempts) {
+        throw new GitHubRequestError(
+          failure.method,
+          failure.endpoint,
+          failure.status,
+          attempt,
+          decision,
+          { cause: failure.error },
+        );
+      }
+      if (decision.kind === 'retry') {
+        // Rate-limit waits happen at the gate of the next attempt; this is the backoff.
+        const delayMs = Math.max(
+          computeBackoffMs(attempt, deps.retry, deps.random),
+          decision.retryAfterMs ?? 0,
+        );
+        logger.warn('GitHub request failed; retrying', {
+          ...context,
+          reason: decision.reason,
+          attempt,
+          delayMs,
+        });
+        await deps.sleep(delayMs, signal);
+      }
+    }
+  };
+}
+
+interface AttemptFailure {
+  readonly error: unknown;
+  /** `classifyGitHubError`'s verdict on `error`. */
+  readonly decision: GitHubErrorDecision;
+  readonly status: number | undefined;
+  readonly method: string;
+  readonly endpoint: string;
+  /** The token the request carried; `undefined` when minting one failed. */
+  readonly token: string | undefined;
+}
+
+type AttemptResult =
+  | { readonly ok: true; readonly response: RawResponse }
+  | { readonly ok: false; readonly failure: AttemptFailure };
