@@ -36,3 +36,16 @@ export interface WeeklyLoc {
   readonly additions: number;
   readonly deletions: number;
 }
+
+/**
+ * Lines of one commit, for the LOC fallback (per-commit details). Keyed by sha, so the
+ * same commit read twice adds its lines once; summed per (user, week) into {@link WeeklyLoc}.
+ */
+export interface CommitLoc {
+  readonly sha: string;
+  readonly user: string;
+  /** Start (Sunday 00:00 UTC) of the week of the commit's author date. */
+  readonly weekStartMs: number;
+  readonly additions: number;
+  readonly deletions: number;
+}

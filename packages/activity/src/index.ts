@@ -3,6 +3,7 @@ export {
   toEventId,
   type ActivityEvent,
   type ActivityKind,
+  type CommitLoc,
   type WeeklyLoc,
 } from './activity-event.js';
 export { ACTIVITY_LABELS, ACTIVITY_METRICS, type ActivityMetric } from './activity-metrics.js';

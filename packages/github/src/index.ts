@@ -22,3 +22,27 @@ export type { GitHubErrorDecision } from './github-error-decision.js';
 export { GitHubNetworkError, GitHubRequestError, GitHubResponseError } from './github-errors.js';
 export type { GitHubRequestObserver, GitHubRequestReport } from './github-request-report.js';
 export type { RateLimitOptions } from './rate-limit-gate.js';
+export {
+  decodeCommitDetail,
+  decodeCommitList,
+  decodeContributorStats,
+  decodeIssueCommentList,
+  decodePullList,
+  decodeReviewList,
+} from './collectors/github-decoders.js';
+export type {
+  CommitDetail,
+  CommitListItem,
+  ContributorStats,
+  IssueComment,
+  PullListItem,
+  Review,
+} from './collectors/github-payloads.js';
+export {
+  DELETED_ACCOUNT_LOGIN,
+  toCommitEvent,
+  toIssueCommentEvent,
+  toPullEvents,
+  toReviewEvent,
+  toWeeklyLoc,
+} from './collectors/to-activity-events.js';

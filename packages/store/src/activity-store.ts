@@ -1,13 +1,16 @@
 import {
+  lastCompleteWeek,
   tallyRepoActivity,
   toEventId,
   type ActivityEvent,
+  type CommitLoc,
   type UserActivity,
   type WeeklyLoc,
 } from '@gse/activity';
 import type { Redis } from 'ioredis';
 
 import { APPLY_SERIES_SCRIPT } from './apply-series-script.js';
+import { decodeStoredLoc, toCommitLocFields, toWeeklyLocFields } from './loc-codec.js';
 import { decodeUserActivity, encodeUserActivity } from './series-codec.js';
 import { createStoreKeys, toRepoId, type RepoRef } from './store-keys.js';
 
@@ -56,6 +59,10 @@ export interface ActivityStore {
   recordEvents(ref: RepoRef, events: readonly ActivityEvent[]): Promise<RecordEventsResult>;
   /** Stores weekly LOC snapshots, replacing earlier values for the same (user, week). */
   recordWeeklyLoc(ref: RepoRef, weeks: readonly WeeklyLoc[]): Promise<void>;
+  /** Stores the LOC fallback's per-commit lines; a commit stored twice counts once. */
+  recordCommitLoc(ref: RepoRef, commits: readonly CommitLoc[]): Promise<void>;
+  /** For each sha, whether its per-commit lines are stored (so its details need no request). */
+  hasCommitLoc(ref: RepoRef, shas: readonly string[]): Promise<boolean[]>;
   /**
    * Recomputes the repo's series from its ledger for the window ending at the later of
    * `scrapedAtMs` and the repo's previous scrape, so a backfill of an older window never
@@ -103,11 +110,18 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
 
   async function recordWeeklyLoc(ref: RepoRef, weeks: readonly WeeklyLoc[]): Promise<void> {
     if (weeks.length === 0) return;
-    const fields = weeks.flatMap((week) => [
-      `${week.weekStartMs}|${week.user}`,
-      `${week.additions},${week.deletions}`,
-    ]);
-    await redis.hset(keys.repoWeeklyLoc(ref), ...fields);
+    await redis.hset(keys.repoWeeklyLoc(ref), ...toWeeklyLocFields(weeks));
+  }
+
+  async function recordCommitLoc(ref: RepoRef, commits: readonly CommitLoc[]): Promise<void> {
+    if (commits.length === 0) return;
+    await redis.hset(keys.repoCommitLoc(ref), ...toCommitLocFields(commits));
+  }
+
+  async function hasCommitLoc(ref: RepoRef, shas: readonly string[]): Promise<boolean[]> {
+    if (shas.length === 0) return [];
+    const stored = await redis.hmget(keys.repoCommitLoc(ref), ...shas);
+    return stored.map((value) => value !== null);
   }
 
   function refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult> {
@@ -129,6 +143,7 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
       keys.repoEvents(ref),
       keys.repoEventUsers(ref),
       keys.repoWeeklyLoc(ref),
+      keys.repoCommitLoc(ref),
       keys.repoState(ref),
     ];
     for (let attempt = 1; attempt <= maxConflictRetries; attempt++) {
@@ -136,13 +151,15 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
       const previous = Number((await redis.hget(keys.repoState(ref), SCRAPED_AT_FIELD)) ?? 0);
       const atMs = Math.max(previous, scrapedAtMs);
       const cutoffMs = atMs - options.retentionMs;
-      const [ledger, eventUsers, weeklyLoc] = await Promise.all([
+      const [ledger, eventUsers, weeklyLoc, commitLoc] = await Promise.all([
         redis.zrangebyscore(keys.repoEvents(ref), `(${cutoffMs}`, '+inf', 'WITHSCORES'),
         redis.hgetall(keys.repoEventUsers(ref)),
         redis.hgetall(keys.repoWeeklyLoc(ref)),
+        redis.hgetall(keys.repoCommitLoc(ref)),
       ]);
       const expiredEventIds = await redis.zrangebyscore(keys.repoEvents(ref), '-inf', cutoffMs);
-      const tally = tallyRepoActivity(toEvents(ledger, eventUsers), toWeeklyLoc(weeklyLoc), {
+      const loc = decodeStoredLoc(weeklyLoc, commitLoc, lastCompleteWeek(atMs).startMs);
+      const tally = tallyRepoActivity(toEvents(ledger, eventUsers), loc.weeks, {
         scrapedAtMs: atMs,
         retentionMs: options.retentionMs,
       });
@@ -155,6 +172,12 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
         transaction
           .zremrangebyscore(keys.repoEvents(ref), '-inf', cutoffMs)
           .hdel(keys.repoEventUsers(ref), ...expiredEventIds);
+      }
+      if (loc.staleWeeklyFields.length > 0) {
+        transaction.hdel(keys.repoWeeklyLoc(ref), ...loc.staleWeeklyFields);
+      }
+      if (loc.staleCommitShas.length > 0) {
+        transaction.hdel(keys.repoCommitLoc(ref), ...loc.staleCommitShas);
       }
       transaction
         .hset(keys.repoState(ref), SCRAPED_AT_FIELD, atMs)
@@ -199,7 +222,15 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     if (connection) await connection.quit();
   }
 
-  return { recordEvents, recordWeeklyLoc, refreshSeries, readSeries, close };
+  return {
+    recordEvents,
+    recordWeeklyLoc,
+    recordCommitLoc,
+    hasCommitLoc,
+    refreshSeries,
+    readSeries,
+    close,
+  };
 }
 
 function* toEvents(ledger: string[], eventUsers: Record<string, string>): Generator<ActivityEvent> {
@@ -213,19 +244,6 @@ function* toEvents(ledger: string[], eventUsers: Record<string, string>): Genera
       sourceId: eventId.slice(separator + 1),
       user,
       occurredAtMs: Number(ledger[index + 1]),
-    };
-  }
-}
-
-function* toWeeklyLoc(stored: Record<string, string>): Generator<WeeklyLoc> {
-  for (const [field, value] of Object.entries(stored)) {
-    const separator = field.indexOf('|');
-    const [additions, deletions] = value.split(',').map(Number);
-    yield {
-      weekStartMs: Number(field.slice(0, separator)),
-      user: field.slice(separator + 1),
-      additions: additions ?? 0,
-      deletions: deletions ?? 0,
     };
   }
 }

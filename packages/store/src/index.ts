@@ -25,6 +25,17 @@ export {
   type RedisInstallationTokenCacheOptions,
   type SharedInstallationToken,
 } from './installation-token-cache.js';
+export {
+  createRedisLocFallbackBudget,
+  type LocBudgetDecision,
+  type LocFallbackBudget,
+  type LocFallbackBudgetOptions,
+} from './loc-fallback-budget.js';
+export {
+  createRepoCheckpointStore,
+  type RepoCheckpoints,
+  type RepoCheckpointStore,
+} from './repo-checkpoints.js';
 export { decodeUserActivity, encodeUserActivity } from './series-codec.js';
 export {
   createStoreKeys,

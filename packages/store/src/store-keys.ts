@@ -14,6 +14,12 @@ export interface StoreKeys {
   repoEventUsers(ref: RepoRef): string;
   /** HASH `<weekStartMs>|<user>` → `<additions>,<deletions>`: weekly LOC snapshots. */
   repoWeeklyLoc(ref: RepoRef): string;
+  /** HASH sha → `<weekStartMs>,<additions>,<deletions>,<user>`: LOC fallback per commit. */
+  repoCommitLoc(ref: RepoRef): string;
+  /** STRING counter: commit details the LOC fallback fetched for the repo's week. */
+  repoLocBudget(ref: RepoRef, weekStartMs: number): string;
+  /** STRING counter: commit details the LOC fallback fetched for the org in the hour. */
+  orgLocBudget(org: string, hourStartMs: number): string;
   /** HASH user → encoded `UserActivity`: the repo's current series. */
   repoSeries(ref: RepoRef): string;
   /** HASH of the repo's scrape state (`scrapedAtMs`, …). */
@@ -49,6 +55,10 @@ export function createStoreKeys(prefix: string): StoreKeys {
     repoEvents: (ref) => repoKey(ref, 'events'),
     repoEventUsers: (ref) => repoKey(ref, 'event-users'),
     repoWeeklyLoc: (ref) => repoKey(ref, 'weekly-loc'),
+    repoCommitLoc: (ref) => repoKey(ref, 'commit-loc'),
+    repoLocBudget: (ref, weekStartMs) => repoKey(ref, `loc-budget:${weekStartMs}`),
+    orgLocBudget: (org, hourStartMs) =>
+      `${prefix}:org:${checkName('org', org)}:loc-budget:${hourStartMs}`,
     repoSeries: (ref) => repoKey(ref, 'series'),
     repoState: (ref) => repoKey(ref, 'state'),
     repoIndex: `${prefix}:repos`,
@@ -63,12 +73,14 @@ export function createStoreKeys(prefix: string): StoreKeys {
 
 /** `org/repo`, after checking both are names GitHub could have issued. */
 export function toRepoId(ref: RepoRef): string {
-  for (const [field, name] of Object.entries(ref)) {
-    if (typeof name !== 'string' || name.length === 0 || UNSAFE_NAME.test(name)) {
-      throw new TypeError(`invalid ${field} name for a store key: ${JSON.stringify(name)}`);
-    }
+  return `${checkName('org', ref.org)}/${checkName('repo', ref.repo)}`;
+}
+
+function checkName(field: string, name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0 || UNSAFE_NAME.test(name)) {
+    throw new TypeError(`invalid ${field} name for a store key: ${JSON.stringify(name)}`);
   }
-  return `${ref.org}/${ref.repo}`;
+  return name;
 }
 
 /** Inverse of {@link toRepoId}. */

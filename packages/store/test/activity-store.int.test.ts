@@ -164,6 +164,31 @@ describe('activity store', () => {
     expect(await fixture.redis.get(`${fixture.keyPrefix}:series-count`)).toBe('7');
   });
 
+  it('adds per-commit LOC to weekly snapshots once per commit and drops weeks that ended', async () => {
+    await store.recordEvents(ref, [commit('c1', 'ada', HOUR), commit('c2', 'bob', HOUR)]);
+    await store.recordWeeklyLoc(ref, [
+      { user: 'ada', weekStartMs: lastWeekStartMs, additions: 10, deletions: 1 },
+      { user: 'ada', weekStartMs: lastWeekStartMs - 7 * DAY, additions: 99, deletions: 99 },
+    ]);
+    const bobCommit = {
+      sha: 'c2',
+      user: 'bob',
+      weekStartMs: lastWeekStartMs,
+      additions: 5,
+      deletions: 2,
+    };
+    await store.recordCommitLoc(ref, [bobCommit, { ...bobCommit, sha: 'c3', additions: 1 }]);
+    await store.recordCommitLoc(ref, [bobCommit]);
+    expect(await store.hasCommitLoc(ref, ['c2', 'c9'])).toEqual([true, false]);
+    await store.refreshSeries(ref, scrapedAtMs);
+    const series = await store.readSeries(ref);
+    expect(series.get('ada')).toMatchObject({ locAddedWeekly: 10, locRemovedWeekly: 1 });
+    expect(series.get('bob')).toMatchObject({ locAddedWeekly: 6, locRemovedWeekly: 4 });
+    expect(await fixture.redis.hkeys(`${fixture.keyPrefix}:repo:acme/api:weekly-loc`)).toEqual([
+      `${lastWeekStartMs}|ada`,
+    ]);
+  });
+
   it('rejects names that could not come from GitHub', async () => {
     await expect(
       store.recordEvents({ org: 'acme', repo: 'a:b' }, [commit('1', 'ada', 1)]),

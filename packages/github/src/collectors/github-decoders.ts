@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+
+import type { Decode } from '../github-client.js';
+import {
+  commitDetailSchema,
+  commitListSchema,
+  contributorStatsSchema,
+  issueCommentListSchema,
+  pullListSchema,
+  reviewListSchema,
+  type CommitDetail,
+  type CommitListItem,
+  type ContributorStats,
+  type IssueComment,
+  type PullListItem,
+  type Review,
+} from './github-payloads.js';
+
+/**
+ * A decoder for the client: the parsed body, or a TypeError naming the first bad field by
+ * its JSON path (`[3].commit.committer.date: expected an ISO-8601 timestamp`), which the
+ * client turns into a `GitHubResponseError` naming the endpoint.
+ */
+function toDecoder<T>(schema: z.ZodType<T>): Decode<T> {
+  return (data) => {
+    const result = schema.safeParse(data);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const path = (issue?.path ?? [])
+      .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+      .join('')
+      .replace(/^\./, '');
+    const problems = result.error.issues.length;
+    throw new TypeError(
+      `${path || 'body'}: ${issue?.message ?? 'invalid'}${problems > 1 ? ` (and ${problems - 1} more problems)` : ''}`,
+    );
+  };
+}
+
+export const decodeCommitList: Decode<readonly CommitListItem[]> = toDecoder(commitListSchema);
+export const decodeCommitDetail: Decode<CommitDetail> = toDecoder(commitDetailSchema);
+export const decodePullList: Decode<readonly PullListItem[]> = toDecoder(pullListSchema);
+export const decodeReviewList: Decode<readonly Review[]> = toDecoder(reviewListSchema);
+export const decodeIssueCommentList: Decode<readonly IssueComment[]> =
+  toDecoder(issueCommentListSchema);
+export const decodeContributorStats: Decode<ContributorStats> = toDecoder(contributorStatsSchema);

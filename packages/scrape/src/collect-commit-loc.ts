@@ -1,0 +1,99 @@
+import { lastCompleteWeek, type CommitLoc, type TimeRange } from '@gse/activity';
+import { decodeCommitDetail, decodeCommitList, type CommitListItem } from '@gse/github';
+import type { LocBudgetDecision } from '@gse/store';
+
+import { repoParams, toIsoSeconds, type CollectorContext } from './scrape-context.js';
+
+const COMMITS_ROUTE = 'GET /repos/{owner}/{repo}/commits';
+const COMMIT_ROUTE = 'GET /repos/{owner}/{repo}/commits/{ref}';
+
+/** The LOC fallback stopped because a fleet-wide budget was spent: the week is truncated. */
+export class LocBudgetExhaustedError extends Error {
+  constructor(
+    readonly budget: Exclude<LocBudgetDecision, 'granted'>,
+    /** Commits of the week whose lines could not be read. */
+    readonly unreadCommits: number,
+  ) {
+    super(`LOC fallback budget ${budget}: ${unreadCommits} commits of the week left unread`);
+    this.name = 'LocBudgetExhaustedError';
+  }
+}
+
+/**
+ * The LOC fallback: lines of the last complete week from per-commit details, for linked
+ * authors that `/stats/contributors` does not cover (beyond its top 100, or everyone when it
+ * reports zero lines at 10,000+ commits; see docs/github-limitations.md). Each commit's
+ * details are read once (stored by sha) and each read takes from the fleet-wide budgets; when
+ * one is spent the week stays truncated and the error says how much is missing.
+ *
+ * @param coveredLogins authors whose lines the stats already report.
+ */
+export async function collectCommitLoc(
+  context: CollectorContext,
+  coveredLogins: ReadonlySet<string>,
+): Promise<void> {
+  const week = lastCompleteWeek(context.nowMs);
+  const pending = await listUncoveredCommits(context, week, coveredLogins);
+  const known = await context.store.hasCommitLoc(
+    context.ref,
+    pending.map((commit) => commit.sha),
+  );
+  const unread = pending.filter((_, index) => !known[index]);
+  const read: CommitLoc[] = [];
+  try {
+    for (const [index, commit] of unread.entries()) {
+      const decision = await context.locBudget.take(context.ref, week.startMs, context.nowMs);
+      if (decision !== 'granted')
+        throw new LocBudgetExhaustedError(decision, unread.length - index);
+      const answer = await context.client.getJson(
+        COMMIT_ROUTE,
+        { ...repoParams(context), ref: commit.sha },
+        decodeCommitDetail,
+      );
+      if (answer.status !== 200) continue;
+      read.push({
+        sha: commit.sha,
+        user: commit.login,
+        weekStartMs: week.startMs,
+        additions: answer.data.stats.additions,
+        deletions: answer.data.stats.deletions,
+      });
+    }
+  } finally {
+    // What was read is kept even when the budget or GitHub stopped the rest.
+    await context.store.recordCommitLoc(context.ref, read);
+  }
+}
+
+interface UncoveredCommit {
+  readonly sha: string;
+  readonly login: string;
+}
+
+/** Commits authored in `week` by linked authors outside `coveredLogins`. */
+async function listUncoveredCommits(
+  context: CollectorContext,
+  week: TimeRange,
+  coveredLogins: ReadonlySet<string>,
+): Promise<UncoveredCommit[]> {
+  // `since` filters on the committer date, which is never before the author date.
+  const params = { ...repoParams(context), since: toIsoSeconds(week.startMs), per_page: 100 };
+  const commits: UncoveredCommit[] = [];
+  for await (const page of context.client.paginate(COMMITS_ROUTE, params, decodeCommitList)) {
+    if (page.status === 304) break;
+    for (const commit of page.items) {
+      const login = authoredInWeekBy(commit, week);
+      if (login !== undefined && !coveredLogins.has(login))
+        commits.push({ sha: commit.sha, login });
+    }
+  }
+  return commits;
+}
+
+function authoredInWeekBy(commit: CommitListItem, week: TimeRange): string | undefined {
+  const login = commit.author?.login;
+  const authoredAt = commit.commit.author?.date;
+  if (login === undefined || authoredAt === undefined) return undefined;
+  const authoredAtMs = Date.parse(authoredAt);
+  return authoredAtMs >= week.startMs && authoredAtMs < week.endMs ? login : undefined;
+}

@@ -1,0 +1,63 @@
+import {
+  GitHubRequestError,
+  decodeCommitList,
+  toCommitEvent,
+  type Page,
+  type CommitListItem,
+} from '@gse/github';
+
+import { createEventBatch } from './event-batch.js';
+import {
+  readBackToMs,
+  repoParams,
+  toIsoSeconds,
+  type CollectorContext,
+  type CollectorResult,
+} from './scrape-context.js';
+
+const COMMITS_ROUTE = 'GET /repos/{owner}/{repo}/commits';
+
+/**
+ * Default-branch commits, newest first. Incrementally the first page has a stable URL, so
+ * an unchanged branch answers `304` for free; after a change, pages are read until one holds
+ * only commits the ledger already has (or history older than retention). A first scrape
+ * reads back to retention; a backfill reads exactly its window with `since`/`until`.
+ * An empty repository (409) has no commits: not an error.
+ */
+export async function collectCommits(context: CollectorContext): Promise<CollectorResult> {
+  const batch = createEventBatch(context);
+  const readBackTo = readBackToMs(context);
+  const isIncremental = !context.window && context.checkpoints.commitsSyncedAtMs !== undefined;
+  const params = context.window
+    ? {
+        ...repoParams(context),
+        since: toIsoSeconds(context.window.fromMs),
+        until: toIsoSeconds(context.window.toMs),
+        per_page: 100,
+      }
+    : { ...repoParams(context), per_page: 100 };
+  let firstPage: Page<CommitListItem> | undefined;
+  try {
+    for await (const page of context.client.paginate(COMMITS_ROUTE, params, decodeCommitList)) {
+      firstPage ??= page;
+      if (page.status === 304) break;
+      const events = page.items.flatMap((commit) => toCommitEvent(commit) ?? []);
+      const { allKnown } = await batch.record(events, readBackTo);
+      const reachedReadBack = events.some((event) => event.occurredAtMs <= readBackTo);
+      if (reachedReadBack || (isIncremental && allKnown)) break;
+    }
+  } catch (error) {
+    if (!isEmptyRepository(error)) throw error;
+  }
+  // Only now is everything the first page led to in the ledger: see rememberEtag.
+  if (!context.window && firstPage?.status === 200) await context.client.rememberEtag(firstPage);
+  return {
+    added: batch.added,
+    duplicates: batch.duplicates,
+    checkpoints: context.window ? {} : { commitsSyncedAtMs: context.nowMs },
+  };
+}
+
+function isEmptyRepository(error: unknown): boolean {
+  return error instanceof GitHubRequestError && error.status === 409;
+}

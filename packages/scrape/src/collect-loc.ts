@@ -1,0 +1,102 @@
+import { lastCompleteWeek } from '@gse/activity';
+import { decodeContributorStats, toWeeklyLoc, type ContributorStats } from '@gse/github';
+import type { RepoCheckpoints } from '@gse/store';
+
+import { collectCommitLoc } from './collect-commit-loc.js';
+import { repoParams, type CollectorContext, type CollectorResult } from './scrape-context.js';
+
+const STATS_ROUTE = 'GET /repos/{owner}/{repo}/stats/contributors';
+/** `/stats/contributors` lists at most this many contributors. */
+const STATS_CONTRIBUTOR_CAP = 100;
+
+/** GitHub was still computing the repo's statistics after every poll (HTTP 202). */
+export class StatsNotReadyError extends Error {
+  constructor(readonly attempts: number) {
+    super(`GET ${STATS_ROUTE.slice(4)} still answered 202 (computing) after ${attempts} polls`);
+    this.name = 'StatsNotReadyError';
+  }
+}
+
+/**
+ * Whether LOC is due: never read, older than `loc.refresh_interval`, or read before the last
+ * complete week ended (so that week's numbers are final).
+ */
+export function isLocRefreshDue(context: CollectorContext): boolean {
+  const refreshedAtMs = context.checkpoints.locRefreshedAtMs;
+  if (context.window || refreshedAtMs === undefined) return true;
+  return (
+    context.nowMs - refreshedAtMs >= context.options.loc.refreshIntervalMs ||
+    refreshedAtMs < lastCompleteWeek(context.nowMs).endMs
+  );
+}
+
+/**
+ * Weekly LOC for the last complete week (and the current one) from `/stats/contributors`,
+ * completed by the per-commit fallback where GitHub's numbers are cut (top 100) or zeroed
+ * (10,000+ commits: after `loc.large_repo_zero_detection_windows` such answers in a row the
+ * repo reads only commit details for `loc.large_repo_cooldown`). `202` means GitHub is
+ * computing: polled with doubling waits, then reported missing; `204` is an empty repo.
+ * The stats are never asked conditionally: the fallback needs the contributor list itself.
+ */
+export async function collectLoc(context: CollectorContext): Promise<CollectorResult> {
+  const { loc } = context.options;
+  const refreshed = { added: 0, duplicates: 0 };
+  const fallbackUntilMs = context.checkpoints.locFallbackUntilMs ?? 0;
+  if (loc.fallbackEnabled && fallbackUntilMs > context.nowMs) {
+    await collectCommitLoc(context, new Set());
+    return { ...refreshed, checkpoints: { locRefreshedAtMs: context.nowMs } };
+  }
+  const stats = await pollContributorStats(context);
+  if (stats === undefined)
+    return { ...refreshed, checkpoints: { locRefreshedAtMs: context.nowMs } };
+  const week = lastCompleteWeek(context.nowMs);
+  await context.store.recordWeeklyLoc(context.ref, toWeeklyLoc(stats, week.startMs));
+  const checkpoints = nextZeroLineCheckpoints(context, stats);
+  if (loc.fallbackEnabled) {
+    if ((checkpoints.locFallbackUntilMs ?? 0) > context.nowMs) {
+      await collectCommitLoc(context, new Set());
+    } else if (stats.length >= STATS_CONTRIBUTOR_CAP) {
+      const covered = stats.flatMap((contributor) => contributor.author?.login ?? []);
+      await collectCommitLoc(context, new Set(covered));
+    }
+  }
+  return { ...refreshed, checkpoints: { ...checkpoints, locRefreshedAtMs: context.nowMs } };
+}
+
+/** The stats, `undefined` for an empty repository (204); throws while GitHub keeps computing. */
+async function pollContributorStats(
+  context: CollectorContext,
+): Promise<ContributorStats | undefined> {
+  const attempts = context.options.loc.statsPollAttempts;
+  let delayMs = context.options.loc.statsPollInitialDelayMs;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const answer = await context.client.getJson(
+      STATS_ROUTE,
+      repoParams(context),
+      decodeContributorStats,
+    );
+    if (answer.status === 200) return answer.data;
+    if (answer.status === 204) return undefined;
+    if (attempt < attempts) await context.sleep(delayMs, context.signal);
+    delayMs *= 2;
+  }
+  throw new StatsNotReadyError(attempts);
+}
+
+/** Counts stats answers with commits but not one line; enough in a row start the cooldown. */
+function nextZeroLineCheckpoints(
+  context: CollectorContext,
+  stats: ContributorStats,
+): RepoCheckpoints {
+  const weeks = stats.flatMap((contributor) => contributor.weeks);
+  const reportsZeroLines =
+    weeks.some((week) => week.c > 0) && weeks.every((week) => week.a === 0 && week.d === 0);
+  if (!reportsZeroLines) return { locZeroLineRefreshes: 0 };
+  const refreshes = (context.checkpoints.locZeroLineRefreshes ?? 0) + 1;
+  return refreshes >= context.options.loc.zeroDetectionRefreshes
+    ? {
+        locZeroLineRefreshes: 0,
+        locFallbackUntilMs: context.nowMs + context.options.loc.largeRepoCooldownMs,
+      }
+    : { locZeroLineRefreshes: refreshes };
+}

@@ -1,0 +1,12 @@
+export { LocBudgetExhaustedError } from './collect-commit-loc.js';
+export { StatsNotReadyError } from './collect-loc.js';
+export type { MissingReason } from './missing-reason.js';
+export type { LocOptions, ScrapeOptions, ScrapeWindow } from './scrape-context.js';
+export {
+  scrapeRepo,
+  type MissingResource,
+  type RepoScrapeOutcome,
+  type ScrapeRepoDeps,
+  type ScrapeRepoRequest,
+  type ScrapeResource,
+} from './scrape-repo.js';

@@ -1,0 +1,78 @@
+import type { ActivityEvent } from '@gse/activity';
+import type { GitHubClient } from '@gse/github';
+import type { Sleep } from '@gse/github';
+import type { ActivityStore, LocFallbackBudget, RepoCheckpoints, RepoRef } from '@gse/store';
+
+/** A time range to re-read, `[fromMs, toMs]` in epoch ms. */
+export interface ScrapeWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** The LOC options of `loc.*`. */
+export interface LocOptions {
+  /** `loc.refresh_interval`: `/stats/contributors` at most this often per repo. */
+  readonly refreshIntervalMs: number;
+  /** How often to ask again while GitHub answers `202` (computing). */
+  readonly statsPollAttempts: number;
+  /** First wait between those polls; doubles each time. */
+  readonly statsPollInitialDelayMs: number;
+  /** `loc.fallback_enabled`: per-commit details where the stats are cut or zeroed. */
+  readonly fallbackEnabled: boolean;
+  /** `loc.large_repo_zero_detection_windows`: zero-line stats answers in a row before the fallback. */
+  readonly zeroDetectionRefreshes: number;
+  /** `loc.large_repo_cooldown`: how long such a repo then reads commit details only. */
+  readonly largeRepoCooldownMs: number;
+}
+
+export interface ScrapeOptions {
+  /** `store.retention`: how far back a first scrape reads. */
+  readonly retentionMs: number;
+  /** `github.exclude_bots`: drop `…[bot]` users. */
+  readonly excludeBots: boolean;
+  readonly loc: LocOptions;
+}
+
+/** What every collector of one repo scrape shares. */
+export interface CollectorContext {
+  readonly ref: RepoRef;
+  readonly client: GitHubClient;
+  readonly store: ActivityStore;
+  /** The LOC fallback's budgets (`loc.fallback_max_*`), shared by the fleet. */
+  readonly locBudget: LocFallbackBudget;
+  readonly options: ScrapeOptions;
+  readonly sleep: Sleep;
+  readonly signal: AbortSignal;
+  /** The scrape's instant: the window end on success. */
+  readonly nowMs: number;
+  /** Set for a backfill: read exactly this range, ignoring checkpoints and ETags. */
+  readonly window: ScrapeWindow | undefined;
+  readonly checkpoints: RepoCheckpoints;
+}
+
+/** What a collector read completely: its checkpoints move, its events are in the ledger. */
+export interface CollectorResult {
+  readonly added: number;
+  readonly duplicates: number;
+  readonly checkpoints: RepoCheckpoints;
+}
+
+const BOT_LOGIN = /\[bot\]$/;
+
+/** Whether the event counts under `github.exclude_bots`. */
+export function isCountedUser(event: ActivityEvent, options: ScrapeOptions): boolean {
+  return !options.excludeBots || !BOT_LOGIN.test(event.user);
+}
+
+/** The oldest instant a scrape reads back to: the backfill window, else retention. */
+export function readBackToMs(context: CollectorContext): number {
+  return context.window?.fromMs ?? context.nowMs - context.options.retentionMs;
+}
+
+/** `{ owner, repo }` route parameters. */
+export function repoParams(context: CollectorContext): { owner: string; repo: string } {
+  return { owner: context.ref.org, repo: context.ref.repo };
+}
+
+export const toIsoSeconds = (epochMs: number): string =>
+  new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');

@@ -1,0 +1,152 @@
+import { abortableSleep, type GitHubClient, type Sleep } from '@gse/github';
+import type { Logger } from '@gse/logging';
+import type {
+  ActivityStore,
+  LocFallbackBudget,
+  RefreshSeriesResult,
+  RepoCheckpointStore,
+  RepoCheckpoints,
+  RepoRef,
+} from '@gse/store';
+
+import { collectCommits } from './collect-commits.js';
+import { collectIssueComments } from './collect-issue-comments.js';
+import { collectLoc, isLocRefreshDue } from './collect-loc.js';
+import { collectPulls } from './collect-pulls.js';
+import type {
+  CollectorContext,
+  CollectorResult,
+  ScrapeOptions,
+  ScrapeWindow,
+} from './scrape-context.js';
+import { toMissingReason, type MissingReason } from './missing-reason.js';
+
+/** The resources one repo scrape reads; each succeeds or goes missing on its own. */
+export type ScrapeResource = 'commits' | 'pulls' | 'issue_comments' | 'loc';
+
+/** A resource that could not be read, and the range a backfill must re-read for it. */
+export interface MissingResource {
+  readonly resource: ScrapeResource;
+  readonly window: ScrapeWindow;
+  readonly reason: MissingReason;
+  /** The error's message, for logs and dead-letter headers (never a secret). */
+  readonly error: string;
+}
+
+export interface RepoScrapeOutcome {
+  /** `done`: everything read; `partial`: what was read is stored, `missing` lists the rest. */
+  readonly status: 'done' | 'partial';
+  readonly ref: RepoRef;
+  /** Events the ledger did not have before, and those it had. */
+  readonly added: number;
+  readonly duplicates: number;
+  readonly missing: readonly MissingResource[];
+  /**
+   * The refreshed series, when every activity resource was read. After a partial read the
+   * window does not move: the series keep describing the last complete scrape.
+   */
+  readonly series: RefreshSeriesResult | undefined;
+}
+
+export interface ScrapeRepoDeps {
+  readonly client: GitHubClient;
+  readonly store: ActivityStore;
+  readonly checkpoints: RepoCheckpointStore;
+  readonly locBudget: LocFallbackBudget;
+  readonly options: ScrapeOptions;
+  readonly logger: Logger;
+  /** Shutdown: aborts waits and requests; the scrape then rejects with the signal's reason. */
+  readonly signal: AbortSignal;
+  readonly now?: () => number;
+  readonly sleep?: Sleep;
+}
+
+export interface ScrapeRepoRequest extends RepoRef {
+  /** A backfill: re-read exactly this range. Absent: the incremental scrape up to now. */
+  readonly window?: ScrapeWindow;
+}
+
+type Collector = (context: CollectorContext) => Promise<CollectorResult>;
+
+const ACTIVITY_COLLECTORS: readonly [ScrapeResource, Collector][] = [
+  ['commits', collectCommits],
+  ['pulls', collectPulls],
+  ['issue_comments', collectIssueComments],
+];
+
+/**
+ * The one use case both workers run: reads a repo's activity from GitHub into the ledger,
+ * incrementally (or a backfill window exactly), and recomputes its series. What it could
+ * not read it returns per resource with the range to re-read, so the caller can enqueue
+ * exactly the missing windows; what it did read is kept. Redis failures and shutdown
+ * reject: they are not GitHub's missing data, and the job is retried as a whole.
+ */
+export async function scrapeRepo(
+  deps: ScrapeRepoDeps,
+  request: ScrapeRepoRequest,
+): Promise<RepoScrapeOutcome> {
+  const ref = { org: request.org, repo: request.repo };
+  const nowMs = (deps.now ?? Date.now)();
+  const context: CollectorContext = {
+    ref,
+    client: deps.client,
+    store: deps.store,
+    locBudget: deps.locBudget,
+    options: deps.options,
+    sleep: deps.sleep ?? abortableSleep,
+    signal: deps.signal,
+    nowMs,
+    window: request.window,
+    checkpoints: await deps.checkpoints.read(ref),
+  };
+  const collectors = isLocRefreshDue(context)
+    ? [...ACTIVITY_COLLECTORS, ['loc', collectLoc] as const]
+    : ACTIVITY_COLLECTORS;
+
+  let added = 0;
+  let duplicates = 0;
+  let checkpoints: RepoCheckpoints = {};
+  const missing: MissingResource[] = [];
+  for (const [resource, collect] of collectors) {
+    try {
+      const result = await collect(context);
+      added += result.added;
+      duplicates += result.duplicates;
+      checkpoints = { ...checkpoints, ...result.checkpoints };
+    } catch (error) {
+      if (deps.signal.aborted) throw deps.signal.reason;
+      const reason = toMissingReason(error);
+      if (reason === undefined) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      missing.push({ resource, reason, error: message, window: missingWindow(context, resource) });
+      deps.logger.warn('repo resource missing', { ...ref, resource, reason, error: message });
+    }
+  }
+  await deps.checkpoints.write(ref, checkpoints);
+  const activityComplete = missing.every((entry) => entry.resource === 'loc');
+  const series = activityComplete
+    ? await deps.store.refreshSeries(ref, request.window?.toMs ?? nowMs)
+    : undefined;
+  return {
+    status: missing.length === 0 ? 'done' : 'partial',
+    ref,
+    added,
+    duplicates,
+    missing,
+    series,
+  };
+}
+
+/** The range a backfill must re-read: the request's window, else since the resource's checkpoint. */
+function missingWindow(context: CollectorContext, resource: ScrapeResource): ScrapeWindow {
+  if (context.window) return context.window;
+  const retentionStartMs = context.nowMs - context.options.retentionMs;
+  const { checkpoints } = context;
+  const sinceMs = {
+    commits: checkpoints.commitsSyncedAtMs,
+    pulls: checkpoints.pullsUpdatedAtMs,
+    issue_comments: checkpoints.commentsUpdatedAtMs,
+    loc: checkpoints.locRefreshedAtMs,
+  }[resource];
+  return { fromMs: Math.max(sinceMs ?? retentionStartMs, retentionStartMs), toMs: context.nowMs };
+}

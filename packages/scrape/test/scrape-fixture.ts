@@ -1,0 +1,201 @@
+import { createGitHubClient, type GitHubClient, type GitHubRequestReport } from '@gse/github';
+import {
+  createGitHubSimulator,
+  generateDataset,
+  type GitHubSimulator,
+  type GitHubSimulatorOptions,
+  type GroundTruthSeries,
+  type SimDataset,
+} from '@gse/github-sim';
+import { createLogger } from '@gse/logging';
+import {
+  createActivityStore,
+  createRedisEtagCache,
+  createRedisInstallationSemaphore,
+  createRedisInstallationTokenCache,
+  createRedisLocFallbackBudget,
+  createRepoCheckpointStore,
+  type ActivityStore,
+  type LocFallbackBudgetOptions,
+} from '@gse/store';
+import { createRedisFixture, type RedisFixture } from '@gse/testing';
+import { Writable } from 'node:stream';
+
+import {
+  scrapeRepo,
+  type RepoScrapeOutcome,
+  type ScrapeOptions,
+  type ScrapeWindow,
+} from '../src/index.js';
+
+const DAY_MS = 86_400_000;
+
+export const TEST_SCRAPE_OPTIONS: ScrapeOptions = {
+  retentionMs: 30 * DAY_MS,
+  excludeBots: false,
+  loc: {
+    refreshIntervalMs: DAY_MS,
+    statsPollAttempts: 8,
+    statsPollInitialDelayMs: 10,
+    fallbackEnabled: true,
+    // One zero-line answer is proof enough in tests: the repo is fully known to be large.
+    zeroDetectionRefreshes: 1,
+    largeRepoCooldownMs: 7 * DAY_MS,
+  },
+};
+
+/** The whole product path of one repo scrape, against a simulator and a real Redis. */
+export interface ScrapeFixture {
+  readonly simulator: GitHubSimulator;
+  readonly dataset: SimDataset;
+  readonly redis: RedisFixture;
+  readonly store: ActivityStore;
+  readonly reports: GitHubRequestReport[];
+  /** The scrapers' clock: the dataset's end unless a test moves it. */
+  nowMs: number;
+  scrape(org: string, repo: string, window?: ScrapeWindow): Promise<RepoScrapeOutcome>;
+  /** Scrapes every repo the fleet would (not archived, not disabled) of every org. */
+  scrapeAll(): Promise<RepoScrapeOutcome[]>;
+  /** Every stored series, in the ground truth's shape and order. */
+  readAllSeries(): Promise<GroundTruthSeries[]>;
+  groundTruth(): GroundTruthSeries[];
+  close(): Promise<void>;
+}
+
+const quietLogger = createLogger({
+  service: 'scrape-test',
+  version: '0',
+  level: 'error',
+  stream: new Writable({
+    write: (_chunk, _encoding, done) => {
+      done();
+    },
+  }),
+});
+
+export async function createScrapeFixture(
+  options: {
+    readonly simulator?: Partial<GitHubSimulatorOptions>;
+    readonly scrape?: Partial<ScrapeOptions>;
+    readonly locBudget?: Partial<Omit<LocFallbackBudgetOptions, 'redis' | 'keyPrefix'>>;
+  } = {},
+): Promise<ScrapeFixture> {
+  const dataset = generateDataset({ seed: 42, generatedAtMs: Date.now() });
+  const simulator = createGitHubSimulator({
+    dataset,
+    statsComputeDelayMs: 30,
+    ...options.simulator,
+  });
+  await simulator.start();
+  const redis = await createRedisFixture();
+  const ports = { redis: redis.redis, keyPrefix: redis.keyPrefix };
+  const scrapeOptions = { ...TEST_SCRAPE_OPTIONS, ...options.scrape };
+  const store = createActivityStore({
+    ...ports,
+    retentionMs: scrapeOptions.retentionMs,
+    maxSeriesBudget: 1_000_000,
+  });
+  const checkpoints = createRepoCheckpointStore(ports);
+  const locBudget = createRedisLocFallbackBudget({
+    ...ports,
+    maxCommitsPerRepoPerWeek: options.locBudget?.maxCommitsPerRepoPerWeek ?? 10_000,
+    maxCommitDetailCallsPerOrgPerHour:
+      options.locBudget?.maxCommitDetailCallsPerOrgPerHour ?? 10_000,
+  });
+  const shutdown = new AbortController();
+  const reports: GitHubRequestReport[] = [];
+  const clients = new Map<string, GitHubClient>();
+  const semaphore = createRedisInstallationSemaphore({
+    ...ports,
+    maxConcurrent: 4,
+    logger: quietLogger,
+  });
+  for (const app of simulator.apps) {
+    clients.set(
+      app.org,
+      createGitHubClient({
+        org: app.org,
+        baseUrl: simulator.url,
+        appId: app.appId,
+        installationId: app.installationId,
+        privateKeyPem: app.privateKeyPem,
+        requestTimeoutMs: 10_000,
+        userAgent: 'gse-scrape-test',
+        rateLimit: { minRemaining: 0, minResetBufferMs: 0, secondaryLimitBackoffMs: 100 },
+        retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50, jitter: true },
+        etagCache: createRedisEtagCache(ports),
+        semaphore,
+        tokenCache: createRedisInstallationTokenCache(ports),
+        onRequest: (report) => reports.push(report),
+        logger: quietLogger,
+        signal: shutdown.signal,
+      }),
+    );
+  }
+
+  const fixture: ScrapeFixture = {
+    simulator,
+    dataset,
+    redis,
+    store,
+    reports,
+    nowMs: dataset.generatedAtMs,
+    scrape: (org, repo, window) => {
+      const client = clients.get(org);
+      if (!client) throw new Error(`no client for ${org}`);
+      return scrapeRepo(
+        {
+          client,
+          store,
+          checkpoints,
+          locBudget,
+          options: scrapeOptions,
+          logger: quietLogger,
+          signal: shutdown.signal,
+          now: () => fixture.nowMs,
+        },
+        { org, repo, ...(window ? { window } : {}) },
+      );
+    },
+    scrapeAll: async () => {
+      const outcomes: RepoScrapeOutcome[] = [];
+      for (const org of dataset.orgs) {
+        for (const repo of org.repos) {
+          if (repo.archived || repo.disabled) continue;
+          outcomes.push(await fixture.scrape(org.login, repo.name));
+        }
+      }
+      return outcomes;
+    },
+    readAllSeries: async () => {
+      const rows: GroundTruthSeries[] = [];
+      for (const org of dataset.orgs) {
+        for (const repo of org.repos) {
+          for (const [user, activity] of await store.readSeries({
+            org: org.login,
+            repo: repo.name,
+          })) {
+            rows.push({ org: org.login, repo: repo.name, user, ...activity });
+          }
+        }
+      }
+      return rows.sort(compareSeries);
+    },
+    groundTruth: () =>
+      simulator.groundTruth(fixture.nowMs, {
+        retentionMs: scrapeOptions.retentionMs,
+        excludeBots: scrapeOptions.excludeBots,
+      }),
+    close: async () => {
+      shutdown.abort(new Error('test finished'));
+      await store.close();
+      await simulator.stop();
+      await redis.cleanup();
+    },
+  };
+  return fixture;
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareSeries = (a: GroundTruthSeries, b: GroundTruthSeries): number =>
+  compare(a.org, b.org) || compare(a.repo, b.repo) || compare(a.user, b.user);
