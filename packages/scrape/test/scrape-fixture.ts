@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+
 import { createGitHubClient, type GitHubClient, type GitHubRequestReport } from '@gse/github';
 import {
   createGitHubSimulator,
@@ -19,7 +21,6 @@ import {
   type LocFallbackBudgetOptions,
 } from '@gse/store';
 import { createRedisFixture, type RedisFixture } from '@gse/testing';
-import { Writable } from 'node:stream';
 
 import {
   scrapeRepo,
@@ -38,28 +39,40 @@ export const TEST_SCRAPE_OPTIONS: ScrapeOptions = {
     statsPollAttempts: 8,
     statsPollInitialDelayMs: 10,
     fallbackEnabled: true,
-    // One zero-line answer is proof enough in tests: the repo is fully known to be large.
+    // One zero-line answer is proof enough in tests: the repo is known to be large.
     zeroDetectionRefreshes: 1,
     largeRepoCooldownMs: 7 * DAY_MS,
   },
 };
 
-/** The whole product path of one repo scrape, against a simulator and a real Redis. */
-export interface ScrapeFixture {
-  readonly simulator: GitHubSimulator;
-  readonly dataset: SimDataset;
-  readonly redis: RedisFixture;
+export interface FixtureOptions {
+  readonly simulator?: Partial<GitHubSimulatorOptions>;
+  readonly scrape?: Partial<ScrapeOptions>;
+  readonly locBudget?: Partial<Omit<LocFallbackBudgetOptions, 'redis' | 'keyPrefix'>>;
+}
+
+/** One scraping process: its own client per org, store and ports, on a shared Redis prefix. */
+export interface Scraper {
   readonly store: ActivityStore;
   readonly reports: GitHubRequestReport[];
-  /** The scrapers' clock: the dataset's end unless a test moves it. */
-  nowMs: number;
   scrape(org: string, repo: string, window?: ScrapeWindow): Promise<RepoScrapeOutcome>;
   /** Scrapes every repo the fleet would (not archived, not disabled) of every org. */
   scrapeAll(): Promise<RepoScrapeOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** The whole product path of repo scrapes, against a simulator and a real Redis. */
+export interface ScrapeFixture extends Scraper {
+  readonly simulator: GitHubSimulator;
+  readonly dataset: SimDataset;
+  readonly redis: RedisFixture;
+  /** The scrapers' clock: the dataset's end unless a test moves it. */
+  nowMs: number;
+  /** Another scraper, as another process would be: same Redis keys, same simulator. */
+  sharingRedisAndSimulator(): Promise<Scraper>;
   /** Every stored series, in the ground truth's shape and order. */
   readAllSeries(): Promise<GroundTruthSeries[]>;
   groundTruth(): GroundTruthSeries[];
-  close(): Promise<void>;
 }
 
 const quietLogger = createLogger({
@@ -73,13 +86,7 @@ const quietLogger = createLogger({
   }),
 });
 
-export async function createScrapeFixture(
-  options: {
-    readonly simulator?: Partial<GitHubSimulatorOptions>;
-    readonly scrape?: Partial<ScrapeOptions>;
-    readonly locBudget?: Partial<Omit<LocFallbackBudgetOptions, 'redis' | 'keyPrefix'>>;
-  } = {},
-): Promise<ScrapeFixture> {
+export async function createScrapeFixture(options: FixtureOptions = {}): Promise<ScrapeFixture> {
   const dataset = generateDataset({ seed: 42, generatedAtMs: Date.now() });
   const simulator = createGitHubSimulator({
     dataset,
@@ -88,8 +95,61 @@ export async function createScrapeFixture(
   });
   await simulator.start();
   const redis = await createRedisFixture();
-  const ports = { redis: redis.redis, keyPrefix: redis.keyPrefix };
   const scrapeOptions = { ...TEST_SCRAPE_OPTIONS, ...options.scrape };
+  const clock = { nowMs: dataset.generatedAtMs };
+  const openScraper = (): Scraper =>
+    createScraper({ simulator, redis, dataset, scrapeOptions, clock, options });
+  const scraper = openScraper();
+
+  return {
+    ...scraper,
+    simulator,
+    dataset,
+    redis,
+    get nowMs() {
+      return clock.nowMs;
+    },
+    set nowMs(value: number) {
+      clock.nowMs = value;
+    },
+    sharingRedisAndSimulator: () => Promise.resolve(openScraper()),
+    readAllSeries: async () => {
+      const rows: GroundTruthSeries[] = [];
+      for (const org of dataset.orgs) {
+        for (const repo of org.repos) {
+          for (const [user, activity] of await scraper.store.readSeries({
+            org: org.login,
+            repo: repo.name,
+          })) {
+            rows.push({ org: org.login, repo: repo.name, user, ...activity });
+          }
+        }
+      }
+      return rows.sort(compareSeries);
+    },
+    groundTruth: () =>
+      simulator.groundTruth(clock.nowMs, {
+        retentionMs: scrapeOptions.retentionMs,
+        excludeBots: scrapeOptions.excludeBots,
+      }),
+    close: async () => {
+      await scraper.close();
+      await simulator.stop();
+      await redis.cleanup();
+    },
+  };
+}
+
+function createScraper(context: {
+  readonly simulator: GitHubSimulator;
+  readonly redis: RedisFixture;
+  readonly dataset: SimDataset;
+  readonly scrapeOptions: ScrapeOptions;
+  readonly clock: { readonly nowMs: number };
+  readonly options: FixtureOptions;
+}): Scraper {
+  const { simulator, dataset, scrapeOptions, clock, options } = context;
+  const ports = { redis: context.redis.redis, keyPrefix: context.redis.keyPrefix };
   const store = createActivityStore({
     ...ports,
     retentionMs: scrapeOptions.retentionMs,
@@ -102,14 +162,14 @@ export async function createScrapeFixture(
     maxCommitDetailCallsPerOrgPerHour:
       options.locBudget?.maxCommitDetailCallsPerOrgPerHour ?? 10_000,
   });
-  const shutdown = new AbortController();
-  const reports: GitHubRequestReport[] = [];
-  const clients = new Map<string, GitHubClient>();
   const semaphore = createRedisInstallationSemaphore({
     ...ports,
     maxConcurrent: 4,
     logger: quietLogger,
   });
+  const shutdown = new AbortController();
+  const reports: GitHubRequestReport[] = [];
+  const clients = new Map<string, GitHubClient>();
   for (const app of simulator.apps) {
     clients.set(
       app.org,
@@ -132,14 +192,9 @@ export async function createScrapeFixture(
       }),
     );
   }
-
-  const fixture: ScrapeFixture = {
-    simulator,
-    dataset,
-    redis,
+  const scraper: Scraper = {
     store,
     reports,
-    nowMs: dataset.generatedAtMs,
     scrape: (org, repo, window) => {
       const client = clients.get(org);
       if (!client) throw new Error(`no client for ${org}`);
@@ -152,7 +207,7 @@ export async function createScrapeFixture(
           options: scrapeOptions,
           logger: quietLogger,
           signal: shutdown.signal,
-          now: () => fixture.nowMs,
+          now: () => clock.nowMs,
         },
         { org, repo, ...(window ? { window } : {}) },
       );
@@ -162,38 +217,17 @@ export async function createScrapeFixture(
       for (const org of dataset.orgs) {
         for (const repo of org.repos) {
           if (repo.archived || repo.disabled) continue;
-          outcomes.push(await fixture.scrape(org.login, repo.name));
+          outcomes.push(await scraper.scrape(org.login, repo.name));
         }
       }
       return outcomes;
     },
-    readAllSeries: async () => {
-      const rows: GroundTruthSeries[] = [];
-      for (const org of dataset.orgs) {
-        for (const repo of org.repos) {
-          for (const [user, activity] of await store.readSeries({
-            org: org.login,
-            repo: repo.name,
-          })) {
-            rows.push({ org: org.login, repo: repo.name, user, ...activity });
-          }
-        }
-      }
-      return rows.sort(compareSeries);
-    },
-    groundTruth: () =>
-      simulator.groundTruth(fixture.nowMs, {
-        retentionMs: scrapeOptions.retentionMs,
-        excludeBots: scrapeOptions.excludeBots,
-      }),
     close: async () => {
       shutdown.abort(new Error('test finished'));
       await store.close();
-      await simulator.stop();
-      await redis.cleanup();
     },
   };
-  return fixture;
+  return scraper;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
