@@ -19,6 +19,7 @@ const NOREPLY_EMAIL = new RegExp(`^(?:\\d+\\+)?(${LOGIN})@users\\.noreply\\.gith
  * author email; else {@link UNLINKED_USER}. Never the committer (that is `web-flow` for every
  * merge made in GitHub's UI) and never an email or part of one: emails are not logins, can
  * collide with logins, and are personal data.
+ * See docs/github-limitations.md#commit-authors-can-be-null-committers-are-often-web-flow.
  */
 export function attributeCommit(commit: CommitAuthorship): string {
   if (commit.authorLogin) return commit.authorLogin;

@@ -159,11 +159,14 @@ export function createRequestExecutor(
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         if (!(error instanceof TokenMintError)) throw error;
+        const decision = classifyGitHubError(error.cause, now());
+        // A rate-limited mint holds every request of the installation, like any other call.
+        holdFor(decision);
         return {
           ok: false,
           failure: {
             error: error.cause,
-            decision: classifyGitHubError(error.cause, now()),
+            decision,
             status: error.status,
             method: 'POST',
             endpoint: TOKEN_ENDPOINT,

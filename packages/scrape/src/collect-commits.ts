@@ -22,7 +22,8 @@ const COMMITS_ROUTE = 'GET /repos/{owner}/{repo}/commits';
  * an unchanged branch answers `304` for free; after a change, pages are read until one holds
  * only commits the ledger already has (or history older than retention). A first scrape
  * reads back to retention; a backfill reads exactly its window with `since`/`until`.
- * An empty repository (409) has no commits: not an error.
+ * An empty repository (409) has no commits: not an error. `since`/`until` filter on the
+ * committer date, the date a commit counts at (docs/github-limitations.md#since-on-commits-filters-by-committer-date).
  */
 export async function collectCommits(context: CollectorContext): Promise<CollectorResult> {
   const batch = createEventBatch(context);

@@ -35,7 +35,8 @@ export function isLocRefreshDue(context: CollectorContext): boolean {
  * completed by the per-commit fallback where GitHub's numbers are cut (top 100) or zeroed
  * (10,000+ commits: after `loc.large_repo_zero_detection_windows` such answers in a row the
  * repo reads only commit details for `loc.large_repo_cooldown`). `202` means GitHub is
- * computing: polled with doubling waits, then reported missing; `204` is an empty repo.
+ * computing: polled with doubling waits, then reported missing; `204` is an empty repo
+ * (docs/github-limitations.md#stats-contributors-answers-202-while-it-computes).
  * The stats are never asked conditionally: the fallback needs the contributor list itself.
  */
 export async function collectLoc(context: CollectorContext): Promise<CollectorResult> {

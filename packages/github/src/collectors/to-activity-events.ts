@@ -8,7 +8,7 @@ import type {
   Review,
 } from './github-payloads.js';
 
-/** The login GitHub shows for content whose account was deleted. */
+/** The login GitHub shows for content whose account was deleted (docs/github-limitations.md#deleted-accounts-are-null-users). */
 export const DELETED_ACCOUNT_LOGIN = 'ghost';
 
 const loginOf = (account: { login: string } | null): string =>
@@ -46,7 +46,10 @@ export function toPullEvents(pull: PullListItem): ActivityEvent[] {
   return events;
 }
 
-/** A submitted review (any state but PENDING) as a `review_submitted` event for the reviewer. */
+/**
+ * A submitted review (any state but PENDING) as a `review_submitted` event for the reviewer
+ * (docs/github-limitations.md#pending-reviews-have-no-submitted_at).
+ */
 export function toReviewEvent(review: Review): ActivityEvent | undefined {
   if (review.state === 'PENDING' || !review.submitted_at) return undefined;
   return {

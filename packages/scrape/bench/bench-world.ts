@@ -1,0 +1,234 @@
+import {
+  createGitHubClient,
+  type EtagCache,
+  type GitHubClient,
+  type InstallationSemaphore,
+  type InstallationTokenCache,
+} from '@gse/github';
+import {
+  createGitHubSimulator,
+  generateDataset,
+  type GitHubSimulator,
+  type GroundTruthSeries,
+  type SimAppCredentials,
+} from '@gse/github-sim';
+import { createLogger, type Logger } from '@gse/logging';
+import {
+  createActivityStore,
+  createRedisEtagCache,
+  createRedisInstallationSemaphore,
+  createRedisInstallationTokenCache,
+  createRedisLocFallbackBudget,
+  createRepoCheckpointStore,
+} from '@gse/store';
+import { createRedisFixture } from '@gse/testing';
+import { Writable } from 'node:stream';
+
+import { scrapeRepo, type RepoScrapeOutcome, type ScrapeOptions } from '../src/index.js';
+
+const DAY_MS = 86_400_000;
+
+/** The shape of the benchmarked org. */
+export interface BenchWorldOptions {
+  readonly seed: number;
+  readonly repoCount: number;
+  readonly activeRepoFraction: number;
+}
+
+/**
+ * One org in the simulator, our scraper on real Redis, and a client for the baseline. The
+ * scrapers' clock is `nowMs`: the benchmark moves it by the scrape interval per cycle,
+ * while the simulator keeps real time (its App-JWT checks use the real clock).
+ */
+export interface BenchWorld {
+  readonly simulator: GitHubSimulator;
+  readonly org: string;
+  /** The repos a cycle scrapes (not archived, not disabled), in dataset order. */
+  readonly repos: readonly string[];
+  nowMs: number;
+  /** Our product path: `scrapeRepo` with checkpoints, ETags and the shared token. */
+  scrape(repo: string): Promise<RepoScrapeOutcome>;
+  /** The same client implementation with no ETag store and a token of its own. */
+  readonly baselineClient: GitHubClient;
+  /** Every stored series, sorted as the ground truth is. */
+  readAllSeries(): Promise<GroundTruthSeries[]>;
+  groundTruth(): GroundTruthSeries[];
+  close(): Promise<void>;
+}
+
+/**
+ * Production defaults of `store.*` and `loc.*` (`fallback_enabled: false`), with quick stats
+ * polls because the simulator computes statistics in milliseconds.
+ */
+export const BENCH_SCRAPE_OPTIONS: ScrapeOptions = {
+  retentionMs: 30 * DAY_MS,
+  excludeBots: false,
+  loc: {
+    refreshIntervalMs: DAY_MS,
+    statsPollAttempts: 8,
+    statsPollInitialDelayMs: 25,
+    fallbackEnabled: false,
+    zeroDetectionRefreshes: 2,
+    largeRepoCooldownMs: 7 * DAY_MS,
+  },
+};
+
+/**
+ * `rate_limit.max_concurrent_requests_per_installation` (default 4): also how many repos
+ * the benchmark scrapes at once.
+ */
+export const MAX_CONCURRENT_REQUESTS = 4;
+
+/** Errors only: a benchmark's output is its table, and a failed scrape throws anyway. */
+function createBenchLogger(): Logger {
+  return createLogger({
+    service: 'scrape-bench',
+    version: '0',
+    level: 'error',
+    stream: new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        process.stderr.write(chunk);
+        done();
+      },
+    }),
+  });
+}
+
+/** A baseline never sends `If-None-Match`: the Go exporter keeps no ETags. */
+const NO_ETAGS: EtagCache = {
+  get: () => Promise.resolve(undefined),
+  set: () => Promise.resolve(),
+};
+
+function createClient(
+  app: SimAppCredentials,
+  baseUrl: string,
+  ports: {
+    readonly etagCache: EtagCache;
+    readonly semaphore: InstallationSemaphore;
+    readonly tokenCache: InstallationTokenCache | undefined;
+    readonly logger: Logger;
+    readonly signal: AbortSignal;
+  },
+): GitHubClient {
+  // `rate_limit.*` and `retry.*` at their defaults: the benchmark measures the product as
+  // an operator would run it.
+  return createGitHubClient({
+    org: app.org,
+    baseUrl,
+    appId: app.appId,
+    installationId: app.installationId,
+    privateKeyPem: app.privateKeyPem,
+    requestTimeoutMs: 20_000,
+    userAgent: 'gse-request-cost-bench',
+    rateLimit: { minRemaining: 200, minResetBufferMs: 10_000, secondaryLimitBackoffMs: 60_000 },
+    retry: { maxAttempts: 5, initialBackoffMs: 2_000, maxBackoffMs: 30_000, jitter: true },
+    ...ports,
+  });
+}
+
+/** Starts the simulator on a generated `bench` org and wires both scrapers to it. */
+export async function createBenchWorld(options: BenchWorldOptions): Promise<BenchWorld> {
+  const dataset = generateDataset({
+    seed: options.seed,
+    generatedAtMs: Date.now(),
+    profile: 'bench',
+    bench: { repoCount: options.repoCount, activeRepoFraction: options.activeRepoFraction },
+  });
+  const [orgData] = dataset.orgs;
+  if (!orgData || dataset.orgs.length !== 1) throw new Error('the bench profile has one org');
+  const simulator = createGitHubSimulator({
+    dataset,
+    // The benchmark counts requests; the 5,000/h budget would only stall the baseline.
+    rateLimit: { limit: 10_000_000 },
+    statsComputeDelayMs: 20,
+  });
+  await simulator.start();
+  const redis = await createRedisFixture().catch(async (error: unknown) => {
+    await simulator.stop();
+    throw error;
+  });
+  const ports = { redis: redis.redis, keyPrefix: redis.keyPrefix };
+  const logger = createBenchLogger();
+  const shutdown = new AbortController();
+  const store = createActivityStore({
+    ...ports,
+    retentionMs: BENCH_SCRAPE_OPTIONS.retentionMs,
+    maxSeriesBudget: 1_000_000,
+  });
+  const checkpoints = createRepoCheckpointStore(ports);
+  const locBudget = createRedisLocFallbackBudget({
+    ...ports,
+    maxCommitsPerRepoPerWeek: 250,
+    maxCommitDetailCallsPerOrgPerHour: 1_000,
+  });
+  const semaphore = createRedisInstallationSemaphore({
+    ...ports,
+    maxConcurrent: MAX_CONCURRENT_REQUESTS,
+    logger,
+  });
+  const app = simulator.apps.find((candidate) => candidate.org === orgData.login);
+  if (!app) throw new Error(`the simulator has no App for ${orgData.login}`);
+  const client = createClient(app, simulator.url, {
+    etagCache: createRedisEtagCache(ports),
+    semaphore,
+    tokenCache: createRedisInstallationTokenCache(ports),
+    logger,
+    signal: shutdown.signal,
+  });
+  const baselineClient = createClient(app, simulator.url, {
+    etagCache: NO_ETAGS,
+    semaphore,
+    tokenCache: undefined,
+    logger,
+    signal: shutdown.signal,
+  });
+
+  const org = orgData.login;
+  const world: BenchWorld = {
+    simulator,
+    org,
+    repos: orgData.repos.filter((repo) => !repo.archived && !repo.disabled).map((r) => r.name),
+    nowMs: dataset.generatedAtMs,
+    baselineClient,
+    scrape: (repo) =>
+      scrapeRepo(
+        {
+          client,
+          store,
+          checkpoints,
+          locBudget,
+          options: BENCH_SCRAPE_OPTIONS,
+          logger,
+          signal: shutdown.signal,
+          now: () => world.nowMs,
+        },
+        { org, repo },
+      ),
+    readAllSeries: async () => {
+      const rows: GroundTruthSeries[] = [];
+      for (const repo of world.repos) {
+        for (const [user, activity] of await store.readSeries({ org, repo })) {
+          rows.push({ org, repo, user, ...activity });
+        }
+      }
+      return rows.sort(compareSeries);
+    },
+    groundTruth: () =>
+      simulator.groundTruth(world.nowMs, {
+        retentionMs: BENCH_SCRAPE_OPTIONS.retentionMs,
+        excludeBots: BENCH_SCRAPE_OPTIONS.excludeBots,
+      }),
+    close: async () => {
+      shutdown.abort(new Error('benchmark finished'));
+      await store.close();
+      await simulator.stop();
+      await redis.cleanup();
+    },
+  };
+  return world;
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareSeries = (a: GroundTruthSeries, b: GroundTruthSeries): number =>
+  compare(a.org, b.org) || compare(a.repo, b.repo) || compare(a.user, b.user);
