@@ -28,6 +28,8 @@ export interface StoreKeys {
   readonly repoIndex: string;
   /** STRING: number of series fleet-wide, checked against `store.max_series_budget`. */
   readonly seriesCount: string;
+  /** HASH of one fleet metric (`@gse/telemetry`): encoded label values → value. */
+  telemetryMetric(metricName: string): string;
   /** STRING: the ETag GitHub last sent for `url` to the installation's token. */
   installationEtag(installationId: number, url: string): string;
   /** ZSET leaseId → lease expiry (Redis clock, ms): the installation's request slots. */
@@ -63,6 +65,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     repoState: (ref) => repoKey(ref, 'state'),
     repoIndex: `${prefix}:repos`,
     seriesCount: `${prefix}:series-count`,
+    telemetryMetric: (metricName) => `${prefix}:telemetry:${metricName}`,
     // URLs are long and full of `:` and `/`; a digest keeps the key short and unambiguous.
     installationEtag: (installationId, url) =>
       `${installationKey(installationId)}:etag:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`,

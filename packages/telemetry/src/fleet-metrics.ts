@@ -1,0 +1,153 @@
+import { defineCounter, defineGauge, defineHistogram } from './metric-definition.js';
+
+/**
+ * Every `gh_exporter_*` metric of the fleet (DESIGN.md §5). Names are the Go exporter's
+ * where the meaning is the same, so its dashboards and alerts carry over. Counters are
+ * summed in Redis over every process and restart; gauges hold the current state.
+ */
+export const FLEET_METRICS = {
+  scrapeRuns: defineCounter({
+    name: 'gh_exporter_scrape_runs_total',
+    help: 'Org scrape cycles by result (success, partial, failure, skipped_unhealthy).',
+    labels: ['org', 'result'],
+  }),
+  scrapeDuration: defineHistogram({
+    name: 'gh_exporter_scrape_duration_seconds',
+    help: 'Duration of org scrape cycles, from the org job start to its last repo job.',
+    labels: ['org', 'result'],
+    unit: 'seconds',
+    buckets: [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
+  }),
+  repoScrapes: defineCounter({
+    name: 'gh_exporter_repo_scrapes_total',
+    help: 'Repo scrapes by result (done, partial, failed) and source (schedule, backfill).',
+    labels: ['org', 'source', 'result'],
+  }),
+  repoLastSuccessfulScrape: defineGauge({
+    name: 'gh_exporter_repo_last_successful_scrape_unixtime',
+    help: 'Unix time of the last scrape of the repo that read every activity resource.',
+    labels: ['org', 'repo'],
+  }),
+  githubRequests: defineCounter({
+    name: 'gh_exporter_github_requests_total',
+    help: 'GitHub API requests by endpoint template and status; counted="false" for free 304s.',
+    labels: ['org', 'endpoint', 'status', 'counted'],
+  }),
+  githubSecondaryLimitHits: defineCounter({
+    name: 'gh_exporter_github_secondary_limit_hits_total',
+    help: 'Responses that reported a GitHub secondary rate limit.',
+    labels: ['org'],
+  }),
+  githubRateLimitRemaining: defineGauge({
+    name: 'gh_exporter_github_rate_limit_remaining',
+    help: 'Requests left in the installation’s primary rate-limit window (last response seen).',
+    labels: ['org', 'installation_id'],
+  }),
+  githubRateLimitLimit: defineGauge({
+    name: 'gh_exporter_github_rate_limit_limit',
+    help: 'Size of the installation’s primary rate-limit window.',
+    labels: ['org', 'installation_id'],
+  }),
+  githubRateLimitReset: defineGauge({
+    name: 'gh_exporter_github_rate_limit_reset_unixtime',
+    help: 'Unix time at which the installation’s primary rate-limit window resets.',
+    labels: ['org', 'installation_id'],
+  }),
+  githubOrgHealthy: defineGauge({
+    name: 'gh_exporter_github_org_healthy',
+    help: '1 while GitHub answers for the org, 0 during its cooldown.',
+    labels: ['org'],
+  }),
+  dependencyHealth: defineGauge({
+    name: 'gh_exporter_dependency_health',
+    help: '1 when the dependency answers the reporting service, else 0.',
+    labels: ['dependency', 'service'],
+  }),
+  queueJobs: defineGauge({
+    name: 'gh_exporter_queue_jobs',
+    help: 'BullMQ jobs by queue and state (waiting, active, delayed, failed).',
+    labels: ['queue', 'state'],
+  }),
+  queueOldestJobAge: defineGauge({
+    name: 'gh_exporter_queue_oldest_job_age_seconds',
+    help: 'Age of the oldest waiting BullMQ job of the queue.',
+    labels: ['queue'],
+    unit: 'seconds',
+  }),
+  backfillQueueMessages: defineGauge({
+    name: 'gh_exporter_backfill_queue_messages',
+    help: 'Messages in a RabbitMQ backfill queue (main, each retry queue, DLQ).',
+    labels: ['queue'],
+  }),
+  backfillQueueOldestMessageAge: defineGauge({
+    name: 'gh_exporter_queue_oldest_message_age_seconds',
+    help: 'Age of the oldest message of a RabbitMQ backfill queue.',
+    labels: ['queue'],
+    unit: 'seconds',
+  }),
+  backfillEnqueued: defineCounter({
+    name: 'gh_exporter_backfill_jobs_enqueued_total',
+    help: 'Backfill windows published to RabbitMQ.',
+    labels: ['org', 'reason'],
+  }),
+  backfillDeduped: defineCounter({
+    name: 'gh_exporter_backfill_jobs_deduped_total',
+    help: 'Backfill windows not published again because an identical one was within backfill.dedup_ttl.',
+    labels: ['org', 'reason'],
+  }),
+  backfillCapped: defineCounter({
+    name: 'gh_exporter_backfill_enqueues_dropped_total',
+    help: 'Backfill windows over backfill.max_enqueues_per_org_per_minute, kept in Redis for a later sweep (never lost).',
+    labels: ['org', 'reason'],
+  }),
+  backfillProcessed: defineCounter({
+    name: 'gh_exporter_backfill_jobs_processed_total',
+    help: 'Backfill messages consumed, by result (processed, retried, dead_lettered).',
+    labels: ['org', 'result'],
+  }),
+  backfillDeadLettered: defineCounter({
+    name: 'gh_exporter_backfill_jobs_dead_lettered_total',
+    help: 'Backfill messages moved to the dead-letter queue, by reason.',
+    labels: ['org', 'reason'],
+  }),
+  storeWrites: defineCounter({
+    name: 'gh_exporter_store_write_total',
+    help: 'Ledger writes by source (scrape, backfill) and result (added, duplicate, failure).',
+    labels: ['source', 'result'],
+  }),
+  seriesRefused: defineCounter({
+    name: 'gh_exporter_store_series_refused_total',
+    help: 'New series refused because store.max_series_budget was reached.',
+    labels: ['org'],
+  }),
+  series: defineGauge({
+    name: 'gh_exporter_series',
+    help: 'Business series (org, repo, user) in the store.',
+    labels: [],
+  }),
+  seriesBudget: defineGauge({
+    name: 'gh_exporter_series_budget',
+    help: 'store.max_series_budget.',
+    labels: [],
+  }),
+  locFallbackCommits: defineCounter({
+    name: 'gh_exporter_loc_fallback_commits_total',
+    help: 'Commit details read by the LOC fallback.',
+    labels: ['org'],
+  }),
+  locFallbackBudgetExhausted: defineCounter({
+    name: 'gh_exporter_loc_fallback_budget_exhausted_total',
+    help: 'Repo LOC refreshes left truncated because a LOC fallback budget was spent.',
+    labels: ['org'],
+  }),
+  leaderInfo: defineGauge({
+    name: 'gh_exporter_leader_info',
+    help: 'The scheduler holding the leader lock (1 on its series) and its fencing token.',
+    labels: ['holder', 'fencing_token'],
+  }),
+  leaderChanges: defineCounter({
+    name: 'gh_exporter_leader_changes_total',
+    help: 'Leader lock acquisitions by a new holder.',
+    labels: [],
+  }),
+} as const;

@@ -1,0 +1,179 @@
+import type { Logger } from '@gse/logging';
+import type { Redis } from 'ioredis';
+
+import type {
+  CounterDefinition,
+  GaugeDefinition,
+  HistogramDefinition,
+  LabelValues,
+  MetricDefinition,
+} from './metric-definition.js';
+import { encodeLabelValues, histogramField } from './telemetry-encoding.js';
+
+export interface FleetTelemetryOptions {
+  readonly redis: Redis;
+  /** The Redis key of a metric's hash: the store's key builder (`telemetryMetric`). */
+  readonly keyOf: (metricName: string) => string;
+  readonly logger: Logger;
+  /** How often buffered writes go to Redis in one pipeline (1 s). */
+  readonly flushIntervalMs?: number;
+}
+
+/**
+ * Writes fleet telemetry to Redis. Writes are buffered and sent in one pipeline per
+ * `flushIntervalMs`, so per-request telemetry costs no round trip; while Redis is away the
+ * buffer keeps accumulating and is sent once it answers, so counts survive a Redis blip.
+ */
+export interface FleetTelemetry {
+  increment<L extends string>(
+    metric: CounterDefinition<L>,
+    labels: LabelValues<L>,
+    by?: number,
+  ): void;
+  observe<L extends string>(
+    metric: HistogramDefinition<L>,
+    labels: LabelValues<L>,
+    value: number,
+  ): void;
+  set<L extends string>(metric: GaugeDefinition<L>, labels: LabelValues<L>, value: number): void;
+  /** Replaces every series of a gauge (for label sets that come and go, e.g. the leader). */
+  replace<L extends string>(
+    metric: GaugeDefinition<L>,
+    samples: readonly { readonly labels: LabelValues<L>; readonly value: number }[],
+  ): void;
+  /** Sends what is buffered now; rejects if Redis does not take it (the buffer is kept). */
+  flush(): Promise<void>;
+  /** Stops the timer and sends the rest (best effort). Idempotent. */
+  close(): Promise<void>;
+}
+
+interface Buffer {
+  /** key → field → increment */
+  readonly increments: Map<string, Map<string, number>>;
+  /** key → field → value */
+  readonly gauges: Map<string, Map<string, number>>;
+  /** key → complete replacement */
+  readonly replacements: Map<string, Map<string, number>>;
+}
+
+const emptyBuffer = (): Buffer => ({
+  increments: new Map(),
+  gauges: new Map(),
+  replacements: new Map(),
+});
+
+function fieldsOf(map: Map<string, Map<string, number>>, key: string): Map<string, number> {
+  let fields = map.get(key);
+  if (!fields) {
+    fields = new Map();
+    map.set(key, fields);
+  }
+  return fields;
+}
+
+export function createFleetTelemetry(options: FleetTelemetryOptions): FleetTelemetry {
+  let buffer = emptyBuffer();
+  let inFlight: Promise<void> = Promise.resolve();
+  let closed = false;
+  const timer = setInterval(() => {
+    void flush().catch((error: unknown) => {
+      options.logger.warn('telemetry flush failed; keeping the writes for the next one', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+  }, options.flushIntervalMs ?? 1000);
+  timer.unref();
+
+  const add = (metric: MetricDefinition, field: string, by: number): void => {
+    const fields = fieldsOf(buffer.increments, options.keyOf(metric.name));
+    fields.set(field, (fields.get(field) ?? 0) + by);
+  };
+
+  function labelValuesOf<L extends string>(
+    metric: MetricDefinition<L>,
+    labels: LabelValues<L>,
+  ): string {
+    return encodeLabelValues(metric.labels.map((label) => labels[label]));
+  }
+
+  async function send(batch: Buffer): Promise<void> {
+    const pipeline = options.redis.multi();
+    for (const [key, fields] of batch.replacements) {
+      pipeline.del(key);
+      if (fields.size > 0) pipeline.hset(key, Object.fromEntries(fields));
+    }
+    for (const [key, fields] of batch.gauges) pipeline.hset(key, Object.fromEntries(fields));
+    for (const [key, fields] of batch.increments) {
+      for (const [field, by] of fields) pipeline.hincrbyfloat(key, field, by);
+    }
+    if (pipeline.length === 0) return;
+    const results = await pipeline.exec();
+    const failed = results?.find(([error]) => error !== null);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  function flush(): Promise<void> {
+    inFlight = inFlight.then(async () => {
+      const batch = buffer;
+      buffer = emptyBuffer();
+      try {
+        await send(batch);
+      } catch (error) {
+        mergeBack(batch);
+        throw error;
+      }
+    });
+    return inFlight;
+  }
+
+  // A failed batch returns under the newer writes: increments add up, newer gauges win.
+  function mergeBack(batch: Buffer): void {
+    for (const [key, fields] of batch.increments) {
+      const current = fieldsOf(buffer.increments, key);
+      for (const [field, by] of fields) current.set(field, (current.get(field) ?? 0) + by);
+    }
+    for (const [target, source] of [
+      [buffer.gauges, batch.gauges],
+      [buffer.replacements, batch.replacements],
+    ] as const) {
+      for (const [key, fields] of source) if (!target.has(key)) target.set(key, fields);
+    }
+  }
+
+  return {
+    increment: (metric, labels, by = 1) => {
+      add(metric, labelValuesOf(metric, labels), by);
+    },
+    observe: (metric, labels, value) => {
+      const labelValues = labelValuesOf(metric, labels);
+      for (const bound of metric.buckets) {
+        if (value <= bound) add(metric, histogramField(labelValues, `le=${bound}`), 1);
+      }
+      add(metric, histogramField(labelValues, 'le=+Inf'), 1);
+      add(metric, histogramField(labelValues, 'sum'), value);
+      add(metric, histogramField(labelValues, 'count'), 1);
+    },
+    set: (metric, labels, value) => {
+      fieldsOf(buffer.gauges, options.keyOf(metric.name)).set(labelValuesOf(metric, labels), value);
+    },
+    replace: (metric, samples) => {
+      const key = options.keyOf(metric.name);
+      buffer.gauges.delete(key);
+      buffer.replacements.set(
+        key,
+        new Map(samples.map((sample) => [labelValuesOf(metric, sample.labels), sample.value])),
+      );
+    },
+    flush,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      await flush().catch((error: unknown) => {
+        options.logger.warn('telemetry lost on close: Redis did not take the last writes', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      });
+    },
+  };
+}
