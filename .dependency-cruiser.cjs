@@ -3,8 +3,8 @@
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const pkg = (name) => `^packages/${name}/`;
-// Tests may use the fixtures and the simulator; production code may not (rule below).
-const TEST_FILES = ['[.]test[.]ts$', '^(packages|services)/[^/]+/test/'];
+// Tests and benchmarks may use the fixtures and the simulator; production code may not.
+const TEST_FILES = ['[.]test[.]ts$', '^(packages|services)/[^/]+/(test|bench)/'];
 const importsOf = (from, allowed) => ({
   name: `${from}-imports`,
   comment: `packages/${from} may import only: ${allowed.join(', ') || 'nothing internal'}`,
