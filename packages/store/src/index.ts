@@ -32,6 +32,11 @@ export {
   type LocFallbackBudgetOptions,
 } from './loc-fallback-budget.js';
 export {
+  createRedisConnection,
+  type RedisConnectionOptions,
+  type RedisConnectionRole,
+} from './redis-connection.js';
+export {
   createRepoCheckpointStore,
   type RepoCheckpoints,
   type RepoCheckpointStore,
