@@ -6,10 +6,11 @@
  * second Ctrl-C kills everything at once. If any process dies, the rest are stopped too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+
+import { locateConfig } from '@gse/config';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const operatorCwd = process.env['INIT_CWD'] ?? process.cwd();
@@ -24,8 +25,7 @@ interface FleetProcess {
   readonly exited: Promise<number | null>;
 }
 
-const isDemo =
-  !process.env['GITHUB_STATS_CONFIG'] && !existsSync(join(operatorCwd, 'config', 'local.yaml'));
+const isDemo = locateConfig({ env: process.env, cwd: operatorCwd }).kind === 'demo';
 
 function startProcess(name: string, script: string, onLine?: (line: string) => void): FleetProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@gse/source', script], {

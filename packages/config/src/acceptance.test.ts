@@ -45,7 +45,7 @@ github:
     expect(error.message).toBe(
       [
         `invalid configuration in ${file}: 4 problems`,
-        '  - server.listen_port: unknown key; got [REDACTED]; allowed: a key of server: listen_addr, log_level',
+        '  - server.listen_port: unknown key; got [REDACTED]; allowed: a key of server: listen_addr, log_level, auth, tls',
         '  - github.orgs[0].scrape_interval: must not be negative; got "-5m"; allowed: a duration > 0: a number with a unit ms, s, m, h, d or w (e.g. 500ms, 30s, 5m, 24h, 7d, 2w; parts may be combined: 1h30m)',
         '  - github.orgs[1].org: duplicate org: github.orgs[0] already scrapes it; got "acme"; allowed: an org not listed by another entry (case-insensitive)',
         `  - github.orgs[1].private_key_path: cannot read the key file ${join(dirs.dir, 'keys/nowhere.pem')} (ENOENT); got "keys/nowhere.pem"; allowed: a readable PEM file; relative paths resolve against the config file's directory`,

@@ -40,7 +40,7 @@ services:
       ['services.scheduler.port', 'unknown key', '[REDACTED]'],
     ]);
     expect(problems[1]?.allowed).toBe(
-      'a key of store: backend, redis_mode, redis_addr, redis_master_set, redis_sentinel_addrs, redis_password, redis_db, key_prefix, retention, metric_refresh_interval, index_shards, export_cache_mode, max_series_budget',
+      'a key of store: backend, redis_mode, redis_addr, redis_master_set, redis_sentinel_addrs, redis_password, redis_db, key_prefix, retention, gc_interval, metric_refresh_interval, index_shards, export_cache_mode, max_series_budget',
     );
     expect(problems[0]?.allowed).toMatch(/^a key of the top level: server, metrics, /);
   });
@@ -88,7 +88,7 @@ retry:
       path: 'server',
       value: '":8080"',
       message: 'must be a mapping',
-      allowed: 'a mapping of: listen_addr, log_level',
+      allowed: 'a mapping of: listen_addr, log_level, auth, tls',
     });
     expect(
       problems.slice(1).map((problem) => [problem.path, problem.value, problem.message]),

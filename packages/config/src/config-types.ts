@@ -29,7 +29,20 @@ export interface ServiceConfig {
  * each key.
  */
 export interface Config {
-  readonly server: { readonly listenAddr: HostPort; readonly logLevel: LogLevel };
+  readonly server: {
+    readonly listenAddr: HostPort;
+    readonly logLevel: LogLevel;
+    /** Access control of the public /metrics; every field `undefined` when off. */
+    readonly auth: {
+      /** Secret. */
+      readonly bearerToken: string | undefined;
+      readonly basicUsername: string | undefined;
+      /** Secret. */
+      readonly basicPassword: string | undefined;
+    };
+    /** HTTPS on `listenAddr` when both are set (absolute paths). */
+    readonly tls: { readonly certPath: string | undefined; readonly keyPath: string | undefined };
+  };
   readonly metrics: { readonly topology: 'single_service_target' };
   readonly leaderElection: {
     readonly enabled: boolean;
@@ -66,6 +79,8 @@ export interface Config {
     readonly fallbackMaxCommitDetailCallsPerOrgPerHour: number;
     readonly largeRepoZeroDetectionWindows: number;
     readonly largeRepoCooldownMs: number;
+    readonly statsPollAttempts: number;
+    readonly statsPollInitialDelayMs: number;
   };
   readonly backfill: {
     readonly enabled: boolean;
@@ -95,6 +110,7 @@ export interface Config {
     readonly redisDb: number;
     readonly keyPrefix: string;
     readonly retentionMs: number;
+    readonly gcIntervalMs: number;
     readonly metricRefreshIntervalMs: number;
     readonly maxSeriesBudget: number;
   };

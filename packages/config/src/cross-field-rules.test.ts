@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createConfigDir, MINIMAL_YAML, type ConfigDir } from '../test/config-fixture.js';
@@ -141,5 +144,53 @@ describe('key prefixes', () => {
       ['bullmq.prefix', 'must not share a key namespace with store.key_prefix (gse)'],
     ]);
     loads('store:\n  key_prefix: gse-prod\nbullmq:\n  prefix: gse-prod-bull\n');
+  });
+});
+
+describe('server.tls', () => {
+  it('needs both paths, each a readable file', () => {
+    expect(problemsOf('server:\n  tls:\n    cert_path: tls/cert.pem\n')).toEqual([
+      ['server.tls.cert_path', `cannot read ${dirs.dir}/tls/cert.pem (ENOENT)`],
+      ['server.tls.key_path', 'must be set when the other server.tls path is'],
+    ]);
+  });
+
+  it('loads with both files, resolved against the config file', () => {
+    mkdirSync(join(dirs.dir, 'tls'));
+    writeFileSync(join(dirs.dir, 'tls/cert.pem'), 'cert');
+    writeFileSync(join(dirs.dir, 'tls/key.pem'), 'key');
+    const { config } = dirs.load(
+      `${MINIMAL_YAML}server:\n  tls:\n    cert_path: tls/cert.pem\n    key_path: tls/key.pem\n`,
+    );
+    expect(config.server.tls).toEqual({
+      certPath: join(dirs.dir, 'tls/cert.pem'),
+      keyPath: join(dirs.dir, 'tls/key.pem'),
+    });
+  });
+});
+
+describe('server.auth basic', () => {
+  it('needs the user and the password together', () => {
+    expect(problemsOf('server:\n  auth:\n    basic_username: prometheus\n')).toEqual([
+      ['server.auth.basic_password', 'must be set when server.auth.basic_username is'],
+    ]);
+    expect(problemsOf('server:\n  auth:\n    basic_password: s3cret\n')).toEqual([
+      ['server.auth.basic_username', 'must be set when server.auth.basic_password is'],
+    ]);
+  });
+
+  it('takes the bearer token and basic password from the env', () => {
+    const { config } = dirs.load(
+      `${MINIMAL_YAML}server:\n  auth:\n    basic_username: prometheus\n`,
+      {
+        GITHUB_STATS_METRICS_BASIC_PASSWORD: 's3cret',
+        GITHUB_STATS_METRICS_BEARER_TOKEN: 't0ken',
+      },
+    );
+    expect(config.server.auth).toEqual({
+      bearerToken: 't0ken',
+      basicUsername: 'prometheus',
+      basicPassword: 's3cret',
+    });
   });
 });

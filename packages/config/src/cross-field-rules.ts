@@ -1,6 +1,9 @@
 import type { ConfigProblem } from './config-error.js';
 import { parseDurationMs } from './duration.js';
+import { resolve } from 'node:path';
+
 import { parseHostPort, type HostPort } from './host-port.js';
+import { unreadableReason } from './readable-file.js';
 import { renderValue } from './render-value.js';
 import type { ValidationRule } from './validation-rule.js';
 
@@ -166,6 +169,66 @@ const prefixRule: ValidationRule = {
   },
 };
 
+const metricsTlsRule: ValidationRule = {
+  description:
+    '`server.tls.cert_path` and `server.tls.key_path` are set together, and both name readable files (relative paths resolve against the config file).',
+  reads: ['server.tls.cert_path', 'server.tls.key_path'],
+  check: ({ raw: { server }, baseDir }) => {
+    const paths = { cert_path: server.tls.cert_path, key_path: server.tls.key_path };
+    if (paths.cert_path === '' && paths.key_path === '') return [];
+    return Object.entries(paths).flatMap(([key, written]) => {
+      if (written === '') {
+        return [
+          problem(
+            `server.tls.${key}`,
+            written,
+            'must be set when the other server.tls path is',
+            'a readable PEM file',
+          ),
+        ];
+      }
+      const absolute = resolve(baseDir, written);
+      const failure = unreadableReason(absolute);
+      return failure === undefined
+        ? []
+        : [
+            problem(
+              `server.tls.${key}`,
+              written,
+              `cannot read ${absolute} (${failure})`,
+              'a readable PEM file',
+            ),
+          ];
+    });
+  },
+};
+
+const metricsBasicAuthRule: ValidationRule = {
+  description: '`server.auth.basic_username` and `server.auth.basic_password` are set together.',
+  reads: ['server.auth.basic_username', 'server.auth.basic_password'],
+  check: ({ raw: { server } }) => {
+    const { basic_username: username, basic_password: password } = server.auth;
+    if ((username === '') === (password === '')) return [];
+    return username === ''
+      ? [
+          problem(
+            'server.auth.basic_username',
+            username,
+            'must be set when server.auth.basic_password is',
+            'a user name',
+          ),
+        ]
+      : [
+          {
+            path: 'server.auth.basic_password',
+            value: renderValue(password, { sensitive: true }),
+            message: 'must be set when server.auth.basic_username is',
+            allowed: 'a password (best from GITHUB_STATS_METRICS_BASIC_PASSWORD)',
+          },
+        ];
+  },
+};
+
 /** The rules across sections, in the order their problems are reported. */
 export const CROSS_FIELD_RULES: readonly ValidationRule[] = [
   sentinelRule,
@@ -174,4 +237,6 @@ export const CROSS_FIELD_RULES: readonly ValidationRule[] = [
   retryBackoffRule,
   gatewayPortsRule,
   prefixRule,
+  metricsTlsRule,
+  metricsBasicAuthRule,
 ];

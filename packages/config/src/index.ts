@@ -6,6 +6,7 @@ export { parseHostPort, type HostPort } from './host-port.js';
 export {
   DEMO_SOURCE_LABEL,
   loadConfig,
+  locateConfig,
   type ConfigSource,
   type LoadConfigOptions,
   type LoadedConfig,

@@ -11,7 +11,7 @@ import {
 } from '../test/config-fixture.js';
 import { ConfigError } from './config-error.js';
 import { DEMO_ORGS, demoKeyPath, demoKeysDir } from './demo.js';
-import { loadConfig } from './load-config.js';
+import { loadConfig, locateConfig } from './load-config.js';
 
 let dirs: ConfigDir;
 
@@ -107,6 +107,20 @@ describe('loadConfig: where the config comes from', () => {
   });
 });
 
+describe('locateConfig', () => {
+  it('names the file loadConfig would read, without reading or checking it', () => {
+    const cwd = dirs.dir;
+    expect(locateConfig({ env: {}, cwd })).toEqual({ kind: 'demo' });
+    expect(locateConfig({ env: { GITHUB_STATS_CONFIG: '' }, cwd })).toEqual({ kind: 'demo' });
+    const local = dirs.write('config/local.yaml', 'not: [valid');
+    expect(locateConfig({ env: {}, cwd })).toEqual({ kind: 'file', path: local });
+    expect(locateConfig({ env: { GITHUB_STATS_CONFIG: 'missing.yaml' }, cwd })).toEqual({
+      kind: 'file',
+      path: join(cwd, 'missing.yaml'),
+    });
+  });
+});
+
 describe('loadConfig: the result', () => {
   it('fills every default and converts durations to milliseconds', () => {
     const { config, warnings } = dirs.load(MINIMAL_YAML);
@@ -114,6 +128,8 @@ describe('loadConfig: the result', () => {
     expect(config.server).toEqual({
       listenAddr: { host: '0.0.0.0', port: 8080 },
       logLevel: 'info',
+      auth: { bearerToken: undefined, basicUsername: undefined, basicPassword: undefined },
+      tls: { certPath: undefined, keyPath: undefined },
     });
     expect(config.leaderElection).toEqual({
       enabled: true,

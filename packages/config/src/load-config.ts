@@ -57,7 +57,7 @@ export const LOCAL_CONFIG_PATH = join('config', 'local.yaml');
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const env = pickConfigEnv(options.env);
-  const source = locateConfig(env, options.cwd);
+  const source = locateConfigIn(env, options.cwd);
   const label = source.kind === 'file' ? source.path : DEMO_SOURCE_LABEL;
   const entries = listLeaves(fleetSchema);
   const overrides = readEnvOverrides(env, entries, options.cwd);
@@ -102,7 +102,15 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   });
 }
 
-function locateConfig(env: Readonly<Record<string, string>>, cwd: string): ConfigSource {
+/**
+ * Where {@link loadConfig} would read the config from, without reading it: for a launcher
+ * that must know whether it is demo mode before the services load (and check) the file.
+ */
+export function locateConfig(options: LoadConfigOptions): ConfigSource {
+  return locateConfigIn(pickConfigEnv(options.env), options.cwd);
+}
+
+function locateConfigIn(env: Readonly<Record<string, string>>, cwd: string): ConfigSource {
   const explicit = env[CONFIG_PATH_ENV];
   if (explicit !== undefined) return { kind: 'file', path: resolve(cwd, explicit) };
   const local = resolve(cwd, LOCAL_CONFIG_PATH);

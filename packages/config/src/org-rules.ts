@@ -1,10 +1,9 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { checkFormat, unknownKeyProblem } from './check-input.js';
 import type { ConfigProblem } from './config-error.js';
-import { errorCode } from './env-overrides.js';
 import { isMapping } from './formats.js';
+import { unreadableReason } from './readable-file.js';
 import { renderValue } from './render-value.js';
 import { ORG_FIELDS } from './schema.js';
 import type { RuleContext, ValidationRule } from './validation-rule.js';
@@ -104,16 +103,6 @@ const readableKeyRule: ValidationRule = {
     });
   },
 };
-
-function unreadableReason(path: string): string | undefined {
-  try {
-    if (!statSync(path).isFile()) return 'not a file';
-    accessSync(path, constants.R_OK);
-    return undefined;
-  } catch (error) {
-    return errorCode(error);
-  }
-}
 
 /** The rules over `github.orgs[]` entries, in the order their problems are reported. */
 export const ORG_RULES: readonly ValidationRule[] = [orgEntryRule, uniqueOrgRule, readableKeyRule];

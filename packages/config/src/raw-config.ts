@@ -4,7 +4,12 @@
  * the wrong type, fails the type check. Nothing outside the package sees this shape.
  */
 export interface RawFleetConfig {
-  server: { listen_addr: string; log_level: string };
+  server: {
+    listen_addr: string;
+    log_level: string;
+    auth: { bearer_token: string; basic_username: string; basic_password: string };
+    tls: { cert_path: string; key_path: string };
+  };
   metrics: { topology: string; scrape_service_dns: string };
   leader_election: {
     enabled: boolean;
@@ -37,6 +42,8 @@ export interface RawFleetConfig {
     fallback_max_commit_detail_calls_per_org_per_hour: number;
     large_repo_zero_detection_windows: number;
     large_repo_cooldown: string;
+    stats_poll_attempts: number;
+    stats_poll_initial_delay: string;
   };
   backfill: {
     enabled: boolean;
@@ -58,6 +65,7 @@ export interface RawFleetConfig {
     redis_db: number;
     key_prefix: string;
     retention: string;
+    gc_interval: string;
     metric_refresh_interval: string;
     index_shards: number;
     export_cache_mode: string;

@@ -46,6 +46,39 @@ export const carriedSections = {
       format: enumFormat(LOG_LEVELS),
       env: 'GITHUB_STATS_LOG_LEVEL',
     }),
+    auth: {
+      bearer_token: leaf({
+        doc: 'When set, /metrics on server.listen_addr requires `Authorization: Bearer <token>`. Off when empty.',
+        default: '',
+        format: stringFormat,
+        env: 'GITHUB_STATS_METRICS_BEARER_TOKEN',
+        sensitive: true,
+      }),
+      basic_username: leaf({
+        doc: 'With basic_password: /metrics requires HTTP basic auth with this user. Off when empty.',
+        default: '',
+        format: stringFormat,
+      }),
+      basic_password: leaf({
+        doc: 'Password of server.auth.basic_username.',
+        default: '',
+        format: stringFormat,
+        env: 'GITHUB_STATS_METRICS_BASIC_PASSWORD',
+        sensitive: true,
+      }),
+    },
+    tls: {
+      cert_path: leaf({
+        doc: 'PEM certificate (chain) for HTTPS on server.listen_addr; with key_path. Plain HTTP when empty.',
+        default: '',
+        format: stringFormat,
+      }),
+      key_path: leaf({
+        doc: 'PEM private key of server.tls.cert_path.',
+        default: '',
+        format: stringFormat,
+      }),
+    },
   },
   metrics: {
     topology: leaf({
@@ -206,6 +239,16 @@ export const carriedSections = {
       default: '7d',
       format: POSITIVE_DURATION,
     }),
+    stats_poll_attempts: leaf({
+      doc: 'Requests to /stats/contributors per refresh while GitHub answers 202 (computing); then LOC is reported missing and retried by backfill.',
+      default: 6,
+      format: POSITIVE_COUNT,
+    }),
+    stats_poll_initial_delay: leaf({
+      doc: 'Wait after the first 202 of /stats/contributors; doubles after each further 202.',
+      default: '1s',
+      format: POSITIVE_DURATION,
+    }),
   },
   backfill: {
     enabled: leaf({
@@ -311,6 +354,11 @@ export const carriedSections = {
     retention: leaf({
       doc: 'A series is removed once its user had no activity in the repo for this long; the first scrape of a repo reads this much history.',
       default: '30d',
+      format: POSITIVE_DURATION,
+    }),
+    gc_interval: leaf({
+      doc: 'How often the leading scheduler removes the series and ledger of repos not scraped within store.retention (archived, deleted, dropped from the allowlist).',
+      default: '10m',
       format: POSITIVE_DURATION,
     }),
     metric_refresh_interval: leaf({

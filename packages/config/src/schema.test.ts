@@ -11,6 +11,8 @@ describe('fleetSchema', () => {
     const envs = entries.flatMap(({ spec }) => (spec.env === undefined ? [] : [spec.env]));
     expect(envs).toEqual([
       'GITHUB_STATS_LOG_LEVEL',
+      'GITHUB_STATS_METRICS_BEARER_TOKEN',
+      'GITHUB_STATS_METRICS_BASIC_PASSWORD',
       'GITHUB_STATS_AMQP_URL',
       'GITHUB_STATS_REDIS_PASSWORD',
     ]);
@@ -19,7 +21,12 @@ describe('fleetSchema', () => {
 
   it('marks the secrets, each with an env variable', () => {
     const secrets = entries.filter(({ spec }) => spec.sensitive === true);
-    expect(secrets.map(({ path }) => path)).toEqual(['amqp.url', 'store.redis_password']);
+    expect(secrets.map(({ path }) => path)).toEqual([
+      'server.auth.bearer_token',
+      'server.auth.basic_password',
+      'amqp.url',
+      'store.redis_password',
+    ]);
     for (const { spec } of secrets) expect(spec.env).toBeDefined();
   });
 

@@ -18,6 +18,15 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
     server: {
       listenAddr: parseHostPort(server.listen_addr),
       logLevel: server.log_level as LogLevel,
+      auth: {
+        bearerToken: orUndefined(server.auth.bearer_token),
+        basicUsername: orUndefined(server.auth.basic_username),
+        basicPassword: orUndefined(server.auth.basic_password),
+      },
+      tls: {
+        certPath: orUndefined(server.tls.cert_path, (path) => resolve(options.configDir, path)),
+        keyPath: orUndefined(server.tls.key_path, (path) => resolve(options.configDir, path)),
+      },
     },
     metrics: { topology: 'single_service_target' },
     leaderElection: {
@@ -55,6 +64,8 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
         loc.fallback_max_commit_detail_calls_per_org_per_hour,
       largeRepoZeroDetectionWindows: loc.large_repo_zero_detection_windows,
       largeRepoCooldownMs: ms(loc.large_repo_cooldown),
+      statsPollAttempts: loc.stats_poll_attempts,
+      statsPollInitialDelayMs: ms(loc.stats_poll_initial_delay),
     },
     backfill: {
       enabled: backfill.enabled,
@@ -75,6 +86,7 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       redisDb: store.redis_db,
       keyPrefix: store.key_prefix,
       retentionMs: ms(store.retention),
+      gcIntervalMs: ms(store.gc_interval),
       metricRefreshIntervalMs: ms(store.metric_refresh_interval),
       maxSeriesBudget: store.max_series_budget,
     },
@@ -113,4 +125,12 @@ function toOrgConfig(org: RawOrg, configDir: string): OrgConfig {
     repoAllowlist: [...(org.repo_allowlist ?? ORG_FIELDS.repo_allowlist.default)],
     perOrgConcurrency: org.per_org_concurrency ?? ORG_FIELDS.per_org_concurrency.default,
   };
+}
+
+/** An empty string in YAML means "not set". */
+function orUndefined(
+  value: string,
+  map: (value: string) => string = (kept) => kept,
+): string | undefined {
+  return value === '' ? undefined : map(value);
 }

@@ -3,7 +3,7 @@ import { sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { GitHubSimulator } from '../src/index.js';
-import { getWithToken, mintToken, startSimulator } from './sim-fixture.js';
+import { credentialsFor, getWithToken, mintToken, startSimulator } from './sim-fixture.js';
 
 function signJwt(privateKeyPem: string, payload: Record<string, unknown>, alg = 'RS256'): string {
   const encode = (value: unknown): string =>
@@ -20,11 +20,7 @@ describe('GitHub App authentication', () => {
   let clockMs = Date.now();
   const nowSeconds = (): number => Math.floor(clockMs / 1000);
 
-  const keyOf = (org: string): string => {
-    const app = simulator.apps.find((candidate) => candidate.org === org);
-    if (!app) throw new Error(`no app for ${org}`);
-    return app.privateKeyPem;
-  };
+  const keyOf = (org: string): string => credentialsFor(simulator, org).privateKeyPem;
   const getApp = async (jwt: string): Promise<{ status: number; body: unknown }> => {
     const response = await fetch(`${simulator.url}/app`, {
       headers: { authorization: `Bearer ${jwt}` },

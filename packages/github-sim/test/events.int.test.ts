@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { computeGroundTruth, type GitHubSimulator, type SimCounters } from '../src/index.js';
-import { getWithToken, mintToken, startSimulator } from './sim-fixture.js';
+import { callControl, getWithToken, mintToken, startSimulator } from './sim-fixture.js';
 
 const STATS_DELAY_MS = 2_000;
 
@@ -14,18 +14,11 @@ describe('event injection through the control API', () => {
   let token: string;
   let clockMs = Date.now();
 
-  const control = async (
+  const control = (
     method: string,
     path: string,
     body?: unknown,
-  ): Promise<{ status: number; body: unknown }> => {
-    const response = await fetch(`${simulator.url}/_sim${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: await response.json() };
-  };
+  ): Promise<{ status: number; body: unknown }> => callControl(simulator, method, path, body);
 
   beforeAll(async () => {
     simulator = await startSimulator({ now: () => clockMs, statsComputeDelayMs: STATS_DELAY_MS });

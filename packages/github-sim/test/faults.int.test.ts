@@ -5,27 +5,24 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ControlInputError, createGitHubSimulator, type GitHubSimulator } from '../src/index.js';
-import { getWithToken, mintToken, standardDataset, startSimulator } from './sim-fixture.js';
+import {
+  callControl,
+  getWithToken,
+  mintToken,
+  standardDataset,
+  startSimulator,
+} from './sim-fixture.js';
 
 describe('fault injection', () => {
   let simulator: GitHubSimulator;
   let acme: string;
   let globex: string;
 
-  const control = async (
+  const control = (
     method: string,
     path: string,
     body?: unknown,
-  ): Promise<{ status: number; body: unknown }> => {
-    const response = await fetch(`${simulator.url}/_sim${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    return { status: response.status, body: await response.json() };
-  };
+  ): Promise<{ status: number; body: unknown }> => callControl(simulator, method, path, body);
   const timed = async (path: string, token: string): Promise<{ status: number; ms: number }> => {
     const startedMs = performance.now();
     const { status } = await getWithToken(simulator, path, token);

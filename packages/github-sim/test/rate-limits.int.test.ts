@@ -1,8 +1,14 @@
-import { App, Octokit, type RequestError } from 'octokit';
+import { Octokit, type RequestError } from 'octokit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { GitHubSimulator, SimDataset } from '../src/index.js';
-import { getWithToken, mintToken, standardDataset, startSimulator } from './sim-fixture.js';
+import {
+  getWithToken,
+  installationOctokit,
+  mintToken,
+  standardDataset,
+  startSimulator,
+} from './sim-fixture.js';
 
 const WINDOW_MS = 60_000;
 
@@ -77,12 +83,10 @@ describe('rate limits', () => {
       rateLimit: { limit: 1, windowMs: WINDOW_MS, exhaustedStatus: 429 },
     });
     const seen: number[] = [];
-    const acme = simulator.apps[0];
-    if (!acme) throw new Error('the dataset has apps');
-    const app = new App({
-      appId: acme.appId,
-      privateKey: acme.privateKeyPem,
-      Octokit: Octokit.defaults({
+    const octokit = await installationOctokit(
+      simulator,
+      'acme',
+      Octokit.defaults({
         baseUrl: simulator.url,
         retry: { enabled: false },
         throttle: {
@@ -95,11 +99,10 @@ describe('rate limits', () => {
           },
         },
       }),
-    });
-    const octokit = await app.getInstallationOctokit(acme.installationId);
-    await octokit.request('GET /repos/{owner}/{repo}', { owner: acme.org, repo: 'web' });
+    );
+    await octokit.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'web' });
     const error = await octokit
-      .request('GET /repos/{owner}/{repo}', { owner: acme.org, repo: 'web' })
+      .request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'web' })
       .catch((caught: unknown) => caught);
     expect((error as RequestError).status).toBe(429);
     // octokit derives the wait from x-ratelimit-reset and its own clock: about one window.
@@ -203,12 +206,10 @@ describe('secondary rate limits', () => {
     expect(first.headers.get('retry-after')).toBe('30');
 
     const seen: number[] = [];
-    const acme = simulator.apps.find((app) => app.org === 'acme');
-    if (!acme) throw new Error('the dataset has acme');
-    const app = new App({
-      appId: acme.appId,
-      privateKey: acme.privateKeyPem,
-      Octokit: Octokit.defaults({
+    const octokit = await installationOctokit(
+      simulator,
+      'acme',
+      Octokit.defaults({
         baseUrl: simulator.url,
         retry: { enabled: false },
         throttle: {
@@ -219,8 +220,7 @@ describe('secondary rate limits', () => {
           },
         },
       }),
-    });
-    const octokit = await app.getInstallationOctokit(acme.installationId);
+    );
     const error = await octokit
       .request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'web' })
       .catch((caught: unknown) => caught);

@@ -37,14 +37,23 @@ export function plainOctokitClass(baseUrl: string): typeof Octokit {
   });
 }
 
+/** The org's App credentials (ids and private key) as the simulator generated them. */
+export function credentialsFor(
+  simulator: GitHubSimulator,
+  org: string,
+): GitHubSimulator['apps'][number] {
+  const credentials = simulator.apps.find((candidate) => candidate.org === org);
+  if (!credentials) throw new Error(`no app for org ${org}`);
+  return credentials;
+}
+
 /** An `@octokit/app` App for an org's credentials, talking to the simulator. */
 export function appFor(
   simulator: GitHubSimulator,
   org: string,
   OctokitClass: typeof Octokit = plainOctokitClass(simulator.url),
 ): App {
-  const credentials = simulator.apps.find((candidate) => candidate.org === org);
-  if (!credentials) throw new Error(`no app for org ${org}`);
+  const credentials = credentialsFor(simulator, org);
   // `baseUrl` given to App itself is ignored (TOOLCHAIN.md pitfall 5): it must come via Octokit.
   return new App({
     appId: credentials.appId,
@@ -53,10 +62,19 @@ export function appFor(
   });
 }
 
+/** An octokit authenticated as the org's installation, as `@octokit/app` hands it out. */
+export async function installationOctokit(
+  simulator: GitHubSimulator,
+  org: string,
+  OctokitClass: typeof Octokit = plainOctokitClass(simulator.url),
+): Promise<Octokit> {
+  const { installationId } = credentialsFor(simulator, org);
+  return appFor(simulator, org, OctokitClass).getInstallationOctokit(installationId);
+}
+
 /** A fresh installation token for an org, minted through the App JWT flow. */
 export async function mintToken(simulator: GitHubSimulator, org: string): Promise<string> {
-  const credentials = simulator.apps.find((candidate) => candidate.org === org);
-  if (!credentials) throw new Error(`no app for org ${org}`);
+  const credentials = credentialsFor(simulator, org);
   const { data } = await appFor(simulator, org).octokit.request(
     'POST /app/installations/{installation_id}/access_tokens',
     { installation_id: credentials.installationId },
@@ -80,4 +98,22 @@ export async function getWithToken(
     headers: response.headers,
     body: text === '' ? undefined : (JSON.parse(text) as unknown),
   };
+}
+
+/**
+ * A call to the simulator's HTTP control API under `/_sim`. A string body is sent as it is,
+ * so a test can send malformed JSON; anything else is sent as JSON.
+ */
+export async function callControl(
+  simulator: GitHubSimulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${simulator.url}/_sim${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: response.status, body: await response.json() };
 }

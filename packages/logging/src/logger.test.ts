@@ -78,6 +78,38 @@ describe('createLogger', () => {
     });
   });
 
+  it("leaves the caller's objects as they were", () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 's', version: '1', level: 'info', stream });
+    const headers = { authorization: 'Bearer ghs_abc' };
+    const urls = ['amqp://guest:hunter2@rabbit:5672/'];
+    const jobContext = { job: { token: 'ghs_job' } };
+    logger.child(jobContext).info('request sent', { request: { headers }, urls });
+    expect(headers).toEqual({ authorization: 'Bearer ghs_abc' });
+    expect(urls).toEqual(['amqp://guest:hunter2@rabbit:5672/']);
+    expect(jobContext).toEqual({ job: { token: 'ghs_job' } });
+    expect(lines()[0]).toMatchObject({
+      request: { headers: { authorization: '[REDACTED]' } },
+      urls: ['amqp://guest:[REDACTED]@rabbit:5672/'],
+      job: { token: '[REDACTED]' },
+    });
+  });
+
+  it('masks credentials of URL objects and cuts cycles without hiding shared objects', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 's', version: '1', level: 'info', stream });
+    const shared = { org: 'acme' };
+    const node: Record<string, unknown> = { shared, again: shared };
+    node['self'] = node;
+    logger.info('connecting', { target: new URL('redis://user:p4ss@redis:6379/0'), node });
+    const [line] = lines();
+    expect(JSON.stringify(line)).not.toContain('p4ss');
+    expect(line).toMatchObject({
+      target: 'redis://user:[REDACTED]@redis:6379/0',
+      node: { shared: { org: 'acme' }, again: { org: 'acme' }, self: '[Circular]' },
+    });
+  });
+
   it('keeps the stack of a logged error', () => {
     const { stream, lines } = captureLines();
     const logger = createLogger({ service: 's', version: '1', level: 'info', stream });
