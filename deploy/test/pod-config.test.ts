@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { loadConfig, type Config } from '@gse/config';
+import { SCRAPE_QUEUES } from '@gse/queues';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import {
+  isWorkload,
+  objectsOfKind,
+  type Container,
+  type ScaledObject,
+} from './support/k8s-objects.js';
+import { materializeContainer } from './support/materialize-pod.js';
+import { renderKustomization } from './support/render-kustomize.js';
+
+const workDir = mkdtempSync(join(tmpdir(), 'gse-pod-config-'));
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+/** Each service's own address in the config: its probe port must be the container's. */
+const PROBE_ADDRESS: Readonly<Record<string, (config: Config) => number>> = {
+  scheduler: (config) => config.services.scheduler.listenAddr.port,
+  'scraper-worker': (config) => config.services.scraperWorker.listenAddr.port,
+  'backfill-worker': (config) => config.services.backfillWorker.listenAddr.port,
+  'metrics-gateway': (config) => config.services.metricsGateway.listenAddr.port,
+};
+
+function toAddress({ host, port }: { readonly host: string; readonly port: number }): string {
+  return `${host}:${port}`;
+}
+
+function portOf(container: Container, name: string): number | undefined {
+  return container.ports?.find((port) => port.name === name)?.containerPort;
+}
+
+describe.each(['overlays/nonprod', 'overlays/prod'])('the pods of %s', (dir) => {
+  const { objects, secretValues } = renderKustomization(dir, join(workDir, dir.replace('/', '-')));
+
+  function loadPodConfig(name: string): {
+    readonly config: Config;
+    readonly container: Container;
+    readonly graceMs: number;
+  } {
+    const workload = objects.filter(isWorkload).find((w) => w.metadata.name === name);
+    const container = workload?.spec.template.spec.containers[0];
+    if (workload === undefined || container === undefined) throw new Error(`no ${name}`);
+    const pod = materializeContainer(workload, container, objects, join(workDir, dir, name));
+    const { config } = loadConfig({ env: pod.env, cwd: workDir });
+    const graceMs = (workload.spec.template.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    return { config, container, graceMs };
+  }
+
+  it.each(Object.keys(PROBE_ADDRESS))(
+    '%s loads the fleet config from its mounts and env, with the secrets from files',
+    (name) => {
+      const { config, container, graceMs } = loadPodConfig(name);
+
+      expect(config.store.redisPassword).toBe(secretValues.get('redis-password'));
+      expect(config.amqp.url).toBe(secretValues.get('amqp-url'));
+      expect(portOf(container, 'probe')).toBe(PROBE_ADDRESS[name]?.(config));
+      expect(graceMs).toBeGreaterThan(config.services.shutdownTimeoutMs);
+      if (name === 'metrics-gateway') {
+        expect(portOf(container, 'http')).toBe(config.server.listenAddr.port);
+        expect(config.server.auth.bearerToken).toBe(secretValues.get('metrics-bearer-token'));
+      } else {
+        expect(config.server.auth.bearerToken).toBeUndefined();
+      }
+    },
+  );
+
+  it('scales scraper-worker on the waiting list of the repo queue the scrapers consume', () => {
+    const { config } = loadPodConfig('scraper-worker');
+    const [scaledObject] = objectsOfKind<ScaledObject>(objects, 'ScaledObject');
+    const trigger = scaledObject?.spec.triggers.find((t) => t.type.startsWith('redis'));
+    expect(trigger?.metadata['listName']).toBe(
+      `${config.bullmq.prefix}:${SCRAPE_QUEUES.repos}:wait`,
+    );
+    if (config.store.redisMode === 'sentinel') {
+      expect(trigger?.type).toBe('redis-sentinel');
+      expect(trigger?.metadata['sentinelMaster']).toBe(config.store.redisMasterSet);
+      expect(trigger?.metadata['addresses']?.split(/,\s*/)).toEqual(
+        config.store.redisSentinelAddrs.map(toAddress),
+      );
+    } else {
+      expect(trigger?.type).toBe('redis');
+      expect(trigger?.metadata['address']).toBe(toAddress(config.store.redisAddr));
+    }
+  });
+});
