@@ -199,6 +199,24 @@ describe('request executor', () => {
     expect(github.apiRoutes()).toHaveLength(2);
   });
 
+  it('ignores the anonymous rate limit a refused token is answered with', async () => {
+    const anonymousLimits = {
+      'x-ratelimit-limit': '60',
+      'x-ratelimit-remaining': '59',
+      'x-ratelimit-reset': String(resetUnixSeconds + 3600),
+    };
+    const { client, slept } = setup(
+      (request) =>
+        request.headers.get('authorization') === 'token ghs_1'
+          ? json({ message: 'Bad credentials' }, 401, anonymousLimits)
+          : json({ name: 'web' }, 200, limits(4000)),
+      { rateLimit: { minRemaining: 200, minResetBufferMs: 1000, secondaryLimitBackoffMs: 60_000 } },
+    );
+    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    expect(slept).toEqual([]);
+  });
+
   it('retries a failed token mint and names the token endpoint when it gives up', async () => {
     const { client, slept, github } = setup(() => json({}), {
       mintHandler: () =>

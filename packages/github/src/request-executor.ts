@@ -112,7 +112,9 @@ export function createRequestExecutor(
       );
       status = outcome.ok ? outcome.response.status : outcome.status;
       headers = outcome.ok ? outcome.response.headers : outcome.headers;
-      deps.gate.observe(headers);
+      // A refused token is answered from the anonymous bucket (limit 60, its own window):
+      // those headers say nothing of the installation's budget and would hold it for an hour.
+      if (status !== 401) deps.gate.observe(headers);
       if (outcome.ok) {
         result = outcome;
       } else {

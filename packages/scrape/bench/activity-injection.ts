@@ -44,7 +44,12 @@ export function injectActivity(
   const reviewer = person(1);
   simulator.addCommit(ref, { authorLogin: author }, nowMs - 4 * MINUTE_MS);
   const pull = simulator.openPull(ref, { user: author }, nowMs - 3 * MINUTE_MS);
-  simulator.addReview(ref, pull.number, { user: reviewer, state: 'APPROVED' }, nowMs - 2 * MINUTE_MS);
+  simulator.addReview(
+    ref,
+    pull.number,
+    { user: reviewer, state: 'APPROVED' },
+    nowMs - 2 * MINUTE_MS,
+  );
   simulator.addIssueComment(ref, pull.number, { user: reviewer }, nowMs - MINUTE_MS);
   return { commits: 1, pulls: 1, reviewsPerPull: [1], comments: 1 };
 }

@@ -1,3 +1,4 @@
+import { ACTIVITY_WINDOW_MS } from '@gse/activity';
 import {
   GitHubRequestError,
   decodeCommitList,
@@ -19,9 +20,12 @@ const COMMITS_ROUTE = 'GET /repos/{owner}/{repo}/commits';
 
 /**
  * Default-branch commits, newest first. Incrementally the first page has a stable URL, so
- * an unchanged branch answers `304` for free; after a change, pages are read until one holds
- * only commits the ledger already has (or history older than retention). A first scrape
- * reads back to retention; a backfill reads exactly its window with `since`/`until`.
+ * an unchanged branch answers `304` for free; after a change, pages are read until one
+ * reaches commits the ledger already has AND the start of the 24 h window: commits merged
+ * with a merge commit keep their older committer dates and are listed among known ones, so
+ * stopping at the first known commit could miss some inside the window. A repo with fewer
+ * than 100 commits a day reads one page per change. A first scrape reads back to retention;
+ * a backfill reads exactly its window with `since`/`until`.
  * An empty repository (409) has no commits: not an error. `since`/`until` filter on the
  * committer date, the date a commit counts at (docs/github-limitations.md#since-on-commits-filters-by-committer-date).
  */
@@ -29,6 +33,7 @@ export async function collectCommits(context: CollectorContext): Promise<Collect
   const batch = createEventBatch(context);
   const readBackTo = readBackToMs(context);
   const isIncremental = !context.window && context.checkpoints.commitsSyncedAtMs !== undefined;
+  const windowStartMs = context.nowMs - ACTIVITY_WINDOW_MS;
   const params = context.window
     ? {
         ...repoParams(context),
@@ -43,9 +48,10 @@ export async function collectCommits(context: CollectorContext): Promise<Collect
       firstPage ??= page;
       if (page.status === 304) break;
       const events = page.items.flatMap((commit) => toCommitEvent(commit) ?? []);
-      const { allKnown } = await batch.record(events, readBackTo);
-      const reachedReadBack = events.some((event) => event.occurredAtMs <= readBackTo);
-      if (reachedReadBack || (isIncremental && allKnown)) break;
+      const { known } = await batch.record(events, readBackTo);
+      const oldestMs = Math.min(...events.map((event) => event.occurredAtMs));
+      const reachedKnownHistory = known > 0 && oldestMs <= windowStartMs;
+      if (oldestMs <= readBackTo || (isIncremental && reachedKnownHistory)) break;
     }
   } catch (error) {
     if (!isEmptyRepository(error)) throw error;

@@ -24,8 +24,10 @@ const REVIEWS_ROUTE = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews';
  * stops at the first PR not updated since the checkpoint (a first scrape: since retention;
  * a backfill: since its window start). A review bumps its PR's `updated_at`, so reviews
  * are read only for PRs updated since, each list conditional on its own ETag.
- * PRs updated in the checkpoint's very second are read again: ties cost little and lose
- * nothing.
+ * PRs updated in the checkpoint's very second are listed again (GitHub's timestamps have
+ * whole seconds, so one may have changed after the last read); the reviews of those already
+ * read at that second are not asked again — after a token rotation that would be a counted
+ * request per repo for nothing.
  */
 export async function collectPulls(context: CollectorContext): Promise<CollectorResult> {
   const batch = createEventBatch(context);
@@ -39,17 +41,24 @@ export async function collectPulls(context: CollectorContext): Promise<Collector
     direction: 'desc',
     per_page: 100,
   };
+  const { pullsUpdatedAtMs: checkpointMs, pullsReadAtCheckpoint } = context.checkpoints;
+  const readAtCheckpoint = new Set(context.window ? [] : (pullsReadAtCheckpoint ?? []));
   let firstPage: Page<PullListItem> | undefined;
-  let newestUpdatedAtMs = context.checkpoints.pullsUpdatedAtMs;
+  let newest = { updatedAtMs: checkpointMs, read: readAtCheckpoint };
   pages: for await (const page of context.client.paginate(PULLS_ROUTE, params, decodePullList)) {
     firstPage ??= page;
     if (page.status === 304) break;
     for (const pull of page.items) {
       const updatedAtMs = Date.parse(pull.updated_at);
       if (updatedAtMs < updatedSinceMs) break pages;
-      newestUpdatedAtMs = Math.max(newestUpdatedAtMs ?? 0, updatedAtMs);
       await batch.record(toPullEvents(pull), readBackTo);
-      await collectReviews(context, batch, pull.number, readBackTo);
+      const isUnchanged = updatedAtMs === checkpointMs && readAtCheckpoint.has(pull.number);
+      if (!isUnchanged) await collectReviews(context, batch, pull.number, readBackTo);
+      if (newest.updatedAtMs === undefined || updatedAtMs > newest.updatedAtMs) {
+        newest = { updatedAtMs, read: new Set([pull.number]) };
+      } else if (updatedAtMs === newest.updatedAtMs) {
+        newest.read.add(pull.number);
+      }
     }
   }
   if (!context.window && firstPage?.status === 200) await context.client.rememberEtag(firstPage);
@@ -57,9 +66,9 @@ export async function collectPulls(context: CollectorContext): Promise<Collector
     added: batch.added,
     duplicates: batch.duplicates,
     checkpoints:
-      context.window || newestUpdatedAtMs === undefined
+      context.window || newest.updatedAtMs === undefined
         ? {}
-        : { pullsUpdatedAtMs: newestUpdatedAtMs },
+        : { pullsUpdatedAtMs: newest.updatedAtMs, pullsReadAtCheckpoint: [...newest.read] },
   };
 }
 

@@ -6,9 +6,9 @@ import { isCountedUser, type CollectorContext } from './scrape-context.js';
 export interface EventBatch {
   /**
    * Records the events of one page that are inside `(readBackTo, …]` and count, and says
-   * whether the ledger already had every one of them (the incremental stop signal).
+   * how many of them the ledger already had (the incremental stop signal).
    */
-  record(events: readonly ActivityEvent[], readBackToMs: number): Promise<{ allKnown: boolean }>;
+  record(events: readonly ActivityEvent[], readBackToMs: number): Promise<{ known: number }>;
   readonly added: number;
   readonly duplicates: number;
 }
@@ -21,11 +21,11 @@ export function createEventBatch(context: CollectorContext): EventBatch {
       const counted = events.filter(
         (event) => event.occurredAtMs > readBackToMs && isCountedUser(event, context.options),
       );
-      if (counted.length === 0) return { allKnown: true };
+      if (counted.length === 0) return { known: 0 };
       const result = await context.store.recordEvents(context.ref, counted);
       added += result.added;
       duplicates += result.duplicates;
-      return { allKnown: result.added === 0 };
+      return { known: result.duplicates };
     },
     get added() {
       return added;

@@ -11,6 +11,8 @@ export interface RepoCheckpoints {
   readonly commitsSyncedAtMs?: number;
   /** `updated_at` of the most recently updated PR when PRs and reviews were last read completely. */
   readonly pullsUpdatedAtMs?: number;
+  /** PRs updated exactly at `pullsUpdatedAtMs` whose reviews were read then (no need to again). */
+  readonly pullsReadAtCheckpoint?: readonly number[];
   /** `updated_at` of the most recently updated comment when comments were last read completely. */
   readonly commentsUpdatedAtMs?: number;
   /** When `/stats/contributors` (or the LOC fallback) last answered completely. */
@@ -21,6 +23,8 @@ export interface RepoCheckpoints {
   readonly locFallbackUntilMs?: number;
 }
 
+type NumericCheckpoint = Exclude<keyof RepoCheckpoints, 'pullsReadAtCheckpoint'>;
+
 const CHECKPOINT_FIELDS = [
   'commitsSyncedAtMs',
   'pullsUpdatedAtMs',
@@ -28,7 +32,8 @@ const CHECKPOINT_FIELDS = [
   'locRefreshedAtMs',
   'locZeroLineRefreshes',
   'locFallbackUntilMs',
-] as const satisfies readonly (keyof RepoCheckpoints)[];
+] as const satisfies readonly NumericCheckpoint[];
+const PULLS_READ_FIELD = 'pullsReadAtCheckpoint';
 
 export interface RepoCheckpointStore {
   read(ref: RepoRef): Promise<RepoCheckpoints>;
@@ -44,12 +49,21 @@ export function createRepoCheckpointStore(options: {
   const keys = createStoreKeys(options.keyPrefix);
   return {
     read: async (ref) => {
-      const values = await options.redis.hmget(keys.repoState(ref), ...CHECKPOINT_FIELDS);
-      const checkpoints: Record<string, number> = {};
+      const values = await options.redis.hmget(
+        keys.repoState(ref),
+        ...CHECKPOINT_FIELDS,
+        PULLS_READ_FIELD,
+      );
+      const checkpoints: { -readonly [K in keyof RepoCheckpoints]: RepoCheckpoints[K] } = {};
       CHECKPOINT_FIELDS.forEach((field, index) => {
         const value = Number(values[index] ?? Number.NaN);
         if (Number.isFinite(value)) checkpoints[field] = value;
       });
+      const pullsRead = values[CHECKPOINT_FIELDS.length];
+      if (pullsRead !== null && pullsRead !== undefined) {
+        checkpoints.pullsReadAtCheckpoint =
+          pullsRead === '' ? [] : pullsRead.split(',').map(Number);
+      }
       return checkpoints;
     },
     write: async (ref, checkpoints) => {
@@ -57,6 +71,9 @@ export function createRepoCheckpointStore(options: {
         const value = checkpoints[field];
         return value === undefined ? [] : [field, String(value)];
       });
+      if (checkpoints.pullsReadAtCheckpoint !== undefined) {
+        fields.push(PULLS_READ_FIELD, checkpoints.pullsReadAtCheckpoint.join(','));
+      }
       if (fields.length > 0) await options.redis.hset(keys.repoState(ref), ...fields);
     },
   };

@@ -17,12 +17,19 @@ describe('repo checkpoints', () => {
     const ref = { org: 'acme', repo: 'api' };
     expect(await checkpoints.read(ref)).toEqual({});
     await checkpoints.write(ref, { commitsSyncedAtMs: 10, pullsUpdatedAtMs: 20 });
-    await checkpoints.write(ref, { pullsUpdatedAtMs: 30, locRefreshedAtMs: 40 });
+    await checkpoints.write(ref, {
+      pullsUpdatedAtMs: 30,
+      pullsReadAtCheckpoint: [7, 12],
+      locRefreshedAtMs: 40,
+    });
     expect(await checkpoints.read(ref)).toEqual({
       commitsSyncedAtMs: 10,
       pullsUpdatedAtMs: 30,
+      pullsReadAtCheckpoint: [7, 12],
       locRefreshedAtMs: 40,
     });
+    await checkpoints.write(ref, { pullsReadAtCheckpoint: [] });
+    expect((await checkpoints.read(ref)).pullsReadAtCheckpoint).toEqual([]);
     expect(await checkpoints.read({ org: 'acme', repo: 'web' })).toEqual({});
   });
 });

@@ -1,0 +1,194 @@
+import { injectActivity, toCountedPageBound } from './activity-injection.js';
+import type { BenchWorld } from './bench-world.js';
+import { readRepoLikeGoExporter } from './go-exporter-baseline.js';
+import {
+  addToTally,
+  createRequestTally,
+  measureRequests,
+  type RequestTally,
+} from './request-tally.js';
+
+/** The scenario of issue #3's `pnpm bench` bullet. */
+export interface RequestCostScenario {
+  /** `github.orgs[].scrape_interval`: the scrapers' clock moves this much per cycle. */
+  readonly scrapeIntervalMs: number;
+  /** Cycles of (a), no new activity, after the first scrape. */
+  readonly quietCycles: number;
+  /** Cycles of (b), new activity in `changedRepoFraction` of the repos before each. */
+  readonly activeCycles: number;
+  readonly changedRepoFraction: number;
+  /** The installation token is rotated (`expireTokens`) every this many cycles. */
+  readonly tokenLifetimeCycles: number;
+  /** Repos scraped at once, outside the per-repo measurements of (b). */
+  readonly concurrency: number;
+}
+
+/** What one side (ours or the baseline) cost in one cycle. */
+export interface SideCost {
+  readonly tally: RequestTally;
+  readonly wallMs: number;
+}
+
+/** A changed repo of (b): its own requests, measured alone, against its bound. */
+export interface ChangedRepoCost {
+  readonly repo: string;
+  readonly ours: RequestTally;
+  readonly baseline: RequestTally;
+  /** One counted page per changed resource plus one per 100 new items. */
+  readonly countedPageBound: number;
+}
+
+export interface CycleCost {
+  /** 0 is the first scrape; (a) and (b) follow on one clock. */
+  readonly cycle: number;
+  /** The token was rotated just before this cycle. */
+  readonly tokenRotated: boolean;
+  readonly ours: SideCost;
+  readonly baseline: SideCost;
+  /** Empty in (a). */
+  readonly changedRepos: readonly ChangedRepoCost[];
+}
+
+export interface RequestCostRun {
+  readonly repoCount: number;
+  readonly firstScrape: CycleCost;
+  readonly quiet: readonly CycleCost[];
+  readonly active: readonly CycleCost[];
+  /** The scrapers' clock at the first and the last cycle. */
+  readonly clockStartMs: number;
+  readonly clockEndMs: number;
+}
+
+async function forEachConcurrently(
+  items: readonly string[],
+  concurrency: number,
+  work: (item: string) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let item = items[next++]; item !== undefined; item = items[next++]) await work(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+async function scrapeCompletely(world: BenchWorld, repo: string): Promise<void> {
+  const outcome = await world.scrape(repo);
+  // A partial scrape would cost less than a real one and make the numbers lie.
+  if (outcome.status !== 'done') {
+    const missing = outcome.missing.map((entry) => `${entry.resource}: ${entry.error}`);
+    throw new Error(`scrape of ${world.org}/${repo} was partial (${missing.join('; ')})`);
+  }
+}
+
+async function readBaseline(world: BenchWorld, repo: string): Promise<void> {
+  await readRepoLikeGoExporter(world.baselineClient, { org: world.org, repo }, world.nowMs);
+}
+
+/**
+ * Measures `run` for `changed` repos one at a time (so each has its own counters), then for
+ * the rest at `concurrency`, and sums both into the side's cost.
+ */
+async function measureSide(
+  world: BenchWorld,
+  changed: readonly string[],
+  concurrency: number,
+  run: (repo: string) => Promise<void>,
+): Promise<{ cost: SideCost; perChangedRepo: RequestTally[] }> {
+  const tally = createRequestTally();
+  let wallMs = 0;
+  const perChangedRepo: RequestTally[] = [];
+  for (const repo of changed) {
+    const measured = await measureRequests(world.simulator, () => run(repo));
+    perChangedRepo.push(measured.tally);
+    addToTally(tally, measured.tally);
+    wallMs += measured.wallMs;
+  }
+  const changedSet = new Set(changed);
+  const rest = world.repos.filter((repo) => !changedSet.has(repo));
+  const measured = await measureRequests(world.simulator, () =>
+    forEachConcurrently(rest, concurrency, run),
+  );
+  addToTally(tally, measured.tally);
+  wallMs += measured.wallMs;
+  return { cost: { tally, wallMs }, perChangedRepo };
+}
+
+async function runCycle(
+  world: BenchWorld,
+  scenario: RequestCostScenario,
+  cycle: number,
+  clockStartMs: number,
+  changed: readonly string[],
+): Promise<CycleCost> {
+  world.nowMs = clockStartMs + cycle * scenario.scrapeIntervalMs;
+  const tokenRotated = cycle > 0 && cycle % scenario.tokenLifetimeCycles === 0;
+  if (tokenRotated) world.simulator.expireTokens(world.org);
+  const bounds = changed.map((repo, index) =>
+    toCountedPageBound(
+      injectActivity(world.simulator, { org: world.org, repo }, world.nowMs, cycle + index),
+    ),
+  );
+  const ours = await measureSide(world, changed, scenario.concurrency, (repo) =>
+    scrapeCompletely(world, repo),
+  );
+  const baseline = await measureSide(world, changed, scenario.concurrency, (repo) =>
+    readBaseline(world, repo),
+  );
+  return {
+    cycle,
+    tokenRotated,
+    ours: ours.cost,
+    baseline: baseline.cost,
+    changedRepos: changed.map((repo, index) => ({
+      repo,
+      ours: ours.perChangedRepo[index] ?? createRequestTally(),
+      baseline: baseline.perChangedRepo[index] ?? createRequestTally(),
+      countedPageBound: bounds[index] ?? 0,
+    })),
+  };
+}
+
+/** The repos changed before (b)'s `activeIndex`-th cycle: the next slice of the org, in turn. */
+function changedReposOf(repos: readonly string[], fraction: number, activeIndex: number): string[] {
+  const count = Math.round(repos.length * fraction);
+  return Array.from(
+    { length: count },
+    (_, offset) => repos[(activeIndex * count + offset) % repos.length] ?? '',
+  );
+}
+
+/**
+ * Cycle 0 (the first scrape), then (a) and (b) on one clock that moves a scrape interval
+ * per cycle. In every cycle our scraper runs first and the baseline second, against the
+ * same dataset at the same instant.
+ */
+export async function runRequestCostScenario(
+  world: BenchWorld,
+  scenario: RequestCostScenario,
+  onCycle: (cost: CycleCost) => void = () => undefined,
+): Promise<RequestCostRun> {
+  const clockStartMs = world.nowMs;
+  const measureCycle = async (cycle: number, changed: readonly string[]): Promise<CycleCost> => {
+    const cost = await runCycle(world, scenario, cycle, clockStartMs, changed);
+    onCycle(cost);
+    return cost;
+  };
+  const firstScrape = await measureCycle(0, []);
+  const quiet: CycleCost[] = [];
+  for (let index = 1; index <= scenario.quietCycles; index++) {
+    quiet.push(await measureCycle(index, []));
+  }
+  const active: CycleCost[] = [];
+  for (let index = 0; index < scenario.activeCycles; index++) {
+    const changed = changedReposOf(world.repos, scenario.changedRepoFraction, index);
+    active.push(await measureCycle(scenario.quietCycles + 1 + index, changed));
+  }
+  return {
+    repoCount: world.repos.length,
+    firstScrape,
+    quiet,
+    active,
+    clockStartMs,
+    clockEndMs: world.nowMs,
+  };
+}

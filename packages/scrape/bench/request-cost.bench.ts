@@ -1,0 +1,65 @@
+/**
+ * `pnpm bench` (issue #3): what our incremental scrape costs in GitHub requests against the
+ * simulator's counters, next to the Go exporter's request pattern measured in the same run.
+ * See docs/benchmarks.md for the scenario and the results.
+ */
+import type { GroundTruthSeries } from '@gse/github-sim';
+
+import { createBenchWorld, MAX_CONCURRENT_REQUESTS } from './bench-world.js';
+import { runRequestCostScenario, type RequestCostScenario } from './request-cost-scenario.js';
+import { renderRequestCost } from './render-request-cost.js';
+
+const SCENARIO: RequestCostScenario = {
+  scrapeIntervalMs: 5 * 60_000,
+  quietCycles: 24,
+  activeCycles: 24,
+  changedRepoFraction: 0.1,
+  // 12 cycles of 5 min: GitHub's one-hour installation tokens.
+  tokenLifetimeCycles: 12,
+  concurrency: MAX_CONCURRENT_REQUESTS,
+};
+
+const seriesKey = (series: GroundTruthSeries): string =>
+  `${series.org}/${series.repo}/${series.user}`;
+
+function compareSeries(
+  stored: readonly GroundTruthSeries[],
+  truth: readonly GroundTruthSeries[],
+): { series: number; mismatched: number } {
+  const storedByKey = new Map(stored.map((series) => [seriesKey(series), JSON.stringify(series)]));
+  const truthByKey = new Map(truth.map((series) => [seriesKey(series), JSON.stringify(series)]));
+  const keys = new Set([...storedByKey.keys(), ...truthByKey.keys()]);
+  const mismatched = [...keys].filter((key) => storedByKey.get(key) !== truthByKey.get(key));
+  return { series: keys.size, mismatched: mismatched.length };
+}
+
+const world = await createBenchWorld({ seed: 42, repoCount: 300, activeRepoFraction: 0.1 });
+// Interrupted (Ctrl-C, a CI timeout): still stop the simulator and delete the Redis keys.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`request-cost benchmark: ${signal}, cleaning up\n`);
+    void world.close().finally(() => process.exit(1));
+  });
+}
+try {
+  const run = await runRequestCostScenario(world, SCENARIO, (cost) => {
+    process.stderr.write(
+      `cycle ${cost.cycle}${cost.tokenRotated ? ' (token rotated)' : ''}: ` +
+        `ours ${cost.ours.tally.counted} counted, ${cost.ours.tally.notModified} 304 in ${Math.round(cost.ours.wallMs)} ms; ` +
+        `baseline ${cost.baseline.tally.counted} counted in ${Math.round(cost.baseline.wallMs)} ms\n`,
+    );
+  });
+  const seriesCheck = compareSeries(await world.readAllSeries(), world.groundTruth());
+  process.stdout.write(renderRequestCost(run, SCENARIO, seriesCheck));
+
+  // The verdicts on the targets are lines of the report; only a run whose numbers cannot be
+  // trusted fails, so one result does not stop the other packages' benchmarks under turbo.
+  if (seriesCheck.mismatched > 0) {
+    process.stderr.write(
+      'request-cost benchmark: the stored series differ from the ground truth\n',
+    );
+    process.exitCode = 1;
+  }
+} finally {
+  await world.close();
+}
