@@ -30,7 +30,9 @@ export function demoKeyPath(tmpdir: string, org: string): string {
 /**
  * The config demo mode runs with, as YAML-shaped input (it goes through the same checks as
  * a file): the simulator on 127.0.0.1, {@link DEMO_ORGS} scraped every minute, every
- * address on loopback with the default ports, everything else default.
+ * address on loopback with the default ports, the LOC fallback on (the simulator's org has
+ * a repo beyond the top-100 cut and one with 10k-commit zeroes, and a demo has no days to
+ * wait for two zero answers), everything else default.
  */
 export function toDemoInput(tmpdir: string): Record<string, unknown> {
   const loopback = (port: number): string => `127.0.0.1:${port}`;
@@ -47,6 +49,7 @@ export function toDemoInput(tmpdir: string): Record<string, unknown> {
         scrape_interval: '1m',
       })),
     },
+    loc: { fallback_enabled: true, large_repo_zero_detection_windows: 1 },
     services: {
       scheduler: { listen_addr: loopback(9101) },
       scraper_worker: { listen_addr: loopback(9102) },

@@ -1,6 +1,7 @@
 export {
   createRedisFixture,
   deleteKeysWithPrefix,
+  removeRedisKeys,
   TEST_REDIS_URL,
   type RedisFixture,
 } from './redis-fixture.js';

@@ -39,3 +39,14 @@ export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promis
   } while (cursor !== '0');
   return deleted;
 }
+
+/** Deletes every key under `prefix` on the machine's Redis, for tests that used it from another process. */
+export async function removeRedisKeys(prefix: string, url = TEST_REDIS_URL): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    await deleteKeysWithPrefix(redis, prefix);
+  } finally {
+    await redis.quit();
+  }
+}

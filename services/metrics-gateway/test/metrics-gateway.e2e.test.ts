@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
+
 import { loadConfig } from '@gse/config';
 import { describeServiceLifecycle } from '@gse/lifecycle/testing';
+import { removeRedisKeys } from '@gse/testing';
+import { afterAll } from 'vitest';
 
 import { createMetricsGateway } from '../src/app.js';
+
+const keyPrefix = `test-${randomUUID()}`;
+afterAll(() => removeRedisKeys(keyPrefix));
 
 describeServiceLifecycle({
   testFileUrl: import.meta.url,
@@ -9,4 +16,5 @@ describeServiceLifecycle({
   loadConfig,
   servers: ['probe', 'public'],
   baseEnv: process.env,
+  keyPrefix,
 });

@@ -1,11 +1,19 @@
+import { randomUUID } from 'node:crypto';
+
 import { loadConfig } from '@gse/config';
 import { describeServiceLifecycle } from '@gse/lifecycle/testing';
+import { removeRedisKeys } from '@gse/testing';
+import { afterAll } from 'vitest';
 
 import { createScraperWorker } from '../src/app.js';
+
+const keyPrefix = `test-${randomUUID()}`;
+afterAll(() => removeRedisKeys(keyPrefix));
 
 describeServiceLifecycle({
   testFileUrl: import.meta.url,
   create: createScraperWorker,
   loadConfig,
   baseEnv: process.env,
+  keyPrefix,
 });

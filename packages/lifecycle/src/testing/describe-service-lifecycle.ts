@@ -31,6 +31,8 @@ export interface ServiceLifecycleSuite<C extends RunnableConfig> {
   readonly servers?: readonly string[];
   /** The environment the spawned process starts from, usually `process.env`. */
   readonly baseEnv: NodeJS.ProcessEnv;
+  /** Redis and BullMQ keys of every run live under it; the calling test deletes them after. */
+  readonly keyPrefix: string;
 }
 
 /** How one HTTP server of a running service answered. */
@@ -77,7 +79,10 @@ export function describeServiceLifecycle<C extends RunnableConfig>(
     });
 
     async function configFile(extraYaml?: string): Promise<ServiceConfigFile> {
-      const file = await writeServiceConfig(extraYaml);
+      const file = await writeServiceConfig({
+        keyPrefix: suite.keyPrefix,
+        ...(extraYaml === undefined ? {} : { extraYaml }),
+      });
       cleanups.push(file.remove);
       return file;
     }

@@ -9,13 +9,20 @@ export interface ServiceConfigFile {
   readonly remove: () => Promise<void>;
 }
 
+export interface ServiceConfigOptions {
+  /** `store.key_prefix`; BullMQ gets `<keyPrefix>-bull`. The test deletes both after. */
+  readonly keyPrefix: string;
+  /** Appended at the top level (e.g. an unknown key, to see the config fail). */
+  readonly extraYaml?: string;
+}
+
 /**
- * Writes the smallest valid fleet config: one org with a key file (a placeholder: nothing
- * here talks to GitHub) and every HTTP server of every service on `127.0.0.1:0`, so
- * parallel tests never collide on a port and the bound ports are read from the logs.
- * `extraYaml` is appended at the top level (e.g. an unknown key, to see the config fail).
+ * Writes the smallest valid fleet config: one org with a key file (a placeholder: GitHub is
+ * a closed local port, so nothing leaves the machine), Redis and BullMQ keys under the
+ * test's own prefix, and every HTTP server of every service on `127.0.0.1:0`, so parallel
+ * tests never collide on a port and the bound ports are read from the logs.
  */
-export async function writeServiceConfig(extraYaml = ''): Promise<ServiceConfigFile> {
+export async function writeServiceConfig(options: ServiceConfigOptions): Promise<ServiceConfigFile> {
   const dir = await mkdtemp(join(tmpdir(), 'gse-service-'));
   const keyPath = join(dir, 'app.pem');
   await writeFile(keyPath, 'placeholder: the services under test do not call GitHub\n');
@@ -23,7 +30,13 @@ export async function writeServiceConfig(extraYaml = ''): Promise<ServiceConfigF
   const yaml = [
     'server:',
     `  ${listen}`,
+    'store:',
+    `  key_prefix: ${JSON.stringify(options.keyPrefix)}`,
+    'bullmq:',
+    `  prefix: ${JSON.stringify(`${options.keyPrefix}-bull`)}`,
     'github:',
+    // The discard port: refused at once, never api.github.com.
+    "  api_base_url: 'http://127.0.0.1:9'",
     '  orgs:',
     '    - org: acme',
     '      app_id: 1',
@@ -35,7 +48,7 @@ export async function writeServiceConfig(extraYaml = ''): Promise<ServiceConfigF
       `  ${service}:`,
       `    ${listen}`,
     ]),
-    extraYaml,
+    options.extraYaml ?? '',
   ].join('\n');
   const path = join(dir, 'config.yaml');
   await writeFile(path, yaml);

@@ -1,0 +1,140 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+import type { GroundTruthSeries } from '@gse/github-sim';
+import { FLEET_METRICS } from '@gse/telemetry';
+import { waitFor } from '@gse/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { createBackfillWorld, type BackfillWorld } from './backfill-world.js';
+
+/**
+ * Restarts the machine's shared RabbitMQ (`rabbitmqctl stop_app` / `start_app`): this file
+ * runs on its own (the package's `test` script runs it after the others), so no other test
+ * of the repo has a connection to lose.
+ */
+const run = promisify(execFile);
+const LEFT_FOR_REDELIVERY = 'backfill message left for redelivery: its channel is closed';
+const DAY_MS = 86_400_000;
+
+async function rabbitmqctl(...args: string[]): Promise<void> {
+  await run('rabbitmqctl', ['-q', ...args], { timeout: 60_000 });
+}
+
+async function awaitRabbitMq(): Promise<void> {
+  // `await_startup` can exit 69 right after a start (TOOLCHAIN.md): ask again until it answers.
+  await waitFor(
+    async () => {
+      await rabbitmqctl('await_startup');
+      return true;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, description: 'RabbitMQ back up' },
+  );
+}
+
+let world: BackfillWorld | undefined;
+afterEach(async () => {
+  // Whatever happened, leave RabbitMQ running for the rest of the suite.
+  await rabbitmqctl('start_app').catch(() => undefined);
+  await awaitRabbitMq();
+  await world?.close();
+  world = undefined;
+});
+
+const messagesOf = (w: BackfillWorld, message: string, connection?: string): number =>
+  w.logs
+    .lines()
+    .filter(
+      (line) =>
+        line['message'] === message &&
+        (connection === undefined || line['connection'] === connection),
+    ).length;
+
+describe('backfill worker across a RabbitMQ restart', () => {
+  it('reconnects by itself and processes every in-flight window exactly once in effect', async () => {
+    const w = (world = await createBackfillWorld({ consumerCount: 2 }));
+    // Slow GitHub down so windows are mid-scrape when RabbitMQ goes.
+    w.simulator.injectLatency({ ms: 20 });
+    await w.startWorker();
+    await waitFor(() => messagesOf(w, 'amqp connected', 'backfill-worker') === 1, {
+      timeoutMs: 10_000,
+      description: 'the worker consuming',
+    });
+    // globex's repos: enough windows to have some in flight, few enough to stay quick.
+    const repos = w.repos.filter((ref) => ref.org === 'globex');
+    const windows = repos.map((ref) => ({
+      ...ref,
+      resource: 'all' as const,
+      fromMs: w.nowMs - 30 * DAY_MS,
+      toMs: w.nowMs,
+      reason: 'github_unavailable',
+    }));
+    expect(await w.producer.enqueue(windows)).toMatchObject({ published: windows.length });
+    await waitFor(() => messagesOf(w, 'backfill window filled') >= 1, {
+      timeoutMs: 20_000,
+      description: 'a first window filled',
+    });
+    expect(messagesOf(w, 'backfill window filled')).toBeLessThan(windows.length);
+
+    // Hold GitHub's answers while RabbitMQ is down, so the scrapes in flight finish after
+    // their channel died: their acks cannot reach RabbitMQ, which redelivers them.
+    w.simulator.injectLatency({ ms: 1000 });
+    await rabbitmqctl('stop_app');
+    await waitFor(
+      () => messagesOf(w, 'amqp connection lost; reconnecting', 'backfill-worker') >= 1,
+      {
+        timeoutMs: 10_000,
+        description: 'the worker noticing',
+      },
+    );
+    w.simulator.clearFaults();
+    await waitFor(() => messagesOf(w, LEFT_FOR_REDELIVERY) >= 1, {
+      timeoutMs: 10_000,
+      description: 'a window finished while RabbitMQ was down',
+    });
+    await rabbitmqctl('start_app');
+    await awaitRabbitMq();
+
+    await waitFor(() => messagesOf(w, 'amqp connected', 'backfill-worker') >= 2, {
+      timeoutMs: 20_000,
+      description: 'the worker reconnected',
+    });
+    const globexOnly = (rows: readonly GroundTruthSeries[]): string =>
+      JSON.stringify(rows.filter((row) => row.org === 'globex'));
+    const truth = globexOnly(w.groundTruth());
+    expect(truth).not.toBe('[]');
+    await waitFor(async () => globexOnly(await w.readAllSeries()) === truth, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      description: 'every series equal to the ground truth',
+    });
+    // Every delivery settled: each window once, plus each redelivery of an unacked one.
+    await waitFor(
+      () =>
+        messagesOf(w, 'backfill window filled') >=
+        windows.length + messagesOf(w, LEFT_FOR_REDELIVERY),
+      { timeoutMs: 20_000, description: 'the redelivered windows processed again' },
+    );
+    expect(await w.amqp.depth(w.amqp.topology.mainQueue)).toBe(0);
+    for (const queue of [
+      ...w.amqp.topology.retryQueues.map((retry) => retry.name),
+      w.amqp.topology.dlq,
+    ]) {
+      expect(await w.amqp.depth(queue)).toBe(0);
+    }
+    const processed = await w.metricValue(FLEET_METRICS.backfillProcessed, {
+      org: 'globex',
+      result: 'processed',
+    });
+    // At least once each; a window whose ack died with the connection ran again, harmlessly.
+    expect(processed).toBeGreaterThanOrEqual(windows.length);
+    await waitFor(
+      async () =>
+        (await w.metricValue(FLEET_METRICS.dependencyHealth, {
+          dependency: 'amqp',
+          service: 'backfill-worker',
+        })) === 1,
+      { timeoutMs: 5000, description: 'amqp healthy again' },
+    );
+  });
+});

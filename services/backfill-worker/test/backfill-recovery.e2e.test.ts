@@ -1,0 +1,219 @@
+import {
+  BACKFILL_MESSAGE_VERSION,
+  decodeBackfillMessage,
+  encodeBackfillMessage,
+  parseDeadLetterHeaders,
+  type BackfillMessage,
+} from '@gse/queues';
+import { FLEET_METRICS } from '@gse/telemetry';
+import { waitFor } from '@gse/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { createBackfillWorld, toBackfillRequests, type BackfillWorld } from './backfill-world.js';
+
+const COMMITS = 'GET /repos/{owner}/{repo}/commits';
+const DAY_MS = 86_400_000;
+
+let world: BackfillWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const decoded = (content: Buffer): BackfillMessage => {
+  const result = decodeBackfillMessage(content);
+  if (!result.ok) throw new Error(result.error);
+  return result.message;
+};
+
+describe('backfill worker', () => {
+  it('recovers exactly the windows an outage during a cycle missed, up to the ground truth', async () => {
+    // acme/platform (~200 commits a day) alone would take most of the test's time.
+    const w = (world = await createBackfillWorld({ repoFilter: (ref) => ref.repo !== 'platform' }));
+    for (const { org, repo } of w.repos) expect((await w.scrape(org, repo)).status).toBe('done');
+
+    // Activity between two cycles, then GitHub goes away for acme halfway through the cycle.
+    const acme = w.repos.filter((ref) => ref.org === 'acme');
+    const outageFrom = acme.find((ref) => ref.repo === 'mobile');
+    if (!outageFrom) throw new Error('the standard dataset has acme/mobile');
+    const hit = acme.slice(acme.indexOf(outageFrom));
+    for (const ref of [outageFrom, acme.at(-1) ?? outageFrom]) {
+      w.simulator.addCommit(ref, { authorLogin: 'newcomer', additions: 3, deletions: 1 });
+      const pull = w.simulator.openPull(ref, { user: 'newcomer' });
+      w.simulator.addIssueComment(ref, pull.number, { user: 'reviewer-one' });
+    }
+    w.nowMs = Date.now();
+    const outcomes = [];
+    for (const ref of w.repos) {
+      if (ref === outageFrom) w.simulator.startOutage({ org: 'acme' });
+      outcomes.push(await w.scrape(ref.org, ref.repo));
+    }
+    w.simulator.clearFaults();
+    const missed = outcomes.flatMap(toBackfillRequests);
+    expect(new Set(missed.map((request) => request.repo))).toEqual(
+      new Set(hit.map((ref) => ref.repo)),
+    );
+    expect(await w.producer.enqueue(missed)).toEqual({
+      published: missed.length,
+      stored: 0,
+      deduped: 0,
+      capped: 0,
+    });
+
+    // Exactly the missed windows are in the queue (looked at, then put back).
+    const queued = await w.amqp.drain(w.amqp.topology.mainQueue);
+    const asWindow = (entry: {
+      org: string;
+      repo?: string | undefined;
+      resource: string;
+      fromMs: number;
+      toMs: number;
+      reason: string;
+    }): string =>
+      [entry.org, entry.repo, entry.resource, entry.fromMs, entry.toMs, entry.reason].join(' ');
+    expect(
+      queued
+        .map((raw) => decoded(raw.content))
+        .map((message) => asWindow({ ...message, ...message.window }))
+        .sort(),
+    ).toEqual(missed.map(asWindow).sort());
+    for (const raw of queued) await w.amqp.publishRaw(w.amqp.topology.mainQueue, raw.content);
+    expect(await w.readAllSeries()).not.toEqual(w.groundTruth());
+
+    await w.startWorker();
+    const debugTimer = setTimeout(() => {
+      const lines = w.logs.lines();
+      console.log('DEBUG', missed.length, JSON.stringify(lines.filter((l) => l['level'] !== 'info' || String(l['message']).includes('backfill') || String(l['message']).includes('amqp')).map((l) => [String(l['timestamp']).slice(14), l['message'], l['messageId'], l['repo'], l['resource'], l['error'], l['attempt']])));
+    }, 20_000);
+    await waitFor(
+      async () =>
+        (await w.metricValue(FLEET_METRICS.backfillProcessed, {
+          org: 'acme',
+          result: 'processed',
+        })) >= missed.length,
+      { timeoutMs: 30_000, description: 'every missed window processed' },
+    );
+    clearTimeout(debugTimer);
+    expect(await w.readAllSeries()).toEqual(w.groundTruth());
+    expect(await w.amqp.depth(w.amqp.topology.mainQueue)).toBe(0);
+    expect(await w.amqp.depth(w.amqp.topology.dlq)).toBe(0);
+  });
+
+  it('walks a permanently failing window through every delay into the DLQ; nothing else lands there', async () => {
+    const w = (world = await createBackfillWorld());
+    const acmeInstallation = w.simulator.apps.find((app) => app.org === 'acme')?.installationId;
+    w.simulator.injectErrors({ org: 'acme', endpoint: COMMITS, status: 503, count: 1000 });
+    await w.startWorker();
+    const window = { fromMs: w.nowMs - 7 * DAY_MS, toMs: w.nowMs };
+    await w.producer.enqueue([
+      { org: 'acme', repo: 'docs', resource: 'commits', ...window, reason: 'github_unavailable' },
+      { org: 'globex', repo: 'storefront', resource: 'commits', ...window, reason: 'rate_limited' },
+    ]);
+    // Garbage on the way: dead-lettered at once, and the worker keeps consuming.
+    await w.amqp.publishRaw(w.amqp.topology.mainQueue, '{"not": "a backfill message"');
+    await w.amqp.publishRaw(
+      w.amqp.topology.mainQueue,
+      JSON.stringify({ version: BACKFILL_MESSAGE_VERSION, org: 'acme', repo: 'web' }),
+    );
+
+    await waitFor(
+      async () =>
+        (await w.metricValue(FLEET_METRICS.backfillDeadLettered, {
+          org: 'acme',
+          reason: 'retries_exhausted',
+        })) === 1,
+      { timeoutMs: 15_000, description: 'the failing window dead-lettered' },
+    );
+    // Each attempt really ran: retry.max_attempts is 1, so one commits request per attempt.
+    const commits =
+      w.simulator.counters().installations[String(acmeInstallation)]?.endpoints[COMMITS];
+    expect(commits?.total).toBe(3);
+    expect(commits?.byStatus['503']).toBe(3);
+
+    // The worker's gauges see the DLQ (refreshed every 200 ms in tests).
+    const dlqLabels = { queue: w.amqp.topology.dlq };
+    await waitFor(
+      async () => (await w.metricValue(FLEET_METRICS.backfillQueueMessages, dlqLabels)) === 3,
+      { timeoutMs: 5000, description: 'the DLQ depth gauge' },
+    );
+    expect(
+      await w.metricValue(FLEET_METRICS.backfillQueueOldestMessageAge, dlqLabels),
+    ).toBeGreaterThan(0);
+    const dead = await w.amqp.drain(w.amqp.topology.dlq);
+    const headers = dead.map((raw) => parseDeadLetterHeaders(raw.properties.headers));
+    expect(headers.map((info) => info?.reason).sort()).toEqual([
+      'invalid_message',
+      'invalid_message',
+      'retries_exhausted',
+    ]);
+    const failed = dead.find(
+      (raw) => raw.properties.headers?.['x-gse-dlq-reason'] === 'retries_exhausted',
+    );
+    expect(parseDeadLetterHeaders(failed?.properties.headers)).toMatchObject({
+      attempts: 3,
+      firstError: expect.stringContaining(
+        'commits: GET /repos/{owner}/{repo}/commits failed with status 503',
+      ) as string,
+      lastError: expect.stringContaining('status 503') as string,
+    });
+    expect(decoded(failed?.content ?? Buffer.from(''))).toMatchObject({
+      org: 'acme',
+      repo: 'docs',
+      resource: 'commits',
+      attempt: 3,
+      window,
+    });
+    expect(
+      await w.metricValue(FLEET_METRICS.backfillRetried, {
+        org: 'acme',
+        reason: 'github_unavailable',
+      }),
+    ).toBe(2);
+    expect(
+      await w.metricValue(FLEET_METRICS.backfillProcessed, { org: 'globex', result: 'processed' }),
+    ).toBe(1);
+    expect(
+      await w.metricValue(FLEET_METRICS.backfillDeadLettered, {
+        org: 'acme',
+        reason: 'invalid_message',
+      }),
+    ).toBe(1);
+    expect(
+      await w.metricValue(FLEET_METRICS.backfillDeadLettered, {
+        org: 'unknown',
+        reason: 'invalid_message',
+      }),
+    ).toBe(1);
+  });
+
+  it('splits an org-wide window (a skipped cycle) into one backfill per repo', async () => {
+    const w = (world = await createBackfillWorld());
+    await w.startWorker();
+    const orgWide: BackfillMessage = {
+      version: BACKFILL_MESSAGE_VERSION,
+      id: 'cooldown-1',
+      org: 'globex',
+      resource: 'all',
+      // On a 15-minute grid a cooldown window can end after now: the worker reads up to now.
+      window: { fromMs: w.nowMs - 30 * DAY_MS, toMs: w.nowMs + 15 * 60_000 },
+      reason: 'github_unhealthy',
+      attempt: 1,
+      firstEnqueuedAtMs: Date.now(),
+    };
+    await w.amqp.publishRaw(w.amqp.topology.mainQueue, encodeBackfillMessage(orgWide));
+    const globex = w.repos.filter((ref) => ref.org === 'globex');
+    await waitFor(
+      async () =>
+        (await w.metricValue(FLEET_METRICS.backfillProcessed, {
+          org: 'globex',
+          result: 'processed',
+        })) ===
+        globex.length + 1,
+      { timeoutMs: 15_000, description: 'the org window and each repo window processed' },
+    );
+    const series = await w.readAllSeries();
+    expect(series.filter((row) => row.org === 'globex')).toEqual(
+      w.groundTruth().filter((row) => row.org === 'globex'),
+    );
+  });
+});

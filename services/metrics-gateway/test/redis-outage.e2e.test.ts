@@ -1,0 +1,130 @@
+import { waitFor } from '@gse/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { sampleValue, startGateway, type RunningGateway } from './gateway-fixture.js';
+import { freePort, startOwnRedisServer, type OwnRedisServer } from './redis-server-fixture.js';
+import {
+  activityFrom,
+  activitySection,
+  expectedActivityText,
+  writeSeries,
+  type TestSeries,
+} from './series-fixture.js';
+
+const PREFIX = 'outage-test';
+const SERIES: TestSeries[] = [
+  { org: 'acme', repo: 'api', user: 'ann', activity: activityFrom(1) },
+  { org: 'acme', repo: 'web', user: 'bob', activity: activityFrom(2) },
+];
+
+interface ReadyzReport {
+  readonly ready: boolean;
+  readonly checks: readonly {
+    readonly name: string;
+    readonly ok: boolean;
+    readonly reason?: string;
+  }[];
+}
+
+describe('the gateway when Redis goes away and comes back', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  let redis: OwnRedisServer;
+  beforeEach(async () => {
+    redis = await startOwnRedisServer();
+    cleanups.push(() => redis.dispose());
+  });
+
+  const start = async (port: number): Promise<RunningGateway> => {
+    const gateway = await startGateway({
+      keyPrefix: PREFIX,
+      redisPort: port,
+      refreshInterval: '200ms',
+    });
+    cleanups.push(() => gateway.stop());
+    return gateway;
+  };
+  const readyz = async (
+    gateway: RunningGateway,
+  ): Promise<{ status: number; report: ReadyzReport }> => {
+    const reply = await gateway.get('/readyz');
+    return { status: reply.status, report: JSON.parse(reply.body) as ReadyzReport };
+  };
+
+  it('serves the last good render with the staleness gauge, says why in /readyz, and recovers', async () => {
+    await writeSeries(redis.client, PREFIX, SERIES);
+    const gateway = await start(redis.port);
+    const fresh = await gateway.get('/metrics');
+    expect(activitySection(fresh.body)).toBe(expectedActivityText(SERIES));
+    expect(sampleValue(fresh.body, 'gh_exporter_gateway_stale')).toBe(0);
+    await waitFor(async () => (await readyz(gateway)).status === 200, {
+      timeoutMs: 5_000,
+      description: 'ready while Redis answers',
+    });
+
+    await redis.stop();
+    const stale = await waitFor(
+      async () => {
+        const reply = await gateway.get('/metrics');
+        return sampleValue(reply.body, 'gh_exporter_gateway_stale') === 1 ? reply : undefined;
+      },
+      { timeoutMs: 10_000, description: 'the staleness gauge at 1' },
+    );
+    expect(stale.status).toBe(200);
+    expect(activitySection(stale.body)).toBe(expectedActivityText(SERIES));
+    expect(sampleValue(stale.body, 'gh_exporter_gateway_stale_seconds')).toBeGreaterThan(0);
+
+    const notReady = await readyz(gateway);
+    expect(notReady.status).toBe(503);
+    const redisCheck = notReady.report.checks.find((check) => check.name === 'redis');
+    expect(redisCheck?.ok).toBe(false);
+    expect(redisCheck?.reason).toMatch(
+      /^redis connection is \w+.*; serving the last good render, read at \d{4}-/,
+    );
+    const health = JSON.parse((await gateway.get('/healthz')).body) as {
+      status: string;
+      components: { redis: { status: string }; metrics: { status: string; detail: string } };
+    };
+    expect([
+      health.status,
+      health.components.redis.status,
+      health.components.metrics.status,
+    ]).toEqual(['down', 'down', 'degraded']);
+    expect(health.components.metrics.detail).toMatch(/^serving the last good render/);
+
+    await redis.start();
+    await waitFor(
+      async () =>
+        sampleValue((await gateway.get('/metrics')).body, 'gh_exporter_gateway_stale') === 0,
+      { timeoutMs: 20_000, description: 'a fresh render after Redis came back' },
+    );
+    await waitFor(async () => (await readyz(gateway)).status === 200, {
+      timeoutMs: 5_000,
+      description: 'ready again',
+    });
+    const own = (await gateway.getProbe('/metrics')).body;
+    expect(
+      sampleValue(own, 'gh_exporter_gateway_redis_read_passes_total', '{result="failure"}'),
+    ).toBeGreaterThan(0);
+  });
+
+  it('answers 503 with the reason, never an empty body, before Redis was ever read', async () => {
+    const gateway = await start(await freePort());
+    const reply = await waitFor(
+      async () => {
+        const answer = await gateway.get('/metrics');
+        return answer.body.includes('ECONNREFUSED') ? answer : undefined;
+      },
+      { timeoutMs: 5_000, description: 'the connection error in the answer' },
+    );
+    expect(reply.status).toBe(503);
+    expect(reply.body).toMatch(
+      /^no metrics read from Redis yet: redis connection is \w+ \(connect ECONNREFUSED/,
+    );
+    const notReady = await readyz(gateway);
+    expect(notReady.status).toBe(503);
+    expect(notReady.report.checks.find((check) => check.name === 'redis')?.ok).toBe(false);
+  });
+});
