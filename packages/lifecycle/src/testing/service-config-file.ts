@@ -22,7 +22,9 @@ export interface ServiceConfigOptions {
  * test's own prefix, and every HTTP server of every service on `127.0.0.1:0`, so parallel
  * tests never collide on a port and the bound ports are read from the logs.
  */
-export async function writeServiceConfig(options: ServiceConfigOptions): Promise<ServiceConfigFile> {
+export async function writeServiceConfig(
+  options: ServiceConfigOptions,
+): Promise<ServiceConfigFile> {
   const dir = await mkdtemp(join(tmpdir(), 'gse-service-'));
   const keyPath = join(dir, 'app.pem');
   await writeFile(keyPath, 'placeholder: the services under test do not call GitHub\n');
