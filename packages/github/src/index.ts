@@ -46,3 +46,13 @@ export {
   toReviewEvent,
   toWeeklyLoc,
 } from './collectors/to-activity-events.js';
+export {
+  decodeOrgHealth,
+  encodeOrgHealth,
+  HEALTHY_ORG,
+  isScrapingAllowed,
+  toNextOrgHealth,
+  type HealthObservation,
+  type OrgHealth,
+  type OrgHealthPolicy,
+} from './github-health.js';

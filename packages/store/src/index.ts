@@ -49,3 +49,22 @@ export {
   type RepoRef,
   type StoreKeys,
 } from './store-keys.js';
+export {
+  createRedisBackfillState,
+  type BackfillStateLimits,
+  type RedisBackfillState,
+  type StoredBackfillMessage,
+} from './backfill-state.js';
+export {
+  createRetentionGc,
+  type RetentionGc,
+  type RetentionGcOptions,
+  type RetentionGcResult,
+} from './retention-gc.js';
+export {
+  readActivitySeries,
+  type ActivitySeriesSnapshot,
+  type CorruptSeries,
+  type ReadActivitySeriesOptions,
+  type RepoSeriesBlock,
+} from './activity-series-reader.js';

@@ -36,6 +36,34 @@ export interface StoreKeys {
   installationSemaphore(installationId: number): string;
   /** STRING: the installation's access token shared by the fleet (JSON), expiring with it. */
   installationToken(installationId: number): string;
+  /** STRING with a TTL (`backfill.dedup_ttl`): a backfill window enqueued recently, by digest. */
+  backfillDedup(digest: string): string;
+  /** STRING counter: backfill windows the org enqueued in the minute (the per-org cap). */
+  backfillOrgEnqueues(org: string, minuteStartMs: number): string;
+  /** LIST of message ids over the org's cap, oldest first, waiting for a sweep. */
+  backfillOrgOverflow(org: string): string;
+  /** SET of orgs with a non-empty backfill overflow. */
+  readonly backfillOverflowOrgs: string;
+  /** HASH id → `org\npayload`: backfill messages waiting in Redis (outbox and overflow). */
+  readonly backfillMessages: string;
+  /** ZSET id → due ms: admitted backfill messages not yet confirmed by RabbitMQ. */
+  readonly backfillOutbox: string;
+  /** ZSET id → ms it entered: the age index of one RabbitMQ backfill queue. */
+  backfillQueueAge(queue: string): string;
+  /** STRING: owner id of the scheduler holding the leader lock, expiring with its lease. */
+  readonly leaderLock: string;
+  /** STRING counter: the leader lock's fencing token, incremented on every acquisition. */
+  readonly leaderFencingToken: string;
+  /** HASH org → start ms of the last interval slot the leader scheduled (or skipped). */
+  readonly scheduledSlots: string;
+  /** HASH org → encoded GitHub health of the org (healthy, or cooldown), kept by the leader. */
+  readonly orgHealth: string;
+  /** STRING: JSON of the org's repos from its last discovery, for a `304` on the next one. */
+  orgRepos(org: string): string;
+  /** HASH of one org cycle: expected repo count, start, and each repo's result. */
+  orgCycle(org: string, slotStartMs: number): string;
+  /** Key prefix of the per-org repo-scrape semaphore (`per_org_concurrency`), fleet-wide. */
+  readonly orgScrapeSlotsPrefix: string;
 }
 
 // GitHub names never contain these; refusing them keeps every key unambiguous.
@@ -71,7 +99,29 @@ export function createStoreKeys(prefix: string): StoreKeys {
       `${installationKey(installationId)}:etag:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`,
     installationSemaphore: (installationId) => `${installationKey(installationId)}:semaphore`,
     installationToken: (installationId) => `${installationKey(installationId)}:token`,
+    backfillDedup: (digest) => `${prefix}:backfill:dedup:${checkDigest(digest)}`,
+    backfillOrgEnqueues: (org, minuteStartMs) =>
+      `${prefix}:org:${checkName('org', org)}:backfill-enqueues:${minuteStartMs}`,
+    backfillOrgOverflow: (org) => `${prefix}:org:${checkName('org', org)}:backfill-overflow`,
+    backfillOverflowOrgs: `${prefix}:backfill:overflow-orgs`,
+    backfillMessages: `${prefix}:backfill:messages`,
+    backfillOutbox: `${prefix}:backfill:outbox`,
+    backfillQueueAge: (queue) => `${prefix}:backfill:queue-age:${checkName('queue', queue)}`,
+    leaderLock: `${prefix}:leader:lock`,
+    leaderFencingToken: `${prefix}:leader:fencing-token`,
+    scheduledSlots: `${prefix}:schedule:slots`,
+    orgHealth: `${prefix}:schedule:org-health`,
+    orgRepos: (org) => `${prefix}:org:${checkName('org', org)}:repos`,
+    orgCycle: (org, slotStartMs) => `${prefix}:org:${checkName('org', org)}:cycle:${slotStartMs}`,
+    orgScrapeSlotsPrefix: `${prefix}:org-scrape-slots`,
   };
+}
+
+function checkDigest(digest: string): string {
+  if (!/^[0-9a-f]{32}$/.test(digest)) {
+    throw new TypeError(`invalid backfill digest for a store key: ${JSON.stringify(digest)}`);
+  }
+  return digest;
 }
 
 /** `org/repo`, after checking both are names GitHub could have issued. */

@@ -150,4 +150,14 @@ export const FLEET_METRICS = {
     help: 'Leader lock acquisitions by a new holder.',
     labels: [],
   }),
+  orgRepos: defineGauge({
+    name: 'gh_exporter_org_repos',
+    help: 'Repos of the org at its last discovery, by state (scraped, archived, disabled, not_allowed).',
+    labels: ['org', 'state'],
+  }),
+  backfillRetried: defineCounter({
+    name: 'gh_exporter_backfill_jobs_retried_total',
+    help: 'Backfill messages sent up the retry ladder, by the reason the attempt failed.',
+    labels: ['org', 'reason'],
+  }),
 } as const;

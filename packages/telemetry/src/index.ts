@@ -20,3 +20,20 @@ export {
   type StoredMetric,
   type StoredSample,
 } from './read-fleet-telemetry.js';
+export { escapeHelp, escapeLabelValue } from './openmetrics/escape-text.js';
+export { OPENMETRICS_EOF, type ExpositionFormat } from './openmetrics/exposition-format.js';
+export {
+  renderFamilyHeader,
+  toFamilyName,
+  type FamilyMetadata,
+} from './openmetrics/family-header.js';
+export { compareLabelValues, renderLabelSet } from './openmetrics/label-set.js';
+export {
+  DEFAULT_CHUNK_CHARS,
+  renderActivityFamilies,
+  type ActivityFamily,
+  type ActivitySeriesBlock,
+} from './openmetrics/render-activity-families.js';
+export { renderExposition, type ExpositionContent } from './openmetrics/render-exposition.js';
+export { renderStoredMetric } from './openmetrics/render-stored-metric.js';
+export { formatSampleValue } from './openmetrics/sample-value.js';

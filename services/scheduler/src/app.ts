@@ -1,14 +1,178 @@
 import type { Config } from '@gse/config';
-import { createService, type Service, type ServiceDeps } from '@gse/lifecycle';
+import {
+  createLeaderElection,
+  createLeaderLock,
+  LeadershipEndedError,
+  type LeaderElection,
+  type Leadership,
+} from '@gse/leader';
+import {
+  closeRedis,
+  connectRedis,
+  createFleetBackfillProducer,
+  createOrgGitHubClients,
+  pingRedis,
+  recordGitHubRequest,
+} from '@gse/fleet-adapters';
+import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
+import { createScrapeQueues } from '@gse/queues';
+import { createRedisConnection, createStoreKeys } from '@gse/store';
+import { createFleetTelemetry } from '@gse/telemetry';
+
+import { runLeaderDuties } from './leader-duties.js';
+import type { SchedulerContext } from './scheduler-context.js';
 
 /**
- * Composition root of the scheduler: its probe server (`/livez` `/readyz` `/metrics`) on
- * `services.scheduler.listen_addr`, with the start and stop every service shares.
+ * Composition root of the scheduler: campaigns for the leader lock and, while leading,
+ * schedules org cycles into BullMQ, probes GitHub per org, runs retention GC and publishes
+ * the fleet's gauges; its probe server (`/livez` `/readyz` `/metrics`) on
+ * `services.scheduler.listen_addr`.
+ *
+ * On stop: not ready, then the term ends (the duties stop, the leader lock is released so
+ * another replica takes over at once), then queues, telemetry and Redis close.
  */
 export function createScheduler({ config, logger }: ServiceDeps<Config>): Service {
   return createService({
     logger,
     probe: config.services.scheduler.listenAddr,
     shutdownTimeoutMs: config.services.shutdownTimeoutMs,
+    start: (scope) => startScheduler(config, scope),
   });
+}
+
+async function startScheduler(config: Config, scope: ServiceScope): Promise<void> {
+  const { logger } = scope;
+  const keys = createStoreKeys(config.store.keyPrefix);
+  // Fail fast: a renewal or a schedule write must not wait out a Redis outage unseen.
+  const redis = createRedisConnection(config.store, {
+    connectionName: 'scheduler',
+    role: 'request',
+  });
+  scope.defer('redis', () => closeRedis(redis));
+  scope.readiness.register('redis', () => pingRedis(redis));
+  connectRedis(redis, logger);
+
+  const telemetry = createFleetTelemetry({
+    redis,
+    keyOf: (name) => keys.telemetryMetric(name),
+    logger,
+  });
+  scope.defer('telemetry', () => telemetry.close());
+  const queues = createScrapeQueues({
+    connection: redis,
+    prefix: config.bullmq.prefix,
+    jobAttempts: config.bullmq.jobAttempts,
+    keepCompletedMs: config.bullmq.keepCompletedMs,
+    keepFailedMs: config.bullmq.keepFailedMs,
+  });
+  scope.defer('scrape queues', () => queues.close());
+  // Missed windows go to RabbitMQ through a Redis outbox: RabbitMQ being away loses none,
+  // so it does not gate readiness (Redis does).
+  const backfill = createFleetBackfillProducer({
+    amqp: config.amqp,
+    backfill: config.backfill,
+    redis,
+    keyPrefix: config.store.keyPrefix,
+    telemetry,
+    logger,
+    service: 'scheduler',
+  });
+  await backfill.start();
+  scope.defer('backfill producer', () => backfill.close());
+  const context: SchedulerContext = {
+    config,
+    redis,
+    keys,
+    queues,
+    backfill,
+    telemetry,
+    // The probe must reach GitHub every time (no ETags), is one observation of the state
+    // machine (no retries), and is free (only an exhausted window holds it).
+    probeClients: await createOrgGitHubClients({
+      orgs: config.github.orgs,
+      apiBaseUrl: config.github.apiBaseUrl,
+      requestTimeoutMs: config.github.requestTimeoutMs,
+      rateLimit: {
+        minRemaining: 0,
+        minResetBufferMs: config.rateLimit.minResetBufferMs,
+        secondaryLimitBackoffMs: config.rateLimit.secondaryLimitBackoffMs,
+      },
+      retry: { ...config.retry, maxAttempts: 1 },
+      maxConcurrentRequestsPerInstallation: config.rateLimit.maxConcurrentRequestsPerInstallation,
+      conditionalRequests: false,
+      redis,
+      keyPrefix: config.store.keyPrefix,
+      onRequest: (report) => {
+        recordGitHubRequest(telemetry, report);
+      },
+      logger,
+      signal: scope.signal,
+    }).all(),
+    logger,
+    now: Date.now,
+  };
+
+  const election = config.leaderElection.enabled
+    ? createLeaderElection({
+        lock: createLeaderLock({
+          redis,
+          lockKey: keys.leaderLock,
+          fencingKey: keys.leaderFencingToken,
+          leaseDurationMs: config.leaderElection.leaseDurationMs,
+        }),
+        renewDeadlineMs: config.leaderElection.renewDeadlineMs,
+        retryPeriodMs: config.leaderElection.retryPeriodMs,
+        onElected: (leadership) => runLeaderDuties(context, leadership),
+        logger,
+      })
+    : createSoleLeader(context);
+  scope.defer('leader election', () => election.stop());
+  scope.readiness.register('leader election', () =>
+    election.isCampaigning()
+      ? { ok: true }
+      : { ok: false, reason: 'the leader election loop is not running' },
+  );
+  election.start();
+}
+
+/**
+ * `leader_election.enabled: false`: this replica leads unconditionally for as long as it
+ * runs (the operator runs exactly one), with fencing token 0 and unfenced writes.
+ */
+function createSoleLeader(context: SchedulerContext): LeaderElection {
+  const ended = new AbortController();
+  const ownerId = 'sole-scheduler';
+  let duties: Promise<void> | undefined;
+  let running = false;
+  const leadership: Leadership = {
+    ownerId,
+    fencingToken: 0,
+    signal: ended.signal,
+    hsetIfLeader: async (key, fields) => {
+      await context.redis.hset(key, fields);
+      return true;
+    },
+  };
+  return {
+    ownerId,
+    start() {
+      if (duties || ended.signal.aborted) return;
+      running = true;
+      duties = runLeaderDuties(context, leadership)
+        .catch((error: unknown) => {
+          context.logger.error('leader duties failed', {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        })
+        .finally(() => {
+          running = false;
+        });
+    },
+    async stop() {
+      ended.abort(new LeadershipEndedError('election stopping'));
+      await duties;
+    },
+    isCampaigning: () => running,
+    current: () => (running ? leadership : undefined),
+  };
 }

@@ -1,14 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+
 import type { Config } from '@gse/config';
-import { createService, type Service, type ServiceDeps } from '@gse/lifecycle';
+import {
+  closeRedis,
+  connectRedis,
+  createFleetBackfillProducer,
+  createOrgGitHubClients,
+  pingRedis,
+  recordGitHubRequest,
+} from '@gse/fleet-adapters';
+import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
+import {
+  createScrapeQueues,
+  createScrapeWorker,
+  decodeOrgScrapeJob,
+  decodeRepoScrapeJob,
+  SCRAPE_QUEUES,
+} from '@gse/queues';
+import {
+  createActivityStore,
+  createRedisConnection,
+  createRedisLocFallbackBudget,
+  createRepoCheckpointStore,
+  createStoreKeys,
+} from '@gse/store';
+import { createFleetTelemetry } from '@gse/telemetry';
+import type { Worker } from 'bullmq';
+
+import { toJobProcessor } from './job-adapter.js';
+import { createOrgCycleTracker } from './org-cycle-tracker.js';
+import { createOrgScrapeSlots } from './org-scrape-slots.js';
+import { processOrgJob } from './process-org-job.js';
+import { processRepoJob } from './process-repo-job.js';
+import type { WorkerContext } from './worker-context.js';
 
 /**
- * Composition root of the scraper worker: its probe server (`/livez` `/readyz` `/metrics`) on
- * `services.scraper_worker.listen_addr`, with the start and stop every service shares.
+ * Composition root of the scraper worker: BullMQ workers for org cycles (repo discovery,
+ * fan-out) and repo scrapes, with their Redis ports, GitHub clients and telemetry; its
+ * probe server (`/livez` `/readyz` `/metrics`) on `services.scraper_worker.listen_addr`.
+ *
+ * On stop: not ready, then the workers take no new job and in-flight jobs get until the
+ * drain deadline (`services.shutdown_timeout` less a margin) to finish; then whatever still
+ * runs is aborted and handed back to the queue for another worker; then queues, store,
+ * telemetry and Redis close.
  */
 export function createScraperWorker({ config, logger }: ServiceDeps<Config>): Service {
   return createService({
     logger,
     probe: config.services.scraperWorker.listenAddr,
     shutdownTimeoutMs: config.services.shutdownTimeoutMs,
+    start: (scope) => startScraperWorker(config, scope),
   });
+}
+
+/** What the stop keeps for closing the queues and the rest once in-flight jobs are handled. */
+const HAND_BACK_MARGIN_MS = 5000;
+
+async function startScraperWorker(config: Config, scope: ServiceScope): Promise<void> {
+  const { logger } = scope;
+  const keys = createStoreKeys(config.store.keyPrefix);
+  // Workers wait out a Redis restart (BullMQ needs maxRetriesPerRequest: null).
+  const redis = createRedisConnection(config.store, {
+    connectionName: 'scraper-worker',
+    role: 'worker',
+  });
+  scope.defer('redis', () => closeRedis(redis));
+  scope.readiness.register('redis', () => pingRedis(redis));
+  connectRedis(redis, logger);
+
+  const telemetry = createFleetTelemetry({
+    redis,
+    keyOf: (name) => keys.telemetryMetric(name),
+    logger,
+  });
+  scope.defer('telemetry', () => telemetry.close());
+  const ports = { redis, keyPrefix: config.store.keyPrefix };
+  const store = createActivityStore({
+    ...ports,
+    retentionMs: config.store.retentionMs,
+    maxSeriesBudget: config.store.maxSeriesBudget,
+  });
+  scope.defer('activity store', () => store.close());
+  const queues = createScrapeQueues({
+    connection: redis,
+    prefix: config.bullmq.prefix,
+    jobAttempts: config.bullmq.jobAttempts,
+    keepCompletedMs: config.bullmq.keepCompletedMs,
+    keepFailedMs: config.bullmq.keepFailedMs,
+  });
+  scope.defer('scrape queues', () => queues.close());
+
+  // Aborted at the drain deadline: every GitHub wait and request, every slot wait and
+  // every scrape in flight gives up, and its job goes back to the queue.
+  const handBack = new AbortController();
+  const clients = await createOrgGitHubClients({
+    orgs: config.github.orgs,
+    apiBaseUrl: config.github.apiBaseUrl,
+    requestTimeoutMs: config.github.requestTimeoutMs,
+    rateLimit: {
+      minRemaining: config.rateLimit.minRemainingThreshold,
+      minResetBufferMs: config.rateLimit.minResetBufferMs,
+      secondaryLimitBackoffMs: config.rateLimit.secondaryLimitBackoffMs,
+    },
+    retry: config.retry,
+    maxConcurrentRequestsPerInstallation: config.rateLimit.maxConcurrentRequestsPerInstallation,
+    conditionalRequests: true,
+    redis,
+    keyPrefix: config.store.keyPrefix,
+    onRequest: (report) => {
+      recordGitHubRequest(telemetry, report);
+    },
+    logger,
+    signal: handBack.signal,
+  }).all();
+  // Missed windows go to RabbitMQ through a Redis outbox: RabbitMQ being away loses none,
+  // so it does not gate readiness (Redis does).
+  const backfill = createFleetBackfillProducer({
+    amqp: config.amqp,
+    backfill: config.backfill,
+    redis,
+    keyPrefix: config.store.keyPrefix,
+    telemetry,
+    logger,
+    service: 'scraper-worker',
+  });
+  await backfill.start();
+  scope.defer('backfill producer', () => backfill.close());
+  const context: WorkerContext = {
+    orgs: new Map(config.github.orgs.map((org) => [org.org, org])),
+    clients,
+    slots: createOrgScrapeSlots({
+      redis,
+      keyPrefix: keys.orgScrapeSlotsPrefix,
+      orgs: config.github.orgs,
+      leaseMs: config.bullmq.lockDurationMs,
+      logger,
+    }),
+    queues,
+    cycles: createOrgCycleTracker({ redis, keys }),
+    backfill,
+    telemetry,
+    redis,
+    keys,
+    scrape: {
+      store,
+      checkpoints: createRepoCheckpointStore(ports),
+      locBudget: createRedisLocFallbackBudget({
+        ...ports,
+        maxCommitsPerRepoPerWeek: config.loc.fallbackMaxCommitsPerRepoPerWeek,
+        maxCommitDetailCallsPerOrgPerHour: config.loc.fallbackMaxCommitDetailCallsPerOrgPerHour,
+      }),
+      options: {
+        retentionMs: config.store.retentionMs,
+        excludeBots: config.github.excludeBots,
+        loc: {
+          refreshIntervalMs: config.loc.refreshIntervalMs,
+          statsPollAttempts: config.loc.statsPollAttempts,
+          statsPollInitialDelayMs: config.loc.statsPollInitialDelayMs,
+          fallbackEnabled: config.loc.fallbackEnabled,
+          zeroDetectionRefreshes: config.loc.largeRepoZeroDetectionWindows,
+          largeRepoCooldownMs: config.loc.largeRepoCooldownMs,
+        },
+      },
+    },
+    now: Date.now,
+  };
+
+  const workerName = `scraper-worker-${hostname()}-${randomUUID().slice(0, 8)}`;
+  const workerOptions = {
+    connection: redis,
+    prefix: config.bullmq.prefix,
+    // Unique per process: a job's `processedBy` then says which process ran it.
+    name: workerName,
+    concurrency: config.bullmq.workerConcurrency,
+    stalledIntervalMs: config.bullmq.stalledIntervalMs,
+    maxStalledCount: config.bullmq.maxStalledCount,
+    lockDurationMs: config.bullmq.lockDurationMs,
+  };
+  const adapter = { logger, signal: handBack.signal };
+  // Consumers last: everything a job needs is open.
+  const workers: Worker[] = [
+    createScrapeWorker(
+      SCRAPE_QUEUES.orgs,
+      toJobProcessor({
+        ...adapter,
+        decode: decodeOrgScrapeJob,
+        logContext: (job) => ({ org: job.org, slotStartMs: job.slotStartMs }),
+        handle: (job, run) => processOrgJob(job, run, context),
+      }),
+      workerOptions,
+    ),
+    createScrapeWorker(
+      SCRAPE_QUEUES.repos,
+      toJobProcessor({
+        ...adapter,
+        decode: decodeRepoScrapeJob,
+        logContext: (job) => ({ org: job.org, repo: job.repo, slotStartMs: job.slotStartMs }),
+        handle: (job, run) => processRepoJob(job, run, context),
+      }),
+      workerOptions,
+    ),
+  ];
+  for (const worker of workers) {
+    worker.on('error', (error) => {
+      logger.warn('bullmq worker error', { queue: worker.name, error: error.message });
+    });
+    worker.on('failed', (job, error) => {
+      logger.warn('job failed', { queue: worker.name, jobId: job?.id, error: error.message });
+    });
+  }
+  logger.info('scrape workers consuming', { worker: workerName });
+  scope.defer('scrape workers', () =>
+    drainWorkers(workers, handBack, config.services.shutdownTimeoutMs, logger),
+  );
+  scope.readiness.register('workers', () =>
+    workers.every((worker) => worker.isRunning())
+      ? { ok: true }
+      : { ok: false, reason: 'a BullMQ worker is not running' },
+  );
+}
+
+/**
+ * Stops intake and lets in-flight jobs finish until the drain deadline, then hands back
+ * what still runs (the abort makes each job return to the queue) and waits for that.
+ */
+async function drainWorkers(
+  workers: readonly Worker[],
+  handBack: AbortController,
+  shutdownTimeoutMs: number,
+  logger: ServiceScope['logger'],
+): Promise<void> {
+  const drainMs = Math.max(
+    0,
+    shutdownTimeoutMs - Math.min(HAND_BACK_MARGIN_MS, shutdownTimeoutMs / 2),
+  );
+  const timer = setTimeout(() => {
+    logger.warn('in-flight jobs still running at the drain deadline: handing them back', {
+      drainMs,
+    });
+    handBack.abort(new Error('the worker is stopping: job handed back'));
+  }, drainMs);
+  try {
+    await Promise.all(workers.map((worker) => worker.close()));
+  } finally {
+    clearTimeout(timer);
+  }
 }

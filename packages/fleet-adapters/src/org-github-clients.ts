@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+
+import {
+  createGitHubClient,
+  type EtagCache,
+  type GitHubClient,
+  type GitHubRequestObserver,
+  type RateLimitOptions,
+  type RetryOptions,
+} from '@gse/github';
+import type { Logger } from '@gse/logging';
+import {
+  createRedisEtagCache,
+  createRedisInstallationSemaphore,
+  createRedisInstallationTokenCache,
+} from '@gse/store';
+import type { Redis } from 'ioredis';
+
+/** One `github.orgs[]` entry, as the config package hands it out. */
+export interface OrgInstallation {
+  readonly org: string;
+  readonly appId: number;
+  readonly installationId: number;
+  /** Absolute path of the App's PEM key. */
+  readonly privateKeyPath: string;
+}
+
+export interface OrgGitHubClientsOptions<O extends OrgInstallation = OrgInstallation> {
+  /** Handed back as given by `installationOf` (e.g. whole `OrgConfig` entries). */
+  readonly orgs: readonly O[];
+  /** `github.api_base_url`. */
+  readonly apiBaseUrl: string;
+  /** `github.request_timeout`. */
+  readonly requestTimeoutMs: number;
+  readonly rateLimit: RateLimitOptions;
+  readonly retry: RetryOptions;
+  /** `rate_limit.max_concurrent_requests_per_installation`, shared by the fleet. */
+  readonly maxConcurrentRequestsPerInstallation: number;
+  /**
+   * `true` for the scheduled scrape, whose stable first-page URLs answer 304 when unchanged.
+   * `false` where an answer must carry a body every time: health probes, and backfills,
+   * which re-read a window exactly and have no stored body to go with a 304.
+   */
+  readonly conditionalRequests: boolean;
+  readonly redis: Redis;
+  /** `store.key_prefix`. */
+  readonly keyPrefix: string;
+  readonly onRequest: GitHubRequestObserver;
+  readonly logger: Logger;
+  /** Aborts every wait and request in flight: the service is stopping. */
+  readonly signal: AbortSignal;
+}
+
+/** The GitHub client of each configured org. */
+export interface OrgGitHubClients<O extends OrgInstallation = OrgInstallation> {
+  /** The org's installation, or `undefined` if this fleet does not scrape it. */
+  installationOf(org: string): O | undefined;
+  /** The org's client, made on first use (a process never reads keys it does not need). */
+  clientOf(org: OrgInstallation): Promise<GitHubClient>;
+  /** Every org's client by org name, each App key read now (fails fast on a bad key). */
+  all(): Promise<ReadonlyMap<string, GitHubClient>>;
+}
+
+const NO_ETAGS: EtagCache = {
+  get: () => Promise.resolve(undefined),
+  set: () => Promise.resolve(),
+};
+
+/**
+ * One client per org installation, sharing the fleet's installation tokens and
+ * per-installation request slots (and, for conditional requests, ETags) through Redis, so
+ * the whole fleet stays inside each installation's limits and every process gets the 304s
+ * another one earned (docs/github-limitations.md#etags-are-bound-to-the-token).
+ */
+export function createOrgGitHubClients<O extends OrgInstallation>(
+  options: OrgGitHubClientsOptions<O>,
+): OrgGitHubClients<O> {
+  const { redis, keyPrefix, logger } = options;
+  const ports = { redis, keyPrefix };
+  const etagCache = options.conditionalRequests ? createRedisEtagCache(ports) : NO_ETAGS;
+  const tokenCache = createRedisInstallationTokenCache(ports);
+  const semaphore = createRedisInstallationSemaphore({
+    ...ports,
+    maxConcurrent: options.maxConcurrentRequestsPerInstallation,
+    logger,
+  });
+  const installations = new Map(options.orgs.map((org) => [org.org, org]));
+  const clients = new Map<string, Promise<GitHubClient>>();
+
+  const create = async (org: OrgInstallation): Promise<GitHubClient> =>
+    createGitHubClient({
+      org: org.org,
+      baseUrl: options.apiBaseUrl,
+      appId: org.appId,
+      installationId: org.installationId,
+      privateKeyPem: await readFile(org.privateKeyPath, 'utf8'),
+      requestTimeoutMs: options.requestTimeoutMs,
+      userAgent: 'github-stats-exporter',
+      rateLimit: options.rateLimit,
+      retry: options.retry,
+      etagCache,
+      semaphore,
+      tokenCache,
+      onRequest: options.onRequest,
+      logger: logger.child({ org: org.org }),
+      signal: options.signal,
+    });
+
+  const clientOf = (org: OrgInstallation): Promise<GitHubClient> => {
+    let client = clients.get(org.org);
+    if (!client) {
+      client = create(org);
+      // A failed key read is tried again on the next use, not cached.
+      client.catch(() => clients.delete(org.org));
+      clients.set(org.org, client);
+    }
+    return client;
+  };
+  return {
+    installationOf: (org) => installations.get(org),
+    clientOf,
+    all: async () =>
+      new Map(
+        await Promise.all(
+          options.orgs.map(async (org): Promise<[string, GitHubClient]> => [
+            org.org,
+            await clientOf(org),
+          ]),
+        ),
+      ),
+  };
+}

@@ -1,0 +1,122 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+
+import type { GitHubRequestReport } from '@gse/github';
+import { createGitHubSimulator, generateDataset, type GitHubSimulator } from '@gse/github-sim';
+import { createLogger } from '@gse/logging';
+import { createFleetTelemetry, FLEET_METRICS, readFleetTelemetry } from '@gse/telemetry';
+import { createRedisFixture, type RedisFixture } from '@gse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createOrgGitHubClients, recordGitHubRequest, type OrgInstallation } from '../src/index.js';
+
+const logger = createLogger({
+  service: 'fleet-adapters-test',
+  version: '0',
+  level: 'error',
+  stream: new Writable({
+    write: (_chunk, _encoding, done) => {
+      done();
+    },
+  }),
+});
+
+describe('org GitHub clients against the simulator', () => {
+  let simulator: GitHubSimulator;
+  let fixture: RedisFixture;
+  let keysDir: string;
+  let acme: OrgInstallation;
+  const shutdown = new AbortController();
+
+  beforeAll(async () => {
+    simulator = createGitHubSimulator({
+      dataset: generateDataset({ seed: 7, generatedAtMs: Date.now() }),
+    });
+    await simulator.start();
+    fixture = await createRedisFixture();
+    keysDir = await mkdtemp(join(tmpdir(), 'gse-adapters-'));
+    const [written] = (await simulator.writeKeys(keysDir)).filter((key) => key.org === 'acme');
+    if (!written) throw new Error('the simulator has no acme app');
+    acme = {
+      org: 'acme',
+      appId: written.appId,
+      installationId: written.installationId,
+      privateKeyPath: written.privateKeyPath,
+    };
+  });
+
+  afterAll(async () => {
+    shutdown.abort(new Error('test finished'));
+    await simulator.stop();
+    await fixture.cleanup();
+    await rm(keysDir, { recursive: true, force: true });
+  });
+
+  const open = (
+    conditionalRequests: boolean,
+    orgs: readonly OrgInstallation[],
+    reports: GitHubRequestReport[],
+  ) =>
+    createOrgGitHubClients({
+      orgs,
+      apiBaseUrl: simulator.url,
+      requestTimeoutMs: 5_000,
+      rateLimit: { minRemaining: 0, minResetBufferMs: 0, secondaryLimitBackoffMs: 100 },
+      retry: { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 20, jitter: true },
+      maxConcurrentRequestsPerInstallation: 2,
+      conditionalRequests,
+      redis: fixture.redis,
+      keyPrefix: fixture.keyPrefix,
+      onRequest: (report) => reports.push(report),
+      logger,
+      signal: shutdown.signal,
+    });
+
+  it('shares ETags across processes when conditional, and never sends them otherwise', async () => {
+    const route = 'GET /repos/{owner}/{repo}';
+    const params = { owner: 'acme', repo: 'web' };
+    const first = await (await open(true, [acme], []).clientOf(acme)).getJson(route, params);
+    if (first.status !== 200) throw new Error(`expected 200, got ${first.status}`);
+    await (await open(true, [acme], []).clientOf(acme)).rememberEtag(first);
+    const otherProcess = await open(true, [acme], []).clientOf(acme);
+    expect((await otherProcess.getJson(route, params)).status).toBe(304);
+    const unconditional = open(false, [acme], []);
+    expect((await (await unconditional.clientOf(acme)).getJson(route, params)).status).toBe(200);
+  });
+
+  it('reads each key on first use, reports a missing one, and retries it later', async () => {
+    const missing = { ...acme, org: 'globex', privateKeyPath: join(keysDir, 'later.pem') };
+    const clients = open(true, [acme, missing], []);
+    expect(clients.installationOf('globex')).toEqual(missing);
+    expect(clients.installationOf('nobody')).toBeUndefined();
+    await expect(clients.clientOf(missing)).rejects.toThrow('ENOENT');
+    await writeFile(
+      missing.privateKeyPath,
+      simulator.apps.find((app) => app.org === 'acme')?.privateKeyPem ?? '',
+    );
+    expect((await clients.all()).size).toBe(2);
+  });
+
+  it('turns request reports into fleet telemetry', async () => {
+    const reports: GitHubRequestReport[] = [];
+    const client = await open(false, [acme], reports).clientOf(acme);
+    await client.getJson('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'web' });
+    const keyOf = (name: string): string => `${fixture.keyPrefix}:telemetry:${name}`;
+    const telemetry = createFleetTelemetry({ redis: fixture.redis, keyOf, logger });
+    for (const report of reports) recordGitHubRequest(telemetry, report);
+    await telemetry.close();
+    const [requests, remaining] = await readFleetTelemetry(fixture.redis, keyOf, [
+      FLEET_METRICS.githubRequests,
+      FLEET_METRICS.githubRateLimitRemaining,
+    ]);
+    expect(requests?.kind === 'samples' ? requests.samples : []).toContainEqual({
+      labelValues: ['acme', 'GET /repos/{owner}/{repo}', '200', 'true'],
+      value: 1,
+    });
+    expect(
+      remaining?.kind === 'samples' ? remaining.samples.map((sample) => sample.labelValues) : [],
+    ).toEqual([['acme', String(acme.installationId)]]);
+  });
+});

@@ -1,0 +1,407 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { Logger } from '@gse/logging';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+
+import { decideBackfillFailure, type DeadLetterReason } from '../backfill-ladder.js';
+import {
+  BACKFILL_MESSAGE_TYPE,
+  decodeBackfillMessage,
+  describeError,
+  encodeBackfillMessage,
+  isBackfillName,
+  toBackfillDedupDigest,
+  truncateError,
+  type BackfillMessage,
+} from '../backfill-message.js';
+import type { BackfillStateStore, QueueMove } from '../backfill-state.js';
+import type { BackfillTopology } from './backfill-topology.js';
+import {
+  firstPublishError,
+  type ConfirmPublisher,
+  type OutgoingMessage,
+} from './confirm-publisher.js';
+import { toDeadLetterHeaders } from './dead-letter-headers.js';
+
+/** What the handler made of one message. */
+export type BackfillOutcome =
+  /** The window is in the ledger: ack. */
+  | { readonly kind: 'done' }
+  /** Replaced by these messages (an org-wide window split per repo): publish them, then ack. */
+  | { readonly kind: 'fanned_out'; readonly messages: readonly BackfillMessage[] }
+  /** Not filled: up the retry ladder, or to the DLQ if `permanent` or out of retries. */
+  | {
+      readonly kind: 'failed';
+      /** A metric label (`github_unavailable`, `rate_limited`, `worker_error`, …). */
+      readonly reason: string;
+      readonly error: string;
+      readonly permanent: boolean;
+    };
+
+export interface BackfillHandlerContext {
+  /** RabbitMQ delivered it before (a worker died or lost its connection mid-way). */
+  readonly redelivered: boolean;
+  /** Aborts on shutdown: give up, the message is handed back to the queue. */
+  readonly signal: AbortSignal;
+  /** Carries `messageId`, `org`, `repo`, `attempt`. */
+  readonly logger: Logger;
+}
+
+/** Processes one valid message; throwing counts as a failure (`worker_error`). */
+export type BackfillHandler = (
+  message: BackfillMessage,
+  context: BackfillHandlerContext,
+) => Promise<BackfillOutcome>;
+
+/** Counts for telemetry. Must not throw. */
+export interface BackfillConsumerObserver {
+  /** One per message consumed; `result`: `processed`, `retried`, `dead_lettered`. */
+  readonly processed?: (org: string, result: 'processed' | 'retried' | 'dead_lettered') => void;
+  /** Sent up the retry ladder, by the failure's reason. */
+  readonly retried?: (org: string, reason: string) => void;
+  readonly deadLettered?: (org: string, reason: DeadLetterReason) => void;
+}
+
+/** One message as RabbitMQ delivered it, and the channel it must be settled on. */
+export interface Delivery {
+  readonly channel: ConfirmChannel;
+  readonly publisher: ConfirmPublisher;
+  readonly raw: ConsumeMessage;
+  /** Acked or nacked: a second settle would close the channel (unknown delivery tag). */
+  settled: boolean;
+}
+
+/** What applying the ladder to a delivery needs from the consumer. */
+export interface DeliveryContext {
+  readonly topology: BackfillTopology;
+  readonly backfill: {
+    readonly requeueDelaysMs: readonly number[];
+    readonly maxMessageAgeMs: number;
+  };
+  readonly state: BackfillStateStore;
+  readonly handler: BackfillHandler;
+  readonly observer: BackfillConsumerObserver | undefined;
+  readonly logger: Logger;
+  /** Aborts handlers: the consumer or the service is stopping. */
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+  readonly republishBackoffMs: number;
+}
+
+/** Settles deliveries: runs the handler and applies its outcome (ack, retry queue, DLQ). */
+export interface DeliveryHandler {
+  handle(delivery: Delivery): Promise<void>;
+  /** After an unexpected error: waits a little, then puts the message back in its queue. */
+  handBack(delivery: Delivery, error: unknown): Promise<void>;
+}
+
+/**
+ * The retry ladder applied to deliveries (`decideBackfillFailure`): a failed message is
+ * republished to its retry queue (or the DLQ) with confirms before the original is acked,
+ * so a crash in between duplicates it rather than losing it (the ledger is idempotent). A
+ * message that cannot be read goes to the DLQ as `invalid_message`.
+ */
+export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler {
+  const { topology, state, backfill, now, logger, observer } = context;
+  const handlerSignal = context.signal;
+
+  async function handleDelivery(delivery: Delivery): Promise<void> {
+    const decoded = decodeBackfillMessage(delivery.raw.content);
+    if (!decoded.ok) {
+      await deadLetterInvalid(delivery, decoded.error);
+      return;
+    }
+    const { message } = decoded;
+    const log = logger.child({
+      messageId: message.id,
+      org: message.org,
+      ...(message.repo === undefined ? {} : { repo: message.repo }),
+      attempt: message.attempt,
+    });
+    let outcome: BackfillOutcome;
+    try {
+      outcome = await context.handler(message, {
+        redelivered: delivery.raw.fields.redelivered,
+        signal: handlerSignal,
+        logger: log,
+      });
+    } catch (error) {
+      if (handlerSignal.aborted) {
+        log.info('backfill message handed back on shutdown');
+        settle(delivery, 'requeue', log);
+        return;
+      }
+      outcome = {
+        kind: 'failed',
+        reason: 'worker_error',
+        error: describeError(error),
+        permanent: false,
+      };
+    }
+    switch (outcome.kind) {
+      case 'done':
+        await finish(delivery, message, [{ id: message.id, leave: topology.mainQueue }], log);
+        observer?.processed?.(message.org, 'processed');
+        log.info('backfill window filled');
+        return;
+      case 'fanned_out':
+        await fanOut(delivery, message, outcome.messages, log);
+        return;
+      case 'failed':
+        await fail(delivery, message, outcome, log);
+        return;
+    }
+  }
+
+  async function fanOut(
+    delivery: Delivery,
+    message: BackfillMessage,
+    children: readonly BackfillMessage[],
+    log: Logger,
+  ): Promise<void> {
+    const atMs = now();
+    const published = await publishOrHandBack(
+      delivery,
+      children.map((child) => toOutgoing(topology.mainQueue, child, atMs)),
+      log,
+    );
+    if (!published) return;
+    await finish(
+      delivery,
+      message,
+      [
+        { id: message.id, leave: topology.mainQueue },
+        ...children.map((child) => ({
+          id: child.id,
+          enter: [{ queue: topology.mainQueue, atMs }],
+        })),
+      ],
+      log,
+    );
+    observer?.processed?.(message.org, 'processed');
+    log.info('backfill window split per repo', { repos: children.length });
+  }
+
+  async function fail(
+    delivery: Delivery,
+    message: BackfillMessage,
+    failure: Extract<BackfillOutcome, { kind: 'failed' }>,
+    log: Logger,
+  ): Promise<void> {
+    const error = truncateError(failure.error);
+    const atMs = now();
+    const decision = decideBackfillFailure({
+      message,
+      requeueDelaysMs: backfill.requeueDelaysMs,
+      maxMessageAgeMs: backfill.maxMessageAgeMs,
+      nowMs: atMs,
+      permanent: failure.permanent,
+    });
+    const failed: BackfillMessage = {
+      ...message,
+      firstError: message.firstError ?? error,
+      lastError: error,
+    };
+    if (decision.kind === 'retry') {
+      const retryQueue = topology.retryQueues[decision.delayIndex];
+      if (!retryQueue) throw new Error(`no retry queue for delay ${decision.delayIndex}`);
+      const next: BackfillMessage = { ...failed, attempt: message.attempt + 1 };
+      const published = await publishOrHandBack(
+        delivery,
+        [toOutgoing(retryQueue.name, next, atMs)],
+        log,
+      );
+      if (!published) return;
+      await finish(
+        delivery,
+        message,
+        [
+          {
+            id: message.id,
+            leave: topology.mainQueue,
+            enter: [
+              { queue: retryQueue.name, atMs },
+              { queue: topology.mainQueue, atMs: atMs + retryQueue.delayMs },
+            ],
+          },
+        ],
+        log,
+        { keepDedup: true },
+      );
+      observer?.processed?.(message.org, 'retried');
+      observer?.retried?.(message.org, failure.reason);
+      log.warn('backfill window failed; retrying after a delay', {
+        reason: failure.reason,
+        error,
+        delayMs: retryQueue.delayMs,
+      });
+      return;
+    }
+    const headers = toDeadLetterHeaders({
+      reason: decision.reason,
+      attempts: message.attempt,
+      firstError: failed.firstError,
+      lastError: error,
+      sourceQueue: topology.mainQueue,
+      atMs,
+    });
+    const published = await publishOrHandBack(
+      delivery,
+      [{ ...toOutgoing(topology.dlq, failed, atMs), headers }],
+      log,
+    );
+    if (!published) return;
+    await finish(
+      delivery,
+      message,
+      [{ id: message.id, leave: topology.mainQueue, enter: [{ queue: topology.dlq, atMs }] }],
+      log,
+    );
+    observer?.processed?.(message.org, 'dead_lettered');
+    observer?.deadLettered?.(message.org, decision.reason);
+    log.error('backfill window dead-lettered', {
+      reason: decision.reason,
+      failureReason: failure.reason,
+      attempts: message.attempt,
+      error,
+    });
+  }
+
+  async function deadLetterInvalid(delivery: Delivery, error: string): Promise<void> {
+    const { raw } = delivery;
+    const messageId: unknown = raw.properties.messageId;
+    const id = typeof messageId === 'string' && messageId.length > 0 ? messageId : randomUUID();
+    const atMs = now();
+    const log = logger.child({ messageId: id });
+    const published = await publishOrHandBack(
+      delivery,
+      [
+        {
+          queue: topology.dlq,
+          content: raw.content,
+          messageId: id,
+          timestampMs: atMs,
+          type: typeof raw.properties.type === 'string' ? raw.properties.type : 'unknown',
+          headers: toDeadLetterHeaders({
+            reason: 'invalid_message',
+            attempts: 0,
+            firstError: error,
+            lastError: error,
+            sourceQueue: topology.mainQueue,
+            atMs,
+          }),
+        },
+      ],
+      log,
+    );
+    if (!published) return;
+    await recordMoves(
+      [{ id, leave: topology.mainQueue, enter: [{ queue: topology.dlq, atMs }] }],
+      log,
+    );
+    settle(delivery, 'ack', log);
+    const org = orgOf(raw.content);
+    observer?.processed?.(org, 'dead_lettered');
+    observer?.deadLettered?.(org, 'invalid_message');
+    log.error('invalid backfill message dead-lettered', { error });
+  }
+
+  /** Publishes with confirms; on failure waits a little and hands the message back. */
+  async function publishOrHandBack(
+    delivery: Delivery,
+    messages: readonly OutgoingMessage[],
+    log: Logger,
+  ): Promise<boolean> {
+    const failure = firstPublishError(await delivery.publisher.publish(messages));
+    if (!failure) return true;
+    log.warn('backfill message handed back: RabbitMQ did not confirm a publish', {
+      error: failure.message,
+    });
+    await backOff();
+    settle(delivery, 'requeue', log);
+    return false;
+  }
+
+  // Without a pause, a broker that keeps refusing (a deleted queue) would spin the message.
+  async function backOff(): Promise<void> {
+    await sleep(context.republishBackoffMs, undefined, { signal: handlerSignal }).catch(
+      () => undefined,
+    );
+  }
+
+  async function finish(
+    delivery: Delivery,
+    message: BackfillMessage,
+    moves: readonly QueueMove[],
+    log: Logger,
+    finishOptions: { readonly keepDedup?: boolean } = {},
+  ): Promise<void> {
+    await recordMoves(moves, log);
+    if (!finishOptions.keepDedup) {
+      // The window is settled (filled or dead-lettered): a new miss of it may enqueue again.
+      await state.forgetDedup([toBackfillDedupDigest(message)]).catch((error: unknown) => {
+        log.warn('backfill dedup marker not removed; it expires by itself', {
+          error: describeError(error),
+        });
+      });
+    }
+    settle(delivery, 'ack', log);
+  }
+
+  // The age index is telemetry: a Redis hiccup must not hold the message back.
+  async function recordMoves(moves: readonly QueueMove[], log: Logger): Promise<void> {
+    await state.recordQueueMoves(moves).catch((error: unknown) => {
+      log.warn('backfill queue age index not updated', { error: describeError(error) });
+    });
+  }
+
+  function settle(delivery: Delivery, how: 'ack' | 'requeue', log: Logger): void {
+    if (delivery.settled) return;
+    delivery.settled = true;
+    try {
+      if (how === 'ack') delivery.channel.ack(delivery.raw);
+      else delivery.channel.nack(delivery.raw, false, true);
+    } catch (error) {
+      // The channel died with its connection: RabbitMQ redelivers the message to a consumer.
+      log.warn('backfill message left for redelivery: its channel is closed', {
+        error: describeError(error),
+      });
+    }
+  }
+
+  return {
+    handle: handleDelivery,
+    handBack: async (delivery, error) => {
+      logger.error('backfill message handling failed unexpectedly; handing it back', {
+        error: describeError(error),
+      });
+      await backOff();
+      settle(delivery, 'requeue', logger);
+    },
+  };
+}
+
+function toOutgoing(queue: string, message: BackfillMessage, atMs: number): OutgoingMessage {
+  return {
+    queue,
+    content: encodeBackfillMessage(message),
+    messageId: message.id,
+    timestampMs: atMs,
+    type: BACKFILL_MESSAGE_TYPE,
+  };
+}
+
+/** The org of a message that failed validation, when it names one; for the metric label. */
+function orgOf(content: Buffer): string {
+  try {
+    const parsed: unknown = JSON.parse(content.toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null && 'org' in parsed) {
+      const { org } = parsed;
+      if (typeof org === 'string' && isBackfillName(org)) return org;
+    }
+  } catch {
+    // Not JSON: no org to name.
+  }
+  return 'unknown';
+}

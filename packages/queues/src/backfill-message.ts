@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+
+import { z } from 'zod';
+
+import type { BackfillResource } from './backfill-request.js';
+
+/** The schema version this code writes and reads; a message of another version is invalid. */
+export const BACKFILL_MESSAGE_VERSION = 1;
+
+/** What `type` says on every backfill message RabbitMQ carries. */
+export const BACKFILL_MESSAGE_TYPE = 'gh.backfill.window.v1';
+
+/** Longest error text kept in a message or header; GitHub error bodies can be long. */
+export const MAX_ERROR_LENGTH = 1000;
+
+/**
+ * One backfill window on the wire (JSON, version 1): what to re-read, why, and its history
+ * on the retry ladder. The id stays the same on every attempt and in the DLQ.
+ */
+export interface BackfillMessage {
+  readonly version: typeof BACKFILL_MESSAGE_VERSION;
+  /** `[A-Za-z0-9._-]`, at most 128 characters (ids also name Redis members). */
+  readonly id: string;
+  readonly org: string;
+  /** Absent: every repo of the org. */
+  readonly repo?: string;
+  readonly resource: BackfillResource;
+  /** `[fromMs, toMs]`, epoch ms, `fromMs < toMs`. */
+  readonly window: { readonly fromMs: number; readonly toMs: number };
+  /** Why the window is missing (`github_unavailable`, `github_unhealthy`, `manual`, …). */
+  readonly reason: string;
+  /** The attempt this delivery is: 1 for the first, n + 1 after n failures. */
+  readonly attempt: number;
+  /** When the window was first handed to backfill (epoch ms); `backfill.max_message_age` counts from here. */
+  readonly firstEnqueuedAtMs: number;
+  /** The error of the first failed attempt (or the producer's), at most {@link MAX_ERROR_LENGTH}. */
+  readonly firstError?: string;
+  /** The error of the latest failed attempt. */
+  readonly lastError?: string;
+}
+
+const NAME = /^[A-Za-z0-9._-]{1,100}$/;
+const ID = /^[A-Za-z0-9._-]{1,128}$/;
+// Reasons are metric label values: a small snake_case vocabulary.
+const REASON = /^[a-z][a-z0-9_]{0,63}$/;
+const epochMs = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const messageSchema = z
+  .strictObject({
+    version: z.literal(BACKFILL_MESSAGE_VERSION),
+    id: z.string().regex(ID),
+    org: z.string().regex(NAME),
+    repo: z.string().regex(NAME).optional(),
+    resource: z.enum(['commits', 'pulls', 'issue_comments', 'loc', 'all']),
+    window: z.strictObject({ fromMs: epochMs, toMs: epochMs }),
+    reason: z.string().regex(REASON),
+    attempt: z.number().int().min(1).max(1000),
+    firstEnqueuedAtMs: epochMs,
+    firstError: z.string().max(MAX_ERROR_LENGTH).optional(),
+    lastError: z.string().max(MAX_ERROR_LENGTH).optional(),
+  })
+  .refine((message) => message.window.fromMs < message.window.toMs, {
+    error: 'window.fromMs must be before window.toMs',
+    path: ['window'],
+  });
+
+/** What {@link decodeBackfillMessage} makes of a message body. */
+export type DecodedBackfillMessage =
+  | { readonly ok: true; readonly message: BackfillMessage }
+  | { readonly ok: false; readonly error: string };
+
+/** Reads a message body; anything but a valid version-1 message is `ok: false` with why. */
+export function decodeBackfillMessage(content: Buffer | string): DecodedBackfillMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof content === 'string' ? content : content.toString('utf8'));
+  } catch (error) {
+    return { ok: false, error: `not JSON: ${describeError(error)}` };
+  }
+  const parsed = messageSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`,
+    );
+    return { ok: false, error: truncateError(`wrong schema: ${issues.join('; ')}`) };
+  }
+  return { ok: true, message: parsed.data };
+}
+
+/**
+ * The body of a message, after checking it against the schema: a producer bug fails here,
+ * at the publisher, instead of in the DLQ.
+ *
+ * @throws TypeError naming what is wrong.
+ */
+export function encodeBackfillMessage(message: BackfillMessage): Buffer {
+  const parsed = messageSchema.safeParse(message);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    const where = issue?.path.join('.') || '(message)';
+    throw new TypeError(`invalid backfill message: ${where}: ${issue?.message ?? ''}`);
+  }
+  return Buffer.from(JSON.stringify(parsed.data));
+}
+
+/** Whether `reason` may label a metric and travel in a message. */
+export const isBackfillReason = (reason: string): boolean => REASON.test(reason);
+
+/** Whether `name` is a name an org or a repo can have in a message. */
+export const isBackfillName = (name: string): boolean => NAME.test(name);
+
+/**
+ * The identity of a window for dedup: org, repo (or the whole org), resource and range.
+ * Hex, 32 characters; the Redis key of its dedup marker is built from it.
+ */
+export function toBackfillDedupDigest(message: {
+  readonly org: string;
+  readonly repo?: string | undefined;
+  readonly resource: BackfillResource;
+  readonly window: { readonly fromMs: number; readonly toMs: number };
+}): string {
+  const identity = [
+    message.org,
+    message.repo ?? '*',
+    message.resource,
+    message.window.fromMs,
+    message.window.toMs,
+  ].join('\n');
+  return createHash('sha256').update(identity).digest('hex').slice(0, 32);
+}
+
+/** An error text short enough for a message or a header. */
+export function truncateError(text: string): string {
+  return text.length <= MAX_ERROR_LENGTH ? text : `${text.slice(0, MAX_ERROR_LENGTH - 1)}…`;
+}
+
+/** An error's message (or the thrown value as text), for logs and headers. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,26 @@
+/** What a backfill re-reads: one resource of a repo, or everything (cooldowns, failed jobs). */
+export type BackfillResource = 'commits' | 'pulls' | 'issue_comments' | 'loc' | 'all';
+
+/**
+ * A window that could not be scraped, handed to backfill. Producers: the scraper worker
+ * (partial or failed repo scrapes) and the scheduler (windows skipped during an org's
+ * GitHub cooldown). The backfill queue owns dedup, coalescing, caps and delivery.
+ */
+export interface BackfillRequest {
+  readonly org: string;
+  /** Absent: every repo of the org (a whole org cycle was skipped). */
+  readonly repo?: string;
+  readonly resource: BackfillResource;
+  /** `[fromMs, toMs]`, epoch ms. */
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** Why it is missing, e.g. `github_unavailable`, `rate_limited`, `github_unhealthy`. */
+  readonly reason: string;
+  /** The last error's message, when there was one (never a secret). */
+  readonly lastError?: string;
+}
+
+/** Where producers hand missing windows; resolves once they are safely stored or published. */
+export interface BackfillProducer {
+  request(requests: readonly BackfillRequest[]): Promise<void>;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  decodeOrgScrapeJob,
+  decodeRepoScrapeJob,
+  toOrgScrapeJobId,
+  toRepoScrapeJobId,
+} from './scrape-jobs.js';
+
+describe('scrape job ids', () => {
+  it('derive from org, repo and slot, never an integer, never with a colon', () => {
+    expect(toOrgScrapeJobId({ org: 'acme', slotStartMs: 1_700_000_000_000 })).toBe(
+      'org/acme/1700000000000',
+    );
+    expect(toRepoScrapeJobId({ org: 'acme-corp', repo: 'web.site_v2', slotStartMs: 60_000 })).toBe(
+      'repo/acme-corp/web.site_v2/60000',
+    );
+  });
+
+  it('refuse names GitHub cannot issue and slots that are not epoch milliseconds', () => {
+    expect(() => toOrgScrapeJobId({ org: 'a:b', slotStartMs: 0 })).toThrow(
+      'invalid org name for a job id: "a:b"',
+    );
+    expect(() => toRepoScrapeJobId({ org: 'acme', repo: 'a/b', slotStartMs: 0 })).toThrow(
+      'invalid repo name for a job id: "a/b"',
+    );
+    expect(() => toOrgScrapeJobId({ org: 'acme', slotStartMs: 1.5 })).toThrow(
+      'invalid slot start for a job id: 1.5',
+    );
+  });
+});
+
+describe('scrape job decoders', () => {
+  it('return the payload a producer wrote', () => {
+    const org = { org: 'acme', slotStartMs: 60_000, intervalMs: 60_000, fencingToken: 3 };
+    const repo = { org: 'acme', repo: 'api', slotStartMs: 60_000, intervalMs: 60_000 };
+    expect(decodeOrgScrapeJob(JSON.parse(JSON.stringify(org)))).toEqual(org);
+    expect(decodeRepoScrapeJob(JSON.parse(JSON.stringify(repo)))).toEqual(repo);
+  });
+
+  it('name the field that is wrong', () => {
+    expect(() => decodeOrgScrapeJob(null)).toThrow('org scrape job: expected an object, got null');
+    expect(() =>
+      decodeOrgScrapeJob({ org: 'acme', slotStartMs: '1', intervalMs: 1, fencingToken: 1 }),
+    ).toThrow('slotStartMs: expected an integer ≥ 0, got "1"');
+    expect(() =>
+      decodeRepoScrapeJob({ org: 'acme', repo: '', slotStartMs: 1, intervalMs: 1 }),
+    ).toThrow('repo: expected a GitHub name, got ""');
+  });
+});

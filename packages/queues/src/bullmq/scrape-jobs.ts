@@ -1,0 +1,112 @@
+/**
+ * The BullMQ job catalog of scraping (DESIGN.md §6): one queue of org cycles, one of repo
+ * scrapes, their payloads, decoders and job ids.
+ */
+
+/** Queue names, under `bullmq.prefix`. */
+export const SCRAPE_QUEUES = {
+  /** One job per org and scrape-interval slot: discover repos, fan out repo jobs. */
+  orgs: 'org-scrapes',
+  /** One job per repo of an org cycle: `scrapeRepo`. */
+  repos: 'repo-scrapes',
+} as const;
+
+export type ScrapeQueueName = (typeof SCRAPE_QUEUES)[keyof typeof SCRAPE_QUEUES];
+
+/** An org's scrape cycle: the interval slot `[slotStartMs, slotStartMs + intervalMs)`. */
+export interface OrgScrapeJob {
+  readonly org: string;
+  /** Start of the cycle's slot: a multiple of `intervalMs` since the epoch. */
+  readonly slotStartMs: number;
+  /** The org's `scrape_interval` when the cycle was scheduled. */
+  readonly intervalMs: number;
+  /** Fencing token of the scheduler term that scheduled it (for tracing a failover). */
+  readonly fencingToken: number;
+}
+
+/** One repo of an org cycle. */
+export interface RepoScrapeJob {
+  readonly org: string;
+  readonly repo: string;
+  readonly slotStartMs: number;
+  readonly intervalMs: number;
+}
+
+// GitHub logins are [A-Za-z0-9-], repo names [A-Za-z0-9._-]: neither can hold `/` or `:`,
+// so ids built from them with `/` are unambiguous and never contain BullMQ's `:`.
+const JOB_ID_NAME = /^[A-Za-z0-9._-]+$/;
+
+function checkIdName(field: string, name: string): string {
+  if (!JOB_ID_NAME.test(name)) {
+    throw new TypeError(`invalid ${field} name for a job id: ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+function checkSlot(slotStartMs: number): number {
+  if (!Number.isSafeInteger(slotStartMs) || slotStartMs < 0) {
+    throw new TypeError(`invalid slot start for a job id: ${JSON.stringify(slotStartMs)}`);
+  }
+  return slotStartMs;
+}
+
+/**
+ * `org/<org>/<slotStartMs>`: the same for every scheduler that schedules the slot, so a
+ * new leader re-adding it after a failover collapses into the job already there. Never an
+ * integer and never holding `:` (BullMQ reserves both).
+ */
+export function toOrgScrapeJobId(job: Pick<OrgScrapeJob, 'org' | 'slotStartMs'>): string {
+  return `org/${checkIdName('org', job.org)}/${checkSlot(job.slotStartMs)}`;
+}
+
+/** `repo/<org>/<repo>/<slotStartMs>`: an org job that runs twice fans out the same ids. */
+export function toRepoScrapeJobId(
+  job: Pick<RepoScrapeJob, 'org' | 'repo' | 'slotStartMs'>,
+): string {
+  return `repo/${checkIdName('org', job.org)}/${checkIdName('repo', job.repo)}/${checkSlot(job.slotStartMs)}`;
+}
+
+/** Checks a job's data (it comes from Redis, written by any version of the fleet). */
+export function decodeOrgScrapeJob(data: unknown): OrgScrapeJob {
+  const record = asRecord(data, 'org scrape job');
+  return {
+    org: stringField(record, 'org'),
+    slotStartMs: integerField(record, 'slotStartMs'),
+    intervalMs: integerField(record, 'intervalMs'),
+    fencingToken: integerField(record, 'fencingToken'),
+  };
+}
+
+/** Checks a repo job's data. */
+export function decodeRepoScrapeJob(data: unknown): RepoScrapeJob {
+  const record = asRecord(data, 'repo scrape job');
+  return {
+    org: stringField(record, 'org'),
+    repo: stringField(record, 'repo'),
+    slotStartMs: integerField(record, 'slotStartMs'),
+    intervalMs: integerField(record, 'intervalMs'),
+  };
+}
+
+function asRecord(data: unknown, what: string): Readonly<Record<string, unknown>> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new TypeError(`${what}: expected an object, got ${JSON.stringify(data)}`);
+  }
+  return data as Record<string, unknown>;
+}
+
+function stringField(record: Readonly<Record<string, unknown>>, field: string): string {
+  const value = record[field];
+  if (typeof value !== 'string' || !JOB_ID_NAME.test(value)) {
+    throw new TypeError(`${field}: expected a GitHub name, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function integerField(record: Readonly<Record<string, unknown>>, field: string): number {
+  const value = record[field];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`${field}: expected an integer ≥ 0, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,88 @@
+export type { BackfillProducer, BackfillRequest, BackfillResource } from './backfill-request.js';
+export {
+  decodeOrgScrapeJob,
+  decodeRepoScrapeJob,
+  SCRAPE_QUEUES,
+  toOrgScrapeJobId,
+  toRepoScrapeJobId,
+  type OrgScrapeJob,
+  type RepoScrapeJob,
+  type ScrapeQueueName,
+} from './bullmq/scrape-jobs.js';
+export {
+  createScrapeQueues,
+  type QueueDepth,
+  type ScrapeQueues,
+  type ScrapeQueuesOptions,
+} from './bullmq/scrape-queues.js';
+export { createScrapeWorker, type ScrapeWorkerOptions } from './bullmq/scrape-worker.js';
+export {
+  AmqpUnavailableError,
+  createAmqpConnection,
+  type AmqpConnection,
+  type AmqpConnectionOptions,
+} from './amqp/amqp-connection.js';
+export {
+  createBackfillConsumer,
+  type BackfillConsumer,
+  type BackfillConsumerOptions,
+} from './amqp/backfill-consumer.js';
+export type {
+  BackfillConsumerObserver,
+  BackfillHandler,
+  BackfillHandlerContext,
+  BackfillOutcome,
+} from './amqp/backfill-delivery.js';
+export {
+  listDeadLetters,
+  publishBackfillMessages,
+  requeueDeadLetters,
+  type BackfillOperationsContext,
+  type DeadLetter,
+} from './amqp/backfill-operations.js';
+export { readBackfillQueueStats, type BackfillQueueStats } from './amqp/backfill-queue-stats.js';
+export {
+  backfillQueues,
+  declareBackfillTopology,
+  toBackfillTopology,
+  type AmqpNames,
+  type BackfillTopology,
+  type RetryQueue,
+} from './amqp/backfill-topology.js';
+export {
+  DEAD_LETTER_HEADERS,
+  parseDeadLetterHeaders,
+  type DeadLetterInfo,
+} from './amqp/dead-letter-headers.js';
+export { alignToGrid, coalesceBackfillRequests } from './backfill-coalesce.js';
+export {
+  decideBackfillFailure,
+  type BackfillFailureDecision,
+  type DeadLetterReason,
+} from './backfill-ladder.js';
+export {
+  BACKFILL_MESSAGE_TYPE,
+  BACKFILL_MESSAGE_VERSION,
+  decodeBackfillMessage,
+  encodeBackfillMessage,
+  toBackfillDedupDigest,
+  type BackfillMessage,
+  type DecodedBackfillMessage,
+} from './backfill-message.js';
+export {
+  createBackfillProducer,
+  type BackfillProducerObserver,
+  type BackfillProducerOptions,
+  type BackfillProducerSettings,
+  type BackfillQueueProducer,
+  type BackfillRequestSummary,
+  type BackfillSweepSummary,
+} from './backfill-producer.js';
+export type {
+  BackfillAdmission,
+  BackfillAdmissionEntry,
+  BackfillLimits,
+  BackfillPending,
+  BackfillStateStore,
+  QueueMove,
+} from './backfill-state.js';

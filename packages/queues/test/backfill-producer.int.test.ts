@@ -1,0 +1,183 @@
+import { waitFor } from '@gse/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+  BACKFILL_MESSAGE_TYPE,
+  decodeBackfillMessage,
+  type BackfillMessage,
+  type BackfillRequest,
+} from '../src/index.js';
+import { createBackfillHarness, TEST_BACKFILL, type BackfillHarness } from './backfill-harness.js';
+
+const MIN = 60_000;
+// A fixed minute, so a test decides when the per-org cap's minute turns.
+const T0 = 1_700_000_040_000 - (1_700_000_040_000 % MIN);
+
+let harness: BackfillHarness;
+beforeEach(async () => {
+  harness = await createBackfillHarness();
+});
+afterEach(async () => {
+  await harness.cleanup();
+});
+
+const window = (repo: string, fromMin: number, toMin: number): BackfillRequest => ({
+  org: 'acme',
+  repo,
+  resource: 'commits',
+  fromMs: T0 + fromMin * MIN,
+  toMs: T0 + toMin * MIN,
+  reason: 'github_unavailable',
+  lastError: 'HTTP 503',
+});
+
+async function drainMain(): Promise<BackfillMessage[]> {
+  const raw = await harness.amqp.drain(harness.amqp.topology.mainQueue);
+  return raw.map((message) => {
+    const decoded = decodeBackfillMessage(message.content);
+    if (!decoded.ok) throw new Error(decoded.error);
+    return decoded.message;
+  });
+}
+
+describe('backfill producer', () => {
+  it('publishes persistent, timestamped, schema-valid messages for coalesced windows', async () => {
+    const producer = await harness.producer({ now: () => T0 + 90_000 });
+    const summary = await producer.enqueue([window('web', 3, 10), window('web', 5, 30.5)]);
+    expect(summary).toEqual({ published: 1, stored: 0, deduped: 0, capped: 0 });
+
+    const [raw, ...rest] = await harness.amqp.drain(harness.amqp.topology.mainQueue);
+    expect(rest).toEqual([]);
+    expect(raw?.properties).toMatchObject({
+      deliveryMode: 2,
+      contentType: 'application/json',
+      type: BACKFILL_MESSAGE_TYPE,
+      timestamp: Math.floor((T0 + 90_000) / 1000),
+    });
+    const decoded = decodeBackfillMessage(raw?.content ?? '');
+    expect(decoded).toEqual({
+      ok: true,
+      message: {
+        version: 1,
+        id: raw?.properties.messageId as string,
+        org: 'acme',
+        repo: 'web',
+        resource: 'commits',
+        window: { fromMs: T0 + 3 * MIN, toMs: T0 + 31 * MIN },
+        reason: 'github_unavailable',
+        attempt: 1,
+        firstEnqueuedAtMs: T0 + 90_000,
+        firstError: 'HTTP 503',
+        lastError: 'HTTP 503',
+      },
+    });
+    expect(harness.counts.get('enqueued acme github_unavailable')).toBe(1);
+    expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 0 });
+  });
+
+  it('dedups an identical window within backfill.dedup_ttl, across producers', async () => {
+    const first = await harness.producer({ now: () => T0 });
+    const second = await harness.producer({ now: () => T0 + 5 * MIN });
+    expect(await first.enqueue([window('web', 0, 10)])).toMatchObject({ published: 1 });
+    // Another cycle, five minutes on: still within the same 1-minute-grid window.
+    expect(await second.enqueue([window('web', 0, 10), window('api', 0, 10)])).toEqual({
+      published: 1,
+      stored: 0,
+      deduped: 1,
+      capped: 0,
+    });
+    expect((await drainMain()).map((message) => message.repo)).toEqual(['web', 'api']);
+    expect(harness.counts.get('deduped acme github_unavailable')).toBe(1);
+  });
+
+  it('keeps windows over the per-org cap in Redis and sweeps them out minute by minute', async () => {
+    let nowMs = T0;
+    const producer = await harness.producer({
+      backfill: { ...TEST_BACKFILL, maxEnqueuesPerOrgPerMinute: 2 },
+      now: () => nowMs,
+    });
+    const requests = ['a', 'b', 'c', 'd', 'e'].map((repo) => window(repo, 0, 10));
+    expect(
+      await producer.enqueue([...requests, { ...window('web', 0, 10), org: 'globex' }]),
+    ).toEqual({ published: 3, stored: 0, deduped: 0, capped: 3 });
+    expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 3 });
+    // Capped windows are marked: asking again does not queue them twice.
+    expect(await producer.enqueue([window('c', 0, 10)])).toMatchObject({ deduped: 1 });
+    expect(await producer.sweep()).toEqual({ published: 0, stored: 0 });
+
+    nowMs += MIN;
+    // A new window of the org queues behind the overflow, never ahead of it.
+    expect(await producer.enqueue([window('f', 0, 10)])).toMatchObject({
+      published: 0,
+      capped: 1,
+    });
+    nowMs += MIN;
+    expect(await producer.sweep()).toEqual({ published: 2, stored: 0 });
+    nowMs += MIN;
+    expect(await producer.sweep()).toEqual({ published: 0, stored: 0 });
+    expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 0 });
+
+    const published = await drainMain();
+    expect(published.map((message) => `${message.org}/${message.repo}`)).toEqual([
+      'acme/a',
+      'acme/b',
+      'globex/web',
+      'acme/c',
+      'acme/d',
+      'acme/e',
+      'acme/f',
+    ]);
+    expect(harness.counts.get('capped acme github_unavailable')).toBe(4);
+    expect(harness.counts.get('enqueued acme github_unavailable')).toBe(6);
+  });
+
+  it('keeps requests in Redis while RabbitMQ is away; a later sweep publishes them', async () => {
+    const away = await harness.producer({
+      amqp: { ...harness.amqp.names, url: 'amqp://guest:guest@127.0.0.1:1' },
+      now: () => T0,
+    });
+    expect(away.connected).toBe(false);
+    expect(await away.enqueue([window('web', 0, 10), window('api', 0, 10)])).toEqual({
+      published: 0,
+      stored: 2,
+      deduped: 0,
+      capped: 0,
+    });
+    expect(await harness.state.pendingCounts()).toEqual({ outbox: 2, overflow: 0 });
+
+    // The backfill worker's producer sweeps on a timer.
+    await harness.producer({ sweepIntervalMs: 50 });
+    await waitFor(async () => (await harness.state.pendingCounts()).outbox === 0, {
+      timeoutMs: 5000,
+      description: 'the outbox to drain',
+    });
+    expect((await drainMain()).map((message) => message.repo).sort()).toEqual(['api', 'web']);
+  });
+
+  it('refuses a window that is not valid, storing nothing', async () => {
+    const producer = await harness.producer();
+    await expect(producer.enqueue([{ ...window('web', 0, 10), repo: 'a b' }])).rejects.toThrow(
+      TypeError,
+    );
+    await expect(producer.enqueue([window('web', 10, 0)])).rejects.toThrow(RangeError);
+    await expect(
+      producer.enqueue([{ ...window('web', 0, 10), reason: 'Not A Label' }]),
+    ).rejects.toThrow(TypeError);
+    expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 0 });
+  });
+
+  it('declares the topology idempotently: retry queues send messages back after their delay', async () => {
+    await harness.producer();
+    await harness.producer();
+    const [firstRetry] = harness.amqp.topology.retryQueues;
+    await harness.amqp.publishRaw(firstRetry?.name ?? '', 'back after 200 ms');
+    const startedMs = Date.now();
+    await waitFor(async () => (await harness.amqp.depth(harness.amqp.topology.mainQueue)) === 1, {
+      timeoutMs: 5000,
+      description: 'the retry queue to dead-letter into the main queue',
+    });
+    expect(Date.now() - startedMs).toBeGreaterThanOrEqual(150);
+    const [back] = await harness.amqp.drain(harness.amqp.topology.mainQueue);
+    expect(back?.content.toString()).toBe('back after 200 ms');
+  });
+});

@@ -1,0 +1,264 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+
+import { createStoreKeys } from './store-keys.js';
+
+const MINUTE_MS = 60_000;
+// The cap's counter outlives its minute a little, for clocks a few seconds apart.
+const ORG_ENQUEUES_TTL_MS = 2 * MINUTE_MS;
+
+/** The limits `@gse/queues` passes (`backfill.*`). */
+export interface BackfillStateLimits {
+  readonly dedupTtlMs: number;
+  readonly maxEnqueuesPerOrgPerMinute: number;
+  readonly claimAfterMs: number;
+}
+
+/** An encoded backfill message waiting in Redis. */
+export interface StoredBackfillMessage {
+  readonly id: string;
+  readonly org: string;
+  readonly payload: string;
+}
+
+/**
+ * The backfill queue's state in Redis (the `BackfillStateStore` port of `@gse/queues`): dedup
+ * markers, the per-org cap and its overflow, the outbox of messages RabbitMQ has not
+ * confirmed yet, and the age index of each RabbitMQ queue. See `@gse/queues` for the
+ * contract of each method; every multi-key change is one Lua script or transaction.
+ */
+export interface RedisBackfillState {
+  admit(
+    entries: readonly (StoredBackfillMessage & { readonly dedupDigest: string })[],
+    limits: BackfillStateLimits,
+    nowMs: number,
+  ): Promise<('admitted' | 'deduped' | 'capped')[]>;
+  releaseOverflow(limits: BackfillStateLimits, nowMs: number): Promise<StoredBackfillMessage[]>;
+  claimOutbox(
+    limits: BackfillStateLimits,
+    nowMs: number,
+    limit: number,
+  ): Promise<StoredBackfillMessage[]>;
+  completeOutbox(ids: readonly string[]): Promise<void>;
+  releaseOutbox(ids: readonly string[], nowMs: number): Promise<void>;
+  forgetDedup(digests: readonly string[]): Promise<void>;
+  pendingCounts(): Promise<{ readonly outbox: number; readonly overflow: number }>;
+  recordQueueMoves(
+    moves: readonly {
+      readonly id: string;
+      readonly leave?: string;
+      readonly enter?: readonly { readonly queue: string; readonly atMs: number }[];
+    }[],
+  ): Promise<void>;
+  oldestInQueue(
+    queue: string,
+    range: { readonly notBeforeMs?: number; readonly notAfterMs: number },
+  ): Promise<number | undefined>;
+}
+
+// KEYS: messages, outbox, overflow orgs, then per entry: dedup, org enqueues, org overflow.
+// ARGV: count, dedup ttl, cap, enqueues ttl, due ms, then per entry: id, org, payload.
+// A new entry never overtakes its org's overflow: it queues behind it.
+const ADMIT_SCRIPT = `
+local results = {}
+for i = 1, tonumber(ARGV[1]) do
+  local dedup, enqueues, overflow = KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3]
+  local id, org, payload = ARGV[3 * i + 3], ARGV[3 * i + 4], ARGV[3 * i + 5]
+  if not redis.call('SET', dedup, id, 'NX', 'PX', ARGV[2]) then
+    results[i] = 'deduped'
+  else
+    redis.call('HSET', KEYS[1], id, org .. '\\n' .. payload)
+    local used = tonumber(redis.call('GET', enqueues) or '0')
+    if used >= tonumber(ARGV[3]) or redis.call('LLEN', overflow) > 0 then
+      redis.call('RPUSH', overflow, id)
+      redis.call('SADD', KEYS[3], org)
+      results[i] = 'capped'
+    else
+      if redis.call('INCR', enqueues) == 1 then redis.call('PEXPIRE', enqueues, ARGV[4]) end
+      redis.call('ZADD', KEYS[2], ARGV[5], id)
+      results[i] = 'admitted'
+    end
+  end
+end
+return results
+`;
+
+// KEYS: messages, outbox, overflow orgs, org overflow, org enqueues.
+// ARGV: cap, enqueues ttl, due ms, org. Returns id, value, id, value, …
+const RELEASE_OVERFLOW_SCRIPT = `
+local room = tonumber(ARGV[1]) - tonumber(redis.call('GET', KEYS[5]) or '0')
+local moved = {}
+while room > 0 do
+  local id = redis.call('LPOP', KEYS[4])
+  if not id then break end
+  local value = redis.call('HGET', KEYS[1], id)
+  if value then
+    redis.call('ZADD', KEYS[2], ARGV[3], id)
+    if redis.call('INCR', KEYS[5]) == 1 then redis.call('PEXPIRE', KEYS[5], ARGV[2]) end
+    room = room - 1
+    moved[#moved + 1] = id
+    moved[#moved + 1] = value
+  end
+end
+if redis.call('LLEN', KEYS[4]) == 0 then redis.call('SREM', KEYS[3], ARGV[4]) end
+return moved
+`;
+
+// KEYS: outbox, messages. ARGV: now ms, new due ms, limit. Returns id, value, id, value, …
+const CLAIM_OUTBOX_SCRIPT = `
+local claimed = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])) do
+  local value = redis.call('HGET', KEYS[2], id)
+  if value then
+    redis.call('ZADD', KEYS[1], ARGV[2], id)
+    claimed[#claimed + 1] = id
+    claimed[#claimed + 1] = value
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return claimed
+`;
+
+/** Creates the Redis implementation of the backfill queue's state. */
+export function createRedisBackfillState(options: {
+  readonly redis: Redis;
+  readonly keyPrefix: string;
+}): RedisBackfillState {
+  const { redis } = options;
+  const keys = createStoreKeys(options.keyPrefix);
+  const minuteOf = (nowMs: number): number => nowMs - (nowMs % MINUTE_MS);
+
+  return {
+    admit: async (entries, limits, nowMs) => {
+      if (entries.length === 0) return [];
+      const minuteStartMs = minuteOf(nowMs);
+      const entryKeys = entries.flatMap((entry) => [
+        keys.backfillDedup(entry.dedupDigest),
+        keys.backfillOrgEnqueues(entry.org, minuteStartMs),
+        keys.backfillOrgOverflow(entry.org),
+      ]);
+      const results = (await redis.eval(
+        ADMIT_SCRIPT,
+        3 + entryKeys.length,
+        keys.backfillMessages,
+        keys.backfillOutbox,
+        keys.backfillOverflowOrgs,
+        ...entryKeys,
+        entries.length,
+        limits.dedupTtlMs,
+        limits.maxEnqueuesPerOrgPerMinute,
+        ORG_ENQUEUES_TTL_MS,
+        nowMs + limits.claimAfterMs,
+        ...entries.flatMap((entry) => [entry.id, entry.org, entry.payload]),
+      )) as ('admitted' | 'deduped' | 'capped')[];
+      return results;
+    },
+    releaseOverflow: async (limits, nowMs) => {
+      const orgs = await redis.smembers(keys.backfillOverflowOrgs);
+      const released: StoredBackfillMessage[] = [];
+      for (const org of orgs.sort()) {
+        const flat = (await redis.eval(
+          RELEASE_OVERFLOW_SCRIPT,
+          5,
+          keys.backfillMessages,
+          keys.backfillOutbox,
+          keys.backfillOverflowOrgs,
+          keys.backfillOrgOverflow(org),
+          keys.backfillOrgEnqueues(org, minuteOf(nowMs)),
+          limits.maxEnqueuesPerOrgPerMinute,
+          ORG_ENQUEUES_TTL_MS,
+          nowMs + limits.claimAfterMs,
+          org,
+        )) as string[];
+        released.push(...toStoredMessages(flat));
+      }
+      return released;
+    },
+    claimOutbox: async (limits, nowMs, limit) => {
+      const flat = (await redis.eval(
+        CLAIM_OUTBOX_SCRIPT,
+        2,
+        keys.backfillOutbox,
+        keys.backfillMessages,
+        nowMs,
+        nowMs + limits.claimAfterMs,
+        limit,
+      )) as string[];
+      return toStoredMessages(flat);
+    },
+    completeOutbox: async (ids) => {
+      if (ids.length === 0) return;
+      await execOrThrow(
+        redis
+          .multi()
+          .zrem(keys.backfillOutbox, ...ids)
+          .hdel(keys.backfillMessages, ...ids),
+      );
+    },
+    releaseOutbox: async (ids, nowMs) => {
+      if (ids.length === 0) return;
+      await redis.zadd(keys.backfillOutbox, 'XX', ...ids.flatMap((id) => [nowMs, id]));
+    },
+    forgetDedup: async (digests) => {
+      if (digests.length === 0) return;
+      await redis.unlink(...digests.map((digest) => keys.backfillDedup(digest)));
+    },
+    pendingCounts: async () => {
+      const [outbox = 0, messages = 0] = await execOrThrow(
+        redis.multi().zcard(keys.backfillOutbox).hlen(keys.backfillMessages),
+      );
+      return { outbox, overflow: Math.max(0, messages - outbox) };
+    },
+    recordQueueMoves: async (moves) => {
+      if (moves.length === 0) return;
+      const transaction = redis.multi();
+      for (const move of moves) {
+        if (move.leave !== undefined) transaction.zrem(keys.backfillQueueAge(move.leave), move.id);
+      }
+      for (const move of moves) {
+        for (const entry of move.enter ?? []) {
+          transaction.zadd(keys.backfillQueueAge(entry.queue), entry.atMs, move.id);
+        }
+      }
+      await execOrThrow(transaction);
+    },
+    oldestInQueue: async (queue, range) => {
+      const key = keys.backfillQueueAge(queue);
+      if (range.notBeforeMs !== undefined) {
+        await redis.zremrangebyscore(key, '-inf', `(${range.notBeforeMs}`);
+      }
+      const oldest = await redis.zrangebyscore(
+        key,
+        range.notBeforeMs ?? '-inf',
+        range.notAfterMs,
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        1,
+      );
+      return oldest[1] === undefined ? undefined : Number(oldest[1]);
+    },
+  };
+}
+
+/** Runs a transaction and returns its replies as numbers; throws the first command error. */
+async function execOrThrow(transaction: ChainableCommander): Promise<number[]> {
+  const results = (await transaction.exec()) ?? [];
+  const failed = results.find(([error]) => error !== null);
+  if (failed?.[0]) throw failed[0];
+  return results.map(([, value]) => Number(value));
+}
+
+function toStoredMessages(flat: readonly string[]): StoredBackfillMessage[] {
+  const messages: StoredBackfillMessage[] = [];
+  for (let index = 0; index + 1 < flat.length; index += 2) {
+    const value = flat[index + 1] ?? '';
+    const newline = value.indexOf('\n');
+    messages.push({
+      id: flat[index] ?? '',
+      org: value.slice(0, newline),
+      payload: value.slice(newline + 1),
+    });
+  }
+  return messages;
+}

@@ -1,0 +1,97 @@
+import type { Redis } from 'ioredis';
+
+import { createStoreKeys, parseRepoId } from './store-keys.js';
+
+export interface RetentionGcOptions {
+  readonly redis: Redis;
+  /** `store.key_prefix`. */
+  readonly keyPrefix: string;
+  /** `store.retention`: a repo whose last complete scrape is older than this is removed. */
+  readonly retentionMs: number;
+  /** Repos read from the index per round trip. Default 100. */
+  readonly batchSize?: number;
+}
+
+export interface RetentionGcResult {
+  /** `org/repo` of every repo removed, in index order. */
+  readonly repos: readonly string[];
+  /** Series removed with them (the fleet's series count went down by this much). */
+  readonly seriesRemoved: number;
+}
+
+/** Removes repos nobody scraped within retention: archived, deleted or no longer allowed. */
+export interface RetentionGc {
+  collect(nowMs: number): Promise<RetentionGcResult>;
+}
+
+// Removes one repo if it is still past the cutoff, atomically with the series count: a scrape
+// that refreshed it since the index was read keeps it, and a refresh racing this one sees its
+// WATCHed keys change and recomputes. KEYS: 1 index, 2 series count, 3 series, 4..8 the rest
+// of the repo's keys. ARGV: repo id, cutoff ms. Returns the series removed, or -1 when kept.
+const REMOVE_REPO_SCRIPT = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) >= tonumber(ARGV[2]) then return -1 end
+local series = redis.call('HLEN', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
+redis.call('ZREM', KEYS[1], ARGV[1])
+local count = tonumber(redis.call('GET', KEYS[2]) or '0') - series
+if count < 0 then count = 0 end
+redis.call('SET', KEYS[2], count)
+return series
+`;
+
+/**
+ * Retention GC over the repo index (`repoIndex`, scored by each repo's last complete scrape):
+ * a repo past `store.retention` loses its series, ledger, LOC and scrape state, and the
+ * fleet's series count drops by its series. Run by the scheduler's leader every
+ * `store.gc_interval`; safe to run anywhere, any number of times.
+ */
+export function createRetentionGc(options: RetentionGcOptions): RetentionGc {
+  const { redis } = options;
+  const keys = createStoreKeys(options.keyPrefix);
+  const batchSize = options.batchSize ?? 100;
+  return {
+    async collect(nowMs) {
+      const cutoffMs = nowMs - options.retentionMs;
+      const removed: string[] = [];
+      let seriesRemoved = 0;
+      for (;;) {
+        // Removed repos leave the index, so the next batch starts at offset 0 again; kept ones
+        // (refreshed meanwhile) have moved past the cutoff and out of the range.
+        const batch = await redis.zrangebyscore(
+          keys.repoIndex,
+          '-inf',
+          `(${cutoffMs}`,
+          'LIMIT',
+          0,
+          batchSize,
+        );
+        if (batch.length === 0) break;
+        for (const repoId of batch) {
+          const ref = parseRepoId(repoId);
+          const series = Number(
+            await redis.eval(
+              REMOVE_REPO_SCRIPT,
+              8,
+              keys.repoIndex,
+              keys.seriesCount,
+              keys.repoSeries(ref),
+              keys.repoEvents(ref),
+              keys.repoEventUsers(ref),
+              keys.repoWeeklyLoc(ref),
+              keys.repoCommitLoc(ref),
+              keys.repoState(ref),
+              repoId,
+              cutoffMs,
+            ),
+          );
+          if (series < 0) continue;
+          removed.push(repoId);
+          seriesRemoved += series;
+        }
+        if (batch.length < batchSize) break;
+      }
+      return { repos: removed, seriesRemoved };
+    },
+  };
+}

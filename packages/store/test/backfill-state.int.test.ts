@@ -1,0 +1,95 @@
+import { createRedisFixture, type RedisFixture } from '@gse/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createRedisBackfillState, type RedisBackfillState } from '../src/index.js';
+
+const LIMITS = { dedupTtlMs: 60_000, maxEnqueuesPerOrgPerMinute: 2, claimAfterMs: 30_000 };
+const T0 = 1_700_000_040_000 - (1_700_000_040_000 % 60_000);
+
+let fixture: RedisFixture;
+let state: RedisBackfillState;
+beforeEach(async () => {
+  fixture = await createRedisFixture();
+  state = createRedisBackfillState({ redis: fixture.redis, keyPrefix: fixture.keyPrefix });
+});
+afterEach(async () => {
+  await fixture.cleanup();
+});
+
+const entry = (id: string, org = 'acme') => ({
+  id,
+  org,
+  payload: `{"id":"${id}"}`,
+  dedupDigest: id.padEnd(32, '0').replace(/[^0-9a-f]/g, 'f'),
+});
+
+describe('backfill state in Redis', () => {
+  it('admits up to the cap, dedups, and queues the rest per org in order', async () => {
+    expect(
+      await state.admit(
+        [entry('a1'), entry('a2'), entry('a3'), entry('a1'), entry('b1', 'globex')],
+        LIMITS,
+        T0,
+      ),
+    ).toEqual(['admitted', 'admitted', 'capped', 'deduped', 'admitted']);
+    expect(await state.pendingCounts()).toEqual({ outbox: 3, overflow: 1 });
+
+    // Next minute: the overflow goes first, and a new entry waits behind it.
+    expect(
+      await state.admit([entry('a4')], { ...LIMITS, maxEnqueuesPerOrgPerMinute: 0 }, T0 + 60_000),
+    ).toEqual(['capped']);
+    const released = await state.releaseOverflow(LIMITS, T0 + 60_000);
+    expect(released).toEqual([
+      { id: 'a3', org: 'acme', payload: '{"id":"a3"}' },
+      { id: 'a4', org: 'acme', payload: '{"id":"a4"}' },
+    ]);
+    expect(await state.pendingCounts()).toEqual({ outbox: 5, overflow: 0 });
+  });
+
+  it('lets one sweep claim an unconfirmed entry at a time, after claimAfterMs', async () => {
+    await state.admit([entry('a1'), entry('a2')], LIMITS, T0);
+    expect(await state.claimOutbox(LIMITS, T0 + 1_000, 10)).toEqual([]);
+    const claimed = await state.claimOutbox(LIMITS, T0 + 30_000, 10);
+    expect(claimed.map((pending) => pending.id)).toEqual(['a1', 'a2']);
+    expect(await state.claimOutbox(LIMITS, T0 + 30_000, 10)).toEqual([]);
+
+    await state.completeOutbox(['a1']);
+    await state.releaseOutbox(['a2'], T0 + 31_000);
+    expect((await state.claimOutbox(LIMITS, T0 + 31_000, 10)).map((pending) => pending.id)).toEqual(
+      ['a2'],
+    );
+    expect(await state.pendingCounts()).toEqual({ outbox: 1, overflow: 0 });
+  });
+
+  it('forgets dedup markers so a window may be enqueued again', async () => {
+    await state.admit([entry('a1')], LIMITS, T0);
+    await state.forgetDedup([entry('a1').dedupDigest]);
+    expect(await state.admit([entry('a1')], LIMITS, T0)).toEqual(['admitted']);
+  });
+
+  it('indexes queue ages: moves, due dates and entries that left by TTL', async () => {
+    await state.recordQueueMoves([
+      { id: 'm1', enter: [{ queue: 'jobs', atMs: 1_000 }] },
+      { id: 'm2', enter: [{ queue: 'jobs', atMs: 2_000 }] },
+    ]);
+    await state.recordQueueMoves([
+      {
+        id: 'm1',
+        leave: 'jobs',
+        enter: [
+          { queue: 'jobs.retry.1m', atMs: 3_000 },
+          { queue: 'jobs', atMs: 63_000 },
+        ],
+      },
+    ]);
+    expect(await state.oldestInQueue('jobs', { notAfterMs: 10_000 })).toBe(2_000);
+    expect(await state.oldestInQueue('jobs', { notAfterMs: 70_000 })).toBe(2_000);
+    expect(await state.oldestInQueue('jobs.retry.1m', { notBeforeMs: 0, notAfterMs: 10_000 })).toBe(
+      3_000,
+    );
+    expect(
+      await state.oldestInQueue('jobs.retry.1m', { notBeforeMs: 10_000, notAfterMs: 70_000 }),
+    ).toBeUndefined();
+    expect(await state.oldestInQueue('dlq', { notAfterMs: 70_000 })).toBeUndefined();
+  });
+});

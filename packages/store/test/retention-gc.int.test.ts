@@ -1,0 +1,87 @@
+import type { ActivityEvent } from '@gse/activity';
+import { createRedisFixture, type RedisFixture } from '@gse/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+  createActivityStore,
+  createRepoCheckpointStore,
+  createRetentionGc,
+  createStoreKeys,
+  type ActivityStore,
+} from '../src/index.js';
+
+const DAY = 86_400_000;
+const RETENTION = 30 * DAY;
+const nowMs = Date.parse('2026-11-28T13:00:00Z');
+
+const commit = (sha: string, user: string, atMs: number): ActivityEvent => ({
+  kind: 'commit',
+  sourceId: sha,
+  user,
+  occurredAtMs: atMs,
+});
+
+describe('retention GC', () => {
+  let fixture: RedisFixture;
+  let store: ActivityStore;
+
+  beforeEach(async () => {
+    fixture = await createRedisFixture();
+    store = createActivityStore({
+      redis: fixture.redis,
+      keyPrefix: fixture.keyPrefix,
+      retentionMs: RETENTION,
+      maxSeriesBudget: 1000,
+    });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await fixture.cleanup();
+  });
+
+  /** A repo last scraped completely at `scrapedAtMs`, with one series per user. */
+  async function scraped(repo: string, scrapedAtMs: number, users: string[]): Promise<void> {
+    const ref = { org: 'acme', repo };
+    await store.recordEvents(
+      ref,
+      users.map((user, index) => commit(`${repo}${index}`, user, scrapedAtMs - DAY)),
+    );
+    await store.recordWeeklyLoc(ref, [
+      { user: users[0] ?? 'x', weekStartMs: scrapedAtMs - 7 * DAY, additions: 1, deletions: 1 },
+    ]);
+    await createRepoCheckpointStore(fixture).write(ref, { commitsSyncedAtMs: scrapedAtMs });
+    await store.refreshSeries(ref, scrapedAtMs);
+  }
+
+  it('removes repos whose last complete scrape is past retention, with their series counted down', async () => {
+    const keys = createStoreKeys(fixture.keyPrefix);
+    await scraped('archived', nowMs - RETENTION - DAY, ['ann', 'bob']);
+    await scraped('deleted', nowMs - RETENTION - 1, ['cid']);
+    await scraped('active', nowMs - RETENTION + DAY, ['ann', 'dan']);
+    expect(await fixture.redis.get(keys.seriesCount)).toBe('5');
+
+    const gc = createRetentionGc({
+      redis: fixture.redis,
+      keyPrefix: fixture.keyPrefix,
+      retentionMs: RETENTION,
+      batchSize: 1,
+    });
+    expect(await gc.collect(nowMs)).toEqual({
+      repos: ['acme/archived', 'acme/deleted'],
+      seriesRemoved: 3,
+    });
+    expect(await fixture.redis.get(keys.seriesCount)).toBe('2');
+    expect(await fixture.redis.zrange(keys.repoIndex, 0, '-1')).toEqual(['acme/active']);
+    const left = await fixture.redis.keys(`${fixture.keyPrefix}:repo:*`);
+    expect(left.filter((key) => !key.startsWith(`${fixture.keyPrefix}:repo:acme/active:`))).toEqual(
+      [],
+    );
+    expect([...(await store.readSeries({ org: 'acme', repo: 'active' })).keys()].sort()).toEqual([
+      'ann',
+      'dan',
+    ]);
+    // Idempotent: a second run (or a second leader) finds nothing.
+    expect(await gc.collect(nowMs)).toEqual({ repos: [], seriesRemoved: 0 });
+  });
+});

@@ -1,0 +1,126 @@
+import { GitHubRequestError, GitHubResponseError } from '@gse/github';
+import type { OrgScrapeJob, RepoScrapeJob } from '@gse/queues';
+import { FLEET_METRICS } from '@gse/telemetry';
+import { UnrecoverableError } from 'bullmq';
+
+import type { JobRun } from './job-adapter.js';
+import { discoverRepos, type RepoDiscovery } from './repo-discovery.js';
+import {
+  cycleWindow,
+  isOrgInCooldown,
+  orgOf,
+  recordCycle,
+  type WorkerContext,
+} from './worker-context.js';
+
+/** What an org job leaves in BullMQ's completed set. */
+export interface OrgJobResult {
+  readonly repos: number;
+  readonly archived: number;
+  readonly disabled: number;
+  readonly notAllowed: number;
+}
+
+/**
+ * An org cycle: discover the repos (holding one of the org's scrape slots), record the
+ * fan-out, then one repo job per repo under ids derived from (org, repo, slot), so an org
+ * job that runs twice adds nothing twice. A discovery that fails for good fails the cycle
+ * and hands its window to backfill; so does a cycle that finds its org in cooldown.
+ */
+export async function processOrgJob(
+  job: OrgScrapeJob,
+  run: JobRun,
+  context: WorkerContext,
+): Promise<OrgJobResult> {
+  const { config, client } = orgOf(context, job.org);
+  const startedAtMs = context.now();
+  let discovery: RepoDiscovery | 'cooldown';
+  try {
+    const slot = await context.slots.acquire(config, run.signal);
+    try {
+      // Checked once holding the slot: the wait for it may have outlasted a healthy org.
+      discovery = (await isOrgInCooldown(context, job.org))
+        ? 'cooldown'
+        : await discoverRepos({
+            client,
+            org: job.org,
+            allowlist: config.repoAllowlist,
+            redis: context.redis,
+            listKey: context.keys.orgRepos(job.org),
+          });
+    } finally {
+      await slot.release();
+    }
+  } catch (error) {
+    if (run.signal.aborted) throw error;
+    const permanent = isPermanent(error);
+    const message = error instanceof Error ? error.message : String(error);
+    run.logger.warn('repo discovery failed', { error: message, permanent });
+    if (permanent || run.isLastAttempt) {
+      await context.backfill.request([
+        {
+          org: job.org,
+          resource: 'all',
+          ...cycleWindow(job),
+          reason: permanent ? 'github_rejected' : 'github_unavailable',
+          lastError: message,
+        },
+      ]);
+      recordCycle(context, job.org, { startedAtMs, result: 'failure' });
+    }
+    throw permanent ? new UnrecoverableError(message) : error;
+  }
+
+  const { telemetry } = context;
+  if (discovery === 'cooldown') {
+    await context.backfill.request([
+      { org: job.org, resource: 'all', ...cycleWindow(job), reason: 'github_unhealthy' },
+    ]);
+    telemetry.increment(FLEET_METRICS.scrapeRuns, { org: job.org, result: 'skipped_unhealthy' });
+    run.logger.info('org cycle skipped during cooldown');
+    return { repos: 0, archived: 0, disabled: 0, notAllowed: 0 };
+  }
+  for (const [state, repos] of [
+    ['scraped', discovery.scrape],
+    ['archived', discovery.archived],
+    ['disabled', discovery.disabled],
+    ['not_allowed', discovery.notAllowed],
+  ] as const) {
+    telemetry.set(FLEET_METRICS.orgRepos, { org: job.org, state }, repos.length);
+  }
+  const completion = await context.cycles.begin(
+    job.org,
+    job.slotStartMs,
+    discovery.scrape.length,
+    startedAtMs,
+  );
+  if (completion) recordCycle(context, job.org, completion);
+  await context.queues.addRepoJobs(
+    discovery.scrape.map((repo): RepoScrapeJob => ({
+      org: job.org,
+      repo,
+      slotStartMs: job.slotStartMs,
+      intervalMs: job.intervalMs,
+    })),
+  );
+  run.logger.info('org cycle fanned out', {
+    repos: discovery.scrape.length,
+    archived: discovery.archived.length,
+    disabled: discovery.disabled.length,
+    notAllowed: discovery.notAllowed.length,
+  });
+  return {
+    repos: discovery.scrape.length,
+    archived: discovery.archived.length,
+    disabled: discovery.disabled.length,
+    notAllowed: discovery.notAllowed.length,
+  };
+}
+
+/** GitHub refused for good (or answered garbage): retrying the same request cannot help. */
+function isPermanent(error: unknown): boolean {
+  return (
+    error instanceof GitHubResponseError ||
+    (error instanceof GitHubRequestError && !error.retryable)
+  );
+}

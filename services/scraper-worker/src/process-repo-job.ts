@@ -1,0 +1,163 @@
+import type { BackfillRequest, RepoScrapeJob } from '@gse/queues';
+import { scrapeRepo, type RepoScrapeOutcome } from '@gse/scrape';
+import { FLEET_METRICS } from '@gse/telemetry';
+
+import type { JobRun } from './job-adapter.js';
+import type { RepoJobResult } from './org-cycle-tracker.js';
+import {
+  cycleWindow,
+  isOrgInCooldown,
+  orgOf,
+  recordCycle,
+  type WorkerContext,
+} from './worker-context.js';
+
+/** What a repo job leaves in BullMQ's completed set. */
+export interface RepoJobSummary {
+  /** `skipped`: the org was in cooldown, nothing was sent to GitHub. */
+  readonly status: RepoScrapeOutcome['status'] | 'skipped';
+  readonly added: number;
+  readonly duplicates: number;
+  readonly missing: number;
+}
+
+const SOURCE = 'schedule';
+
+/**
+ * One repo of an org cycle: `scrapeRepo` while holding one of the org's scrape slots, its
+ * telemetry, each missing resource handed to backfill with its exact window, and the
+ * repo's result recorded on the cycle (the last repo reports the cycle's run). A scrape
+ * that throws (Redis, not GitHub: GitHub failures come back as `missing`) is retried; its
+ * final failure hands the whole cycle window of the repo to backfill. An org in cooldown
+ * is not scraped: the repo's cycle window goes to backfill instead.
+ */
+export async function processRepoJob(
+  job: RepoScrapeJob,
+  run: JobRun,
+  context: WorkerContext,
+): Promise<RepoJobSummary> {
+  const { config, client } = orgOf(context, job.org);
+  const { telemetry } = context;
+  let outcome: RepoScrapeOutcome | 'cooldown';
+  try {
+    const slot = await context.slots.acquire(config, run.signal);
+    try {
+      // Checked once holding the slot: the wait for it may have outlasted a healthy org.
+      outcome = (await isOrgInCooldown(context, job.org))
+        ? 'cooldown'
+        : await scrapeRepo(
+            { ...context.scrape, client, logger: run.logger, signal: run.signal },
+            { org: job.org, repo: job.repo },
+          );
+    } finally {
+      await slot.release();
+    }
+  } catch (error) {
+    if (run.signal.aborted) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    run.logger.warn('repo scrape failed', { error: message, final: run.isLastAttempt });
+    telemetry.increment(FLEET_METRICS.storeWrites, { source: 'scrape', result: 'failure' });
+    if (run.isLastAttempt) {
+      telemetry.increment(FLEET_METRICS.repoScrapes, {
+        org: job.org,
+        source: SOURCE,
+        result: 'failed',
+      });
+      await context.backfill.request([
+        {
+          org: job.org,
+          repo: job.repo,
+          resource: 'all',
+          ...cycleWindow(job),
+          reason: 'scrape_failed',
+          lastError: message,
+        },
+      ]);
+      await finishRepo(context, job, 'failed');
+    }
+    throw error;
+  }
+
+  if (outcome === 'cooldown') {
+    await context.backfill.request([
+      {
+        org: job.org,
+        repo: job.repo,
+        resource: 'all',
+        ...cycleWindow(job),
+        reason: 'github_unhealthy',
+      },
+    ]);
+    await finishRepo(context, job, 'failed');
+    run.logger.info('repo scrape skipped during cooldown');
+    return { status: 'skipped', added: 0, duplicates: 0, missing: 0 };
+  }
+  recordOutcome(context, job, outcome);
+  if (outcome.missing.length > 0) {
+    await context.backfill.request(
+      outcome.missing.map((missing): BackfillRequest => ({
+        org: job.org,
+        repo: job.repo,
+        resource: missing.resource,
+        fromMs: missing.window.fromMs,
+        toMs: missing.window.toMs,
+        reason: missing.reason,
+        lastError: missing.error,
+      })),
+    );
+  }
+  await finishRepo(context, job, outcome.status);
+  run.logger.info('repo scraped', {
+    status: outcome.status,
+    added: outcome.added,
+    duplicates: outcome.duplicates,
+    missing: outcome.missing.map((entry) => entry.resource),
+  });
+  return {
+    status: outcome.status,
+    added: outcome.added,
+    duplicates: outcome.duplicates,
+    missing: outcome.missing.length,
+  };
+}
+
+function recordOutcome(
+  context: WorkerContext,
+  job: RepoScrapeJob,
+  outcome: RepoScrapeOutcome,
+): void {
+  const { telemetry } = context;
+  const org = job.org;
+  telemetry.increment(FLEET_METRICS.repoScrapes, { org, source: SOURCE, result: outcome.status });
+  telemetry.increment(
+    FLEET_METRICS.storeWrites,
+    { source: 'scrape', result: 'added' },
+    outcome.added,
+  );
+  telemetry.increment(
+    FLEET_METRICS.storeWrites,
+    { source: 'scrape', result: 'duplicate' },
+    outcome.duplicates,
+  );
+  if (outcome.series) {
+    const refused = outcome.series.refusedByBudget.length;
+    if (refused > 0) telemetry.increment(FLEET_METRICS.seriesRefused, { org }, refused);
+    telemetry.set(
+      FLEET_METRICS.repoLastSuccessfulScrape,
+      { org, repo: job.repo },
+      Math.floor(outcome.series.scrapedAtMs / 1000),
+    );
+  }
+  if (outcome.missing.some((missing) => missing.reason === 'loc_budget_exhausted')) {
+    telemetry.increment(FLEET_METRICS.locFallbackBudgetExhausted, { org });
+  }
+}
+
+async function finishRepo(
+  context: WorkerContext,
+  job: RepoScrapeJob,
+  result: RepoJobResult,
+): Promise<void> {
+  const completion = await context.cycles.finish(job.org, job.slotStartMs, job.repo, result);
+  if (completion) recordCycle(context, job.org, completion);
+}

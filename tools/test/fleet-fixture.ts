@@ -1,0 +1,210 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import {
+  createGitHubSimulator,
+  generateDataset,
+  type GitHubSimulator,
+  type GitHubSimulatorOptions,
+  type GroundTruthSeries,
+} from '@gse/github-sim';
+import { spawnService, type SpawnedService } from '@gse/lifecycle/testing';
+import { createScrapeQueues, type ScrapeQueues } from '@gse/queues';
+import { createAmqpFixture, type AmqpFixture } from '@gse/queues/testing';
+import { createStoreKeys, decodeUserActivity, type StoreKeys } from '@gse/store';
+import { createRedisFixture, type RedisFixture } from '@gse/testing';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const DAY_MS = 86_400_000;
+export const RETENTION_MS = 30 * DAY_MS;
+
+/** A service of the fleet this fixture can start as a real process. */
+export type FleetService = 'scheduler' | 'scraper-worker';
+
+/** Config overrides, as YAML-shaped input (snake_case keys), merged into the fixture's. */
+export type ConfigInput = Readonly<Record<string, unknown>>;
+
+export interface FleetFixtureOptions {
+  /** Orgs of the standard dataset to configure, with their `github.orgs[]` extras. */
+  readonly orgs: Readonly<Record<string, ConfigInput>>;
+  /** Merged over the fixture's config (sections deep, lists replaced). */
+  readonly config?: ConfigInput;
+  readonly simulator?: Partial<GitHubSimulatorOptions>;
+}
+
+/** A simulator, a Redis prefix and a config file: what a fleet of real processes runs on. */
+export interface FleetFixture {
+  readonly simulator: GitHubSimulator;
+  readonly redis: RedisFixture;
+  readonly keys: StoreKeys;
+  /** The fleet's own backfill exchange and queues on the machine's RabbitMQ. */
+  readonly amqp: AmqpFixture;
+  /** The scrape queues of the fleet under test (`bullmq.prefix`), for enqueuing and inspection. */
+  readonly queues: ScrapeQueues;
+  /** Starts a service process on the fixture's config; killed at cleanup if still running. */
+  spawn(service: FleetService): SpawnedService;
+  /** Every stored series with its repo's scrape time, in the ground truth's shape and order. */
+  readStoredSeries(): Promise<GroundTruthSeries[]>;
+  /** The ground truth of each scraped repo at the time the store says it was scraped. */
+  groundTruthAtScrapeTimes(): Promise<GroundTruthSeries[]>;
+  cleanup(): Promise<void>;
+}
+
+export async function createFleetFixture(options: FleetFixtureOptions): Promise<FleetFixture> {
+  const dataset = generateDataset({ seed: 42, generatedAtMs: Date.now() });
+  const simulator = createGitHubSimulator({
+    dataset,
+    statsComputeDelayMs: 20,
+    ...options.simulator,
+  });
+  await simulator.start();
+  const dir = await mkdtemp(join(tmpdir(), 'gse-fleet-'));
+  const keyFiles = new Map(
+    (await simulator.writeKeys(join(dir, 'keys'))).map((key) => [key.org, key]),
+  );
+  const redis = await createRedisFixture();
+  const amqp = await createAmqpFixture({ requeueDelaysMs: [60_000] });
+  const bullPrefix = `${redis.keyPrefix}-bull`;
+  const loopback = { listen_addr: '127.0.0.1:0' };
+  const config = mergeInput(
+    {
+      server: loopback,
+      github: {
+        api_base_url: simulator.url,
+        orgs: Object.entries(options.orgs).map(([org, extra]) => {
+          const key = keyFiles.get(org);
+          if (!key) throw new Error(`the simulator has no org ${org}`);
+          return {
+            org,
+            app_id: key.appId,
+            installation_id: key.installationId,
+            private_key_path: key.privateKeyPath,
+            scrape_interval: '1h',
+            ...extra,
+          };
+        }),
+      },
+      rate_limit: { min_remaining_threshold: 0 },
+      retry: { initial_backoff: '20ms', max_backoff: '100ms' },
+      loc: {
+        stats_poll_initial_delay: '20ms',
+        // The ground truth counts every line: beyond the stats' top 100 and in the repo whose
+        // stats report zero lines (one such answer is proof enough here).
+        fallback_enabled: true,
+        large_repo_zero_detection_windows: 1,
+      },
+      store: { key_prefix: redis.keyPrefix },
+      bullmq: { prefix: bullPrefix },
+      amqp: amqp.names,
+      // Each missed window as it was: tests compare them one by one.
+      backfill: { coalesce_window: '0s', requeue_delays: ['1m'] },
+      services: {
+        scheduler: loopback,
+        scraper_worker: loopback,
+        backfill_worker: loopback,
+        metrics_gateway: loopback,
+        shutdown_timeout: '5s',
+      },
+    },
+    options.config ?? {},
+  );
+  const configPath = join(dir, 'config.yaml');
+  // YAML is a superset of JSON.
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  const keys = createStoreKeys(redis.keyPrefix);
+  const queues = createScrapeQueues({
+    connection: redis.redis,
+    prefix: bullPrefix,
+    jobAttempts: 3,
+    keepCompletedMs: 3_600_000,
+    keepFailedMs: 3_600_000,
+  });
+  const spawned: SpawnedService[] = [];
+
+  async function readStoredSeries(): Promise<GroundTruthSeries[]> {
+    const rows: GroundTruthSeries[] = [];
+    for (const repoId of await redis.redis.zrange(keys.repoIndex, 0, '-1')) {
+      const [org = '', repo = ''] = repoId.split('/');
+      const stored = await redis.redis.hgetall(keys.repoSeries({ org, repo }));
+      for (const [user, encoded] of Object.entries(stored)) {
+        rows.push({ org, repo, user, ...decodeUserActivity(encoded) });
+      }
+    }
+    return rows.sort(compareSeries);
+  }
+
+  return {
+    simulator,
+    redis,
+    keys,
+    amqp,
+    queues,
+    spawn(service) {
+      const process = spawnService({
+        packageDir: join(repoRoot, 'services', service),
+        configPath,
+        baseEnv: globalThis.process.env,
+      });
+      spawned.push(process);
+      return process;
+    },
+    readStoredSeries,
+    async groundTruthAtScrapeTimes() {
+      const index = await redis.redis.zrangebyscore(keys.repoIndex, '-inf', '+inf', 'WITHSCORES');
+      const scrapedAt = new Map<string, number>();
+      for (let i = 0; i < index.length; i += 2) {
+        scrapedAt.set(index[i] ?? '', Number(index[i + 1]));
+      }
+      // Repos with no series anywhere in the ground truth are not in the index either.
+      const configured = new Set(Object.keys(options.orgs));
+      const rows = simulator
+        .groundTruth(Date.now(), { retentionMs: RETENTION_MS })
+        .filter((row) => configured.has(row.org));
+      const repos = [...new Set(rows.map((row) => `${row.org}/${row.repo}`))];
+      return repos
+        .flatMap((repoId) => {
+          const atMs = scrapedAt.get(repoId);
+          if (atMs === undefined) return [];
+          return simulator
+            .groundTruth(atMs, { retentionMs: RETENTION_MS })
+            .filter((row) => `${row.org}/${row.repo}` === repoId);
+        })
+        .concat(
+          // A repo the store lacks shows up as its series at now, so the comparison fails on it.
+          rows.filter((row) => !scrapedAt.has(`${row.org}/${row.repo}`)),
+        )
+        .sort(compareSeries);
+    },
+    async cleanup() {
+      await Promise.all(spawned.map((process) => process.dispose()));
+      await queues.close();
+      await amqp.cleanup();
+      // The BullMQ prefix starts with the store's: one sweep removes both.
+      await redis.cleanup();
+      await simulator.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `base` with `override` merged in: objects deeply, anything else (lists too) replaced. */
+function mergeInput(base: ConfigInput, override: ConfigInput): ConfigInput {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = merged[key];
+    merged[key] = isRecord(current) && isRecord(value) ? mergeInput(current, value) : value;
+  }
+  return merged;
+}
+
+function isRecord(value: unknown): value is ConfigInput {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The ground truth's order: org, repo, user. */
+export const compareSeries = (a: GroundTruthSeries, b: GroundTruthSeries): number =>
+  compare(a.org, b.org) || compare(a.repo, b.repo) || compare(a.user, b.user);
