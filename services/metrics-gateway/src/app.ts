@@ -1,27 +1,129 @@
 import type { Config } from '@gse/config';
-import { createProbeServer, createService, type Service, type ServiceDeps } from '@gse/lifecycle';
+import { createService, type Service, type ServiceDeps } from '@gse/lifecycle';
+import { createRedisConnection } from '@gse/store';
+
+import { createGatewayHealth } from './gateway-health.js';
+import {
+  createGatewayProcessMetrics,
+  type GatewayProcessMetrics,
+} from './gateway-process-metrics.js';
+import { createMetricsAccess } from './metrics-access.js';
+import { createMetricsSnapshotReader } from './metrics-snapshot.js';
+import { createPublicServer } from './public-server.js';
+import { createRedisLink } from './redis-link.js';
+import { createSnapshotCache } from './snapshot-cache.js';
+
+/** Tuning a deployment never needs; tests and the benchmark set them. */
+export interface MetricsGatewayOptions {
+  /** A Redis read pass running longer than this is abandoned (10 s: Prometheus's default scrape timeout). */
+  readonly readTimeoutMs?: number;
+  /** After a failed pass, the next one is tried on the first scrape after this (the refresh interval, at most 5 s). */
+  readonly retryAfterFailureMs?: number;
+  /** Repos per Redis call of a read pass (100). */
+  readonly batchRepos?: number;
+  /** Redis calls in flight during a read pass (2). */
+  readonly concurrency?: number;
+}
+
+const DEFAULT_READ_TIMEOUT_MS = 10_000;
+const MAX_RETRY_AFTER_FAILURE_MS = 5_000;
 
 /**
- * Composition root of the metrics gateway: its probe server on
- * `services.metrics_gateway.listen_addr`, and the public endpoint Prometheus scrapes on
- * `server.listen_addr` (`/livez` `/readyz` `/metrics`). The public `/metrics` serves the
- * gateway's own registry; the fleet's series from Redis are not rendered yet.
+ * Composition root of the metrics gateway: the probe server on
+ * `services.metrics_gateway.listen_addr` (its own process metrics), and the public endpoint
+ * on `server.listen_addr`: `/metrics` rendered from Redis (every business series and the
+ * fleet telemetry, the same body on every replica), `/livez`, `/readyz`, `/healthz`.
  */
-export function createMetricsGateway({ config, logger }: ServiceDeps<Config>): Service {
+export function createMetricsGateway(
+  { config, logger }: ServiceDeps<Config>,
+  options: MetricsGatewayOptions = {},
+): Service {
+  const { store } = config;
+  let processMetrics: GatewayProcessMetrics | undefined;
   return createService({
     logger,
     probe: config.services.metricsGateway.listenAddr,
     shutdownTimeoutMs: config.services.shutdownTimeoutMs,
-    start: async ({ readiness, metrics, defer }) => {
-      const publicServer = createProbeServer({
-        name: 'public',
+    start: async ({ readiness, registry, defer }) => {
+      // The registry outlives a run (start, stop, start): its metrics are created once.
+      const metrics = (processMetrics ??= createGatewayProcessMetrics(registry));
+      const link = createRedisLink(
+        createRedisConnection(store, { connectionName: 'metrics-gateway', role: 'request' }),
+        logger,
+      );
+      defer('redis connection', () => link.close());
+      link.open();
+
+      const snapshots = createSnapshotCache({
+        read: createMetricsSnapshotReader({
+          link,
+          keyPrefix: store.keyPrefix,
+          ...(options.batchRepos === undefined ? {} : { batchRepos: options.batchRepos }),
+          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        }),
+        maxAgeMs: store.metricRefreshIntervalMs,
+        retryAfterFailureMs:
+          options.retryAfterFailureMs ??
+          Math.min(store.metricRefreshIntervalMs, MAX_RETRY_AFTER_FAILURE_MS),
+        readTimeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+        onReadPass: (outcome) => {
+          metrics.recordReadPass(outcome);
+          if (outcome.result === 'failure') {
+            logger.warn('redis read pass failed; serving the last good render', {
+              durationMs: outcome.durationMs,
+              error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+            });
+            return;
+          }
+          const snapshot = outcome.snapshot;
+          if (!snapshot) return;
+          const { activity } = snapshot;
+          if (activity.corruptSeriesCount > 0 || snapshot.malformedFleetSamples > 0) {
+            logger.warn('corrupt series left out of the render', {
+              corruptSeries: activity.corruptSeriesCount,
+              malformedFleetSamples: snapshot.malformedFleetSamples,
+              examples: activity.corruptSeries.map((series) => ({
+                org: series.org,
+                repo: series.repo,
+                user: series.user,
+              })),
+            });
+          }
+          logger.debug('redis read pass done', {
+            durationMs: outcome.durationMs,
+            series: activity.seriesCount,
+            repos: activity.blocks.length,
+          });
+        },
+      });
+      defer('metrics snapshots', () => {
+        snapshots.close();
+      });
+
+      const health = createGatewayHealth({
+        link,
+        keyPrefix: store.keyPrefix,
+        orgs: config.github.orgs,
+        backfillEnabled: config.backfill.enabled,
+        leaderElectionEnabled: config.leaderElection.enabled,
+        snapshots,
+      });
+      readiness.register('redis', () => health.checkRedis());
+      readiness.register('data', () => health.checkData());
+
+      const server = createPublicServer({
         listen: config.server.listenAddr,
+        tls: config.server.tls,
         readiness,
-        metrics,
+        health,
+        snapshots,
+        access: createMetricsAccess(config.server.auth),
+        maxSeriesBudget: store.maxSeriesBudget,
+        processMetrics: metrics,
         logger,
       });
-      defer('public http server', () => publicServer.close());
-      await publicServer.listen();
+      defer('public http server', () => server.close());
+      await server.listen();
     },
   });
 }

@@ -172,6 +172,38 @@ describe('metrics gateway /metrics', () => {
     ]).toEqual([1, 21, 1]);
   });
 
+  it('leaves out, and reports, what it cannot write validly; the rest still renders', async () => {
+    const keys = createStoreKeys(fixture.keyPrefix);
+    await fixture.redis.hset(keys.repoSeries({ org: 'acme', repo: 'api' }), 'broken', '1,2,x');
+    await fixture.redis.hset(
+      keys.telemetryMetric(FLEET_METRICS.scrapeRuns.name),
+      JSON.stringify(['acme']),
+      4,
+      JSON.stringify(['acme', 'success']),
+      2,
+    );
+    const gateway = await start();
+    const reply = await gateway.get('/metrics');
+    expect(activitySection(reply.body)).toBe(expectedActivityText(SERIES));
+    expect(
+      reply.body.split('\n').filter((line) => line.startsWith('gh_exporter_scrape_runs_total')),
+    ).toEqual(['gh_exporter_scrape_runs_total{org="acme",result="success"} 2']);
+    expect(
+      gateway.logs
+        .lines()
+        .find((line) => line['message'] === 'corrupt series left out of the render'),
+    ).toMatchObject({
+      corruptSeries: 1,
+      malformedFleetSamples: 1,
+      examples: [{ org: 'acme', repo: 'api', user: 'broken' }],
+    });
+    const health = JSON.parse((await gateway.get('/healthz')).body) as {
+      components: { metrics: { status: string; detail: string } };
+    };
+    expect(health.components.metrics.status).toBe('degraded');
+    expect(health.components.metrics.detail).toMatch(/; 1 corrupt series left out$/);
+  });
+
   it('reads Redis again once the render is older than store.metric_refresh_interval', async () => {
     const gateway = await start({ refreshInterval: '100ms' });
     const label = '{org="acme",repo="api",user="ann"}';

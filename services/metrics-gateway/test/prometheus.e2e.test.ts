@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +11,7 @@ import { createRedisFixture, waitFor, type RedisFixture } from '@gse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { request, sampleValue, startGateway, type RunningGateway } from './gateway-fixture.js';
+import { freePort } from './redis-server-fixture.js';
 import { activityFrom, writeSeries, type TestSeries } from './series-fixture.js';
 
 const WEIRD_USER = 'we"ird\\us\ner';
@@ -30,17 +30,6 @@ interface PromVector {
       readonly value: readonly [number, string];
     }[];
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** Runs `promtool check metrics` on `body`: its exit code and everything it printed. */
@@ -82,6 +71,10 @@ describe('a real Prometheus scraping the gateway', () => {
     telemetry.observe(FLEET_METRICS.scrapeDuration, { org: 'acme', result: 'success' }, 0.7);
     telemetry.observe(FLEET_METRICS.scrapeDuration, { org: 'acme', result: 'success' }, 20);
     telemetry.set(FLEET_METRICS.queueOldestJobAge, { queue: 'repo-jobs' }, 12.5);
+    telemetry.replace(FLEET_METRICS.leaderInfo, [
+      { labels: { holder: 'scheduler-0', fencing_token: '4' }, value: 1 },
+    ]);
+    telemetry.increment(FLEET_METRICS.leaderChanges, {}, 2);
     await telemetry.close();
     gateway = await startGateway({ keyPrefix: fixture.keyPrefix, refreshInterval: '1s' });
     dir = await mkdtemp(join(tmpdir(), 'gse-prometheus-'));
@@ -193,6 +186,10 @@ describe('a real Prometheus scraping the gateway', () => {
     expect(await value('gh_exporter_scrape_duration_seconds_bucket{le="+Inf"}')).toBe('2');
     expect(await value('gh_exporter_scrape_duration_seconds_sum')).toBe('20.7');
     expect(await value('gh_exporter_queue_oldest_job_age_seconds{queue="repo-jobs"}')).toBe('12.5');
+    expect(await value('gh_exporter_leader_info{holder="scheduler-0",fencing_token="4"}')).toBe(
+      '1',
+    );
+    expect(await value('gh_exporter_leader_changes_total')).toBe('2');
     expect(await value('gh_exporter_gateway_stale')).toBe('0');
   });
 

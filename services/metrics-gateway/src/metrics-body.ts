@@ -1,0 +1,77 @@
+import { ACTIVITY_METRICS } from '@gse/activity';
+import {
+  defineGauge,
+  FLEET_METRICS,
+  renderExposition,
+  type ExpositionFormat,
+  type StoredMetric,
+} from '@gse/telemetry';
+
+import type { ServedSnapshot } from './snapshot-cache.js';
+
+/**
+ * The gateway's own families in the public body. They read the same on every replica that
+ * can reach Redis (0), so replicas still return identical bodies; they differ only on a
+ * replica that serves its last good render because it cannot read Redis.
+ */
+export const GATEWAY_METRICS = {
+  stale: defineGauge({
+    name: 'gh_exporter_gateway_stale',
+    help: '1 while this gateway serves its last good render because Redis cannot be read, else 0.',
+    labels: [],
+  }),
+  staleSeconds: defineGauge({
+    name: 'gh_exporter_gateway_stale_seconds',
+    help: 'Age of the render served while stale (0 while fresh).',
+    labels: [],
+    unit: 'seconds',
+  }),
+} as const;
+
+export interface MetricsBodyContext {
+  /** `store.max_series_budget`: rendered as `gh_exporter_series_budget`. */
+  readonly maxSeriesBudget: number;
+  readonly nowMs: number;
+}
+
+/**
+ * The whole `/metrics` body as text chunks: business families, the fleet's families (with
+ * `gh_exporter_series` from the store's own counter and `gh_exporter_series_budget` from the
+ * config, whatever the writers published), the gateway's staleness gauges, `# EOF`.
+ */
+export function renderMetricsBody(
+  format: ExpositionFormat,
+  served: ServedSnapshot,
+  context: MetricsBodyContext,
+): Generator<string, void, undefined> {
+  const { snapshot } = served;
+  const stale = served.staleReason !== undefined;
+  const single = (value: number) => [{ labelValues: [], value }];
+  const fleet = snapshot.fleet.map((metric): StoredMetric => {
+    if (metric.definition.name === FLEET_METRICS.series.name) {
+      return {
+        definition: metric.definition,
+        kind: 'samples',
+        samples: single(snapshot.activity.storedSeriesCount),
+      };
+    }
+    if (metric.definition.name === FLEET_METRICS.seriesBudget.name) {
+      return {
+        definition: metric.definition,
+        kind: 'samples',
+        samples: single(context.maxSeriesBudget),
+      };
+    }
+    return metric;
+  });
+  const staleSeconds = stale ? Math.max(0, (context.nowMs - snapshot.readAtMs) / 1000) : 0;
+  return renderExposition(format, {
+    activityFamilies: ACTIVITY_METRICS,
+    activity: snapshot.activity.blocks,
+    metrics: [
+      ...fleet,
+      { definition: GATEWAY_METRICS.stale, kind: 'samples', samples: single(stale ? 1 : 0) },
+      { definition: GATEWAY_METRICS.staleSeconds, kind: 'samples', samples: single(staleSeconds) },
+    ],
+  });
+}
