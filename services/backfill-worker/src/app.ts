@@ -1,14 +1,234 @@
 import type { Config } from '@gse/config';
-import { createService, type Service, type ServiceDeps } from '@gse/lifecycle';
+import {
+  createFleetBackfillProducer,
+  createOrgGitHubClients,
+  recordGitHubRequest,
+} from '@gse/fleet-adapters';
+import {
+  createService,
+  type CheckResult,
+  type Service,
+  type ServiceDeps,
+  type ServiceScope,
+} from '@gse/lifecycle';
+import {
+  createBackfillConsumer,
+  type BackfillConsumer,
+  type BackfillQueueProducer,
+} from '@gse/queues';
+import {
+  createActivityStore,
+  createRedisBackfillState,
+  createRedisConnection,
+  createRedisLocFallbackBudget,
+  createRepoCheckpointStore,
+  createStoreKeys,
+} from '@gse/store';
+import { createFleetTelemetry } from '@gse/telemetry';
+import type { Redis } from 'ioredis';
+
+import { createBackfillProcessor, toScrapeOptions } from './backfill-processor.js';
+import {
+  reportDependency,
+  SERVICE_NAME,
+  startQueueStatsLoop,
+  toConsumerObserver,
+} from './backfill-telemetry.js';
+
+/** Intervals a test may shorten; production uses the defaults. */
+export interface BackfillWorkerTuning {
+  /** How often the queue depth and age gauges are refreshed (5 s). */
+  readonly queueStatsIntervalMs?: number;
+  /**
+   * How often the worker sweeps the Redis overflow (windows over the per-org cap) and the
+   * outbox (windows RabbitMQ did not confirm) into the main queue (5 s). Producers also
+   * sweep on each request; this sweep keeps going when no producer asks anything.
+   */
+  readonly sweepIntervalMs?: number;
+  /** How often fleet telemetry goes to Redis (1 s). */
+  readonly telemetryFlushIntervalMs?: number;
+  /** Wait before handing a message back after RabbitMQ refused a publish (1 s). */
+  readonly republishBackoffMs?: number;
+  /** Longest wait between RabbitMQ reconnection attempts (5 s). */
+  readonly amqpMaxReconnectDelayMs?: number;
+  /** The scrapes' clock (`Date.now`). */
+  readonly now?: () => number;
+}
 
 /**
- * Composition root of the backfill worker: its probe server (`/livez` `/readyz` `/metrics`) on
- * `services.backfill_worker.listen_addr`, with the start and stop every service shares.
+ * Composition root of the backfill worker: Redis (ledger, backfill state, fleet telemetry),
+ * the GitHub clients, the sweeping producer and the consumer of the main backfill queue,
+ * with its probe server (`/livez` `/readyz` `/metrics`) on `services.backfill_worker.listen_addr`.
+ * With `backfill.enabled: false` only the probe server runs.
  */
-export function createBackfillWorker({ config, logger }: ServiceDeps<Config>): Service {
+export function createBackfillWorker(
+  { config, logger }: ServiceDeps<Config>,
+  tuning: BackfillWorkerTuning = {},
+): Service {
   return createService({
     logger,
     probe: config.services.backfillWorker.listenAddr,
     shutdownTimeoutMs: config.services.shutdownTimeoutMs,
+    start: async (scope) => {
+      if (!config.backfill.enabled) {
+        logger.info('backfill disabled; not consuming');
+        return;
+      }
+      await startWorker(config, scope, tuning);
+    },
   });
+}
+
+async function startWorker(
+  config: Config,
+  scope: ServiceScope,
+  tuning: BackfillWorkerTuning,
+): Promise<void> {
+  const { logger } = scope;
+  const redis = createRedisConnection(config.store, {
+    connectionName: SERVICE_NAME,
+    role: 'worker',
+  });
+  scope.defer('redis', () => closeRedis(redis));
+  redis.connect().catch((error: unknown) => {
+    logger.warn('redis not reachable yet; reconnecting', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
+  const keyPrefix = config.store.keyPrefix;
+  const keys = createStoreKeys(keyPrefix);
+  const telemetry = createFleetTelemetry({
+    redis,
+    keyOf: (metricName) => keys.telemetryMetric(metricName),
+    logger,
+    ...(tuning.telemetryFlushIntervalMs === undefined
+      ? {}
+      : { flushIntervalMs: tuning.telemetryFlushIntervalMs }),
+  });
+  scope.defer('fleet telemetry', () => telemetry.close());
+  redis.on('ready', () => {
+    reportDependency(telemetry, 'redis', true);
+  });
+  redis.on('close', () => {
+    reportDependency(telemetry, 'redis', false);
+  });
+
+  const ports = { redis, keyPrefix };
+  const state = createRedisBackfillState(ports);
+  const store = createActivityStore({
+    ...ports,
+    retentionMs: config.store.retentionMs,
+    maxSeriesBudget: config.store.maxSeriesBudget,
+  });
+  scope.defer('activity store', () => store.close());
+  // A backfill re-reads a window exactly and lists an org's repos in full: an ETag another
+  // process stored for the same URL would answer 304, with no stored body to go with it.
+  const clients = createOrgGitHubClients({
+    orgs: config.github.orgs,
+    apiBaseUrl: config.github.apiBaseUrl,
+    requestTimeoutMs: config.github.requestTimeoutMs,
+    rateLimit: {
+      minRemaining: config.rateLimit.minRemainingThreshold,
+      minResetBufferMs: config.rateLimit.minResetBufferMs,
+      secondaryLimitBackoffMs: config.rateLimit.secondaryLimitBackoffMs,
+    },
+    retry: config.retry,
+    maxConcurrentRequestsPerInstallation: config.rateLimit.maxConcurrentRequestsPerInstallation,
+    conditionalRequests: false,
+    redis,
+    keyPrefix,
+    onRequest: (report) => {
+      recordGitHubRequest(telemetry, report);
+    },
+    logger,
+    signal: scope.signal,
+  });
+
+  const amqpHealth = { producer: false, consumer: false };
+  const onAmqpChange = (side: keyof typeof amqpHealth) => (connected: boolean) => {
+    amqpHealth[side] = connected;
+    reportDependency(telemetry, 'amqp', amqpHealth.producer && amqpHealth.consumer);
+  };
+  const amqp = { ...config.amqp };
+  const reconnect =
+    tuning.amqpMaxReconnectDelayMs === undefined
+      ? {}
+      : { maxReconnectDelayMs: tuning.amqpMaxReconnectDelayMs };
+  const producer: BackfillQueueProducer = createFleetBackfillProducer({
+    amqp,
+    backfill: config.backfill,
+    redis,
+    keyPrefix,
+    telemetry,
+    logger,
+    service: `${SERVICE_NAME} sweeper`,
+    onConnectionChange: onAmqpChange('producer'),
+    sweepIntervalMs: tuning.sweepIntervalMs ?? 5000,
+    ...reconnect,
+  });
+  scope.defer('backfill sweeper', () => producer.close());
+  await producer.start();
+
+  const consumer: BackfillConsumer = createBackfillConsumer({
+    amqp,
+    backfill: config.backfill,
+    state,
+    handler: createBackfillProcessor({
+      clients,
+      store,
+      checkpoints: createRepoCheckpointStore(ports),
+      locBudget: createRedisLocFallbackBudget({
+        ...ports,
+        maxCommitsPerRepoPerWeek: config.loc.fallbackMaxCommitsPerRepoPerWeek,
+        maxCommitDetailCallsPerOrgPerHour: config.loc.fallbackMaxCommitDetailCallsPerOrgPerHour,
+      }),
+      options: toScrapeOptions(config),
+      telemetry,
+      signal: scope.signal,
+      ...(tuning.now ? { now: tuning.now } : {}),
+    }),
+    logger,
+    connectionName: SERVICE_NAME,
+    observer: toConsumerObserver(telemetry),
+    onConnectionChange: onAmqpChange('consumer'),
+    signal: scope.signal,
+    ...reconnect,
+    ...(tuning.republishBackoffMs === undefined
+      ? {}
+      : { republishBackoffMs: tuning.republishBackoffMs }),
+  });
+
+  scope.readiness.register('redis', () => pingRedis(redis));
+  scope.readiness.register('amqp', (): CheckResult =>
+    producer.connected && consumer.connected
+      ? { ok: true }
+      : { ok: false, reason: 'RabbitMQ not connected' },
+  );
+  // Consumers last: on stop, intake ends first and in-flight messages are handed back.
+  await consumer.start();
+  scope.defer('backfill consumer', () => consumer.close());
+  // Reads over the consumer's connection: stopped before it closes.
+  const stats = startQueueStatsLoop({
+    connection: consumer.connection,
+    topology: consumer.topology,
+    state,
+    telemetry,
+    logger,
+    intervalMs: tuning.queueStatsIntervalMs ?? 5000,
+  });
+  scope.defer('backfill queue stats', () => stats.stop());
+}
+
+/** Readiness: the connection is up and Redis answers PING. */
+async function pingRedis(redis: Redis): Promise<CheckResult> {
+  // A command on a connection that is down would wait in the offline queue; say so at once.
+  if (redis.status !== 'ready') return { ok: false, reason: `redis connection ${redis.status}` };
+  await redis.ping();
+  return { ok: true };
+}
+
+/** QUIT when connected, else stop reconnecting at once. */
+async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit();
+  else redis.disconnect();
 }

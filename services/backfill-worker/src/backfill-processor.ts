@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+
+import type { Config, OrgConfig } from '@gse/config';
+import { GitHubRequestError } from '@gse/github';
+import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
+import { scrapeRepo, type MissingResource, type ScrapeOptions } from '@gse/scrape';
+import type { ActivityStore, LocFallbackBudget, RepoCheckpointStore } from '@gse/store';
+import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
+
+import { discoverOrgRepos } from './discover-org-repos.js';
+import type { OrgGitHubClients } from '@gse/fleet-adapters';
+
+export interface BackfillProcessorDeps {
+  readonly clients: OrgGitHubClients<OrgConfig>;
+  readonly store: ActivityStore;
+  readonly checkpoints: RepoCheckpointStore;
+  readonly locBudget: LocFallbackBudget;
+  readonly options: ScrapeOptions;
+  readonly telemetry: FleetTelemetry;
+  /** The service's shutdown: a scrape it aborts is handed back, not failed. */
+  readonly signal: AbortSignal;
+  readonly now?: () => number;
+}
+
+/** The scrape options of the config (`store.retention`, `github.exclude_bots`, `loc.*`). */
+export function toScrapeOptions(config: Config): ScrapeOptions {
+  return {
+    retentionMs: config.store.retentionMs,
+    excludeBots: config.github.excludeBots,
+    loc: {
+      refreshIntervalMs: config.loc.refreshIntervalMs,
+      statsPollAttempts: config.loc.statsPollAttempts,
+      statsPollInitialDelayMs: config.loc.statsPollInitialDelayMs,
+      fallbackEnabled: config.loc.fallbackEnabled,
+      zeroDetectionRefreshes: config.loc.largeRepoZeroDetectionWindows,
+      largeRepoCooldownMs: config.loc.largeRepoCooldownMs,
+    },
+  };
+}
+
+/**
+ * The backfill worker's handler: re-reads one repo's window with `scrapeRepo` (the ledger is
+ * idempotent by event id, so a redelivered or overlapping window only adds what is missing,
+ * and series never move back in time), or splits an org-wide window into one message per
+ * repo the scraper would scrape. A window is filled when none of the resources it asked for
+ * is missing; `github_rejected` everywhere is a permanent failure.
+ */
+export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHandler {
+  const { telemetry } = deps;
+  const now = deps.now ?? Date.now;
+  return async (message, context) => {
+    const signal = AbortSignal.any([context.signal, deps.signal]);
+    const org = deps.clients.installationOf(message.org);
+    if (!org) {
+      // Another replica's config may know it (a rollout in progress): retrying can help.
+      return failed('unknown_org', `org ${message.org} is not in github.orgs`, false);
+    }
+    try {
+      const client = await deps.clients.clientOf(org);
+      if (message.repo === undefined) {
+        const repos = await discoverOrgRepos(client, org);
+        return { kind: 'fanned_out', messages: repos.map((repo) => toRepoMessage(message, repo)) };
+      }
+      // A coalesced window ends on the grid, possibly after now: read up to now only, or
+      // the series would be computed for an instant still to come.
+      const nowMs = now();
+      const window = { fromMs: message.window.fromMs, toMs: Math.min(message.window.toMs, nowMs) };
+      if (window.fromMs >= window.toMs) return { kind: 'done' };
+      const outcome = await scrapeRepo(
+        {
+          client,
+          store: deps.store,
+          checkpoints: deps.checkpoints,
+          locBudget: deps.locBudget,
+          options: deps.options,
+          logger: context.logger,
+          signal,
+          now,
+        },
+        { org: message.org, repo: message.repo, window },
+      );
+      telemetry.increment(
+        FLEET_METRICS.storeWrites,
+        { source: 'backfill', result: 'added' },
+        outcome.added,
+      );
+      telemetry.increment(
+        FLEET_METRICS.storeWrites,
+        { source: 'backfill', result: 'duplicate' },
+        outcome.duplicates,
+      );
+      const missing = outcome.missing.filter((entry) => isAsked(message, entry));
+      telemetry.increment(FLEET_METRICS.repoScrapes, {
+        org: message.org,
+        source: 'backfill',
+        result: missing.length === 0 ? 'done' : 'partial',
+      });
+      if (missing.length === 0) return { kind: 'done' };
+      return failed(
+        missing[0]?.reason ?? 'github_unavailable',
+        missing.map((entry) => `${entry.resource}: ${entry.error}`).join('; '),
+        missing.every((entry) => entry.reason === 'github_rejected'),
+      );
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (message.repo !== undefined) {
+        telemetry.increment(FLEET_METRICS.repoScrapes, {
+          org: message.org,
+          source: 'backfill',
+          result: 'failed',
+        });
+      }
+      // Discovery and key reads fail here; scrape failures other than GitHub's (Redis) too.
+      if (error instanceof GitHubRequestError) {
+        return failed(
+          error.retryable ? 'github_unavailable' : 'github_rejected',
+          error.message,
+          !error.retryable,
+        );
+      }
+      return failed('worker_error', error instanceof Error ? error.message : String(error), false);
+    }
+  };
+}
+
+const failed = (reason: string, error: string, permanent: boolean): BackfillOutcome => ({
+  kind: 'failed',
+  reason,
+  error,
+  permanent,
+});
+
+/** Whether a missing resource is one the message asked for (`all` asks for every one). */
+function isAsked(message: BackfillMessage, missing: MissingResource): boolean {
+  return message.resource === 'all' || message.resource === missing.resource;
+}
+
+/**
+ * One repo's share of an org-wide window: a fresh ladder (attempt 1) but the org window's
+ * age, and an id derived from the parent's, so a redelivered parent splits into the same ids.
+ */
+function toRepoMessage(parent: BackfillMessage, repo: string): BackfillMessage {
+  const id = createHash('sha256').update(`${parent.id}\n${repo}`).digest('hex').slice(0, 32);
+  return { ...parent, id, repo, attempt: 1 };
+}
