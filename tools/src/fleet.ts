@@ -32,6 +32,10 @@ function startProcess(name: string, script: string, onLine?: (line: string) => v
     cwd: repoRoot,
     env: { ...process.env, INIT_CWD: operatorCwd },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C reaches only the launcher, which stops each child
+    // once with SIGTERM (a child that got the terminal's SIGINT too would see two signals
+    // and exit at once instead of cleanly).
+    detached: true,
   });
   const prefix = `[${name}]`.padEnd(18);
   for (const stream of [child.stdout, child.stderr]) {
