@@ -5,7 +5,7 @@ export {
   type OrgGitHubClientsOptions,
   type OrgInstallation,
 } from './org-github-clients.js';
-export { closeRedis, connectRedis, pingRedis } from './redis-readiness.js';
+export { openFleetRedis, type FleetRedis, type FleetRedisOptions } from './fleet-redis.js';
 export {
   createFleetBackfillProducer,
   toBackfillProducerObserver,

@@ -26,16 +26,20 @@ export interface OrgInstallation {
 }
 
 export interface OrgGitHubClientsOptions<O extends OrgInstallation = OrgInstallation> {
-  /** Handed back as given by `installationOf` (e.g. whole `OrgConfig` entries). */
-  readonly orgs: readonly O[];
-  /** `github.api_base_url`. */
-  readonly apiBaseUrl: string;
-  /** `github.request_timeout`. */
-  readonly requestTimeoutMs: number;
-  readonly rateLimit: RateLimitOptions;
+  /** `github.*`; `orgs` are handed back as given by `installationOf` (e.g. `OrgConfig`). */
+  readonly github: {
+    readonly orgs: readonly O[];
+    readonly apiBaseUrl: string;
+    readonly requestTimeoutMs: number;
+  };
+  /** `rate_limit.*`; the request slots are shared by the fleet. */
+  readonly rateLimit: {
+    readonly minRemainingThreshold: number;
+    readonly minResetBufferMs: number;
+    readonly secondaryLimitBackoffMs: number;
+    readonly maxConcurrentRequestsPerInstallation: number;
+  };
   readonly retry: RetryOptions;
-  /** `rate_limit.max_concurrent_requests_per_installation`, shared by the fleet. */
-  readonly maxConcurrentRequestsPerInstallation: number;
   /**
    * `true` for the scheduled scrape, whose stable first-page URLs answer 304 when unchanged.
    * `false` where an answer must carry a body every time: health probes, and backfills,
@@ -75,28 +79,33 @@ const NO_ETAGS: EtagCache = {
 export function createOrgGitHubClients<O extends OrgInstallation>(
   options: OrgGitHubClientsOptions<O>,
 ): OrgGitHubClients<O> {
-  const { redis, keyPrefix, logger } = options;
+  const { redis, keyPrefix, logger, github, rateLimit } = options;
   const ports = { redis, keyPrefix };
   const etagCache = options.conditionalRequests ? createRedisEtagCache(ports) : NO_ETAGS;
   const tokenCache = createRedisInstallationTokenCache(ports);
   const semaphore = createRedisInstallationSemaphore({
     ...ports,
-    maxConcurrent: options.maxConcurrentRequestsPerInstallation,
+    maxConcurrent: rateLimit.maxConcurrentRequestsPerInstallation,
     logger,
   });
-  const installations = new Map(options.orgs.map((org) => [org.org, org]));
+  const installations = new Map(github.orgs.map((org) => [org.org, org]));
+  const rateLimitOptions: RateLimitOptions = {
+    minRemaining: rateLimit.minRemainingThreshold,
+    minResetBufferMs: rateLimit.minResetBufferMs,
+    secondaryLimitBackoffMs: rateLimit.secondaryLimitBackoffMs,
+  };
   const clients = new Map<string, Promise<GitHubClient>>();
 
   const create = async (org: OrgInstallation): Promise<GitHubClient> =>
     createGitHubClient({
       org: org.org,
-      baseUrl: options.apiBaseUrl,
+      baseUrl: github.apiBaseUrl,
       appId: org.appId,
       installationId: org.installationId,
       privateKeyPem: await readFile(org.privateKeyPath, 'utf8'),
-      requestTimeoutMs: options.requestTimeoutMs,
+      requestTimeoutMs: github.requestTimeoutMs,
       userAgent: 'github-stats-exporter',
-      rateLimit: options.rateLimit,
+      rateLimit: rateLimitOptions,
       retry: options.retry,
       etagCache,
       semaphore,
@@ -122,7 +131,7 @@ export function createOrgGitHubClients<O extends OrgInstallation>(
     all: async () =>
       new Map(
         await Promise.all(
-          options.orgs.map(async (org): Promise<[string, GitHubClient]> => [
+          github.orgs.map(async (org): Promise<[string, GitHubClient]> => [
             org.org,
             await clientOf(org),
           ]),

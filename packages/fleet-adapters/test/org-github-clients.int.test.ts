@@ -60,12 +60,14 @@ describe('org GitHub clients against the simulator', () => {
     reports: GitHubRequestReport[],
   ) =>
     createOrgGitHubClients({
-      orgs,
-      apiBaseUrl: simulator.url,
-      requestTimeoutMs: 5_000,
-      rateLimit: { minRemaining: 0, minResetBufferMs: 0, secondaryLimitBackoffMs: 100 },
+      github: { orgs, apiBaseUrl: simulator.url, requestTimeoutMs: 5_000 },
+      rateLimit: {
+        minRemainingThreshold: 0,
+        minResetBufferMs: 0,
+        secondaryLimitBackoffMs: 100,
+        maxConcurrentRequestsPerInstallation: 2,
+      },
       retry: { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 20, jitter: true },
-      maxConcurrentRequestsPerInstallation: 2,
       conditionalRequests,
       redis: fixture.redis,
       keyPrefix: fixture.keyPrefix,

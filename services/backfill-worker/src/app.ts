@@ -2,6 +2,7 @@ import type { Config } from '@gse/config';
 import {
   createFleetBackfillProducer,
   createOrgGitHubClients,
+  openFleetRedis,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import {
@@ -19,13 +20,9 @@ import {
 import {
   createActivityStore,
   createRedisBackfillState,
-  createRedisConnection,
   createRedisLocFallbackBudget,
   createRepoCheckpointStore,
-  createStoreKeys,
 } from '@gse/store';
-import { createFleetTelemetry } from '@gse/telemetry';
-import type { Redis } from 'ioredis';
 
 import { createBackfillProcessor, toScrapeOptions } from './backfill-processor.js';
 import {
@@ -85,32 +82,15 @@ async function startWorker(
   tuning: BackfillWorkerTuning,
 ): Promise<void> {
   const { logger } = scope;
-  const redis = createRedisConnection(config.store, {
-    connectionName: SERVICE_NAME,
-    role: 'worker',
-  });
-  scope.defer('redis', () => closeRedis(redis));
-  redis.connect().catch((error: unknown) => {
-    logger.warn('redis not reachable yet; reconnecting', {
-      error: error instanceof Error ? error.message : String(error),
-    });
-  });
   const keyPrefix = config.store.keyPrefix;
-  const keys = createStoreKeys(keyPrefix);
-  const telemetry = createFleetTelemetry({
-    redis,
-    keyOf: (metricName) => keys.telemetryMetric(metricName),
-    logger,
+  const { redis, telemetry } = openFleetRedis({
+    store: config.store,
+    service: SERVICE_NAME,
+    role: 'worker',
+    scope,
     ...(tuning.telemetryFlushIntervalMs === undefined
       ? {}
-      : { flushIntervalMs: tuning.telemetryFlushIntervalMs }),
-  });
-  scope.defer('fleet telemetry', () => telemetry.close());
-  redis.on('ready', () => {
-    reportDependency(telemetry, 'redis', true);
-  });
-  redis.on('close', () => {
-    reportDependency(telemetry, 'redis', false);
+      : { telemetryFlushIntervalMs: tuning.telemetryFlushIntervalMs }),
   });
 
   const ports = { redis, keyPrefix };
@@ -124,16 +104,9 @@ async function startWorker(
   // A backfill re-reads a window exactly and lists an org's repos in full: an ETag another
   // process stored for the same URL would answer 304, with no stored body to go with it.
   const clients = createOrgGitHubClients({
-    orgs: config.github.orgs,
-    apiBaseUrl: config.github.apiBaseUrl,
-    requestTimeoutMs: config.github.requestTimeoutMs,
-    rateLimit: {
-      minRemaining: config.rateLimit.minRemainingThreshold,
-      minResetBufferMs: config.rateLimit.minResetBufferMs,
-      secondaryLimitBackoffMs: config.rateLimit.secondaryLimitBackoffMs,
-    },
+    github: config.github,
+    rateLimit: config.rateLimit,
     retry: config.retry,
-    maxConcurrentRequestsPerInstallation: config.rateLimit.maxConcurrentRequestsPerInstallation,
     conditionalRequests: false,
     redis,
     keyPrefix,
@@ -198,7 +171,6 @@ async function startWorker(
       : { republishBackoffMs: tuning.republishBackoffMs }),
   });
 
-  scope.readiness.register('redis', () => pingRedis(redis));
   scope.readiness.register('amqp', (): CheckResult =>
     producer.connected && consumer.connected
       ? { ok: true }
@@ -217,18 +189,4 @@ async function startWorker(
     intervalMs: tuning.queueStatsIntervalMs ?? 5000,
   });
   scope.defer('backfill queue stats', () => stats.stop());
-}
-
-/** Readiness: the connection is up and Redis answers PING. */
-async function pingRedis(redis: Redis): Promise<CheckResult> {
-  // A command on a connection that is down would wait in the offline queue; say so at once.
-  if (redis.status !== 'ready') return { ok: false, reason: `redis connection ${redis.status}` };
-  await redis.ping();
-  return { ok: true };
-}
-
-/** QUIT when connected, else stop reconnecting at once. */
-async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') await redis.quit();
-  else redis.disconnect();
 }

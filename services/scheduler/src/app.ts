@@ -7,17 +7,13 @@ import {
   type Leadership,
 } from '@gse/leader';
 import {
-  closeRedis,
-  connectRedis,
   createFleetBackfillProducer,
   createOrgGitHubClients,
-  pingRedis,
+  openFleetRedis,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
 import { createScrapeQueues } from '@gse/queues';
-import { createRedisConnection, createStoreKeys } from '@gse/store';
-import { createFleetTelemetry } from '@gse/telemetry';
 
 import { runLeaderDuties } from './leader-duties.js';
 import type { SchedulerContext } from './scheduler-context.js';
@@ -42,22 +38,13 @@ export function createScheduler({ config, logger }: ServiceDeps<Config>): Servic
 
 async function startScheduler(config: Config, scope: ServiceScope): Promise<void> {
   const { logger } = scope;
-  const keys = createStoreKeys(config.store.keyPrefix);
   // Fail fast: a renewal or a schedule write must not wait out a Redis outage unseen.
-  const redis = createRedisConnection(config.store, {
-    connectionName: 'scheduler',
+  const { redis, keys, telemetry } = openFleetRedis({
+    store: config.store,
+    service: 'scheduler',
     role: 'request',
+    scope,
   });
-  scope.defer('redis', () => closeRedis(redis));
-  scope.readiness.register('redis', () => pingRedis(redis));
-  connectRedis(redis, logger);
-
-  const telemetry = createFleetTelemetry({
-    redis,
-    keyOf: (name) => keys.telemetryMetric(name),
-    logger,
-  });
-  scope.defer('telemetry', () => telemetry.close());
   const queues = createScrapeQueues({
     connection: redis,
     prefix: config.bullmq.prefix,
@@ -89,16 +76,9 @@ async function startScheduler(config: Config, scope: ServiceScope): Promise<void
     // The probe must reach GitHub every time (no ETags), is one observation of the state
     // machine (no retries), and is free (only an exhausted window holds it).
     probeClients: await createOrgGitHubClients({
-      orgs: config.github.orgs,
-      apiBaseUrl: config.github.apiBaseUrl,
-      requestTimeoutMs: config.github.requestTimeoutMs,
-      rateLimit: {
-        minRemaining: 0,
-        minResetBufferMs: config.rateLimit.minResetBufferMs,
-        secondaryLimitBackoffMs: config.rateLimit.secondaryLimitBackoffMs,
-      },
+      github: config.github,
+      rateLimit: { ...config.rateLimit, minRemainingThreshold: 0 },
       retry: { ...config.retry, maxAttempts: 1 },
-      maxConcurrentRequestsPerInstallation: config.rateLimit.maxConcurrentRequestsPerInstallation,
       conditionalRequests: false,
       redis,
       keyPrefix: config.store.keyPrefix,

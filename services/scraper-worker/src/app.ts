@@ -3,11 +3,9 @@ import { hostname } from 'node:os';
 
 import type { Config } from '@gse/config';
 import {
-  closeRedis,
-  connectRedis,
   createFleetBackfillProducer,
   createOrgGitHubClients,
-  pingRedis,
+  openFleetRedis,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
@@ -20,12 +18,9 @@ import {
 } from '@gse/queues';
 import {
   createActivityStore,
-  createRedisConnection,
   createRedisLocFallbackBudget,
   createRepoCheckpointStore,
-  createStoreKeys,
 } from '@gse/store';
-import { createFleetTelemetry } from '@gse/telemetry';
 import type { Worker } from 'bullmq';
 
 import { toJobProcessor } from './job-adapter.js';
@@ -59,22 +54,13 @@ const HAND_BACK_MARGIN_MS = 5000;
 
 async function startScraperWorker(config: Config, scope: ServiceScope): Promise<void> {
   const { logger } = scope;
-  const keys = createStoreKeys(config.store.keyPrefix);
   // Workers wait out a Redis restart (BullMQ needs maxRetriesPerRequest: null).
-  const redis = createRedisConnection(config.store, {
-    connectionName: 'scraper-worker',
+  const { redis, keys, telemetry } = openFleetRedis({
+    store: config.store,
+    service: 'scraper-worker',
     role: 'worker',
+    scope,
   });
-  scope.defer('redis', () => closeRedis(redis));
-  scope.readiness.register('redis', () => pingRedis(redis));
-  connectRedis(redis, logger);
-
-  const telemetry = createFleetTelemetry({
-    redis,
-    keyOf: (name) => keys.telemetryMetric(name),
-    logger,
-  });
-  scope.defer('telemetry', () => telemetry.close());
   const ports = { redis, keyPrefix: config.store.keyPrefix };
   const store = createActivityStore({
     ...ports,
@@ -95,16 +81,9 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
   // every scrape in flight gives up, and its job goes back to the queue.
   const handBack = new AbortController();
   const clients = await createOrgGitHubClients({
-    orgs: config.github.orgs,
-    apiBaseUrl: config.github.apiBaseUrl,
-    requestTimeoutMs: config.github.requestTimeoutMs,
-    rateLimit: {
-      minRemaining: config.rateLimit.minRemainingThreshold,
-      minResetBufferMs: config.rateLimit.minResetBufferMs,
-      secondaryLimitBackoffMs: config.rateLimit.secondaryLimitBackoffMs,
-    },
+    github: config.github,
+    rateLimit: config.rateLimit,
     retry: config.retry,
-    maxConcurrentRequestsPerInstallation: config.rateLimit.maxConcurrentRequestsPerInstallation,
     conditionalRequests: true,
     redis,
     keyPrefix: config.store.keyPrefix,
