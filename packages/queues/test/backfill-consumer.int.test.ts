@@ -78,6 +78,11 @@ describe('backfill consumer', () => {
       timeoutMs: 5000,
       description: 'the message in the DLQ',
     });
+    // The consumer counts a dead letter once RabbitMQ confirmed it, a moment after it shows.
+    await waitFor(() => harness.counts.get('dead_lettered acme retries_exhausted') === 1, {
+      timeoutMs: 5000,
+      description: 'the dead letter counted',
+    });
 
     expect(attempts.map((entry) => entry.attempt)).toEqual([1, 2, 3]);
     const gaps = attempts.slice(1).map((entry, index) => entry.atMs - (attempts[index]?.atMs ?? 0));
@@ -125,7 +130,12 @@ describe('backfill consumer', () => {
         description: 'garbage dead-lettered, the valid message handled',
       },
     );
-    await waitFor(async () => (await dlqDepth()) === 2, { timeoutMs: 5000 });
+    await waitFor(
+      async () =>
+        (await dlqDepth()) === 2 &&
+        harness.counts.get('dead_lettered unknown invalid_message') === 1,
+      { timeoutMs: 5000, description: 'both garbage messages dead-lettered and counted' },
+    );
 
     const dead = await harness.amqp.drain(harness.amqp.topology.dlq);
     expect(dead.map((raw) => raw.content.toString())).toEqual([
@@ -186,9 +196,12 @@ describe('backfill consumer', () => {
       harness.amqp.topology.mainQueue,
       JSON.stringify(orgWide, (key, value: unknown) => (key === 'repo' ? undefined : value)),
     );
-    await waitFor(() => handled.length === 3, { timeoutMs: 5000 });
+    // Counted once acked, a moment after the handler returns.
+    await waitFor(
+      () => handled.length === 3 && harness.counts.get('processed acme processed') === 3,
+      { timeoutMs: 5000, description: 'three windows handled and counted' },
+    );
     expect(handled.sort()).toEqual(['org.api:api', 'org.web:web', 'org:*']);
-    expect(harness.counts.get('processed acme processed')).toBe(3);
   });
 
   it('hands an in-flight message back on close, and redelivers it to the next consumer', async () => {
