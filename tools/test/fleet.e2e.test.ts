@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { ACTIVITY_METRICS } from '@gse/activity';
 import { DEMO_GITHUB_SIM_PORT, DEMO_ORGS, loadConfig } from '@gse/config';
 import type { GroundTruthSeries } from '@gse/github-sim';
 import { createStoreKeys, decodeUserActivity } from '@gse/store';
@@ -77,6 +78,23 @@ describe('pnpm start (tools/src/fleet.ts)', () => {
         countsEveryLine ? rows : rows.map((row) => omit(row, LOC_FIELDS));
       expect(stored.length).toBeGreaterThan(0);
       expect(comparable(stored)).toEqual(comparable(truth));
+
+      // What Prometheus sees: the gateway's business series equal the same ground truth once
+      // its shared snapshot (store.metric_refresh_interval) has caught up with the store.
+      await waitFor(
+        async () => {
+          const exposed = parseActivitySeries(
+            await (await fetch('http://127.0.0.1:8080/metrics')).text(),
+          );
+          const now = await readSeriesAndTruth(keys, redis.redis, demo.store.retentionMs);
+          return JSON.stringify(comparable(exposed)) === JSON.stringify(comparable(now.truth));
+        },
+        {
+          timeoutMs: demo.store.metricRefreshIntervalMs + 15_000,
+          intervalMs: 1000,
+          description: "the gateway's gh_activity_* series equal to the ground truth",
+        },
+      );
     } finally {
       fleet.kill('SIGINT');
     }
@@ -140,6 +158,23 @@ async function readSeriesAndTruth(
     ...(await truthAt(Date.now())).filter((row) => !scraped.has(`${row.org}/${row.repo}`)),
   );
   return { stored: stored.sort(compareSeries), truth: truth.sort(compareSeries) };
+}
+
+/** The `gh_activity_*` samples of a Prometheus text body, as series rows. */
+function parseActivitySeries(body: string): GroundTruthSeries[] {
+  const fieldOf = new Map(ACTIVITY_METRICS.map((metric) => [metric.name, metric.field]));
+  const rows = new Map<string, GroundTruthSeries>();
+  const sample = /^(gh_activity_\w+)\{org="([^"]*)",repo="([^"]*)",user="([^"]*)"\} (\S+)$/;
+  for (const line of body.split('\n')) {
+    const match = sample.exec(line);
+    const field = match ? fieldOf.get(match[1] ?? '') : undefined;
+    if (!match || field === undefined) continue;
+    const [, , org = '', repo = '', user = '', value = ''] = match;
+    const key = `${org}/${repo}/${user}`;
+    const row = rows.get(key) ?? ({ org, repo, user } as GroundTruthSeries);
+    rows.set(key, { ...row, [field]: Number(value) });
+  }
+  return [...rows.values()].sort(compareSeries);
 }
 
 function omit(row: GroundTruthSeries, fields: readonly string[]): Partial<GroundTruthSeries> {
