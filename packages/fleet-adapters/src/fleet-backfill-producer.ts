@@ -1,4 +1,4 @@
-import type { Logger } from '@gse/logging';
+import type { ServiceScope } from '@gse/lifecycle';
 import {
   createBackfillProducer,
   type BackfillProducerObserver,
@@ -17,7 +17,7 @@ export interface FleetBackfillProducerOptions extends Pick<
   /** `store.key_prefix`: dedup, cap, overflow and outbox state live there. */
   readonly keyPrefix: string;
   readonly telemetry: FleetTelemetry;
-  readonly logger: Logger;
+  readonly scope: Pick<ServiceScope, 'logger' | 'defer'>;
   /** The producing service, e.g. `scraper-worker`: RabbitMQ connection name and health label. */
   readonly service: string;
   /** Default: `gh_exporter_dependency_health{dependency="amqp",service}`. */
@@ -40,19 +40,19 @@ export function toBackfillProducerObserver(telemetry: FleetTelemetry): BackfillP
 }
 
 /**
- * The backfill producer of a fleet service: windows go to the Redis outbox first and to
- * RabbitMQ with publisher confirms, so neither a RabbitMQ outage nor a crash loses one.
- * Call `start()` (it returns at once; RabbitMQ may come later) and `close()` on shutdown.
+ * Starts the backfill producer of a fleet service and defers its close: windows go to the
+ * Redis outbox first and to RabbitMQ with publisher confirms, so neither a RabbitMQ outage
+ * nor a crash loses one. Returns at once; RabbitMQ may come later.
  */
-export function createFleetBackfillProducer(
+export async function startFleetBackfillProducer(
   options: FleetBackfillProducerOptions,
-): BackfillQueueProducer {
-  const { telemetry, service } = options;
-  return createBackfillProducer({
+): Promise<BackfillQueueProducer> {
+  const { telemetry, service, scope } = options;
+  const producer = createBackfillProducer({
     amqp: options.amqp,
     backfill: options.backfill,
     state: createRedisBackfillState({ redis: options.redis, keyPrefix: options.keyPrefix }),
-    logger: options.logger,
+    logger: scope.logger,
     connectionName: service,
     observer: toBackfillProducerObserver(telemetry),
     onConnectionChange:
@@ -69,4 +69,7 @@ export function createFleetBackfillProducer(
       ? {}
       : { maxReconnectDelayMs: options.maxReconnectDelayMs }),
   });
+  scope.defer(`backfill producer (${service})`, () => producer.close());
+  await producer.start();
+  return producer;
 }

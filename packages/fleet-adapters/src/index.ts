@@ -7,7 +7,7 @@ export {
 } from './org-github-clients.js';
 export { openFleetRedis, type FleetRedis, type FleetRedisOptions } from './fleet-redis.js';
 export {
-  createFleetBackfillProducer,
+  startFleetBackfillProducer,
   toBackfillProducerObserver,
   type FleetBackfillProducerOptions,
 } from './fleet-backfill-producer.js';

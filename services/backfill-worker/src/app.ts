@@ -1,8 +1,8 @@
 import type { Config } from '@gse/config';
 import {
-  createFleetBackfillProducer,
   createOrgGitHubClients,
   openFleetRedis,
+  startFleetBackfillProducer,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import {
@@ -127,20 +127,18 @@ async function startWorker(
     tuning.amqpMaxReconnectDelayMs === undefined
       ? {}
       : { maxReconnectDelayMs: tuning.amqpMaxReconnectDelayMs };
-  const producer: BackfillQueueProducer = createFleetBackfillProducer({
+  const producer: BackfillQueueProducer = await startFleetBackfillProducer({
     amqp,
     backfill: config.backfill,
     redis,
     keyPrefix,
     telemetry,
-    logger,
+    scope,
     service: `${SERVICE_NAME} sweeper`,
     onConnectionChange: onAmqpChange('producer'),
     sweepIntervalMs: tuning.sweepIntervalMs ?? 5000,
     ...reconnect,
   });
-  scope.defer('backfill sweeper', () => producer.close());
-  await producer.start();
 
   const consumer: BackfillConsumer = createBackfillConsumer({
     amqp,

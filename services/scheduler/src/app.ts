@@ -7,9 +7,9 @@ import {
   type Leadership,
 } from '@gse/leader';
 import {
-  createFleetBackfillProducer,
   createOrgGitHubClients,
   openFleetRedis,
+  startFleetBackfillProducer,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
@@ -55,17 +55,15 @@ async function startScheduler(config: Config, scope: ServiceScope): Promise<void
   scope.defer('scrape queues', () => queues.close());
   // Missed windows go to RabbitMQ through a Redis outbox: RabbitMQ being away loses none,
   // so it does not gate readiness (Redis does).
-  const backfill = createFleetBackfillProducer({
+  const backfill = await startFleetBackfillProducer({
     amqp: config.amqp,
     backfill: config.backfill,
     redis,
     keyPrefix: config.store.keyPrefix,
     telemetry,
-    logger,
+    scope,
     service: 'scheduler',
   });
-  await backfill.start();
-  scope.defer('backfill producer', () => backfill.close());
   const context: SchedulerContext = {
     config,
     redis,

@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 
 import type { Config } from '@gse/config';
 import {
-  createFleetBackfillProducer,
   createOrgGitHubClients,
   openFleetRedis,
+  startFleetBackfillProducer,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
@@ -95,17 +95,15 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
   }).all();
   // Missed windows go to RabbitMQ through a Redis outbox: RabbitMQ being away loses none,
   // so it does not gate readiness (Redis does).
-  const backfill = createFleetBackfillProducer({
+  const backfill = await startFleetBackfillProducer({
     amqp: config.amqp,
     backfill: config.backfill,
     redis,
     keyPrefix: config.store.keyPrefix,
     telemetry,
-    logger,
+    scope,
     service: 'scraper-worker',
   });
-  await backfill.start();
-  scope.defer('backfill producer', () => backfill.close());
   const context: WorkerContext = {
     orgs: new Map(config.github.orgs.map((org) => [org.org, org])),
     clients,
