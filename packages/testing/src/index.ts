@@ -1,3 +1,14 @@
+export { freePort, isListening } from './free-port.js';
+export {
+  startOwnRabbitMqNode,
+  type OwnRabbitMqNode,
+  type OwnRabbitMqNodeOptions,
+} from './own-rabbitmq-node.js';
+export {
+  startOwnRedisServer,
+  type OwnRedisServer,
+  type OwnRedisServerOptions,
+} from './own-redis-server.js';
 export {
   createRedisFixture,
   deleteKeysWithPrefix,

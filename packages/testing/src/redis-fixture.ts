@@ -11,6 +11,7 @@ export interface RedisFixture {
   cleanup(): Promise<void>;
 }
 
+/** The machine's shared Redis that tests use (`npm test` starts one there if none answers). */
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Connects to the machine's Redis (127.0.0.1:6379) and hands out a fresh key prefix. */

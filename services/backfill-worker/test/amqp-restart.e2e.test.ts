@@ -1,31 +1,28 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
 import type { GroundTruthSeries } from '@gse/github-sim';
 import { FLEET_METRICS } from '@gse/telemetry';
-import { waitFor } from '@gse/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { startOwnRabbitMqNode, waitFor, type OwnRabbitMqNode } from '@gse/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { createBackfillWorld, type BackfillWorld } from './backfill-world.js';
 
-/**
- * Restarts the machine's shared RabbitMQ (`rabbitmqctl stop_app` / `start_app`): this file
- * runs on its own (the package's `test` script runs it after the others), so no other test
- * of the repo has a connection to lose.
- */
-const run = promisify(execFile);
+// Restarts a RabbitMQ node of the test's own (`rabbitmqctl stop_app` / `start_app`), never
+// the shared one that other tests use.
 const LEFT_FOR_REDELIVERY = 'backfill message left for redelivery: its channel is closed';
 const DAY_MS = 86_400_000;
 
-async function rabbitmqctl(...args: string[]): Promise<void> {
-  await run('rabbitmqctl', ['-q', ...args], { timeout: 60_000 });
-}
+let rabbitmq: OwnRabbitMqNode;
+beforeAll(async () => {
+  rabbitmq = await startOwnRabbitMqNode();
+}, 120_000);
+afterAll(async () => {
+  await rabbitmq.dispose();
+}, 60_000);
 
 async function awaitRabbitMq(): Promise<void> {
   // `await_startup` can exit 69 right after a start (TOOLCHAIN.md): ask again until it answers.
   await waitFor(
     async () => {
-      await rabbitmqctl('await_startup');
+      await rabbitmq.rabbitmqctl('await_startup');
       return true;
     },
     { timeoutMs: 60_000, intervalMs: 500, description: 'RabbitMQ back up' },
@@ -34,8 +31,8 @@ async function awaitRabbitMq(): Promise<void> {
 
 let world: BackfillWorld | undefined;
 afterEach(async () => {
-  // Whatever happened, leave RabbitMQ running for the rest of the suite.
-  await rabbitmqctl('start_app').catch(() => undefined);
+  // Whatever happened, leave the node running for the rest of the file.
+  await rabbitmq.rabbitmqctl('start_app').catch(() => undefined);
   await awaitRabbitMq();
   await world?.close();
   world = undefined;
@@ -52,7 +49,7 @@ const messagesOf = (w: BackfillWorld, message: string, connection?: string): num
 
 describe('backfill worker across a RabbitMQ restart', () => {
   it('reconnects by itself and processes every in-flight window exactly once in effect', async () => {
-    const w = (world = await createBackfillWorld({ consumerCount: 2 }));
+    const w = (world = await createBackfillWorld({ consumerCount: 2, amqpUrl: rabbitmq.url }));
     // Slow GitHub down so windows are mid-scrape when RabbitMQ goes.
     w.simulator.injectLatency({ ms: 20 });
     await w.startWorker();
@@ -79,7 +76,7 @@ describe('backfill worker across a RabbitMQ restart', () => {
     // Hold GitHub's answers while RabbitMQ is down, so the scrapes in flight finish after
     // their channel died: their acks cannot reach RabbitMQ, which redelivers them.
     w.simulator.injectLatency({ ms: 1000 });
-    await rabbitmqctl('stop_app');
+    await rabbitmq.rabbitmqctl('stop_app');
     await waitFor(
       () => messagesOf(w, 'amqp connection lost; reconnecting', 'backfill-worker') >= 1,
       {
@@ -92,7 +89,7 @@ describe('backfill worker across a RabbitMQ restart', () => {
       timeoutMs: 10_000,
       description: 'a window finished while RabbitMQ was down',
     });
-    await rabbitmqctl('start_app');
+    await rabbitmq.rabbitmqctl('start_app');
     await awaitRabbitMq();
 
     await waitFor(() => messagesOf(w, 'amqp connected', 'backfill-worker') >= 2, {

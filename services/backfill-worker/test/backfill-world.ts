@@ -49,6 +49,8 @@ export interface WorldOptions {
   readonly consumerCount?: number;
   /** The repos the test's scraper (and the series comparison) covers; default every one. */
   readonly repoFilter?: (ref: { readonly org: string; readonly repo: string }) => boolean;
+  /** A RabbitMQ of the test's own (one it restarts); default the machine's shared one. */
+  readonly amqpUrl?: string;
 }
 
 // RSA key generation is the slow part of a dataset: every world of a test file reuses the keys.
@@ -111,7 +113,10 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
   const simulator = createGitHubSimulator({ dataset, statsComputeDelayMs: 30 });
   await simulator.start();
   const redis = await createRedisFixture();
-  const amqp = await createAmqpFixture({ requeueDelaysMs: [200, 400] });
+  const amqp = await createAmqpFixture({
+    requeueDelaysMs: [200, 400],
+    ...(options.amqpUrl === undefined ? {} : { url: options.amqpUrl }),
+  });
   const dir = await mkdtemp(join(tmpdir(), 'gse-backfill-'));
   const keys = await simulator.writeKeys(dir);
   const config = await writeConfig(dir, {

@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { createLogger } from '@gse/logging';
 import { createStoreKeys } from '@gse/store';
 import { createFleetTelemetry, FLEET_METRICS } from '@gse/telemetry';
-import { createRedisFixture, waitFor, type RedisFixture } from '@gse/testing';
+import { createRedisFixture, freePort, waitFor, type RedisFixture } from '@gse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { request, sampleValue, startGateway, type RunningGateway } from './gateway-fixture.js';
-import { freePort } from './redis-server-fixture.js';
 import { activityFrom, writeSeries, type TestSeries } from './series-fixture.js';
 
 const WEIRD_USER = 'we"ird\\us\ner';

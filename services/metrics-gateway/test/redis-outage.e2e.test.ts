@@ -1,8 +1,7 @@
-import { waitFor } from '@gse/testing';
+import { freePort, startOwnRedisServer, waitFor, type OwnRedisServer } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { sampleValue, startGateway, type RunningGateway } from './gateway-fixture.js';
-import { freePort, startOwnRedisServer, type OwnRedisServer } from './redis-server-fixture.js';
 import {
   activityFrom,
   activitySection,
