@@ -30,7 +30,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/src/main.ts', 'packages/config/src/**', 'tools/**', '**/test/**', '*.config.ts'],
+    files: [
+      '**/src/main.ts',
+      'packages/config/src/**',
+      // Test support spawns brokers of its own, which need the environment plus their settings.
+      'packages/testing/src/**',
+      'tools/**',
+      '**/test/**',
+      '*.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
@@ -38,8 +46,13 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The set-up script runs before anything is installed: plain Node.js, no TypeScript.
+    files: ['tools/setup/*.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
   },
   prettier,
 );

@@ -1,22 +1,30 @@
 /**
- * `pnpm start`: the whole fleet on one machine, each service its own process, every output
- * line prefixed with the process name. With no config (no `$GITHUB_STATS_CONFIG`, no
- * `config/local.yaml`) it is demo mode: the GitHub simulator starts first, on the port and
- * with the keys the demo config expects. Ctrl-C stops the services, then the simulator; a
- * second Ctrl-C kills everything at once. If any process dies, the rest are stopped too.
+ * `npm start` / `pnpm start`: the whole fleet on one machine, each service its own process,
+ * every output line prefixed with the process name. With no config (no
+ * `$GITHUB_STATS_CONFIG`, no `config/local.yaml`) it is demo mode: the GitHub simulator
+ * starts first, on the port and with the keys the demo config expects, and a Redis or
+ * RabbitMQ that does not answer where the config points is started from the machine's
+ * servers (see `local-brokers.ts`); with an operator's config a missing broker is an error.
+ * Ctrl-C stops the services, then the simulator, then the brokers it started, and exits 0;
+ * a second Ctrl-C kills everything at once. If any process dies, the rest are stopped too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-import { locateConfig } from '@gse/config';
+import { loadConfig, locateConfig } from '@gse/config';
+
+import { ensureBrokers, type LocalBrokers } from './local-brokers.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const operatorCwd = process.env['INIT_CWD'] ?? process.cwd();
 
 const SERVICES = ['scheduler', 'scraper-worker', 'backfill-worker', 'metrics-gateway'] as const;
 const STOP_TIMEOUT_MS = 30_000;
+// One Ctrl-C arrives twice: from the terminal (same process group) and forwarded by npm or
+// pnpm, which run this script. Signals closer together than this are the same Ctrl-C.
+const SAME_SIGNAL_WINDOW_MS = 1000;
 const SIM_READY_LINE = 'GitHub simulator listening at';
 
 interface FleetProcess {
@@ -81,43 +89,79 @@ async function stopAll(processes: readonly FleetProcess[]): Promise<number> {
   return codes.every((code) => code === 0) ? 0 : 1;
 }
 
+/** The brokers where the config (the one the services will load) points. */
+async function startBrokers(): Promise<LocalBrokers> {
+  const { config } = loadConfig({ env: process.env, cwd: operatorCwd });
+  const brokers = await ensureBrokers(
+    { redis: config.store.redisAddr, amqpUrl: config.amqp.url },
+    { mayStart: isDemo },
+  );
+  for (const started of brokers.started) process.stdout.write(`[fleet] started ${started}\n`);
+  return brokers;
+}
+
 async function main(): Promise<void> {
   process.stdout.write(
     isDemo
       ? '[fleet] no config found: demo mode with the GitHub simulator\n'
       : '[fleet] starting the fleet with the configured GitHub\n',
   );
-  const simulator = isDemo ? await startSimulator() : undefined;
-  const services = SERVICES.map((name) => startProcess(name, `services/${name}/src/main.ts`));
+  let simulator: FleetProcess | undefined;
+  let brokers: LocalBrokers | undefined;
+  let services: FleetProcess[] = [];
+  const children = (): FleetProcess[] => [...services, ...(simulator ? [simulator] : [])];
 
   let stopping: Promise<void> | undefined;
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       process.stdout.write(`[fleet] stopping (${reason})\n`);
-      // Services first so they stop cleanly while GitHub still answers, the simulator last.
+      // Services first so they stop cleanly while GitHub and the brokers still answer.
       const servicesCode = await stopAll(services);
       const simulatorCode = simulator ? await stopAll([simulator]) : 0;
+      await brokers?.stop();
       process.exitCode = Math.max(servicesCode, simulatorCode, Number(process.exitCode ?? 0));
     })();
     return stopping;
   };
+  // A signal can arrive while start-up awaits: ask, rather than read the variable.
+  const isStopping = (): boolean => stopping !== undefined;
 
-  let signals = 0;
+  // Installed before anything starts, so a Ctrl-C during start-up still stops the brokers.
+  let firstSignalMs: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals > 1) {
-      for (const { child } of [...services, ...(simulator ? [simulator] : [])])
-        child.kill('SIGKILL');
-      process.exit(1);
+    const nowMs = Date.now();
+    if (firstSignalMs === undefined) {
+      firstSignalMs = nowMs;
+      void stop(signal);
+    } else if (nowMs - firstSignalMs >= SAME_SIGNAL_WINDOW_MS) {
+      for (const { child } of children()) child.kill('SIGKILL');
+      void (brokers?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
     }
-    void stop(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  for (const service of [...services, ...(simulator ? [simulator] : [])]) {
+  try {
+    // The simulator first: demo mode's config names the key files it writes.
+    if (isDemo) simulator = await startSimulator();
+    if (isStopping()) return;
+    brokers = await startBrokers();
+  } catch (error) {
+    process.stderr.write(`[fleet] ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    await stop('start-up failed');
+    return;
+  }
+  if (isStopping()) {
+    // Stopped while the brokers were starting: they came up after stop() looked for them.
+    await stop('stopped during start-up');
+    await brokers.stop();
+    return;
+  }
+  services = SERVICES.map((name) => startProcess(name, `services/${name}/src/main.ts`));
+  for (const service of children()) {
     void service.exited.then((code) => {
-      if (stopping) return;
+      if (isStopping()) return;
       process.exitCode = 1;
       void stop(`${service.name} exited with code ${code}`);
     });

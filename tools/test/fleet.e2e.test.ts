@@ -1,11 +1,15 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ACTIVITY_METRICS } from '@gse/activity';
 import { DEMO_GITHUB_SIM_PORT, DEMO_ORGS, loadConfig } from '@gse/config';
 import type { GroundTruthSeries } from '@gse/github-sim';
 import { createStoreKeys, decodeUserActivity } from '@gse/store';
-import { createRedisFixture, deleteKeysWithPrefix, waitFor } from '@gse/testing';
+import { freePort, isListening, waitFor } from '@gse/testing';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 
 import { compareSeries } from './fleet-fixture.js';
@@ -25,51 +29,65 @@ async function answers(url: string): Promise<boolean> {
 
 const LOC_FIELDS = ['locAddedWeekly', 'locRemovedWeekly'] as const;
 
-describe('pnpm start (tools/src/fleet.ts)', () => {
-  it('runs the simulator and the four services in demo mode, has the true gauges in Redis within 60 s, and stops them all on SIGINT', async () => {
+describe('npm start (tools/setup/setup.mjs, then tools/src/fleet.ts)', () => {
+  it('in demo mode starts its own Redis and RabbitMQ where none answers, has the true gauges within 60 s, and leaves nothing behind after Ctrl-C', async () => {
     const { config: demo } = loadConfig({ env: {}, cwd: '/nonexistent' });
     const keys = createStoreKeys(demo.store.keyPrefix);
-    const redis = await createRedisFixture();
-    // Demo mode always uses the default prefixes: start from an empty store, as a fresh clone.
-    const sweep = async (): Promise<void> => {
-      await deleteKeysWithPrefix(redis.redis, `${demo.store.keyPrefix}:`);
-      await deleteKeysWithPrefix(redis.redis, `${demo.bullmq.prefix}:`);
+    const [redisPort, amqpPort] = [await freePort(), await freePort()];
+    // Run from an empty directory, as a newcomer's shell would be: no config/local.yaml there.
+    const operatorDir = await mkdtemp(join(tmpdir(), 'gse-npm-start-'));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      GITHUB_STATS_REDIS_ADDR: `127.0.0.1:${redisPort}`,
+      GITHUB_STATS_AMQP_URL: `amqp://guest:guest@127.0.0.1:${amqpPort}`,
     };
-    await sweep();
-    const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: '/nonexistent' };
     delete env['GITHUB_STATS_CONFIG'];
+    const brokerDirsBefore = await listBrokerDirs();
+    const processesBefore = await listFleetProcesses();
     const startedAtMs = Date.now();
-    const fleet = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@gse/source', 'tools/src/fleet.ts'],
-      { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    // Its own process group, so the test can send Ctrl-C the way a terminal does: to npm,
+    // the launcher and everything else in the foreground group at once.
+    const fleet = spawn('npm', ['start', '--prefix', repoRoot], {
+      cwd: operatorDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let output = '';
     fleet.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     fleet.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => fleet.on('exit', resolve));
+    const redis = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true });
+    redis.on('error', () => undefined);
     try {
       await waitFor(
         async () =>
           (
             await Promise.all(DEMO_PORTS.map((port) => answers(`http://127.0.0.1:${port}/livez`)))
           ).every(Boolean),
-        { timeoutMs: 30_000, description: 'every demo service answering /livez' },
+        { timeoutMs: 45_000, description: 'every demo service answering /livez' },
       );
       expect(await answers(`${SIM_URL}/meta`)).toBe(true);
       expect(output).toContain('[fleet] no config found: demo mode with the GitHub simulator');
+      expect(output).toContain(`[fleet] started redis-server on 127.0.0.1:${redisPort}`);
+      expect(output).toMatch(
+        new RegExp(
+          `\\[fleet\\] started rabbitmq-server gse-\\w+@localhost on 127.0.0.1:${amqpPort}`,
+        ),
+      );
+      await redis.connect();
 
       const runs = keys.telemetryMetric('gh_exporter_scrape_runs_total');
       await waitFor(
         async () => {
           const done = await Promise.all(
-            DEMO_ORGS.map(({ org }) => redis.redis.hget(runs, JSON.stringify([org, 'success']))),
+            DEMO_ORGS.map(({ org }) => redis.hget(runs, JSON.stringify([org, 'success']))),
           );
           return done.every((count) => Number(count) >= 1);
         },
         { timeoutMs: 60_000 - (Date.now() - startedAtMs), description: 'a first cycle per org' },
       );
-      const { stored, truth } = await readSeriesAndTruth(keys, redis.redis, demo.store.retentionMs);
+      const { stored, truth } = await readSeriesAndTruth(keys, redis, demo.store.retentionMs);
       // The ground truth counts every line; the product only can with the LOC fallback on and
       // one zero-line answer taken as proof of a 10,000+ commit repo.
       const countsEveryLine =
@@ -86,7 +104,7 @@ describe('pnpm start (tools/src/fleet.ts)', () => {
           const exposed = parseActivitySeries(
             await (await fetch('http://127.0.0.1:8080/metrics')).text(),
           );
-          const now = await readSeriesAndTruth(keys, redis.redis, demo.store.retentionMs);
+          const now = await readSeriesAndTruth(keys, redis, demo.store.retentionMs);
           return JSON.stringify(comparable(exposed)) === JSON.stringify(comparable(now.truth));
         },
         {
@@ -96,13 +114,14 @@ describe('pnpm start (tools/src/fleet.ts)', () => {
         },
       );
     } finally {
-      fleet.kill('SIGINT');
+      redis.disconnect();
+      if (fleet.pid !== undefined) process.kill(-fleet.pid, 'SIGINT');
     }
     // The launcher stops every service within its own deadline (30 s), then kills them.
     expect(
       await Promise.race([
         exited,
-        new Promise((resolve) => setTimeout(resolve, 35_000, 'still running')),
+        new Promise((resolve) => setTimeout(resolve, 45_000, 'still running')),
       ]),
     ).toBe(0);
     for (const name of [
@@ -114,10 +133,33 @@ describe('pnpm start (tools/src/fleet.ts)', () => {
     ]) {
       expect(output).toMatch(new RegExp(`\\[${name}\\] +exited \\(code 0\\)`));
     }
-    await sweep();
-    await redis.cleanup();
-  }, 120_000);
+    expect(output).not.toMatch(/ERR!|npm error|failed/);
+    const leftBehind = (await listFleetProcesses()).filter((p) => !processesBefore.includes(p));
+    expect(leftBehind).toEqual([]);
+    expect(await listBrokerDirs()).toEqual(brokerDirsBefore);
+    expect(await isListening('127.0.0.1', redisPort)).toBe(false);
+    expect(await isListening('127.0.0.1', amqpPort)).toBe(false);
+    await rm(operatorDir, { recursive: true });
+  }, 150_000);
 });
+
+/** The data directories of brokers started from `@gse/testing` under the OS temp dir. */
+async function listBrokerDirs(): Promise<string[]> {
+  return (await readdir(tmpdir())).filter((name) => /^gse-(redis|rabbitmq)-/.test(name)).sort();
+}
+
+/** Every running process of a fleet, a simulator or a broker started here, as `pid cmdline`. */
+async function listFleetProcesses(): Promise<string[]> {
+  const fleetProcess = /redis-server|beam\.smp|epmd|tools\/src\/|services\/[\w-]+\/src\/main\.ts/;
+  const found: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const command = cmdline.split('\0').join(' ').trim();
+    if (fleetProcess.test(command)) found.push(`${pid} ${command}`);
+  }
+  return found.sort();
+}
 
 /**
  * Every stored series, and the simulator's ground truth for each scraped repo at the time
@@ -125,7 +167,7 @@ describe('pnpm start (tools/src/fleet.ts)', () => {
  */
 async function readSeriesAndTruth(
   keys: ReturnType<typeof createStoreKeys>,
-  redis: Awaited<ReturnType<typeof createRedisFixture>>['redis'],
+  redis: Redis,
   retentionMs: number,
 ): Promise<{ stored: GroundTruthSeries[]; truth: GroundTruthSeries[] }> {
   const truthAt = async (atMs: number): Promise<GroundTruthSeries[]> => {

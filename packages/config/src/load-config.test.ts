@@ -236,13 +236,18 @@ copilot:
 });
 
 describe('loadConfig: environment overrides', () => {
-  it('overrides the log level, Redis password and AMQP URL from GITHUB_STATS_* variables', () => {
-    const { config } = dirs.load(`${MINIMAL_YAML}store:\n  redis_password: from-file\n`, {
-      GITHUB_STATS_LOG_LEVEL: 'debug',
-      GITHUB_STATS_REDIS_PASSWORD: 's3cret',
-      GITHUB_STATS_AMQP_URL: 'amqps://gse:pw@rabbit.internal:5671/gse',
-    });
+  it('overrides the log level, Redis address and password and AMQP URL from GITHUB_STATS_* variables', () => {
+    const { config } = dirs.load(
+      `${MINIMAL_YAML}store:\n  redis_addr: file-redis:6379\n  redis_password: from-file\n`,
+      {
+        GITHUB_STATS_LOG_LEVEL: 'debug',
+        GITHUB_STATS_REDIS_ADDR: '127.0.0.1:16390',
+        GITHUB_STATS_REDIS_PASSWORD: 's3cret',
+        GITHUB_STATS_AMQP_URL: 'amqps://gse:pw@rabbit.internal:5671/gse',
+      },
+    );
     expect(config.server.logLevel).toBe('debug');
+    expect(config.store.redisAddr).toEqual({ host: '127.0.0.1', port: 16390 });
     expect(config.store.redisPassword).toBe('s3cret');
     expect(config.amqp.url).toBe('amqps://gse:pw@rabbit.internal:5671/gse');
   });

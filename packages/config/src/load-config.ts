@@ -49,8 +49,9 @@ export const LOCAL_CONFIG_PATH = join('config', 'local.yaml');
 /**
  * Loads and validates the fleet config. The file is `$GITHUB_STATS_CONFIG` if set (a
  * relative path resolves against `cwd`), else `<cwd>/config/local.yaml` if it exists,
- * else demo mode's built-in config. `GITHUB_STATS_LOG_LEVEL`, `GITHUB_STATS_REDIS_PASSWORD`
- * and `GITHUB_STATS_AMQP_URL` override the file; each secret also reads `<VAR>_FILE`.
+ * else demo mode's built-in config. `GITHUB_STATS_LOG_LEVEL`, `GITHUB_STATS_REDIS_ADDR`,
+ * `GITHUB_STATS_REDIS_PASSWORD` and `GITHUB_STATS_AMQP_URL` override the file; each secret
+ * also reads `<VAR>_FILE`.
  *
  * @throws {ConfigError} listing every problem at once (unknown keys, bad values, broken
  *   cross-field rules, unreadable files), secrets redacted.

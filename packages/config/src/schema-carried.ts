@@ -327,6 +327,7 @@ export const carriedSections = {
       doc: 'Redis address in standalone mode.',
       default: '127.0.0.1:6379',
       format: hostPortFormat,
+      env: 'GITHUB_STATS_REDIS_ADDR',
     }),
     redis_master_set: leaf({
       doc: 'Sentinel master name (sentinel mode).',

@@ -14,6 +14,7 @@ describe('fleetSchema', () => {
       'GITHUB_STATS_METRICS_BEARER_TOKEN',
       'GITHUB_STATS_METRICS_BASIC_PASSWORD',
       'GITHUB_STATS_AMQP_URL',
+      'GITHUB_STATS_REDIS_ADDR',
       'GITHUB_STATS_REDIS_PASSWORD',
     ]);
     for (const name of envs) expect(name.startsWith(ENV_PREFIX)).toBe(true);

@@ -9,7 +9,7 @@ import {
   type BackfillTopology,
 } from '../backfill-topology.js';
 
-/** The machine's RabbitMQ (TOOLCHAIN.md). */
+/** The machine's shared RabbitMQ that tests use (`npm test` starts one there if none answers). */
 export const TEST_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 /** Backfill queue names of one test on the shared RabbitMQ, and a connection to look inside. */
