@@ -11,7 +11,12 @@ import {
   type GroundTruthSeries,
 } from '@gse/github-sim';
 import { spawnService, type SpawnedService } from '@gse/lifecycle/testing';
-import { createScrapeQueues, type ScrapeQueues } from '@gse/queues';
+import {
+  createScrapeQueues,
+  decodeBackfillMessage,
+  type BackfillRequest,
+  type ScrapeQueues,
+} from '@gse/queues';
 import { createAmqpFixture, type AmqpFixture } from '@gse/queues/testing';
 import { createStoreKeys, decodeUserActivity, type StoreKeys } from '@gse/store';
 import { createRedisFixture, type RedisFixture } from '@gse/testing';
@@ -47,6 +52,8 @@ export interface FleetFixture {
   spawn(service: FleetService): SpawnedService;
   /** Every stored series with its repo's scrape time, in the ground truth's shape and order. */
   readStoredSeries(): Promise<GroundTruthSeries[]>;
+  /** Takes every backfill request waiting in the fleet's RabbitMQ main queue. */
+  drainBackfillRequests(): Promise<BackfillRequest[]>;
   /** The ground truth of each scraped repo at the time the store says it was scraped. */
   groundTruthAtScrapeTimes(): Promise<GroundTruthSeries[]>;
   cleanup(): Promise<void>;
@@ -151,6 +158,21 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
       return process;
     },
     readStoredSeries,
+    async drainBackfillRequests() {
+      return (await amqp.drain(amqp.topology.mainQueue)).map((raw) => {
+        const decoded = decodeBackfillMessage(raw.content);
+        if (!decoded.ok) throw new Error(decoded.error);
+        const { org, repo, resource, window, reason } = decoded.message;
+        return {
+          org,
+          ...(repo === undefined ? {} : { repo }),
+          resource,
+          fromMs: window.fromMs,
+          toMs: window.toMs,
+          reason,
+        };
+      });
+    },
     async groundTruthAtScrapeTimes() {
       const index = await redis.redis.zrangebyscore(keys.repoIndex, '-inf', '+inf', 'WITHSCORES');
       const scrapedAt = new Map<string, number>();

@@ -1,6 +1,6 @@
 import type { EndpointCounter } from '@gse/github-sim';
 import type { LogLine, SpawnedService } from '@gse/lifecycle/testing';
-import { decodeBackfillMessage, type BackfillRequest } from '@gse/queues';
+import type { BackfillRequest } from '@gse/queues';
 import { waitFor } from '@gse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -130,19 +130,7 @@ describe('per-org GitHub cooldown (real scheduler and worker, real Redis, the si
     const published: BackfillRequest[] = [];
     await waitFor(
       async () => {
-        for (const raw of await fleet.amqp.drain(fleet.amqp.topology.mainQueue)) {
-          const decoded = decodeBackfillMessage(raw.content);
-          if (!decoded.ok) throw new Error(decoded.error);
-          const { org, repo, resource, window: missed, reason } = decoded.message;
-          published.push({
-            org,
-            ...(repo === undefined ? {} : { repo }),
-            resource,
-            fromMs: missed.fromMs,
-            toMs: missed.toMs,
-            reason,
-          });
-        }
+        published.push(...(await fleet.drainBackfillRequests()));
         return (
           published.filter((request) => request.reason === 'github_unhealthy').length >=
           unique(expected).length

@@ -23,6 +23,11 @@ export const FLEET_METRICS = {
     help: 'Repo scrapes by result (done, partial, failed) and source (schedule, backfill).',
     labels: ['org', 'source', 'result'],
   }),
+  scrapeJobsLost: defineCounter({
+    name: 'gh_exporter_scrape_jobs_lost_total',
+    help: 'Scrape jobs BullMQ failed without running them (stalled more than bullmq.max_stalled_count times); their windows went to backfill.',
+    labels: ['org', 'queue'],
+  }),
   repoLastSuccessfulScrape: defineGauge({
     name: 'gh_exporter_repo_last_successful_scrape_unixtime',
     help: 'Unix time of the last scrape of the repo that read every activity resource.',

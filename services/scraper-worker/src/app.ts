@@ -24,6 +24,7 @@ import {
 import type { Worker } from 'bullmq';
 
 import { toJobProcessor } from './job-adapter.js';
+import { failLostJob, isLostJob } from './lost-job.js';
 import { createOrgCycleTracker } from './org-cycle-tracker.js';
 import { createOrgScrapeSlots } from './org-scrape-slots.js';
 import { processOrgJob } from './process-org-job.js';
@@ -180,11 +181,21 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
     ),
   ];
   for (const worker of workers) {
+    // BullMQ names a worker after its queue.
+    const queue = worker.name;
     worker.on('error', (error) => {
-      logger.warn('bullmq worker error', { queue: worker.name, error: error.message });
+      logger.warn('bullmq worker error', { queue, error: error.message });
     });
     worker.on('failed', (job, error) => {
-      logger.warn('job failed', { queue: worker.name, jobId: job?.id, error: error.message });
+      logger.warn('job failed', { queue, jobId: job?.id, error: error.message });
+      if (!isLostJob(job)) return;
+      failLostJob(queue, job, context, logger).catch((failure: unknown) => {
+        logger.error('scrape job lost, and handing its window to backfill failed', {
+          queue,
+          jobId: job.id,
+          error: failure instanceof Error ? failure.message : String(failure),
+        });
+      });
     });
   }
   logger.info('scrape workers consuming', { worker: workerName });

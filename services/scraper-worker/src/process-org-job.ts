@@ -57,16 +57,11 @@ export async function processOrgJob(
     const message = error instanceof Error ? error.message : String(error);
     run.logger.warn('repo discovery failed', { error: message, permanent });
     if (permanent || run.isLastAttempt) {
-      await context.backfill.request([
-        {
-          org: job.org,
-          resource: 'all',
-          ...cycleWindow(job),
-          reason: permanent ? 'github_rejected' : 'github_unavailable',
-          lastError: message,
-        },
-      ]);
-      recordCycle(context, job.org, { startedAtMs, result: 'failure' });
+      await failOrgJob(context, job, {
+        reason: permanent ? 'github_rejected' : 'github_unavailable',
+        message,
+        startedAtMs,
+      });
     }
     throw permanent ? new UnrecoverableError(message) : error;
   }
@@ -115,6 +110,28 @@ export async function processOrgJob(
     disabled: discovery.disabled.length,
     notAllowed: discovery.notAllowed.length,
   };
+}
+
+/**
+ * An org job that failed for good, however it got there (discovery failed for the last time,
+ * or BullMQ failed the job without running it): the whole cycle window goes to backfill and
+ * the cycle is reported failed.
+ */
+export async function failOrgJob(
+  context: WorkerContext,
+  job: OrgScrapeJob,
+  failure: { readonly reason: string; readonly message: string; readonly startedAtMs: number },
+): Promise<void> {
+  await context.backfill.request([
+    {
+      org: job.org,
+      resource: 'all',
+      ...cycleWindow(job),
+      reason: failure.reason,
+      lastError: failure.message,
+    },
+  ]);
+  recordCycle(context, job.org, { startedAtMs: failure.startedAtMs, result: 'failure' });
 }
 
 /** GitHub refused for good (or answered garbage): retrying the same request cannot help. */

@@ -57,24 +57,7 @@ export async function processRepoJob(
     const message = error instanceof Error ? error.message : String(error);
     run.logger.warn('repo scrape failed', { error: message, final: run.isLastAttempt });
     telemetry.increment(FLEET_METRICS.storeWrites, { source: 'scrape', result: 'failure' });
-    if (run.isLastAttempt) {
-      telemetry.increment(FLEET_METRICS.repoScrapes, {
-        org: job.org,
-        source: SOURCE,
-        result: 'failed',
-      });
-      await context.backfill.request([
-        {
-          org: job.org,
-          repo: job.repo,
-          resource: 'all',
-          ...cycleWindow(job),
-          reason: 'scrape_failed',
-          lastError: message,
-        },
-      ]);
-      await finishRepo(context, job, 'failed');
-    }
+    if (run.isLastAttempt) await failRepoJob(context, job, { reason: 'scrape_failed', message });
     throw error;
   }
 
@@ -119,6 +102,34 @@ export async function processRepoJob(
     duplicates: outcome.duplicates,
     missing: outcome.missing.length,
   };
+}
+
+/**
+ * A repo job that failed for good, however it got there (its last attempt threw, or BullMQ
+ * failed it without running it): the repo's cycle window goes to backfill, so the repo is
+ * read again, and its cycle counts it failed, so the cycle still completes.
+ */
+export async function failRepoJob(
+  context: WorkerContext,
+  job: RepoScrapeJob,
+  failure: { readonly reason: string; readonly message: string },
+): Promise<void> {
+  context.telemetry.increment(FLEET_METRICS.repoScrapes, {
+    org: job.org,
+    source: SOURCE,
+    result: 'failed',
+  });
+  await context.backfill.request([
+    {
+      org: job.org,
+      repo: job.repo,
+      resource: 'all',
+      ...cycleWindow(job),
+      reason: failure.reason,
+      lastError: failure.message,
+    },
+  ]);
+  await finishRepo(context, job, 'failed');
 }
 
 function recordOutcome(
