@@ -86,6 +86,8 @@ export interface Config {
     readonly enabled: boolean;
     readonly maxMessageAgeMs: number;
     readonly consumerCount: number;
+    /** Below RabbitMQ's `consumer_timeout`. */
+    readonly handlerTimeoutMs: number;
     /** Strictly increasing, at least one. */
     readonly requeueDelaysMs: readonly number[];
     readonly coalesceWindowMs: number;

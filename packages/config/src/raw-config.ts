@@ -49,6 +49,7 @@ export interface RawFleetConfig {
     enabled: boolean;
     max_message_age: string;
     consumer_count: number;
+    handler_timeout: string;
     requeue_delays: string[];
     coalesce_window: string;
     dedup_ttl: string;

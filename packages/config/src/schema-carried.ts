@@ -266,6 +266,11 @@ export const carriedSections = {
       default: 2,
       format: POSITIVE_COUNT,
     }),
+    handler_timeout: leaf({
+      doc: "A backfill message still being handled after this long is aborted and retried up the ladder (reason handler_timeout). Keep it below RabbitMQ's consumer_timeout (30m by default), which closes the channel of a delivery unacked that long.",
+      default: '25m',
+      format: POSITIVE_DURATION,
+    }),
     requeue_delays: leaf({
       doc: 'The retry ladder: one RabbitMQ retry queue per delay; a message that used every delay goes to the DLQ.',
       default: ['1m', '5m', '30m', '2h'],

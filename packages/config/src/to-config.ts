@@ -71,6 +71,7 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       enabled: backfill.enabled,
       maxMessageAgeMs: ms(backfill.max_message_age),
       consumerCount: backfill.consumer_count,
+      handlerTimeoutMs: ms(backfill.handler_timeout),
       requeueDelaysMs: backfill.requeue_delays.map((delay) => ms(delay)),
       coalesceWindowMs: ms(backfill.coalesce_window),
       dedupTtlMs: ms(backfill.dedup_ttl),

@@ -23,6 +23,7 @@ export const TEST_BACKFILL = {
   requeueDelaysMs: TEST_DELAYS_MS,
   maxMessageAgeMs: 60_000,
   consumerCount: 2,
+  handlerTimeoutMs: 60_000,
   coalesceWindowMs: 60_000,
   dedupTtlMs: 60_000,
   maxEnqueuesPerOrgPerMinute: 100,

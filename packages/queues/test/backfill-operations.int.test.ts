@@ -14,7 +14,12 @@ import {
   type BackfillMessage,
   type BackfillOperationsContext,
 } from '../src/index.js';
-import { createBackfillHarness, quietLogger, type BackfillHarness } from './backfill-harness.js';
+import {
+  createBackfillHarness,
+  quietLogger,
+  TEST_BACKFILL,
+  type BackfillHarness,
+} from './backfill-harness.js';
 
 let harness: BackfillHarness;
 let connection: AmqpConnection;
@@ -149,7 +154,7 @@ describe('backfill operator actions', () => {
             : { kind: 'done' },
         ),
       {
-        backfill: { requeueDelaysMs: [60_000, 120_000], maxMessageAgeMs: 60_000, consumerCount: 1 },
+        backfill: { ...TEST_BACKFILL, requeueDelaysMs: [60_000, 120_000], consumerCount: 1 },
       },
     );
     await waitFor(async () => (await harness.amqp.depth(harness.amqp.topology.mainQueue)) === 0, {

@@ -8,6 +8,8 @@ import { createBackfillWorld, type BackfillWorld } from './backfill-world.js';
 // Restarts a RabbitMQ node of the test's own (`rabbitmqctl stop_app` / `start_app`), never
 // the shared one that other tests use.
 const LEFT_FOR_REDELIVERY = 'backfill message left for redelivery: its channel is closed';
+const ABORTED_WITH_CHANNEL =
+  'backfill message handed back: the worker is stopping or its channel closed';
 const DAY_MS = 86_400_000;
 
 let rabbitmq: OwnRabbitMqNode;
@@ -73,8 +75,9 @@ describe('backfill worker across a RabbitMQ restart', () => {
     });
     expect(messagesOf(w, 'backfill window filled')).toBeLessThan(windows.length);
 
-    // Hold GitHub's answers while RabbitMQ is down, so the scrapes in flight finish after
-    // their channel died: their acks cannot reach RabbitMQ, which redelivers them.
+    // Hold GitHub's answers, so scrapes are in flight when RabbitMQ goes: their channel dies
+    // under them, they are aborted (they could not be acked anyway) and RabbitMQ redelivers
+    // their messages.
     w.simulator.injectLatency({ ms: 1000 });
     await rabbitmq.rabbitmqctl('stop_app');
     await waitFor(
@@ -87,7 +90,7 @@ describe('backfill worker across a RabbitMQ restart', () => {
     w.simulator.clearFaults();
     await waitFor(() => messagesOf(w, LEFT_FOR_REDELIVERY) >= 1, {
       timeoutMs: 10_000,
-      description: 'a window finished while RabbitMQ was down',
+      description: 'a window in flight left for redelivery when RabbitMQ went',
     });
     await rabbitmq.rabbitmqctl('start_app');
     await awaitRabbitMq();
@@ -105,13 +108,15 @@ describe('backfill worker across a RabbitMQ restart', () => {
       intervalMs: 250,
       description: 'every series equal to the ground truth',
     });
-    // Every delivery settled: each window once, plus each redelivery of an unacked one.
+    // Every delivery settled: each window once, plus again each window whose handler had
+    // finished but whose ack died with the channel (the aborted ones filled nothing).
+    const filledTwice = (): number =>
+      messagesOf(w, LEFT_FOR_REDELIVERY) - messagesOf(w, ABORTED_WITH_CHANNEL);
     await waitFor(
-      () =>
-        messagesOf(w, 'backfill window filled') >=
-        windows.length + messagesOf(w, LEFT_FOR_REDELIVERY),
+      () => messagesOf(w, 'backfill window filled') === windows.length + filledTwice(),
       { timeoutMs: 20_000, description: 'the redelivered windows processed again' },
     );
+    expect(messagesOf(w, ABORTED_WITH_CHANNEL)).toBeGreaterThanOrEqual(1);
     expect(await w.amqp.depth(w.amqp.topology.mainQueue)).toBe(0);
     for (const queue of [
       ...w.amqp.topology.retryQueues.map((retry) => retry.name),

@@ -32,6 +32,12 @@ export interface BackfillConsumerOptions {
     readonly maxMessageAgeMs: number;
     /** `backfill.consumer_count`: messages handled at once (the channel's prefetch). */
     readonly consumerCount: number;
+    /**
+     * `backfill.handler_timeout`: a handler still running after this long is aborted and its
+     * attempt fails as `handler_timeout`. Below RabbitMQ's `consumer_timeout` (30 min by
+     * default), which would otherwise close the channel under every delivery on it.
+     */
+    readonly handlerTimeoutMs: number;
   };
   readonly state: BackfillStateStore;
   readonly handler: BackfillHandler;
@@ -106,7 +112,16 @@ export function createBackfillConsumer(options: BackfillConsumerOptions): Backfi
   });
 
   async function consumeOn(model: ChannelModel): Promise<void> {
+    // The previous channel's handlers were aborted with it; with this channel's prefetch on
+    // top they would run more than backfill.consumer_count handlers at once.
+    await Promise.allSettled([...inFlight]);
     const channel = await model.createConfirmChannel();
+    // Handlers of a channel that closed cannot settle their messages (RabbitMQ redelivers
+    // them): they stop at once instead of running on for nothing.
+    const channelOpen = new AbortController();
+    channel.on('close', () => {
+      channelOpen.abort(new Error('the amqp channel closed'));
+    });
     channel.on('error', (error: Error) => {
       logger.warn('amqp consumer channel error', { error: error.message });
     });
@@ -130,7 +145,17 @@ export function createBackfillConsumer(options: BackfillConsumerOptions): Backfi
           void model.close().catch(() => undefined);
           return;
         }
-        const delivery: Delivery = { channel, publisher, raw, settled: false };
+        const delivery: Delivery = {
+          channel,
+          publisher,
+          raw,
+          settled: false,
+          signal: AbortSignal.any([
+            handlerSignal,
+            channelOpen.signal,
+            AbortSignal.timeout(backfill.handlerTimeoutMs),
+          ]),
+        };
         const handled = deliveries
           .handle(delivery)
           .catch((error: unknown) => deliveries.handBack(delivery, error));

@@ -42,7 +42,11 @@ export type BackfillOutcome =
 export interface BackfillHandlerContext {
   /** RabbitMQ delivered it before (a worker died or lost its connection mid-way). */
   readonly redelivered: boolean;
-  /** Aborts on shutdown: give up, the message is handed back to the queue. */
+  /**
+   * Aborts when the worker stops or the delivery's channel closes (give up: the message is
+   * handed back, or RabbitMQ redelivers it), and at `backfill.handler_timeout` (the attempt
+   * fails as `handler_timeout` and goes up the retry ladder).
+   */
   readonly signal: AbortSignal;
   /** Carries `messageId`, `org`, `repo`, `attempt`. */
   readonly logger: Logger;
@@ -68,6 +72,8 @@ export interface Delivery {
   readonly channel: ConfirmChannel;
   readonly publisher: ConfirmPublisher;
   readonly raw: ConsumeMessage;
+  /** The handler's signal: the consumer stopping, the channel closed, or the time limit. */
+  readonly signal: AbortSignal;
   /** Acked or nacked: a second settle would close the channel (unknown delivery tag). */
   settled: boolean;
 }
@@ -83,7 +89,7 @@ export interface DeliveryContext {
   readonly handler: BackfillHandler;
   readonly observer: BackfillConsumerObserver | undefined;
   readonly logger: Logger;
-  /** Aborts handlers: the consumer or the service is stopping. */
+  /** The consumer or the service is stopping: cuts the back-off before a hand-back short. */
   readonly signal: AbortSignal;
   readonly now: () => number;
   readonly republishBackoffMs: number;
@@ -104,7 +110,7 @@ export interface DeliveryHandler {
  */
 export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler {
   const { topology, state, backfill, now, logger, observer } = context;
-  const handlerSignal = context.signal;
+  const stopSignal = context.signal;
 
   async function handleDelivery(delivery: Delivery): Promise<void> {
     const decoded = decodeBackfillMessage(delivery.raw.content);
@@ -123,21 +129,25 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
     try {
       outcome = await context.handler(message, {
         redelivered: delivery.raw.fields.redelivered,
-        signal: handlerSignal,
+        signal: delivery.signal,
         logger: log,
       });
     } catch (error) {
-      if (handlerSignal.aborted) {
-        log.info('backfill message handed back on shutdown');
+      if (delivery.signal.aborted && !isTimeLimit(delivery.signal.reason)) {
+        // Stopping, or the channel died (then the requeue cannot reach RabbitMQ, which
+        // redelivers the message anyway).
+        log.info('backfill message handed back: the worker is stopping or its channel closed');
         settle(delivery, 'requeue', log);
         return;
       }
-      outcome = {
-        kind: 'failed',
-        reason: 'worker_error',
-        error: describeError(error),
-        permanent: false,
-      };
+      outcome = delivery.signal.aborted
+        ? {
+            kind: 'failed',
+            reason: 'handler_timeout',
+            error: 'the backfill handler ran past backfill.handler_timeout',
+            permanent: false,
+          }
+        : { kind: 'failed', reason: 'worker_error', error: describeError(error), permanent: false };
     }
     switch (outcome.kind) {
       case 'done':
@@ -325,7 +335,7 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
 
   // Without a pause, a broker that keeps refusing (a deleted queue) would spin the message.
   async function backOff(): Promise<void> {
-    await sleep(context.republishBackoffMs, undefined, { signal: handlerSignal }).catch(
+    await sleep(context.republishBackoffMs, undefined, { signal: stopSignal }).catch(
       () => undefined,
     );
   }
@@ -404,4 +414,9 @@ function orgOf(content: Buffer): string {
     // Not JSON: no org to name.
   }
   return 'unknown';
+}
+
+/** Whether an abort came from the per-delivery time limit (`AbortSignal.timeout`). */
+function isTimeLimit(reason: unknown): boolean {
+  return reason instanceof DOMException && reason.name === 'TimeoutError';
 }
