@@ -7,7 +7,9 @@ import { createMetricsGateway } from './app.js';
 // exit go through it.
 await runService({
   packageJsonUrl: new URL('../package.json', import.meta.url),
-  loadConfig,
+  // The gateway never talks to GitHub: its pods get no App key, so the key files are not
+  // checked (the other services still require them).
+  loadConfig: (options) => loadConfig({ ...options, needsGitHubKeys: false }),
   createApp: createMetricsGateway,
   process,
 });
