@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,7 +48,12 @@ describe.each(['overlays/nonprod', 'overlays/prod'])('the pods of %s', (dir) => 
     const container = workload?.spec.template.spec.containers[0];
     if (workload === undefined || container === undefined) throw new Error(`no ${name}`);
     const pod = materializeContainer(workload, container, objects, join(workDir, dir, name));
-    const { config } = loadConfig({ env: pod.env, cwd: workDir });
+    // As each service's main.ts loads it: the gateway without the GitHub App keys.
+    const { config } = loadConfig({
+      env: pod.env,
+      cwd: workDir,
+      needsGitHubKeys: name !== 'metrics-gateway',
+    });
     const graceMs = (workload.spec.template.spec.terminationGracePeriodSeconds ?? 30) * 1000;
     return { config, container, graceMs };
   }
@@ -70,6 +75,36 @@ describe.each(['overlays/nonprod', 'overlays/prod'])('the pods of %s', (dir) => 
       }
     },
   );
+
+  it('gives the GitHub App keys to every service but the metrics-gateway', () => {
+    const keyFiles = (name: string): string[] => {
+      const workload = objects.filter(isWorkload).find((w) => w.metadata.name === name);
+      const container = workload?.spec.template.spec.containers[0];
+      if (workload === undefined || container === undefined) throw new Error(`no ${name}`);
+      const pod = materializeContainer(
+        workload,
+        container,
+        objects,
+        join(workDir, dir, `${name}-keys`),
+      );
+      const { config } = loadConfig({ env: pod.env, cwd: workDir, needsGitHubKeys: false });
+      // A key file the pod has: under one of its mounts (materialized locally) and there.
+      const mounted = [...pod.mounts.values()];
+      return config.github.orgs
+        .filter(
+          (org) =>
+            mounted.some((local) => org.privateKeyPath.startsWith(`${local}/`)) &&
+            existsSync(org.privateKeyPath),
+        )
+        .map((org) => org.org);
+    };
+    const orgs = loadPodConfig('scheduler').config.github.orgs.map((org) => org.org);
+    expect(orgs.length).toBeGreaterThan(0);
+    for (const name of ['scheduler', 'scraper-worker', 'backfill-worker']) {
+      expect(keyFiles(name), name).toEqual(orgs);
+    }
+    expect(keyFiles('metrics-gateway')).toEqual([]);
+  });
 
   it('scales scraper-worker on the waiting list of the repo queue the scrapers consume', () => {
     const { config } = loadPodConfig('scraper-worker');
