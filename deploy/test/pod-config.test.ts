@@ -11,6 +11,7 @@ import {
   objectsOfKind,
   type Container,
   type ScaledObject,
+  type TriggerAuthentication,
 } from './support/k8s-objects.js';
 import { materializeContainer } from './support/materialize-pod.js';
 import { renderKustomization } from './support/render-kustomize.js';
@@ -112,6 +113,27 @@ describe.each(['overlays/nonprod', 'overlays/prod'])('the pods of %s', (dir) => 
     const trigger = scaledObject?.spec.triggers.find((t) => t.type.startsWith('redis'));
     expect(trigger?.metadata['listName']).toBe(
       `${config.bullmq.prefix}:${SCRAPE_QUEUES.repos}:wait`,
+    );
+    // KEDA authenticates like the services: the Redis password, to Sentinel as well.
+    const auth = objectsOfKind<TriggerAuthentication>(objects, 'TriggerAuthentication').find(
+      (a) => a.metadata.name === trigger?.authenticationRef?.name,
+    );
+    const secretOf = (name: string, key: string): string | undefined => {
+      const data = objects.find((o) => o.kind === 'Secret' && o.metadata.name === name)?.data;
+      const encoded = data?.[key];
+      return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+    };
+    expect(
+      Object.fromEntries(
+        (auth?.spec.secretTargetRef ?? []).map((ref) => [
+          ref.parameter,
+          secretOf(ref.name, ref.key)?.trim(),
+        ]),
+      ),
+    ).toEqual(
+      config.store.redisMode === 'sentinel'
+        ? { password: config.store.redisPassword, sentinelPassword: config.store.redisPassword }
+        : { password: config.store.redisPassword },
     );
     if (config.store.redisMode === 'sentinel') {
       expect(trigger?.type).toBe('redis-sentinel');
