@@ -132,6 +132,18 @@ describe.each(['base', 'overlays/nonprod', 'overlays/prod'])('kubectl kustomize 
     }
   });
 
+  it('lets a node drain evict pods that are not ready, one healthy pod at a time', () => {
+    const budgets = objectsOfKind<PodDisruptionBudget>(render(dir).objects, 'PodDisruptionBudget');
+    expect(
+      Object.fromEntries(
+        budgets.map((pdb) => [
+          pdb.metadata.name,
+          [pdb.spec.maxUnavailable, pdb.spec.unhealthyPodEvictionPolicy],
+        ]),
+      ),
+    ).toEqual(Object.fromEntries(SERVICES.map((name) => [name, [1, 'AlwaysAllow']])));
+  });
+
   it('denies all traffic by default and gives every workload its own allow-list', () => {
     const policies = objectsOfKind<NetworkPolicy>(render(dir).objects, 'NetworkPolicy');
     const defaultDeny = policies.find(

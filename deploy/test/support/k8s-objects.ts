@@ -181,6 +181,8 @@ export interface HorizontalPodAutoscaler extends K8sObject {
 
 export interface PodDisruptionBudget extends K8sObject {
   readonly spec: {
+    readonly maxUnavailable?: number | string;
+    readonly unhealthyPodEvictionPolicy?: string;
     readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
   };
 }
