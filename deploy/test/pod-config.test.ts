@@ -107,6 +107,22 @@ describe.each(['overlays/nonprod', 'overlays/prod'])('the pods of %s', (dir) => 
     expect(keyFiles('metrics-gateway')).toEqual([]);
   });
 
+  it('caps scraper-worker at ceil(Σ per_org_concurrency ÷ bullmq.worker_concurrency) replicas', () => {
+    const { config } = loadPodConfig('scraper-worker');
+    const [scaledObject] = objectsOfKind<ScaledObject>(objects, 'ScaledObject');
+    // Each org's repo jobs run at most per_org_concurrency at once, fleet-wide; a replica
+    // runs worker_concurrency jobs: replicas beyond the quotient would only wait.
+    const orgSlots = config.github.orgs.reduce((sum, org) => sum + org.perOrgConcurrency, 0);
+    const max = Math.ceil(orgSlots / config.bullmq.workerConcurrency);
+    expect(scaledObject?.spec.maxReplicaCount).toBe(max);
+    expect([scaledObject?.spec.minReplicaCount, scaledObject?.spec.fallback?.replicas]).toEqual(
+      dir === 'overlays/prod' ? [2, 3] : [1, 1],
+    );
+    expect(
+      Math.max(scaledObject?.spec.minReplicaCount ?? 0, scaledObject?.spec.fallback?.replicas ?? 0),
+    ).toBeLessThanOrEqual(max);
+  });
+
   it('scales scraper-worker on the waiting list of the repo queue the scrapers consume', () => {
     const { config } = loadPodConfig('scraper-worker');
     const [scaledObject] = objectsOfKind<ScaledObject>(objects, 'ScaledObject');

@@ -98,6 +98,9 @@ export interface ScaleTargetRef {
 export interface ScaledObject extends K8sObject {
   readonly spec: {
     readonly scaleTargetRef: ScaleTargetRef;
+    readonly minReplicaCount?: number;
+    readonly maxReplicaCount?: number;
+    readonly fallback?: { readonly replicas: number };
     readonly triggers: readonly {
       readonly type: string;
       readonly metadata: Readonly<Record<string, string>>;
