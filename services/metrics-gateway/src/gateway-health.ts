@@ -11,6 +11,10 @@ import type { SnapshotCache } from './snapshot-cache.js';
 
 // Below the readiness check timeout (1 s), so a check reports its own reason.
 const CONNECT_WAIT_MS = 800;
+// How long a scrape of the probe port's /metrics waits for the retry behind
+// gh_exporter_gateway_stale: well inside Prometheus's default scrape timeout (10 s), which a
+// connection attempt to an unanswering Redis would otherwise outlast.
+const STALENESS_RETRY_WAIT_MS = 2_000;
 
 export interface GatewayHealthOptions {
   readonly link: RedisLink;
@@ -91,9 +95,19 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
         return !lastGood || failure !== undefined || link.unavailableReason() !== undefined;
       };
       if (!stale()) return false;
-      // A failed pass is already counted and logged by the cache's onReadPass: here only
-      // the state it leaves behind matters.
-      await snapshots.acquire().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          // A failed pass is already counted and logged by the cache's onReadPass: here
+          // only the state it leaves behind matters.
+          snapshots.acquire().catch(() => undefined),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, STALENESS_RETRY_WAIT_MS);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
       return stale();
     },
     async report() {

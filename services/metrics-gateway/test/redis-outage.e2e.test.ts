@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+
 import { waitFor } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -155,6 +158,25 @@ describe('the gateway when Redis goes away and comes back', () => {
         '{format="prometheus",encoding="identity"}',
       ),
     ).toBeUndefined();
+  });
+
+  it('answers its own /metrics after at most 2 s of retry while Redis accepts connections but never answers', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+    });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await once(silent, 'close');
+    });
+    const gateway = await start((silent.address() as AddressInfo).port);
+    const startedMs = Date.now();
+    expect(await ownStale(gateway)).toBe(1);
+    // The read pass itself waits up to its 10 s timeout; the scrape must not.
+    expect(Date.now() - startedMs).toBeLessThan(4_000);
   });
 
   it('answers 503 with the reason, never an empty body, before Redis was ever read', async () => {
