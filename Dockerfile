@@ -12,7 +12,11 @@
 # a read-only root filesystem (nothing is written outside /tmp, which stays unused), under
 # tini so that SIGTERM reaches node and the service's own graceful stop runs.
 
-ARG NODE_IMAGE=node:20.20-bookworm-slim
+# Node 22 (LTS "Jod", supported until 2027-04-30), pinned to the patch release so a rebuild
+# cannot change the runtime under the same image tag; bump it with a commit. Every stage uses
+# it: native modules built in `build` must load in `service`. Pin the digest too
+# (node:22.23.3-bookworm-slim@sha256:…) where your registry mirror gives it.
+ARG NODE_IMAGE=node:22.23.3-bookworm-slim
 ARG PNPM_VERSION=12.4.2
 # The repository URL for the org.opencontainers.image.source label, e.g.
 # --build-arg SOURCE_URL="$(git remote get-url origin)".

@@ -81,24 +81,32 @@ describe('docker-compose.yml', () => {
         security_opt: ['no-new-privileges:true'],
         tmpfs: ['/tmp'],
         stop_grace_period: '30s',
-        depends_on: {
-          redis: { condition: 'service_healthy' },
-          rabbitmq: { condition: 'service_healthy' },
-          'github-sim': { condition: 'service_healthy' },
-        },
       });
+      // The gateway reads Redis only; the others also need RabbitMQ and GitHub's keys.
+      expect(service?.depends_on, name).toEqual(
+        name === 'metrics-gateway'
+          ? { redis: { condition: 'service_healthy' } }
+          : {
+              redis: { condition: 'service_healthy' },
+              rabbitmq: { condition: 'service_healthy' },
+              'github-sim': { condition: 'service_healthy' },
+            },
+      );
       expect(service?.healthcheck?.test.join(' '), name).toContain(
         `http://127.0.0.1:${probePort}/readyz`,
       );
     }
   });
 
-  it('gives the fleet the demo config and the keys the simulator writes', () => {
-    const gateway = config.services['metrics-gateway'];
-    expect(gateway?.volumes).toEqual([
-      `${repoPath('deploy', 'compose', 'demo.yaml')}:/etc/github-stats-exporter/config.yaml:ro`,
-      'demo-keys:/etc/github-stats-exporter/keys:ro',
-    ]);
+  it('gives the fleet the demo config, and all but the gateway the keys the simulator writes', () => {
+    const demoConfig = `${repoPath('deploy', 'compose', 'demo.yaml')}:/etc/github-stats-exporter/config.yaml:ro`;
+    for (const name of ['scheduler', 'scraper-worker', 'backfill-worker']) {
+      expect(config.services[name]?.volumes, name).toEqual([
+        demoConfig,
+        'demo-keys:/etc/github-stats-exporter/keys:ro',
+      ]);
+    }
+    expect(config.services['metrics-gateway']?.volumes).toEqual([demoConfig]);
     expect(config.services['github-sim']?.volumes).toEqual([
       'demo-keys:/etc/github-stats-exporter/keys:rw',
     ]);
@@ -112,6 +120,9 @@ describe('docker-compose.yml', () => {
     expect(real.services['scheduler']?.volumes).toEqual([
       `${repoPath('config', 'local.yaml')}:/etc/github-stats-exporter/config.yaml:ro`,
       `${repoPath('config', 'keys')}:/etc/github-stats-exporter/keys:ro`,
+    ]);
+    expect(real.services['metrics-gateway']?.volumes).toEqual([
+      `${repoPath('config', 'local.yaml')}:/etc/github-stats-exporter/config.yaml:ro`,
     ]);
   });
 

@@ -33,9 +33,12 @@ describe('the Dockerfile', () => {
 
   it('builds in stages and ends with the service image, the default target', () => {
     expect(stages.map((s) => s.name)).toEqual(['build', 'deploy', 'github-sim', 'service']);
+    // Node 22 LTS, pinned to a patch release: a rebuild cannot change the runtime.
     expect(globals.find((i) => i.args.startsWith('NODE_IMAGE='))?.args).toMatch(
-      /^NODE_IMAGE=node:20\.\d+-bookworm-slim$/,
+      /^NODE_IMAGE=node:22\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/,
     );
+    // Native modules compiled in `build` must load in `service`: one Node for both.
+    expect(stages.map((s) => s.base)).toEqual(['${NODE_IMAGE}', 'build', 'build', '${NODE_IMAGE}']);
   });
 
   it('puts only one service’s production dependencies into the service image', () => {

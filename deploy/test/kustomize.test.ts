@@ -17,6 +17,7 @@ import {
   type TriggerAuthentication,
   type Workload,
 } from './support/k8s-objects.js';
+import { isEgressAllowed, type EgressTarget } from './support/network-egress.js';
 import {
   renderKustomization,
   SECRET_TOKEN_PATTERN,
@@ -28,6 +29,8 @@ const SERVICES = ['scheduler', 'scraper-worker', 'backfill-worker', 'metrics-gat
 const REDIS_PORTS = [6379, 26379];
 const AMQP_PORTS = [5672, 5671];
 const HTTPS_PORT = 443;
+/** NodeLocal DNSCache's link-local address (the value its docs and manifests use). */
+const NODE_LOCAL_DNS = '169.254.20.10';
 
 const workDir = mkdtempSync(join(tmpdir(), 'gse-kustomize-'));
 afterAll(() => {
@@ -129,6 +132,18 @@ describe.each(['base', 'overlays/nonprod', 'overlays/prod'])('kubectl kustomize 
     }
   });
 
+  it('lets a node drain evict pods that are not ready, one healthy pod at a time', () => {
+    const budgets = objectsOfKind<PodDisruptionBudget>(render(dir).objects, 'PodDisruptionBudget');
+    expect(
+      Object.fromEntries(
+        budgets.map((pdb) => [
+          pdb.metadata.name,
+          [pdb.spec.maxUnavailable, pdb.spec.unhealthyPodEvictionPolicy],
+        ]),
+      ),
+    ).toEqual(Object.fromEntries(SERVICES.map((name) => [name, [1, 'AlwaysAllow']])));
+  });
+
   it('denies all traffic by default and gives every workload its own allow-list', () => {
     const policies = objectsOfKind<NetworkPolicy>(render(dir).objects, 'NetworkPolicy');
     const defaultDeny = policies.find(
@@ -164,6 +179,65 @@ describe.each(['base', 'overlays/nonprod', 'overlays/prod'])('kubectl kustomize 
       'scraper-worker': [...REDIS_PORTS, HTTPS_PORT],
       'backfill-worker': [...REDIS_PORTS, ...AMQP_PORTS, HTTPS_PORT],
       'metrics-gateway': REDIS_PORTS,
+    });
+  });
+
+  it('lets every pod resolve names through kube-dns and NodeLocal DNSCache, and only the backfill-worker reach RabbitMQ', () => {
+    const policies = objectsOfKind<NetworkPolicy>(render(dir).objects, 'NetworkPolicy');
+    const kubeSystem = { 'kubernetes.io/metadata.name': 'kube-system' };
+    const kubeDns = { 'k8s-app': 'kube-dns' };
+    const targets: Readonly<Record<string, EgressTarget>> = {
+      'kube-dns udp': {
+        namespaceLabels: kubeSystem,
+        podLabels: kubeDns,
+        protocol: 'UDP',
+        port: 53,
+      },
+      'kube-dns tcp': {
+        namespaceLabels: kubeSystem,
+        podLabels: kubeDns,
+        protocol: 'TCP',
+        port: 53,
+      },
+      'node-local-dns udp': { ip: NODE_LOCAL_DNS, protocol: 'UDP', port: 53 },
+      'node-local-dns tcp': { ip: NODE_LOCAL_DNS, protocol: 'TCP', port: 53 },
+      // Any namespace can label a pod k8s-app=kube-dns: it must not get the queries.
+      'a kube-dns look-alike in another namespace': {
+        namespaceLabels: { 'kubernetes.io/metadata.name': 'tenant-a' },
+        podLabels: kubeDns,
+        protocol: 'UDP',
+        port: 53,
+      },
+      amqp: { ip: '10.20.30.40', protocol: 'TCP', port: 5672 },
+      amqps: { ip: '10.20.30.40', protocol: 'TCP', port: 5671 },
+      'rabbitmq pod': {
+        namespaceLabels: { 'kubernetes.io/metadata.name': 'data' },
+        podLabels: { 'app.kubernetes.io/name': 'rabbitmq' },
+        protocol: 'TCP',
+        port: 5672,
+      },
+    };
+    const allowed = Object.fromEntries(
+      workloads(dir).map((workload) => [
+        workload.metadata.name,
+        Object.entries(targets)
+          .filter(([, target]) =>
+            isEgressAllowed(
+              policies,
+              workload.metadata.namespace ?? '',
+              workload.spec.template.metadata.labels,
+              target,
+            ),
+          )
+          .map(([name]) => name),
+      ]),
+    );
+    const dns = ['kube-dns udp', 'kube-dns tcp', 'node-local-dns udp', 'node-local-dns tcp'];
+    expect(allowed).toEqual({
+      scheduler: dns,
+      'scraper-worker': dns,
+      'backfill-worker': [...dns, 'amqp', 'amqps', 'rabbitmq pod'],
+      'metrics-gateway': dns,
     });
   });
 

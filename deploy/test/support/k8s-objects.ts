@@ -98,6 +98,9 @@ export interface ScaleTargetRef {
 export interface ScaledObject extends K8sObject {
   readonly spec: {
     readonly scaleTargetRef: ScaleTargetRef;
+    readonly minReplicaCount?: number;
+    readonly maxReplicaCount?: number;
+    readonly fallback?: { readonly replicas: number };
     readonly triggers: readonly {
       readonly type: string;
       readonly metadata: Readonly<Record<string, string>>;
@@ -116,12 +119,29 @@ export interface TriggerAuthentication extends K8sObject {
   };
 }
 
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+}
+
+/** A `from`/`to` entry of a NetworkPolicy rule. */
+export interface NetworkPolicyPeer {
+  readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
+  readonly namespaceSelector?: LabelSelector;
+  readonly podSelector?: LabelSelector;
+}
+
+export interface NetworkPolicyRule {
+  readonly ports?: readonly { readonly port: number; readonly protocol?: string }[];
+  readonly to?: readonly NetworkPolicyPeer[];
+  readonly from?: readonly NetworkPolicyPeer[];
+}
+
 export interface NetworkPolicy extends K8sObject {
   readonly spec: {
-    readonly podSelector: { readonly matchLabels?: Readonly<Record<string, string>> };
+    readonly podSelector: LabelSelector;
     readonly policyTypes: readonly string[];
-    readonly ingress?: readonly { readonly ports?: readonly { readonly port: number }[] }[];
-    readonly egress?: readonly { readonly ports?: readonly { readonly port: number }[] }[];
+    readonly ingress?: readonly NetworkPolicyRule[];
+    readonly egress?: readonly NetworkPolicyRule[];
   };
 }
 
@@ -164,6 +184,8 @@ export interface HorizontalPodAutoscaler extends K8sObject {
 
 export interface PodDisruptionBudget extends K8sObject {
   readonly spec: {
+    readonly maxUnavailable?: number | string;
+    readonly unhealthyPodEvictionPolicy?: string;
     readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
   };
 }

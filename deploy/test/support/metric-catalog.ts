@@ -4,11 +4,16 @@ import { FLEET_METRICS } from '@gse/telemetry';
 /** Labels every scraped series may carry besides its own: target labels and relabelled ones. */
 const TARGET_LABELS = ['job', 'instance', 'service'];
 
-/** prom-client's process metrics the per-pod job scrapes, and Prometheus' own `up`. */
+/**
+ * The per-pod job's series the rules use: prom-client's process metrics, the gateway's own
+ * staleness gauge (services/metrics-gateway/src/gateway-process-metrics.ts; its name is
+ * checked there by redis-outage.e2e.test.ts), and Prometheus' own `up`.
+ */
 const PROCESS_METRICS: Readonly<Record<string, readonly string[]>> = {
   up: [],
   process_cpu_seconds_total: [],
   process_resident_memory_bytes: [],
+  gh_exporter_gateway_stale: [],
 };
 
 /**

@@ -36,6 +36,12 @@ export interface LoadConfigOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Directory that `config/local.yaml`, a relative `GITHUB_STATS_CONFIG` and `*_FILE` paths resolve against. */
   readonly cwd: string;
+  /**
+   * Whether the calling service signs GitHub App tokens with the `private_key_path` files,
+   * so they must be readable (default `true`). The metrics-gateway passes `false`: it never
+   * talks to GitHub, and its pods get no key mounted.
+   */
+  readonly needsGitHubKeys?: boolean;
 }
 
 const NOT_SET = renderValue(undefined, { sensitive: false });
@@ -92,6 +98,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     raw,
     invalidPaths,
     baseDir: configDir,
+    needsGitHubKeys: options.needsGitHubKeys ?? true,
   });
   const problems = [...overrides.problems, ...checked.problems, ...mergedProblems, ...ruleProblems];
   if (problems.length > 0) throw new ConfigError(label, problems);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createConfigDir, type ConfigDir } from '../test/config-fixture.js';
+import { loadConfig } from './load-config.js';
 
 let dirs: ConfigDir;
 
@@ -133,6 +134,19 @@ per_org_concurrency: 0`;
         allowed: "a readable PEM file; relative paths resolve against the config file's directory",
       },
     ]);
+  });
+
+  it('skips the key files for a service that needs no GitHub keys (the metrics-gateway)', () => {
+    const path = dirs.write(
+      'config.yaml',
+      orgsYaml(ACME.replace('keys/acme.pem', 'keys/missing.pem')),
+    );
+    const env = { GITHUB_STATS_CONFIG: path };
+    const { config } = loadConfig({ env, cwd: dirs.dir, needsGitHubKeys: false });
+    expect(config.github.orgs[0]?.privateKeyPath).toBe(join(dirs.dir, 'keys/missing.pem'));
+    expect(() => loadConfig({ env, cwd: dirs.dir })).toThrow(
+      `cannot read the key file ${join(dirs.dir, 'keys/missing.pem')} (ENOENT)`,
+    );
   });
 
   it('reports every broken entry, not just the first', () => {

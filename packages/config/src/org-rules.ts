@@ -80,10 +80,10 @@ const uniqueOrgRule: ValidationRule = {
 
 const readableKeyRule: ValidationRule = {
   description:
-    "Each `private_key_path` names a readable file; a relative path resolves against the config file's directory. Not checked in demo mode (`demo.enabled`), where the simulator writes the key files when it starts.",
+    "Each `private_key_path` names a readable file; a relative path resolves against the config file's directory. Not checked in demo mode (`demo.enabled`), where the simulator writes the key files when it starts, nor by the metrics-gateway, which never talks to GitHub and runs without the keys.",
   reads: ['github.orgs', 'demo.enabled'],
   check: (context) => {
-    if (context.raw.demo.enabled) return [];
+    if (context.raw.demo.enabled || !context.needsGitHubKeys) return [];
     return orgEntries(context).flatMap((entry, index) => {
       if (!fieldIsValid(entry, 'private_key_path')) return [];
       const written = String(entry['private_key_path']);

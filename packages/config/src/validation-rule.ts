@@ -8,6 +8,8 @@ export interface RuleContext {
   readonly invalidPaths: ReadonlySet<string>;
   /** Directory that relative file paths in the config resolve against. */
   readonly baseDir: string;
+  /** Whether the loading service reads the GitHub App key files (`LoadConfigOptions`). */
+  readonly needsGitHubKeys: boolean;
 }
 
 /** A rule that looks at more than one value; its description goes into the generated docs. */

@@ -24,6 +24,10 @@ export interface ServiceProcess {
   readonly env: NodeJS.ProcessEnv;
   cwd(): string;
   on(event: 'SIGTERM' | 'SIGINT', listener: (signal: NodeJS.Signals) => void): unknown;
+  on(
+    event: 'uncaughtException' | 'unhandledRejection',
+    listener: (error: unknown) => void,
+  ): unknown;
   exit(code: number): void;
   exitCode?: number | string | null | undefined;
   readonly stderr: { write(text: string): unknown };
@@ -79,7 +83,9 @@ const STOP_BACKSTOP_MS = 1000;
  *    logs the config's source and warnings;
  * 3. creates the app, starts it; a failed start exits 1;
  * 4. first SIGTERM/SIGINT: stops the app within `services.shutdownTimeoutMs`, then exits 0,
- *    or 1 if a step failed or the deadline passed; a second signal exits 1 at once.
+ *    or 1 if a step failed or the deadline passed; a second signal exits 1 at once;
+ * 5. an `uncaughtException` or `unhandledRejection` logs `uncaught error, exiting` with its
+ *    `origin` and `error` and exits 1 without a graceful stop (Kubernetes restarts the pod).
  *
  * Resolves once the app started (or failed to); the process exits later, on its own.
  */
@@ -109,6 +115,8 @@ export async function runService<C extends RunnableConfig>(
   });
   logger.info('configuration loaded', { source: loaded.source.kind, path: loaded.source.path });
   for (const warning of loaded.warnings) logger.warn('configuration warning', { warning });
+
+  exitOnUncaughtErrors(proc, logger);
 
   const app = options.createApp({ config, logger });
   let stopping: Promise<void> | undefined;
@@ -151,6 +159,30 @@ export async function runService<C extends RunnableConfig>(
     logger.error('service failed to start', { error: toLoggedError(error) });
     finish(1);
   }
+}
+
+/**
+ * After an uncaught error the process is in a state no code planned for (a handler that ran
+ * half-way, a lock renewal that died), so a graceful stop could hang or write wrong data:
+ * Node's own advice is to exit. The reason goes to the log first, so the pod's restart has an
+ * explanation, and the exit waits one turn of the event loop so that winston's write of
+ * that line (on a later tick) reaches stdout.
+ */
+function exitOnUncaughtErrors(proc: ServiceProcess, logger: Logger): void {
+  let exiting = false;
+  const exitWith =
+    (origin: 'uncaughtException' | 'unhandledRejection') =>
+    (error: unknown): void => {
+      if (exiting) return;
+      exiting = true;
+      logger.error('uncaught error, exiting', { origin, error: toLoggedError(error) });
+      proc.exitCode = 1;
+      setImmediate(() => {
+        proc.exit(1);
+      });
+    };
+  proc.on('uncaughtException', exitWith('uncaughtException'));
+  proc.on('unhandledRejection', exitWith('unhandledRejection'));
 }
 
 async function stopWithin(app: Service, timeoutMs: number): Promise<void> {

@@ -108,8 +108,8 @@ export function createMetricsGateway(
         leaderElectionEnabled: config.leaderElection.enabled,
         snapshots,
       });
-      readiness.register('redis', () => health.checkRedis());
-      readiness.register('data', () => health.checkData());
+      readiness.register('render', () => health.checkRender());
+      metrics.watchStaleness(() => health.isStale());
 
       const server = createPublicServer({
         listen: config.server.listenAddr,

@@ -52,7 +52,7 @@ export interface HealthReportContext {
 }
 
 /** A scrape older than this many scrape intervals makes an org's data stale. */
-export const STALE_AFTER_INTERVALS = 3;
+const STALE_AFTER_INTERVALS = 3;
 
 /** Builds the `/healthz` report from what the fleet published and what the gateway saw. */
 export function toHealthReport(context: HealthReportContext): HealthReport {

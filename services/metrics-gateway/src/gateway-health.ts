@@ -1,10 +1,7 @@
 import type { CheckResult } from '@gse/lifecycle';
-import { createStoreKeys } from '@gse/store';
 
 import { readFleetHealthInputs, type FleetHealthInputs } from './fleet-health-inputs.js';
 import {
-  age,
-  STALE_AFTER_INTERVALS,
   toHealthReport,
   type HealthReport,
   type HealthReportContext,
@@ -14,6 +11,10 @@ import type { SnapshotCache } from './snapshot-cache.js';
 
 // Below the readiness check timeout (1 s), so a check reports its own reason.
 const CONNECT_WAIT_MS = 800;
+// How long a scrape of the probe port's /metrics waits for the retry behind
+// gh_exporter_gateway_stale: well inside Prometheus's default scrape timeout (10 s), which a
+// connection attempt to an unanswering Redis would otherwise outlast.
+const STALENESS_RETRY_WAIT_MS = 2_000;
 
 export interface GatewayHealthOptions {
   readonly link: RedisLink;
@@ -25,26 +26,29 @@ export interface GatewayHealthOptions {
   readonly now?: () => number;
 }
 
-/** The gateway's `/readyz` checks and its `/healthz` report. */
+/** The gateway's `/readyz` check, its staleness and its `/healthz` report. */
 export interface GatewayHealth {
-  /** Readiness `redis`: Redis answers PING. */
-  checkRedis(): Promise<CheckResult>;
   /**
-   * Readiness `data`: the body is not a stale fallback, and the fleet's newest successful
-   * repo scrape is within 3 × the longest `scrape_interval` (before any scrape, only for
-   * that long after the gateway started).
+   * Readiness `render`: the gateway can serve a body, i.e. it holds a render (fresh or the
+   * last good one). Neither Redis nor the age of the data matter once it does: the gateway
+   * exists to keep serving the last good render through a Redis outage, and leaving the
+   * Service would turn a stale `/metrics` into none (docs/decisions/0007). Before the first
+   * render it tries one read pass, so a new replica becomes ready without a scrape.
    */
-  checkData(): Promise<CheckResult>;
+  checkRender(): Promise<CheckResult>;
+  /**
+   * Whether this replica serves (or, scraped now, would serve) a stale render: its latest
+   * read pass failed, none succeeded yet, or its Redis connection is down. While stale it
+   * first tries Redis again (when the retry is due), so a replica that Prometheus reaches
+   * only through its probe port still notices the recovery.
+   */
+  isStale(): Promise<boolean>;
   report(): Promise<HealthReport>;
 }
 
 export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealth {
   const { link, snapshots } = options;
   const now = options.now ?? Date.now;
-  const keys = createStoreKeys(options.keyPrefix);
-  const startedAtMs = now();
-  const staleAfterMs =
-    STALE_AFTER_INTERVALS * Math.max(0, ...options.orgs.map((org) => org.scrapeIntervalMs));
   let lastInputs: FleetHealthInputs | undefined;
 
   /** Undefined once Redis takes commands (waiting out a connection attempt), else why not. */
@@ -75,45 +79,36 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
     }
   }
 
-  function servingStale(): string | undefined {
-    const { lastGood, failure } = snapshots.state();
-    if (!failure) return undefined;
-    return lastGood
-      ? `serving the last good render, read at ${new Date(lastGood.readAtMs).toISOString()} (${failure.reason})`
-      : `no render to serve (${failure.reason})`;
-  }
-
   return {
-    async checkRedis() {
-      const answer = await ping();
-      if (answer.ok) return { ok: true };
-      const stale = servingStale();
-      return { ok: false, reason: stale ? `${answer.reason}; ${stale}` : answer.reason };
-    },
-    async checkData() {
-      const stale = servingStale();
-      if (stale !== undefined) return { ok: false, reason: stale };
-      const unavailable = await unusableReason();
-      if (unavailable !== undefined)
-        return { ok: false, reason: `data age unknown: ${unavailable}` };
-      const [, newest] = await link.redis.zrevrange(keys.repoIndex, 0, 0, 'WITHSCORES');
-      const limit = `${STALE_AFTER_INTERVALS} × scrape_interval (${age(staleAfterMs)})`;
-      const nowMs = now();
-      if (newest === undefined) {
-        return nowMs - startedAtMs <= staleAfterMs
-          ? { ok: true }
-          : {
-              ok: false,
-              reason: `no repo has a successful scrape yet, ${age(nowMs - startedAtMs)} after the gateway started: longer than ${limit}`,
-            };
+    async checkRender() {
+      if (snapshots.state().lastGood) return { ok: true };
+      try {
+        await snapshots.acquire();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
       }
-      const newestMs = Number(newest);
-      return nowMs - newestMs <= staleAfterMs
-        ? { ok: true }
-        : {
-            ok: false,
-            reason: `the newest successful repo scrape was at ${new Date(newestMs).toISOString()}, ${age(nowMs - newestMs)} ago: older than ${limit}`,
-          };
+    },
+    async isStale() {
+      const stale = (): boolean => {
+        const { lastGood, failure } = snapshots.state();
+        return !lastGood || failure !== undefined || link.unavailableReason() !== undefined;
+      };
+      if (!stale()) return false;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          // A failed pass is already counted and logged by the cache's onReadPass: here
+          // only the state it leaves behind matters.
+          snapshots.acquire().catch(() => undefined),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, STALENESS_RETRY_WAIT_MS);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return stale();
     },
     async report() {
       let redis = await ping();

@@ -13,6 +13,8 @@ export interface GatewayProcessMetrics {
   recordScrape(format: string, encoding: string): void;
   /** A body rendered from a snapshot (a shared gzip render counts once for all its readers). */
   recordRender(format: string, encoding: string): void;
+  /** Where `gh_exporter_gateway_stale` comes from: the current run's staleness. */
+  watchStaleness(isStale: () => Promise<boolean>): void;
 }
 
 export function createGatewayProcessMetrics(registry: Registry): GatewayProcessMetrics {
@@ -46,6 +48,19 @@ export function createGatewayProcessMetrics(registry: Registry): GatewayProcessM
     help: 'Business series in the last snapshot this gateway read from Redis.',
     registers: [registry],
   });
+  let isStale: (() => Promise<boolean>) | undefined;
+  // Here and not only in the fleet body: the body comes from whichever replica the Service
+  // picked, this gauge from every replica (the per-pod job), and it is computed in the
+  // process, so it is right while Redis, where every fleet metric lives, is gone.
+  new Gauge({
+    name: 'gh_exporter_gateway_stale',
+    help: '1 while this gateway serves its last good render instead of a fresh one (its Redis reads fail, or none succeeded yet), else 0.',
+    registers: [registry],
+    async collect() {
+      const stale = isStale ? await isStale() : true;
+      this.set(stale ? 1 : 0);
+    },
+  });
   for (const result of ['success', 'failure']) readPasses.inc({ result }, 0);
 
   return {
@@ -59,6 +74,9 @@ export function createGatewayProcessMetrics(registry: Registry): GatewayProcessM
     },
     recordRender(format, encoding) {
       renders.inc({ format, encoding });
+    },
+    watchStaleness(source) {
+      isStale = source;
     },
   };
 }

@@ -3,7 +3,8 @@ import { runService } from '@gse/lifecycle';
 
 import { createScheduler } from './app.js';
 
-// The only file of the service that touches `process`: config, signals and exit go through it.
+// The only file of the service that touches `process`: config, signals, uncaught errors and
+// exit go through it.
 await runService({
   packageJsonUrl: new URL('../package.json', import.meta.url),
   loadConfig,
