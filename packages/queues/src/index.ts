@@ -4,6 +4,7 @@ export {
   decodeRepoScrapeJob,
   SCRAPE_QUEUES,
   toOrgScrapeJobId,
+  toRepoDeduplicationId,
   toRepoScrapeJobId,
   type OrgScrapeJob,
   type RepoScrapeJob,

@@ -75,9 +75,11 @@ describe('scrape queues', () => {
   });
 
   it('collapse repo jobs fanned out twice and report depths with the oldest waiting age', async () => {
-    await queues.addRepoJobs([repoJob('api'), repoJob('web')]);
+    expect(await queues.addRepoJobs([repoJob('api'), repoJob('web')])).toEqual({ collapsed: [] });
     const firstAddedAt = Date.now();
-    await queues.addRepoJobs([repoJob('web'), repoJob('docs')]);
+    expect(await queues.addRepoJobs([repoJob('web'), repoJob('docs')])).toEqual({
+      collapsed: [],
+    });
     const depths = await queues.readDepths(firstAddedAt + 5000);
     const oldest = (await queues.repos.getJob('repo/acme/api/120000'))?.timestamp ?? 0;
     expect(depths).toEqual([
@@ -98,5 +100,58 @@ describe('scrape queues', () => {
         oldestWaitingAgeMs: firstAddedAt + 5000 - oldest,
       },
     ]);
+  });
+
+  it('keep at most one pending job per repo: later cycles collapse into it while it waits or runs', async () => {
+    const atSlot = (repo: string, slotStartMs: number): RepoScrapeJob => ({
+      ...repoJob(repo),
+      slotStartMs,
+    });
+    await queues.addRepoJobs([atSlot('api', 120_000)]);
+    // Waiting: the next cycle's api collapses into it; web is new.
+    expect(await queues.addRepoJobs([atSlot('api', 180_000), atSlot('web', 180_000)])).toEqual({
+      collapsed: [atSlot('api', 180_000)],
+    });
+
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    const connection = fixture.redis.duplicate({ maxRetriesPerRequest: null });
+    const worker = createScrapeWorker(
+      SCRAPE_QUEUES.repos,
+      async (job: Job) => {
+        started.push(job.id ?? '');
+        await released;
+      },
+      {
+        connection,
+        prefix: fixture.keyPrefix,
+        name: 'scrape-queues-test',
+        concurrency: 2,
+        stalledIntervalMs: 5000,
+        maxStalledCount: 1,
+        lockDurationMs: 5000,
+      },
+    );
+    try {
+      await waitFor(() => started.length === 2, { timeoutMs: 5000, description: 'both running' });
+      // Running: a third cycle collapses too.
+      expect(await queues.addRepoJobs([atSlot('api', 240_000)])).toEqual({
+        collapsed: [atSlot('api', 240_000)],
+      });
+      expect(await queues.repos.getWaitingCount()).toBe(0);
+      release();
+      await waitFor(async () => (await queues.repos.getCompletedCount()) === 2, {
+        timeoutMs: 5000,
+        description: 'both finished',
+      });
+      expect(started.sort()).toEqual(['repo/acme/api/120000', 'repo/acme/web/180000']);
+      // Finished: the next cycle adds the repo again.
+      expect(await queues.addRepoJobs([atSlot('api', 300_000)])).toEqual({ collapsed: [] });
+    } finally {
+      release();
+      await worker.close();
+      await connection.quit();
+    }
   });
 });

@@ -23,6 +23,17 @@ export const FLEET_METRICS = {
     help: 'Repo scrapes by result (done, partial, failed) and source (schedule, backfill).',
     labels: ['org', 'source', 'result'],
   }),
+  repoJobsCollapsed: defineCounter({
+    name: 'gh_exporter_repo_jobs_collapsed_total',
+    help: "Repos of an org cycle not queued again because their job of an earlier cycle was still pending (it reads this cycle's changes too).",
+    labels: ['org'],
+  }),
+  scrapeLag: defineGauge({
+    name: 'gh_exporter_scrape_lag_seconds',
+    help: "How long after its cycle's slot start the org's latest repo scrape began: grows when the repo queue falls behind.",
+    labels: ['org'],
+    unit: 'seconds',
+  }),
   scrapeJobsLost: defineCounter({
     name: 'gh_exporter_scrape_jobs_lost_total',
     help: 'Scrape jobs BullMQ failed without running them (stalled more than bullmq.max_stalled_count times); their windows went to backfill.',

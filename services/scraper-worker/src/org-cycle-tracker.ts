@@ -1,8 +1,11 @@
 import type { StoreKeys } from '@gse/store';
 import type { Redis } from 'ioredis';
 
-/** How one repo job of a cycle ended for good. */
-export type RepoJobResult = 'done' | 'partial' | 'failed';
+/**
+ * How one repo of a cycle ended for good; `collapsed`: its job of an earlier cycle was still
+ * pending, and that job reads this cycle's changes too (scrapes read up to the moment they run).
+ */
+export type RepoJobResult = 'done' | 'partial' | 'failed' | 'collapsed';
 
 /** A cycle whose every repo job ended: reported exactly once, by whoever ended the last. */
 export interface CycleCompletion {
@@ -11,7 +14,8 @@ export interface CycleCompletion {
   readonly done: number;
   readonly partial: number;
   readonly failed: number;
-  /** `success`: every repo done; `failure`: every repo failed; else `partial`. */
+  readonly collapsed: number;
+  /** `success`: every repo done or collapsed; `failure`: every repo failed; else `partial`. */
   readonly result: 'success' | 'partial' | 'failure';
 }
 
@@ -46,7 +50,7 @@ local expected = tonumber(redis.call('HGET', KEYS[1], 'expected') or '-1')
 local finished = tonumber(redis.call('HGET', KEYS[1], 'finished') or '0')
 if expected < 0 or finished < expected then return false end
 if redis.call('HSETNX', KEYS[1], 'reported', '1') == 0 then return false end
-return redis.call('HMGET', KEYS[1], 'startedAtMs', 'expected', 'done', 'partial', 'failed')
+return redis.call('HMGET', KEYS[1], 'startedAtMs', 'expected', 'done', 'partial', 'failed', 'collapsed')
 `;
 
 // ARGV: expected, startedAtMs, ttl ms.
@@ -83,19 +87,10 @@ export function createOrgCycleTracker(options: {
 
 function toCompletion(reply: unknown): CycleCompletion | undefined {
   if (!Array.isArray(reply)) return undefined;
-  const [startedAtMs, repos, done, partial, failed] = reply.map((value) => Number(value ?? 0));
-  const counts = {
-    startedAtMs: startedAtMs ?? 0,
-    repos: repos ?? 0,
-    done: done ?? 0,
-    partial: partial ?? 0,
-    failed: failed ?? 0,
-  };
-  const result =
-    counts.done === counts.repos
-      ? 'success'
-      : counts.failed === counts.repos
-        ? 'failure'
-        : 'partial';
+  const [startedAtMs = 0, repos = 0, done = 0, partial = 0, failed = 0, collapsed = 0] = reply.map(
+    (value) => Number(value ?? 0),
+  );
+  const counts = { startedAtMs, repos, done, partial, failed, collapsed };
+  const result = done + collapsed === repos ? 'success' : failed === repos ? 'failure' : 'partial';
   return { ...counts, result };
 }

@@ -90,7 +90,7 @@ export async function processOrgJob(
     startedAtMs,
   );
   if (completion) recordCycle(context, job.org, completion);
-  await context.queues.addRepoJobs(
+  const { collapsed } = await context.queues.addRepoJobs(
     discovery.scrape.map((repo): RepoScrapeJob => ({
       org: job.org,
       repo,
@@ -98,8 +98,21 @@ export async function processOrgJob(
       intervalMs: job.intervalMs,
     })),
   );
+  if (collapsed.length > 0) {
+    telemetry.increment(FLEET_METRICS.repoJobsCollapsed, { org: job.org }, collapsed.length);
+  }
+  for (const { repo } of collapsed) {
+    const collapsedCompletion = await context.cycles.finish(
+      job.org,
+      job.slotStartMs,
+      repo,
+      'collapsed',
+    );
+    if (collapsedCompletion) recordCycle(context, job.org, collapsedCompletion);
+  }
   run.logger.info('org cycle fanned out', {
     repos: discovery.scrape.length,
+    collapsed: collapsed.length,
     archived: discovery.archived.length,
     disabled: discovery.disabled.length,
     notAllowed: discovery.notAllowed.length,

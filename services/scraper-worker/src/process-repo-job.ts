@@ -38,6 +38,13 @@ export async function processRepoJob(
 ): Promise<RepoJobSummary> {
   const { config, client } = orgOf(context, job.org);
   const { telemetry } = context;
+  // How late the org's repo work runs against its schedule: a queue that falls behind (or
+  // cycles collapsing into old jobs) shows here first.
+  telemetry.set(
+    FLEET_METRICS.scrapeLag,
+    { org: job.org },
+    Math.max(0, context.now() - job.slotStartMs) / 1000,
+  );
   let outcome: RepoScrapeOutcome | 'cooldown';
   try {
     const slot = await context.slots.acquire(config, run.signal);

@@ -66,6 +66,14 @@ export function toRepoScrapeJobId(
   return `repo/${checkIdName('org', job.org)}/${checkIdName('repo', job.repo)}/${checkSlot(job.slotStartMs)}`;
 }
 
+/**
+ * `repo/<org>/<repo>`: a repo's pending job, whatever its cycle. A cycle that finds one still
+ * waiting or running collapses into it, so the repo queue holds at most one job per repo.
+ */
+export function toRepoDeduplicationId(job: Pick<RepoScrapeJob, 'org' | 'repo'>): string {
+  return `repo/${checkIdName('org', job.org)}/${checkIdName('repo', job.repo)}`;
+}
+
 /** Checks a job's data (it comes from Redis, written by any version of the fleet). */
 export function decodeOrgScrapeJob(data: unknown): OrgScrapeJob {
   const record = asRecord(data, 'org scrape job');

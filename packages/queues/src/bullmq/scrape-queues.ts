@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import {
   SCRAPE_QUEUES,
   toOrgScrapeJobId,
+  toRepoDeduplicationId,
   toRepoScrapeJobId,
   type OrgScrapeJob,
   type RepoScrapeJob,
@@ -49,8 +50,15 @@ export interface ScrapeQueues {
    * is added.
    */
   addOrgJob(job: OrgScrapeJob): Promise<'added' | 'duplicate'>;
-  /** Adds repo jobs under their deterministic ids; ids already present collapse. */
-  addRepoJobs(jobs: readonly RepoScrapeJob[]): Promise<void>;
+  /**
+   * Adds repo jobs under their deterministic ids (an id already present collapses), at most
+   * one pending per repo: a repo whose job of an earlier cycle still waits or runs is not
+   * added again (BullMQ deduplication by {@link toRepoDeduplicationId}, released when that
+   * job finishes) and comes back in `collapsed`, so a queue that falls behind stops growing.
+   */
+  addRepoJobs(
+    jobs: readonly RepoScrapeJob[],
+  ): Promise<{ readonly collapsed: readonly RepoScrapeJob[] }>;
   /** Both queues' depths; `nowMs` dates the oldest waiting job. */
   readDepths(nowMs: number): Promise<QueueDepth[]>;
   /** Closes both queues (not the connection). Idempotent. */
@@ -108,14 +116,17 @@ export function createScrapeQueues(options: ScrapeQueuesOptions): ScrapeQueues {
       return 'added';
     },
     async addRepoJobs(jobs) {
-      if (jobs.length === 0) return;
-      await repos.addBulk(
-        jobs.map((job) => ({
+      if (jobs.length === 0) return { collapsed: [] };
+      const ids = jobs.map((job) => toRepoScrapeJobId(job));
+      const added = await repos.addBulk(
+        jobs.map((job, index) => ({
           name: SCRAPE_QUEUES.repos,
           data: job,
-          opts: { jobId: toRepoScrapeJobId(job) },
+          opts: { jobId: ids[index], deduplication: { id: toRepoDeduplicationId(job) } },
         })),
       );
+      // A deduplicated add answers with the pending job's id instead of the one asked for.
+      return { collapsed: jobs.filter((_, index) => added[index]?.id !== ids[index]) };
     },
     readDepths: (nowMs) =>
       Promise.all([
