@@ -39,6 +39,8 @@ export interface RedisSemaphoreLease {
 export interface RedisInstallationSemaphore {
   /** Resolves once a slot is held; rejects with `signal.reason` when `signal` aborts first. */
   acquire(installationId: number, signal: AbortSignal): Promise<RedisSemaphoreLease>;
+  /** A slot if one is free right now, else `undefined`: for callers that must not wait. */
+  tryAcquire(installationId: number): Promise<RedisSemaphoreLease | undefined>;
 }
 
 // Leases are members of a ZSET scored by their expiry on Redis's own clock, so processes with
@@ -143,23 +145,29 @@ export function createRedisInstallationSemaphore(
     });
   }
 
+  async function tryAcquire(installationId: number): Promise<RedisSemaphoreLease | undefined> {
+    const key = keys.installationSemaphore(installationId);
+    const leaseId = randomUUID();
+    const acquired = await redis.eval(
+      ACQUIRE_SCRIPT,
+      1,
+      key,
+      leaseId,
+      options.maxConcurrent,
+      leaseMs,
+    );
+    return acquired === 1 ? holdLease(installationId, key, leaseId) : undefined;
+  }
+
   return {
     async acquire(installationId, signal) {
-      const key = keys.installationSemaphore(installationId);
-      const leaseId = randomUUID();
       for (;;) {
         signal.throwIfAborted();
-        const acquired = await redis.eval(
-          ACQUIRE_SCRIPT,
-          1,
-          key,
-          leaseId,
-          options.maxConcurrent,
-          leaseMs,
-        );
-        if (acquired === 1) return holdLease(installationId, key, leaseId);
+        const lease = await tryAcquire(installationId);
+        if (lease) return lease;
         await waitForTurn(installationId, signal);
       }
     },
+    tryAcquire,
   };
 }

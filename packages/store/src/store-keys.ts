@@ -62,6 +62,8 @@ export interface StoreKeys {
   orgRepos(org: string): string;
   /** HASH of one org cycle: expected repo count, start, and each repo's result. */
   orgCycle(org: string, slotStartMs: number): string;
+  /** ZSET of the org's scrape jobs deferred for want of a scrape slot (`<queue>|<jobId>` → when). */
+  orgDeferredJobs(org: string): string;
   /** Key prefix of the per-org repo-scrape semaphore (`per_org_concurrency`), fleet-wide. */
   readonly orgScrapeSlotsPrefix: string;
 }
@@ -113,6 +115,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     orgHealth: `${prefix}:schedule:org-health`,
     orgRepos: (org) => `${prefix}:org:${checkName('org', org)}:repos`,
     orgCycle: (org, slotStartMs) => `${prefix}:org:${checkName('org', org)}:cycle:${slotStartMs}`,
+    orgDeferredJobs: (org) => `${prefix}:org:${checkName('org', org)}:deferred-jobs`,
     orgScrapeSlotsPrefix: `${prefix}:org-scrape-slots`,
   };
 }

@@ -68,6 +68,20 @@ describe('Redis installation semaphore', () => {
     expect(await holders()).toBe(0);
   });
 
+  it('tryAcquire takes a free slot at once and answers undefined, without waiting, when none is', async () => {
+    const first = semaphoreOn(fixture.redis, { maxConcurrent: 1 });
+    const second = semaphoreOn(otherProcess, { maxConcurrent: 1 });
+    const lease = await first.tryAcquire(1001);
+    expect(lease).toBeDefined();
+    expect(await second.tryAcquire(1001)).toBeUndefined();
+    expect(await holders()).toBe(1);
+    await lease?.release();
+    const next = await second.tryAcquire(1001);
+    expect(next).toBeDefined();
+    await next?.release();
+    expect(await holders()).toBe(0);
+  });
+
   it('never lets more than maxConcurrent requests of two processes run at once', async () => {
     const semaphores = [
       semaphoreOn(fixture.redis, { maxConcurrent: 3 }),

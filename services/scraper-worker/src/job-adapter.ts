@@ -1,5 +1,5 @@
 import type { LogContext, Logger } from '@gse/logging';
-import { UnrecoverableError, WaitingError, type Job, type Processor } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, type Job, type Processor } from 'bullmq';
 
 /** What a job handler gets besides its payload. */
 export interface JobRun {
@@ -11,6 +11,31 @@ export interface JobRun {
   readonly isLastAttempt: boolean;
 }
 
+/**
+ * Thrown by a handler that cannot run yet for a reason that is no failure (its org's scrape
+ * slots are all busy): the job goes back to the queue, delayed, without using an attempt.
+ */
+export class TryLaterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TryLaterError';
+  }
+}
+
+const FIRST_DEFERRAL_MS = 1000;
+const LONGEST_DEFERRAL_MS = 60_000;
+
+/**
+ * How long a job that could not run waits before it is tried again: doubling with each time
+ * it was started (1 s, 2 s, … up to 60 s), ±25 % jitter, so a busy org's many waiting jobs
+ * do not spin the workers (each try is a few Redis calls) nor retry in lockstep.
+ */
+export function toDeferralDelayMs(timesStarted: number, random: number): number {
+  const doublings = Math.max(0, Math.min(timesStarted - 1, 16));
+  const baseMs = Math.min(FIRST_DEFERRAL_MS * 2 ** doublings, LONGEST_DEFERRAL_MS);
+  return Math.round(baseMs * (0.75 + random / 2));
+}
+
 export interface JobAdapterOptions<T, R> {
   /** Checks the job's data; a job that fails it can never succeed and is not retried. */
   readonly decode: (data: unknown) => T;
@@ -20,12 +45,15 @@ export interface JobAdapterOptions<T, R> {
   readonly logger: Logger;
   /** The worker's hand-back signal. */
   readonly signal: AbortSignal;
+  /** After a {@link TryLaterError} put the job back, delayed: who may wake it earlier. */
+  readonly onDeferred: (payload: T, jobId: string) => Promise<void>;
 }
 
 /**
  * The BullMQ side of a job handler: decodes the payload, gives it a child logger and the
  * hand-back signal, and maps the outcome. A job interrupted by the hand-back goes back to
- * the queue without using an attempt; anything else thrown is BullMQ's to retry (or, as an
+ * the queue without using an attempt, and so does one that must try later (delayed by
+ * {@link toDeferralDelayMs}); anything else thrown is BullMQ's to retry (or, as an
  * `UnrecoverableError`, to fail at once).
  */
 export function toJobProcessor<T, R>(options: JobAdapterOptions<T, R>): Processor<unknown, R> {
@@ -47,6 +75,13 @@ export function toJobProcessor<T, R>(options: JobAdapterOptions<T, R>): Processo
         isLastAttempt: attempt >= (job.opts.attempts ?? 1),
       });
     } catch (error) {
+      if (error instanceof TryLaterError && token !== undefined && job.id !== undefined) {
+        const delayMs = toDeferralDelayMs(job.attemptsStarted, Math.random());
+        await job.moveToDelayed(Date.now() + delayMs, token);
+        await options.onDeferred(payload, job.id);
+        logger.debug('job deferred', { reason: error.message, delayMs });
+        throw new DelayedError();
+      }
       if (!options.signal.aborted || token === undefined) throw error;
       // Whatever it wrote is idempotent: the next worker redoes the job from the start.
       await job.moveToWait(token);

@@ -3,7 +3,7 @@ import type { OrgScrapeJob, RepoScrapeJob } from '@gse/queues';
 import { FLEET_METRICS } from '@gse/telemetry';
 import { UnrecoverableError } from 'bullmq';
 
-import type { JobRun } from './job-adapter.js';
+import { TryLaterError, type JobRun } from './job-adapter.js';
 import { discoverRepos, type RepoDiscovery } from './repo-discovery.js';
 import {
   cycleWindow,
@@ -36,9 +36,9 @@ export async function processOrgJob(
   const startedAtMs = context.now();
   let discovery: RepoDiscovery | 'cooldown';
   try {
-    const slot = await context.slots.acquire(config, run.signal);
+    const slot = await context.slots.take(config);
     try {
-      // Checked once holding the slot: the wait for it may have outlasted a healthy org.
+      // Checked once holding the slot: a deferred job may have outlasted a healthy org.
       discovery = (await isOrgInCooldown(context, job.org))
         ? 'cooldown'
         : await discoverRepos({
@@ -52,7 +52,7 @@ export async function processOrgJob(
       await slot.release();
     }
   } catch (error) {
-    if (run.signal.aborted) throw error;
+    if (run.signal.aborted || error instanceof TryLaterError) throw error;
     const permanent = isPermanent(error);
     const message = error instanceof Error ? error.message : String(error);
     run.logger.warn('repo discovery failed', { error: message, permanent });

@@ -2,7 +2,7 @@ import type { BackfillRequest, RepoScrapeJob } from '@gse/queues';
 import { scrapeRepo, type RepoScrapeOutcome } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
 
-import type { JobRun } from './job-adapter.js';
+import { TryLaterError, type JobRun } from './job-adapter.js';
 import type { RepoJobResult } from './org-cycle-tracker.js';
 import {
   cycleWindow,
@@ -38,18 +38,18 @@ export async function processRepoJob(
 ): Promise<RepoJobSummary> {
   const { config, client } = orgOf(context, job.org);
   const { telemetry } = context;
-  // How late the org's repo work runs against its schedule: a queue that falls behind (or
-  // cycles collapsing into old jobs) shows here first.
-  telemetry.set(
-    FLEET_METRICS.scrapeLag,
-    { org: job.org },
-    Math.max(0, context.now() - job.slotStartMs) / 1000,
-  );
   let outcome: RepoScrapeOutcome | 'cooldown';
   try {
-    const slot = await context.slots.acquire(config, run.signal);
+    const slot = await context.slots.take(config);
     try {
-      // Checked once holding the slot: the wait for it may have outlasted a healthy org.
+      // How late the org's repo work runs against its schedule: a queue that falls behind
+      // (or cycles collapsing into old jobs) shows here first.
+      telemetry.set(
+        FLEET_METRICS.scrapeLag,
+        { org: job.org },
+        Math.max(0, context.now() - job.slotStartMs) / 1000,
+      );
+      // Checked once holding the slot: a deferred job may have outlasted a healthy org.
       outcome = (await isOrgInCooldown(context, job.org))
         ? 'cooldown'
         : await scrapeRepo(
@@ -60,7 +60,7 @@ export async function processRepoJob(
       await slot.release();
     }
   } catch (error) {
-    if (run.signal.aborted) throw error;
+    if (run.signal.aborted || error instanceof TryLaterError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     run.logger.warn('repo scrape failed', { error: message, final: run.isLastAttempt });
     telemetry.increment(FLEET_METRICS.storeWrites, { source: 'scrape', result: 'failure' });
