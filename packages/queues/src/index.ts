@@ -1,4 +1,9 @@
-export type { BackfillProducer, BackfillRequest, BackfillResource } from './backfill-request.js';
+export {
+  BACKFILL_RESOURCES,
+  type BackfillProducer,
+  type BackfillRequest,
+  type BackfillResource,
+} from './backfill-request.js';
 export {
   decodeOrgScrapeJob,
   decodeRepoScrapeJob,
