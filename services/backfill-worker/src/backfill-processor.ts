@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { Config, OrgConfig } from '@gse/config';
-import type { OrgGitHubClients } from '@gse/fleet-adapters';
+import { recordCollectorRuns, type OrgGitHubClients } from '@gse/fleet-adapters';
 import { GitHubRequestError } from '@gse/github';
 import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
 import { scrapeRepo, type ScrapeOptions } from '@gse/scrape';
@@ -95,6 +95,7 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
         { source: 'backfill', result: 'duplicate' },
         outcome.duplicates,
       );
+      recordCollectorRuns(telemetry, message.org, outcome.collectors);
       const { missing } = outcome;
       telemetry.increment(FLEET_METRICS.repoScrapes, {
         org: message.org,

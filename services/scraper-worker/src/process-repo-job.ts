@@ -1,3 +1,4 @@
+import { recordCollectorRuns } from '@gse/fleet-adapters';
 import type { BackfillRequest, RepoScrapeJob } from '@gse/queues';
 import { scrapeRepo, type RepoScrapeOutcome } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
@@ -129,6 +130,7 @@ function recordOutcome(
   const { telemetry } = context;
   const org = job.org;
   telemetry.increment(FLEET_METRICS.repoScrapes, { org, source: SOURCE, result: outcome.status });
+  recordCollectorRuns(telemetry, org, outcome.collectors);
   telemetry.increment(
     FLEET_METRICS.storeWrites,
     { source: 'scrape', result: 'added' },
