@@ -4,7 +4,10 @@ import type { ActivityField } from './activity-metrics.js';
 export interface ScrapeResourceEntry {
   /** The GitHub REST routes its collector reads (`gh_exporter_github_requests_total{endpoint}`). */
   readonly endpoints: readonly string[];
-  /** The repo checkpoint (`RepoCheckpoints` of `@gse/store`) its incremental reads start from. */
+  /**
+   * The repo checkpoint its incremental reads start from: a field of `RepoCheckpoints`
+   * (`@gse/store`), epoch ms, and where a missing read's backfill window starts.
+   */
   readonly checkpoint: string;
   /** Event kinds it yields, each with the 24 h family it counts into. */
   readonly events: Readonly<Record<string, ActivityField>>;
