@@ -14,6 +14,7 @@ export {
   type RepoScrapeJob,
   type ScrapeQueueName,
 } from './bullmq/scrape-jobs.js';
+export { toDueSlotStartMs, toSlotStartMs, toSlotWindow } from './bullmq/scrape-slots.js';
 export {
   createScrapeQueues,
   type QueueDepth,

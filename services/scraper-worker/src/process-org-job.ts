@@ -1,17 +1,11 @@
 import { GitHubRequestError, GitHubResponseError } from '@gse/github';
-import type { OrgScrapeJob, RepoScrapeJob } from '@gse/queues';
+import { toSlotWindow, type OrgScrapeJob, type RepoScrapeJob } from '@gse/queues';
 import { FLEET_METRICS } from '@gse/telemetry';
 import { UnrecoverableError } from 'bullmq';
 
 import type { JobRun } from './job-adapter.js';
 import { discoverRepos, type RepoDiscovery } from './repo-discovery.js';
-import {
-  cycleWindow,
-  isOrgInCooldown,
-  orgOf,
-  recordCycle,
-  type WorkerContext,
-} from './worker-context.js';
+import { isOrgInCooldown, orgOf, recordCycle, type WorkerContext } from './worker-context.js';
 
 /** What an org job leaves in BullMQ's completed set. */
 export interface OrgJobResult {
@@ -61,7 +55,7 @@ export async function processOrgJob(
         {
           org: job.org,
           resource: 'all',
-          ...cycleWindow(job),
+          ...toSlotWindow(job),
           reason: permanent ? 'github_rejected' : 'github_unavailable',
           lastError: message,
         },
@@ -74,7 +68,7 @@ export async function processOrgJob(
   const { telemetry } = context;
   if (discovery === 'cooldown') {
     await context.backfill.request([
-      { org: job.org, resource: 'all', ...cycleWindow(job), reason: 'github_unhealthy' },
+      { org: job.org, resource: 'all', ...toSlotWindow(job), reason: 'github_unhealthy' },
     ]);
     telemetry.increment(FLEET_METRICS.scrapeRuns, { org: job.org, result: 'skipped_unhealthy' });
     run.logger.info('org cycle skipped during cooldown');

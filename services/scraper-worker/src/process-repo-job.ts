@@ -1,17 +1,11 @@
 import { recordCollectorRuns } from '@gse/fleet-adapters';
-import type { BackfillRequest, RepoScrapeJob } from '@gse/queues';
+import { toSlotWindow, type BackfillRequest, type RepoScrapeJob } from '@gse/queues';
 import { scrapeRepo, type RepoScrapeOutcome } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
 
 import type { JobRun } from './job-adapter.js';
 import type { RepoJobResult } from './org-cycle-tracker.js';
-import {
-  cycleWindow,
-  isOrgInCooldown,
-  orgOf,
-  recordCycle,
-  type WorkerContext,
-} from './worker-context.js';
+import { isOrgInCooldown, orgOf, recordCycle, type WorkerContext } from './worker-context.js';
 
 /** What a repo job leaves in BullMQ's completed set. */
 export interface RepoJobSummary {
@@ -69,7 +63,7 @@ export async function processRepoJob(
           org: job.org,
           repo: job.repo,
           resource: 'all',
-          ...cycleWindow(job),
+          ...toSlotWindow(job),
           reason: 'scrape_failed',
           lastError: message,
         },
@@ -85,7 +79,7 @@ export async function processRepoJob(
         org: job.org,
         repo: job.repo,
         resource: 'all',
-        ...cycleWindow(job),
+        ...toSlotWindow(job),
         reason: 'github_unhealthy',
       },
     ]);
