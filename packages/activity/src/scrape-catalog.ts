@@ -2,8 +2,11 @@ import type { ActivityField } from './activity-metrics.js';
 
 /** What one entry of {@link SCRAPE_CATALOG} declares about a GitHub resource. */
 export interface ScrapeResourceEntry {
-  /** The GitHub REST routes its collector reads (`gh_exporter_github_requests_total{endpoint}`). */
-  readonly endpoints: readonly string[];
+  /**
+   * The GitHub REST routes its collector reads, by the collector's name for each: the
+   * `endpoint` label of `gh_exporter_github_requests_total`.
+   */
+  readonly endpoints: Readonly<Record<string, string>>;
   /**
    * The repo checkpoint its incremental reads start from: a field of `RepoCheckpoints`
    * (`@gse/store`), epoch ms, and where a missing read's backfill window starts.
@@ -24,16 +27,16 @@ export interface ScrapeResourceEntry {
  */
 export const SCRAPE_CATALOG = {
   commits: {
-    endpoints: ['GET /repos/{owner}/{repo}/commits'],
+    endpoints: { commits: 'GET /repos/{owner}/{repo}/commits' },
     checkpoint: 'commitsSyncedAtMs',
     events: { commit: 'commits24h' },
     measures: [],
   },
   pulls: {
-    endpoints: [
-      'GET /repos/{owner}/{repo}/pulls',
-      'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
-    ],
+    endpoints: {
+      pulls: 'GET /repos/{owner}/{repo}/pulls',
+      reviews: 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+    },
     checkpoint: 'pullsUpdatedAtMs',
     events: {
       pr_opened: 'prsOpened24h',
@@ -43,17 +46,18 @@ export const SCRAPE_CATALOG = {
     measures: [],
   },
   issue_comments: {
-    endpoints: ['GET /repos/{owner}/{repo}/issues/comments'],
+    endpoints: { comments: 'GET /repos/{owner}/{repo}/issues/comments' },
     checkpoint: 'commentsUpdatedAtMs',
     events: { issue_comment: 'issueComments24h' },
     measures: [],
   },
   loc: {
-    endpoints: [
-      'GET /repos/{owner}/{repo}/stats/contributors',
-      'GET /repos/{owner}/{repo}/commits',
-      'GET /repos/{owner}/{repo}/commits/{ref}',
-    ],
+    endpoints: {
+      stats: 'GET /repos/{owner}/{repo}/stats/contributors',
+      // The LOC fallback: the week's commits, then each one's details.
+      weekCommits: 'GET /repos/{owner}/{repo}/commits',
+      commitDetail: 'GET /repos/{owner}/{repo}/commits/{ref}',
+    },
     checkpoint: 'locRefreshedAtMs',
     events: {},
     measures: ['locAddedWeekly', 'locRemovedWeekly'],

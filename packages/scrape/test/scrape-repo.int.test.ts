@@ -27,7 +27,7 @@ describe('scrapeRepo against the simulator', () => {
     ]);
     const reads = fixture.reports.filter((report) => report.endpoint.startsWith('GET '));
     expect(new Set(reads.map((report) => report.endpoint))).toEqual(
-      new Set(SCRAPE_CATALOG.issue_comments.endpoints),
+      new Set(Object.values(SCRAPE_CATALOG.issue_comments.endpoints)),
     );
   });
 });

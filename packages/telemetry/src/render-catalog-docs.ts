@@ -100,7 +100,7 @@ export function renderCatalogDocs(): string {
       const events = Object.entries(entry.events).map(
         ([kind, field]) => `${code(kind)} → ${code(field)}`,
       );
-      return `| ${code(resource)} | ${codes(entry.endpoints)} | ${code(entry.checkpoint)} | ${events.join(', ') || '—'} | ${codes(entry.measures)} |`;
+      return `| ${code(resource)} | ${codes(Object.values(entry.endpoints))} | ${code(entry.checkpoint)} | ${events.join(', ') || '—'} | ${codes(entry.measures)} |`;
     }),
     '',
   ].join('\n');
