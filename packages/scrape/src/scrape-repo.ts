@@ -74,7 +74,8 @@ export interface ScrapeRepoRequest extends RepoRef {
   readonly window?: ScrapeWindow;
   /**
    * Read only these resources (a backfill of one resource); no other gets a request.
-   * Absent: every resource of the catalog, LOC when due.
+   * Absent: every resource of the catalog. Either way LOC is read only when due, which a
+   * backfill window always is.
    */
   readonly resources?: readonly ScrapeResource[];
 }
