@@ -21,7 +21,6 @@ export {
   SCRAPE_CATALOG,
   SCRAPE_RESOURCES,
   toCountedField,
-  toResourceFields,
   type ActivityKind,
   type ScrapeResource,
   type ScrapeResourceEntry,

@@ -4,14 +4,18 @@ import { ACTIVITY_FIELDS } from './activity-metrics.js';
 import {
   ACTIVITY_KINDS,
   isActivityKind,
+  SCRAPE_CATALOG,
   SCRAPE_RESOURCES,
   toCountedField,
-  toResourceFields,
+  type ScrapeResourceEntry,
 } from './scrape-catalog.js';
 
 describe('SCRAPE_CATALOG', () => {
   it('feeds every business family from exactly one resource, except the last event time', () => {
-    const fed = SCRAPE_RESOURCES.flatMap(toResourceFields);
+    const fed = SCRAPE_RESOURCES.flatMap((resource) => {
+      const entry: ScrapeResourceEntry = SCRAPE_CATALOG[resource];
+      return [...Object.values(entry.events), ...entry.measures];
+    });
     expect(new Set(fed).size).toBe(fed.length);
     expect([...fed, 'lastEventUnixtime'].sort()).toEqual([...ACTIVITY_FIELDS].sort());
   });

@@ -99,9 +99,3 @@ export function toCountedField(kind: ActivityKind): ActivityField {
 export function isActivityKind(kind: string): kind is ActivityKind {
   return EVENT_KINDS.has(kind as ActivityKind);
 }
-
-/** The families one resource feeds: those its events count into, then its measures. */
-export function toResourceFields(resource: ScrapeResource): ActivityField[] {
-  const entry: ScrapeResourceEntry = SCRAPE_CATALOG[resource];
-  return [...Object.values(entry.events), ...entry.measures];
-}
