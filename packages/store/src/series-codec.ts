@@ -19,8 +19,9 @@ const V2_PREFIX = `v${SERIES_CODEC_VERSION};`;
 /**
  * Version 1, the codec before fields had names: eight values, comma-separated, in the order
  * `ACTIVITY_METRICS` had then. Frozen here on purpose (never derived from today's catalog),
- * because it describes data already in Redis. Still read; every refresh rewrites a repo's
- * series as version 2, so it leaves Redis within one scrape cycle of an upgrade.
+ * because it describes data already in Redis. Still read: every refresh rewrites a repo's
+ * series as version 2, but archived repos are not refreshed and keep version 1 until
+ * retention removes them, so this reader stays at least `store.retention` after an upgrade.
  */
 const V1_FIELDS = [
   'commits24h',
