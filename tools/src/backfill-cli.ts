@@ -12,6 +12,7 @@ import { loadConfig, type Config } from '@gse/config';
 import { createLogger } from '@gse/logging';
 import {
   BACKFILL_MESSAGE_VERSION,
+  BACKFILL_RESOURCES,
   createAmqpConnection,
   declareBackfillTopology,
   encodeBackfillMessage,
@@ -21,7 +22,6 @@ import {
   toBackfillTopology,
   type BackfillMessage,
   type BackfillOperationsContext,
-  type BackfillResource,
   type DeadLetter,
 } from '@gse/queues';
 import { createRedisBackfillState, createRedisConnection } from '@gse/store';
@@ -33,14 +33,13 @@ const USAGE = `Usage:
   pnpm backfill -- dlq requeue ID... | --all
 
   enqueue      publish one window to the main backfill queue (without --repo: every repo of the org)
-  RESOURCE     all (default), commits, pulls, issue_comments, loc
+  RESOURCE     ${BACKFILL_RESOURCES.join(', ')} (default ${BACKFILL_RESOURCES[0]})
   TIME         ISO 8601 (2026-11-01T00:00:00Z) or epoch milliseconds
   REASON       a snake_case label (default manual)
   dlq list     the oldest dead letters, without removing them
   dlq inspect  one dead letter in full (JSON)
   dlq requeue  move dead letters back to the main queue as fresh attempts`;
 
-const RESOURCES: readonly BackfillResource[] = ['all', 'commits', 'pulls', 'issue_comments', 'loc'];
 const CONNECT_TIMEOUT_MS = 10_000;
 
 class UsageError extends Error {}
@@ -61,7 +60,7 @@ function parseCommand(argv: readonly string[]): Command {
     options: {
       org: { type: 'string' },
       repo: { type: 'string' },
-      resource: { type: 'string', default: 'all' },
+      resource: { type: 'string', default: BACKFILL_RESOURCES[0] },
       from: { type: 'string' },
       to: { type: 'string' },
       reason: { type: 'string', default: 'manual' },
@@ -78,8 +77,10 @@ function parseCommand(argv: readonly string[]): Command {
   if (command === 'enqueue') {
     if (subcommand !== undefined) throw new UsageError(`enqueue takes no argument: ${subcommand}`);
     if (values.org === undefined) throw new UsageError('enqueue needs --org');
-    const resource = RESOURCES.find((known) => known === values.resource);
-    if (!resource) throw new UsageError(`--resource must be one of ${RESOURCES.join(', ')}`);
+    const resource = BACKFILL_RESOURCES.find((known) => known === values.resource);
+    if (!resource) {
+      throw new UsageError(`--resource must be one of ${BACKFILL_RESOURCES.join(', ')}`);
+    }
     const message: Omit<BackfillMessage, 'id' | 'firstEnqueuedAtMs'> = {
       version: BACKFILL_MESSAGE_VERSION,
       org: values.org,

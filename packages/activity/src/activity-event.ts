@@ -1,14 +1,4 @@
-/** The kinds of countable events; each `gh_activity_*_24h` gauge counts one kind. */
-export type ActivityKind =
-  'commit' | 'pr_opened' | 'pr_merged' | 'review_submitted' | 'issue_comment';
-
-export const ACTIVITY_KINDS: readonly ActivityKind[] = [
-  'commit',
-  'pr_opened',
-  'pr_merged',
-  'review_submitted',
-  'issue_comment',
-];
+import type { ActivityKind } from './scrape-catalog.js';
 
 /**
  * One thing a user did in a repo. Its identity is GitHub's own (commit sha, PR number,

@@ -1,12 +1,12 @@
+export { toEventId, type ActivityEvent, type CommitLoc, type WeeklyLoc } from './activity-event.js';
 export {
-  ACTIVITY_KINDS,
-  toEventId,
-  type ActivityEvent,
-  type ActivityKind,
-  type CommitLoc,
-  type WeeklyLoc,
-} from './activity-event.js';
-export { ACTIVITY_LABELS, ACTIVITY_METRICS, type ActivityMetric } from './activity-metrics.js';
+  ACTIVITY_FIELDS,
+  ACTIVITY_LABELS,
+  ACTIVITY_METRICS,
+  type ActivityField,
+  type ActivityMetric,
+  type UserActivity,
+} from './activity-metrics.js';
 export {
   ACTIVITY_WINDOW_MS,
   isInActivityWindow,
@@ -15,4 +15,14 @@ export {
   type TimeRange,
 } from './activity-window.js';
 export { attributeCommit, UNLINKED_USER, type CommitAuthorship } from './commit-attribution.js';
-export { tallyRepoActivity, type TallyOptions, type UserActivity } from './user-activity.js';
+export {
+  ACTIVITY_KINDS,
+  isActivityKind,
+  SCRAPE_CATALOG,
+  SCRAPE_RESOURCES,
+  toCountedField,
+  type ActivityKind,
+  type ScrapeResource,
+  type ScrapeResourceEntry,
+} from './scrape-catalog.js';
+export { tallyRepoActivity, toEmptyUserActivity, type TallyOptions } from './user-activity.js';

@@ -1,26 +1,7 @@
-import type { ActivityEvent, ActivityKind, WeeklyLoc } from './activity-event.js';
+import type { ActivityEvent, WeeklyLoc } from './activity-event.js';
+import { ACTIVITY_FIELDS, type UserActivity } from './activity-metrics.js';
 import { isInActivityWindow, isInRetention, lastCompleteWeek } from './activity-window.js';
-
-/** The eight values of one (org, repo, user) series (DESIGN.md §5). */
-export interface UserActivity {
-  commits24h: number;
-  prsOpened24h: number;
-  prsMerged24h: number;
-  reviewsSubmitted24h: number;
-  issueComments24h: number;
-  locAddedWeekly: number;
-  locRemovedWeekly: number;
-  /** Epoch seconds of the user's latest event in the repo within retention. */
-  lastEventUnixtime: number;
-}
-
-const WINDOW_FIELD: Record<ActivityKind, keyof UserActivity> = {
-  commit: 'commits24h',
-  pr_opened: 'prsOpened24h',
-  pr_merged: 'prsMerged24h',
-  review_submitted: 'reviewsSubmitted24h',
-  issue_comment: 'issueComments24h',
-};
+import { toCountedField } from './scrape-catalog.js';
 
 export interface TallyOptions {
   /** The repo's last successful scrape: the end of the window. */
@@ -44,11 +25,11 @@ export function tallyRepoActivity(
     if (!isInRetention(event.occurredAtMs, options.scrapedAtMs, options.retentionMs)) continue;
     let activity = byUser.get(event.user);
     if (!activity) {
-      activity = emptyUserActivity();
+      activity = toEmptyUserActivity();
       byUser.set(event.user, activity);
     }
     if (isInActivityWindow(event.occurredAtMs, options.scrapedAtMs)) {
-      activity[WINDOW_FIELD[event.kind]] += 1;
+      activity[toCountedField(event.kind)] += 1;
     }
     activity.lastEventUnixtime = Math.max(
       activity.lastEventUnixtime,
@@ -65,15 +46,7 @@ export function tallyRepoActivity(
   return byUser;
 }
 
-function emptyUserActivity(): UserActivity {
-  return {
-    commits24h: 0,
-    prsOpened24h: 0,
-    prsMerged24h: 0,
-    reviewsSubmitted24h: 0,
-    issueComments24h: 0,
-    locAddedWeekly: 0,
-    locRemovedWeekly: 0,
-    lastEventUnixtime: 0,
-  };
+/** A series with every field of the catalog at 0. */
+export function toEmptyUserActivity(): UserActivity {
+  return Object.fromEntries(ACTIVITY_FIELDS.map((field) => [field, 0])) as UserActivity;
 }

@@ -1,9 +1,10 @@
+import { SCRAPE_CATALOG } from '@gse/activity';
 import type { GitHubRequestReport } from '@gse/github';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 
 const TOKEN_MINT_ENDPOINT = 'POST /app/installations/{installation_id}/access_tokens';
 /** Only the LOC fallback reads single commits (`collect-commit-loc.ts` in `@gse/scrape`). */
-const COMMIT_DETAIL_ENDPOINT = 'GET /repos/{owner}/{repo}/commits/{ref}';
+const COMMIT_DETAIL_ENDPOINT = SCRAPE_CATALOG.loc.endpoints.commitDetail;
 
 /**
  * Turns every GitHub request the clients report into fleet telemetry: requests by

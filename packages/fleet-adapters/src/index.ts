@@ -1,4 +1,5 @@
 export { recordGitHubRequest } from './github-request-telemetry.js';
+export { recordCollectorRuns } from './scrape-collector-telemetry.js';
 export {
   createOrgGitHubClients,
   type OrgGitHubClients,

@@ -10,7 +10,12 @@ import { createFleetTelemetry, FLEET_METRICS, readFleetTelemetry } from '@gse/te
 import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createOrgGitHubClients, recordGitHubRequest, type OrgInstallation } from '../src/index.js';
+import {
+  createOrgGitHubClients,
+  recordCollectorRuns,
+  recordGitHubRequest,
+  type OrgInstallation,
+} from '../src/index.js';
 
 const logger = createLogger({
   service: 'fleet-adapters-test',
@@ -120,5 +125,30 @@ describe('org GitHub clients against the simulator', () => {
     expect(
       remaining?.kind === 'samples' ? remaining.samples.map((sample) => sample.labelValues) : [],
     ).toEqual([['acme', String(acme.installationId)]]);
+  });
+
+  it('reports each collector run as a success gauge and a duration histogram by resource', async () => {
+    const keyOf = (name: string): string => `${fixture.keyPrefix}:collectors:${name}`;
+    const telemetry = createFleetTelemetry({ redis: fixture.redis, keyOf, logger });
+    recordCollectorRuns(telemetry, 'acme', [
+      { resource: 'commits', success: true, durationMs: 40 },
+      { resource: 'pulls', success: false, durationMs: 1500 },
+    ]);
+    await telemetry.close();
+    const [success, duration] = await readFleetTelemetry(fixture.redis, keyOf, [
+      FLEET_METRICS.collectorSuccess,
+      FLEET_METRICS.collectorDuration,
+    ]);
+    const byResource = <S extends { readonly labelValues: readonly string[] }>(samples: S[]) =>
+      samples.sort((a, b) => String(a.labelValues[1]).localeCompare(String(b.labelValues[1])));
+    expect(byResource(success?.kind === 'samples' ? success.samples : [])).toEqual([
+      { labelValues: ['acme', 'commits'], value: 1 },
+      { labelValues: ['acme', 'pulls'], value: 0 },
+    ]);
+    const histograms = byResource(duration?.kind === 'histogram' ? duration.samples : []);
+    expect(histograms.map(({ labelValues, sum, count }) => ({ labelValues, sum, count }))).toEqual([
+      { labelValues: ['acme', 'commits'], sum: 0.04, count: 1 },
+      { labelValues: ['acme', 'pulls'], sum: 1.5, count: 1 },
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import type { BackfillResource } from './backfill-request.js';
+import { BACKFILL_RESOURCES, type BackfillResource } from './backfill-request.js';
 
 /** The schema version this code writes and reads; a message of another version is invalid. */
 export const BACKFILL_MESSAGE_VERSION = 1;
@@ -51,7 +51,7 @@ const messageSchema = z
     id: z.string().regex(ID),
     org: z.string().regex(NAME),
     repo: z.string().regex(NAME).optional(),
-    resource: z.enum(['commits', 'pulls', 'issue_comments', 'loc', 'all']),
+    resource: z.enum(BACKFILL_RESOURCES),
     window: z.strictObject({ fromMs: epochMs, toMs: epochMs }),
     reason: z.string().regex(REASON),
     attempt: z.number().int().min(1).max(1000),

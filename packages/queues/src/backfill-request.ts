@@ -1,5 +1,16 @@
-/** What a backfill re-reads: one resource of a repo, or everything (cooldowns, failed jobs). */
-export type BackfillResource = 'commits' | 'pulls' | 'issue_comments' | 'loc' | 'all';
+import { SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
+
+/**
+ * What a backfill re-reads: one resource of `SCRAPE_CATALOG` (`@gse/activity`), or `all`
+ * (cooldowns, failed jobs).
+ */
+export type BackfillResource = ScrapeResource | 'all';
+
+/** Every value a backfill's `resource` may take: `all`, then the catalog's resources. */
+export const BACKFILL_RESOURCES: readonly [BackfillResource, ...BackfillResource[]] = [
+  'all',
+  ...SCRAPE_RESOURCES,
+];
 
 /**
  * A window that could not be scraped, handed to backfill. Producers: the scraper worker

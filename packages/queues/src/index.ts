@@ -1,4 +1,9 @@
-export type { BackfillProducer, BackfillRequest, BackfillResource } from './backfill-request.js';
+export {
+  BACKFILL_RESOURCES,
+  type BackfillProducer,
+  type BackfillRequest,
+  type BackfillResource,
+} from './backfill-request.js';
 export {
   decodeOrgScrapeJob,
   decodeRepoScrapeJob,
@@ -10,6 +15,7 @@ export {
   type RepoScrapeJob,
   type ScrapeQueueName,
 } from './bullmq/scrape-jobs.js';
+export { toDueSlotStartMs, toSlotStartMs, toSlotWindow } from './bullmq/scrape-slots.js';
 export {
   createScrapeQueues,
   type QueueDepth,

@@ -1,11 +1,10 @@
-import { lastCompleteWeek, type CommitLoc, type TimeRange } from '@gse/activity';
+import { lastCompleteWeek, SCRAPE_CATALOG, type CommitLoc, type TimeRange } from '@gse/activity';
 import { decodeCommitDetail, decodeCommitList, type CommitListItem } from '@gse/github';
 import type { LocBudgetDecision } from '@gse/store';
 
 import { repoParams, toIsoSeconds, type CollectorContext } from './scrape-context.js';
 
-const COMMITS_ROUTE = 'GET /repos/{owner}/{repo}/commits';
-const COMMIT_ROUTE = 'GET /repos/{owner}/{repo}/commits/{ref}';
+const { weekCommits: COMMITS_ROUTE, commitDetail: COMMIT_ROUTE } = SCRAPE_CATALOG.loc.endpoints;
 
 /** The LOC fallback stopped because a fleet-wide budget was spent: the week is truncated. */
 export class LocBudgetExhaustedError extends Error {

@@ -1,4 +1,4 @@
-import { ACTIVITY_WINDOW_MS } from '@gse/activity';
+import { ACTIVITY_WINDOW_MS, SCRAPE_CATALOG } from '@gse/activity';
 import {
   GitHubRequestError,
   decodeCommitList,
@@ -16,7 +16,7 @@ import {
   type CollectorResult,
 } from './scrape-context.js';
 
-const COMMITS_ROUTE = 'GET /repos/{owner}/{repo}/commits';
+const COMMITS_ROUTE = SCRAPE_CATALOG.commits.endpoints.commits;
 
 /**
  * Default-branch commits, newest first. Incrementally the first page has a stable URL, so

@@ -1,3 +1,4 @@
+import { SCRAPE_CATALOG } from '@gse/activity';
 import {
   decodeIssueCommentList,
   toIssueCommentEvent,
@@ -14,7 +15,7 @@ import {
   type CollectorResult,
 } from './scrape-context.js';
 
-const COMMENTS_ROUTE = 'GET /repos/{owner}/{repo}/issues/comments';
+const COMMENTS_ROUTE = SCRAPE_CATALOG.issue_comments.endpoints.comments;
 
 /**
  * Issue and PR conversation comments, by `updated_at` newest first from a stable

@@ -1,11 +1,11 @@
-import { lastCompleteWeek } from '@gse/activity';
+import { lastCompleteWeek, SCRAPE_CATALOG } from '@gse/activity';
 import { decodeContributorStats, toWeeklyLoc, type ContributorStats } from '@gse/github';
 import type { RepoCheckpoints } from '@gse/store';
 
 import { collectCommitLoc } from './collect-commit-loc.js';
 import { repoParams, type CollectorContext, type CollectorResult } from './scrape-context.js';
 
-const STATS_ROUTE = 'GET /repos/{owner}/{repo}/stats/contributors';
+const STATS_ROUTE = SCRAPE_CATALOG.loc.endpoints.stats;
 /** `/stats/contributors` lists at most this many contributors. */
 const STATS_CONTRIBUTOR_CAP = 100;
 

@@ -1,3 +1,4 @@
+import { SCRAPE_CATALOG } from '@gse/activity';
 import {
   decodePullList,
   decodeReviewList,
@@ -15,8 +16,7 @@ import {
   type CollectorResult,
 } from './scrape-context.js';
 
-const PULLS_ROUTE = 'GET /repos/{owner}/{repo}/pulls';
-const REVIEWS_ROUTE = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews';
+const { pulls: PULLS_ROUTE, reviews: REVIEWS_ROUTE } = SCRAPE_CATALOG.pulls.endpoints;
 
 /**
  * Pull requests (opened, merged) and their reviews. PRs are listed by `updated_at`,

@@ -4,9 +4,9 @@ export type { MissingReason } from './missing-reason.js';
 export type { LocOptions, ScrapeOptions, ScrapeWindow } from './scrape-context.js';
 export {
   scrapeRepo,
+  type CollectorRun,
   type MissingResource,
   type RepoScrapeOutcome,
   type ScrapeRepoDeps,
   type ScrapeRepoRequest,
-  type ScrapeResource,
 } from './scrape-repo.js';

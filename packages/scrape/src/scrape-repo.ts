@@ -1,3 +1,4 @@
+import { SCRAPE_CATALOG, SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
 import { abortableSleep, type GitHubClient, type Sleep } from '@gse/github';
 import type { Logger } from '@gse/logging';
 import type {
@@ -21,9 +22,6 @@ import type {
 } from './scrape-context.js';
 import { toMissingReason, type MissingReason } from './missing-reason.js';
 
-/** The resources one repo scrape reads; each succeeds or goes missing on its own. */
-export type ScrapeResource = 'commits' | 'pulls' | 'issue_comments' | 'loc';
-
 /** A resource that could not be read, and the range a backfill must re-read for it. */
 export interface MissingResource {
   readonly resource: ScrapeResource;
@@ -31,6 +29,14 @@ export interface MissingResource {
   readonly reason: MissingReason;
   /** The error's message, for logs and dead-letter headers (never a secret). */
   readonly error: string;
+}
+
+/** One collector's run within a repo scrape. */
+export interface CollectorRun {
+  readonly resource: ScrapeResource;
+  /** False when the resource went missing (it is then in `missing` too). */
+  readonly success: boolean;
+  readonly durationMs: number;
 }
 
 export interface RepoScrapeOutcome {
@@ -41,6 +47,8 @@ export interface RepoScrapeOutcome {
   readonly added: number;
   readonly duplicates: number;
   readonly missing: readonly MissingResource[];
+  /** Each collector that ran, in catalog order: per-collector success and duration telemetry. */
+  readonly collectors: readonly CollectorRun[];
   /**
    * The refreshed series, when every activity resource was read. After a partial read the
    * window does not move: the series keep describing the last complete scrape.
@@ -64,15 +72,28 @@ export interface ScrapeRepoDeps {
 export interface ScrapeRepoRequest extends RepoRef {
   /** A backfill: re-read exactly this range. Absent: the incremental scrape up to now. */
   readonly window?: ScrapeWindow;
+  /**
+   * Read only these resources (a backfill of one resource); no other gets a request.
+   * Absent: every resource of the catalog. Either way LOC is read only when due, which a
+   * backfill window always is.
+   */
+  readonly resources?: readonly ScrapeResource[];
 }
 
 type Collector = (context: CollectorContext) => Promise<CollectorResult>;
 
-const ACTIVITY_COLLECTORS: readonly [ScrapeResource, Collector][] = [
-  ['commits', collectCommits],
-  ['pulls', collectPulls],
-  ['issue_comments', collectIssueComments],
-];
+/** The collector of each resource of `SCRAPE_CATALOG`: the compiler refuses a resource without one. */
+const COLLECTORS: { readonly [R in ScrapeResource]: Collector } = {
+  commits: collectCommits,
+  pulls: collectPulls,
+  issue_comments: collectIssueComments,
+  loc: collectLoc,
+};
+
+/** Resources whose read is skipped while not due (they measure, they do not count events). */
+const IS_DUE: { readonly [R in ScrapeResource]?: (context: CollectorContext) => boolean } = {
+  loc: isLocRefreshDue,
+};
 
 /**
  * The one use case both workers run: reads a repo's activity from GitHub into the ledger,
@@ -86,7 +107,8 @@ export async function scrapeRepo(
   request: ScrapeRepoRequest,
 ): Promise<RepoScrapeOutcome> {
   const ref = { org: request.org, repo: request.repo };
-  const nowMs = (deps.now ?? Date.now)();
+  const now = deps.now ?? Date.now;
+  const nowMs = now();
   const context: CollectorContext = {
     ref,
     client: deps.client,
@@ -99,31 +121,36 @@ export async function scrapeRepo(
     window: request.window,
     checkpoints: await deps.checkpoints.read(ref),
   };
-  const collectors = isLocRefreshDue(context)
-    ? [...ACTIVITY_COLLECTORS, ['loc', collectLoc] as const]
-    : ACTIVITY_COLLECTORS;
+  const asked = request.resources ?? SCRAPE_RESOURCES;
+  const resources = SCRAPE_RESOURCES.filter(
+    (resource) => asked.includes(resource) && (IS_DUE[resource]?.(context) ?? true),
+  );
 
   let added = 0;
   let duplicates = 0;
   let checkpoints: RepoCheckpoints = {};
   const missing: MissingResource[] = [];
-  for (const [resource, collect] of collectors) {
+  const collectors: CollectorRun[] = [];
+  for (const resource of resources) {
+    const startedAtMs = now();
     try {
-      const result = await collect(context);
+      const result = await COLLECTORS[resource](context);
       added += result.added;
       duplicates += result.duplicates;
       checkpoints = { ...checkpoints, ...result.checkpoints };
+      collectors.push({ resource, success: true, durationMs: now() - startedAtMs });
     } catch (error) {
       if (deps.signal.aborted) throw deps.signal.reason;
       const reason = toMissingReason(error);
       if (reason === undefined) throw error;
       const message = error instanceof Error ? error.message : String(error);
       missing.push({ resource, reason, error: message, window: missingWindow(context, resource) });
+      collectors.push({ resource, success: false, durationMs: now() - startedAtMs });
       deps.logger.warn('repo resource missing', { ...ref, resource, reason, error: message });
     }
   }
   await deps.checkpoints.write(ref, checkpoints);
-  const activityComplete = missing.every((entry) => entry.resource === 'loc');
+  const activityComplete = missing.every((entry) => !hasEvents(entry.resource));
   const series = activityComplete
     ? await deps.store.refreshSeries(ref, request.window?.toMs ?? nowMs)
     : undefined;
@@ -133,20 +160,20 @@ export async function scrapeRepo(
     added,
     duplicates,
     missing,
+    collectors,
     series,
   };
+}
+
+/** Whether a resource yields events (its failure leaves the 24 h windows incomplete). */
+function hasEvents(resource: ScrapeResource): boolean {
+  return Object.keys(SCRAPE_CATALOG[resource].events).length > 0;
 }
 
 /** The range a backfill must re-read: the request's window, else since the resource's checkpoint. */
 function missingWindow(context: CollectorContext, resource: ScrapeResource): ScrapeWindow {
   if (context.window) return context.window;
   const retentionStartMs = context.nowMs - context.options.retentionMs;
-  const { checkpoints } = context;
-  const sinceMs = {
-    commits: checkpoints.commitsSyncedAtMs,
-    pulls: checkpoints.pullsUpdatedAtMs,
-    issue_comments: checkpoints.commentsUpdatedAtMs,
-    loc: checkpoints.locRefreshedAtMs,
-  }[resource];
+  const sinceMs = context.checkpoints[SCRAPE_CATALOG[resource].checkpoint];
   return { fromMs: Math.max(sinceMs ?? retentionStartMs, retentionStartMs), toMs: context.nowMs };
 }

@@ -34,6 +34,12 @@ describe('scrapeRepo when GitHub misbehaves', () => {
         window: { fromMs: f.nowMs - 30 * 86_400_000, toMs: f.nowMs },
       },
     ]);
+    expect(outcome.collectors.map(({ resource, success }) => [resource, success])).toEqual([
+      ['commits', true],
+      ['pulls', false],
+      ['issue_comments', true],
+      ['loc', true],
+    ]);
     expect(outcome.series).toBeUndefined();
     expect(await seriesOf(f, 'web')).toEqual([]);
 

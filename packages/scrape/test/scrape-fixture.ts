@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 
+import type { ScrapeResource } from '@gse/activity';
 import { createGitHubClient, type GitHubClient, type GitHubRequestReport } from '@gse/github';
 import {
   createGitHubSimulator,
@@ -55,7 +56,12 @@ export interface FixtureOptions {
 export interface Scraper {
   readonly store: ActivityStore;
   readonly reports: GitHubRequestReport[];
-  scrape(org: string, repo: string, window?: ScrapeWindow): Promise<RepoScrapeOutcome>;
+  scrape(
+    org: string,
+    repo: string,
+    window?: ScrapeWindow,
+    resources?: readonly ScrapeResource[],
+  ): Promise<RepoScrapeOutcome>;
   /** Scrapes every repo the fleet would (not archived, not disabled) of every org. */
   scrapeAll(): Promise<RepoScrapeOutcome[]>;
   close(): Promise<void>;
@@ -195,7 +201,7 @@ function createScraper(context: {
   const scraper: Scraper = {
     store,
     reports,
-    scrape: (org, repo, window) => {
+    scrape: (org, repo, window, resources) => {
       const client = clients.get(org);
       if (!client) throw new Error(`no client for ${org}`);
       return scrapeRepo(
@@ -209,7 +215,7 @@ function createScraper(context: {
           signal: shutdown.signal,
           now: () => clock.nowMs,
         },
-        { org, repo, ...(window ? { window } : {}) },
+        { org, repo, ...(window ? { window } : {}), ...(resources ? { resources } : {}) },
       );
     },
     scrapeAll: async () => {

@@ -1,7 +1,8 @@
-import { ACTIVITY_METRICS } from '@gse/activity';
+import { ACTIVITY_FIELDS } from '@gse/activity';
 import type { Redis } from 'ioredis';
 
 import { READ_SERIES_BATCH_SCRIPT } from './read-series-batch-script.js';
+import { decodeSeriesInto } from './series-codec.js';
 import { createStoreKeys, parseRepoId, type RepoRef } from './store-keys.js';
 
 /**
@@ -20,7 +21,7 @@ export interface RepoSeriesBlock {
   readonly values: Uint32Array | Float64Array;
 }
 
-/** A series whose stored value is not eight finite numbers: left out, reported. */
+/** A series whose stored value the series codec cannot read: left out, reported. */
 export interface CorruptSeries {
   readonly org: string;
   readonly repo: string;
@@ -142,12 +143,12 @@ function toBlock(
   rows.sort((a, b) => compareText(fields[a] ?? '', fields[b] ?? ''));
 
   const users: string[] = [];
-  const columns = ACTIVITY_METRICS.length;
+  const columns = ACTIVITY_FIELDS.length;
   const parsed = new Float64Array(columns * rows.length);
   for (const field of rows) {
     const user = fields[field] ?? '';
     const stored = fields[field + 1] ?? '';
-    if (!decodeInto(stored, parsed, users.length * columns, columns)) {
+    if (!decodeSeriesInto(stored, parsed, users.length * columns)) {
       onCorrupt({ org: repo.org, repo: repo.repo, user, stored });
       continue;
     }
@@ -165,29 +166,6 @@ function toBlock(
     }
   }
   return { org: repo.org, repo: repo.repo, scrapedAtMs: repo.scrapedAtMs, users, values };
-}
-
-/**
- * Decodes `encodeUserActivity`'s `v0,v1,…,v7` into `target[offset…]`; false if corrupt. A
- * missing value leaves a column without its comma, an extra one lands inside the last
- * token: both read as not a number.
- */
-function decodeInto(
-  stored: string,
-  target: Float64Array,
-  offset: number,
-  columns: number,
-): boolean {
-  let from = 0;
-  for (let column = 0; column < columns; column++) {
-    const to = column === columns - 1 ? stored.length : stored.indexOf(',', from);
-    if (to <= from) return false;
-    const value = Number(stored.slice(from, to));
-    if (!Number.isFinite(value)) return false;
-    target[offset + column] = value;
-    from = to + 1;
-  }
-  return true;
 }
 
 function isUint32(value: number): boolean {

@@ -1,4 +1,5 @@
 import {
+  isActivityKind,
   lastCompleteWeek,
   tallyRepoActivity,
   toEventId,
@@ -238,9 +239,11 @@ function* toEvents(ledger: string[], eventUsers: Record<string, string>): Genera
     const eventId = ledger[index] ?? '';
     const user = eventUsers[eventId];
     const separator = eventId.indexOf(':');
-    if (user === undefined || separator < 0) continue;
+    const kind = eventId.slice(0, Math.max(0, separator));
+    // A kind this code does not know (a newer replica's, during a rollout) counts for nothing.
+    if (user === undefined || !isActivityKind(kind)) continue;
     yield {
-      kind: eventId.slice(0, separator) as ActivityEvent['kind'],
+      kind,
       sourceId: eventId.slice(separator + 1),
       user,
       occurredAtMs: Number(ledger[index + 1]),

@@ -41,7 +41,7 @@ export {
   type RepoCheckpoints,
   type RepoCheckpointStore,
 } from './repo-checkpoints.js';
-export { decodeUserActivity, encodeUserActivity } from './series-codec.js';
+export { decodeUserActivity, encodeUserActivity, SERIES_CODEC_VERSION } from './series-codec.js';
 export {
   createStoreKeys,
   parseRepoId,

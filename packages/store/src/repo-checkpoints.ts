@@ -1,38 +1,36 @@
+import { SCRAPE_CATALOG, SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
 import type { Redis } from 'ioredis';
 
 import { createStoreKeys, type RepoRef } from './store-keys.js';
 
+/** The checkpoint each resource of `SCRAPE_CATALOG` declares (`commitsSyncedAtMs`, …). */
+type ResourceCheckpoint = (typeof SCRAPE_CATALOG)[ScrapeResource]['checkpoint'];
+
 /**
  * How far each resource of a repo has been read completely. A checkpoint moves only after
  * its resource was read without error, so a failed read is re-covered by the next scrape.
+ * One per resource of the scrape catalog (epoch ms: commits when last read completely;
+ * pulls, comments: `updated_at` of the newest item then; LOC: when last refreshed), plus
+ * what the pulls and LOC collectors keep beside theirs.
  */
-export interface RepoCheckpoints {
-  /** When the default branch's commits were last read completely (history reached). */
-  readonly commitsSyncedAtMs?: number;
-  /** `updated_at` of the most recently updated PR when PRs and reviews were last read completely. */
-  readonly pullsUpdatedAtMs?: number;
+export type RepoCheckpoints = {
+  readonly [K in ResourceCheckpoint]?: number;
+} & {
   /** PRs updated exactly at `pullsUpdatedAtMs` whose reviews were read then (no need to again). */
   readonly pullsReadAtCheckpoint?: readonly number[];
-  /** `updated_at` of the most recently updated comment when comments were last read completely. */
-  readonly commentsUpdatedAtMs?: number;
-  /** When `/stats/contributors` (or the LOC fallback) last answered completely. */
-  readonly locRefreshedAtMs?: number;
   /** Consecutive stats refreshes that reported zero lines despite commits (10,000+ commits). */
   readonly locZeroLineRefreshes?: number;
   /** Until when the repo takes its LOC from per-commit details instead of the stats. */
   readonly locFallbackUntilMs?: number;
-}
+};
 
 type NumericCheckpoint = Exclude<keyof RepoCheckpoints, 'pullsReadAtCheckpoint'>;
 
-const CHECKPOINT_FIELDS = [
-  'commitsSyncedAtMs',
-  'pullsUpdatedAtMs',
-  'commentsUpdatedAtMs',
-  'locRefreshedAtMs',
+const CHECKPOINT_FIELDS: readonly NumericCheckpoint[] = [
+  ...SCRAPE_RESOURCES.map((resource): NumericCheckpoint => SCRAPE_CATALOG[resource].checkpoint),
   'locZeroLineRefreshes',
   'locFallbackUntilMs',
-] as const satisfies readonly NumericCheckpoint[];
+];
 const PULLS_READ_FIELD = 'pullsReadAtCheckpoint';
 
 export interface RepoCheckpointStore {

@@ -39,6 +39,18 @@ export const FLEET_METRICS = {
     help: 'Scrape jobs BullMQ failed without running them (stalled more than bullmq.max_stalled_count times); their windows went to backfill.',
     labels: ['org', 'queue'],
   }),
+  collectorSuccess: defineGauge({
+    name: 'gh_exporter_scrape_collector_success',
+    help: "1 when the org's latest read of the resource (a SCRAPE_CATALOG collector) succeeded, 0 when it went missing.",
+    labels: ['org', 'resource'],
+  }),
+  collectorDuration: defineHistogram({
+    name: 'gh_exporter_scrape_collector_duration_seconds',
+    help: 'Duration of one collector reading one repo, by resource (a SCRAPE_CATALOG collector).',
+    labels: ['org', 'resource'],
+    unit: 'seconds',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  }),
   repoLastSuccessfulScrape: defineGauge({
     name: 'gh_exporter_repo_last_successful_scrape_unixtime',
     help: 'Unix time of the last scrape of the repo that read every activity resource.',

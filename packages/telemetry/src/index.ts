@@ -4,6 +4,7 @@ export {
   type FleetTelemetryOptions,
 } from './fleet-telemetry.js';
 export { FLEET_METRICS } from './fleet-metrics.js';
+export { GATEWAY_METRICS, METRIC_CATALOG, type MetricCatalog } from './metric-catalog.js';
 export {
   defineCounter,
   defineGauge,

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 
 import type { Config, OrgConfig } from '@gse/config';
+import { recordCollectorRuns, type OrgGitHubClients } from '@gse/fleet-adapters';
 import { GitHubRequestError } from '@gse/github';
 import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
-import { scrapeRepo, type MissingResource, type ScrapeOptions } from '@gse/scrape';
+import { scrapeRepo, type ScrapeOptions } from '@gse/scrape';
 import type { ActivityStore, LocFallbackBudget, RepoCheckpointStore } from '@gse/store';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 
 import { discoverOrgRepos } from './discover-org-repos.js';
-import type { OrgGitHubClients } from '@gse/fleet-adapters';
 
 export interface BackfillProcessorDeps {
   readonly clients: OrgGitHubClients<OrgConfig>;
@@ -42,8 +42,8 @@ export function toScrapeOptions(config: Config): ScrapeOptions {
  * The backfill worker's handler: re-reads one repo's window with `scrapeRepo` (the ledger is
  * idempotent by event id, so a redelivered or overlapping window only adds what is missing,
  * and series never move back in time), or splits an org-wide window into one message per
- * repo the scraper would scrape. A window is filled when none of the resources it asked for
- * is missing; `github_rejected` everywhere is a permanent failure.
+ * repo the scraper would scrape. Only the resources a message asks for are read, and the
+ * window is filled when none of them is missing; `github_rejected` everywhere is a permanent failure.
  */
 export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHandler {
   const { telemetry } = deps;
@@ -77,7 +77,13 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
           signal,
           now,
         },
-        { org: message.org, repo: message.repo, window },
+        {
+          org: message.org,
+          repo: message.repo,
+          window,
+          // Only what the message asks for gets a request: a `loc` window reads no commits.
+          ...(message.resource === 'all' ? {} : { resources: [message.resource] }),
+        },
       );
       telemetry.increment(
         FLEET_METRICS.storeWrites,
@@ -89,7 +95,8 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
         { source: 'backfill', result: 'duplicate' },
         outcome.duplicates,
       );
-      const missing = outcome.missing.filter((entry) => isAsked(message, entry));
+      recordCollectorRuns(telemetry, message.org, outcome.collectors);
+      const { missing } = outcome;
       telemetry.increment(FLEET_METRICS.repoScrapes, {
         org: message.org,
         source: 'backfill',
@@ -129,11 +136,6 @@ const failed = (reason: string, error: string, permanent: boolean): BackfillOutc
   error,
   permanent,
 });
-
-/** Whether a missing resource is one the message asked for (`all` asks for every one). */
-function isAsked(message: BackfillMessage, missing: MissingResource): boolean {
-  return message.resource === 'all' || message.resource === missing.resource;
-}
 
 /**
  * One repo's share of an org-wide window: a fresh ladder (attempt 1) but the org window's

@@ -1,32 +1,13 @@
-import { ACTIVITY_METRICS } from '@gse/activity';
 import {
-  defineGauge,
   FLEET_METRICS,
+  GATEWAY_METRICS,
+  METRIC_CATALOG,
   renderExposition,
   type ExpositionFormat,
   type StoredMetric,
 } from '@gse/telemetry';
 
 import type { ServedSnapshot } from './snapshot-cache.js';
-
-/**
- * The gateway's own families in the public body. They read the same on every replica that
- * can reach Redis (0), so replicas still return identical bodies; they differ only on a
- * replica that serves its last good render because it cannot read Redis.
- */
-export const GATEWAY_METRICS = {
-  stale: defineGauge({
-    name: 'gh_exporter_gateway_stale',
-    help: '1 while this gateway serves its last good render because Redis cannot be read, else 0.',
-    labels: [],
-  }),
-  staleSeconds: defineGauge({
-    name: 'gh_exporter_gateway_stale_seconds',
-    help: 'Age of the render served while stale (0 while fresh).',
-    labels: [],
-    unit: 'seconds',
-  }),
-} as const;
 
 export interface MetricsBodyContext {
   /** `store.max_series_budget`: rendered as `gh_exporter_series_budget`. */
@@ -66,7 +47,7 @@ export function renderMetricsBody(
   });
   const staleSeconds = stale ? Math.max(0, (context.nowMs - snapshot.readAtMs) / 1000) : 0;
   return renderExposition(format, {
-    activityFamilies: ACTIVITY_METRICS,
+    activityFamilies: METRIC_CATALOG.activity,
     activity: snapshot.activity.blocks,
     metrics: [
       ...fleet,

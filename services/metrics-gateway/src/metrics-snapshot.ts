@@ -1,10 +1,5 @@
 import { readActivitySeries, createStoreKeys, type ActivitySeriesSnapshot } from '@gse/store';
-import {
-  FLEET_METRICS,
-  readFleetTelemetry,
-  type MetricDefinition,
-  type StoredMetric,
-} from '@gse/telemetry';
+import { METRIC_CATALOG, readFleetTelemetry, type StoredMetric } from '@gse/telemetry';
 
 import type { RedisLink } from './redis-link.js';
 
@@ -13,7 +8,7 @@ export interface MetricsSnapshot {
   /** When the pass began (ms since the epoch). */
   readonly readAtMs: number;
   readonly activity: ActivitySeriesSnapshot;
-  /** Every `FLEET_METRICS` family, in catalog order. */
+  /** Every stored family of `METRIC_CATALOG` (labelled samples), in catalog order. */
   readonly fleet: readonly StoredMetric[];
   /** Fleet samples left out because their label count does not match the catalog. */
   readonly malformedFleetSamples: number;
@@ -27,8 +22,6 @@ export interface MetricsSnapshotReaderOptions {
   readonly concurrency?: number;
   readonly now?: () => number;
 }
-
-const FLEET_DEFINITIONS: readonly MetricDefinition[] = Object.values(FLEET_METRICS);
 
 /** One read pass: the business series in batches and the fleet telemetry in one pipeline. */
 export type MetricsSnapshotReader = (signal: AbortSignal) => Promise<MetricsSnapshot>;
@@ -50,7 +43,7 @@ export function createMetricsSnapshotReader(
         ...(options.batchRepos === undefined ? {} : { batchRepos: options.batchRepos }),
         ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       }),
-      readFleetTelemetry(link.redis, (name) => keys.telemetryMetric(name), FLEET_DEFINITIONS),
+      readFleetTelemetry(link.redis, (name) => keys.telemetryMetric(name), METRIC_CATALOG.stored),
     ]);
     signal.throwIfAborted();
     let malformedFleetSamples = 0;

@@ -1,5 +1,6 @@
 import { isScrapingAllowed } from '@gse/github';
 import type { Leadership } from '@gse/leader';
+import { toDueSlotStartMs, toSlotWindow } from '@gse/queues';
 import { FLEET_METRICS } from '@gse/telemetry';
 
 import type { OrgHealthMonitor } from './org-health-monitor.js';
@@ -12,9 +13,9 @@ export interface OrgSchedule {
 }
 
 /**
- * Org cycles on a grid: slot `k` of an org is `[k · interval, (k + 1) · interval)` since the
- * epoch, so every scheduler derives the same slots, and a fresh fleet's first cycle is the
- * slot under way, scheduled at once. The last slot handled per org is kept in Redis
+ * Org cycles on the slot grid of `@gse/queues` (`toDueSlotStartMs`): slot `k` of an org is
+ * `[k · interval, (k + 1) · interval)` since the epoch, so every scheduler derives the same
+ * slots, and a fresh fleet's first cycle is the slot under way, scheduled at once. The last slot handled per org is kept in Redis
  * (fenced by the leader lock) and only a later slot is scheduled: after a failover the new
  * leader neither repeats a slot nor skips one, as long as the handover is shorter than an
  * interval (`lease_duration + retry_period` at most). The job is added before the slot is
@@ -33,8 +34,8 @@ export async function createOrgSchedule(
   }
 
   async function scheduleOrg(org: string, intervalMs: number): Promise<void> {
-    const slotStartMs = Math.floor(context.now() / intervalMs) * intervalMs;
-    if ((handled.get(org) ?? -1) >= slotStartMs) return;
+    const slotStartMs = toDueSlotStartMs(context.now(), intervalMs, handled.get(org));
+    if (slotStartMs === undefined) return;
     const orgHealth = health.healthOf(org);
     if (isScrapingAllowed(orgHealth)) {
       const added = await context.queues.addOrgJob({
@@ -53,8 +54,7 @@ export async function createOrgSchedule(
         {
           org,
           resource: 'all',
-          fromMs: slotStartMs,
-          toMs: slotStartMs + intervalMs,
+          ...toSlotWindow({ slotStartMs, intervalMs }),
           reason: 'github_unhealthy',
         },
       ]);

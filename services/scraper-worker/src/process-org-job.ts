@@ -1,17 +1,11 @@
 import { GitHubRequestError, GitHubResponseError } from '@gse/github';
-import type { OrgScrapeJob, RepoScrapeJob } from '@gse/queues';
+import { toSlotWindow, type OrgScrapeJob, type RepoScrapeJob } from '@gse/queues';
 import { FLEET_METRICS } from '@gse/telemetry';
 import { UnrecoverableError } from 'bullmq';
 
 import { TryLaterError, type JobRun } from './job-adapter.js';
 import { discoverRepos, type RepoDiscovery } from './repo-discovery.js';
-import {
-  cycleWindow,
-  isOrgInCooldown,
-  orgOf,
-  recordCycle,
-  type WorkerContext,
-} from './worker-context.js';
+import { isOrgInCooldown, orgOf, recordCycle, type WorkerContext } from './worker-context.js';
 
 /** What an org job leaves in BullMQ's completed set. */
 export interface OrgJobResult {
@@ -69,7 +63,7 @@ export async function processOrgJob(
   const { telemetry } = context;
   if (discovery === 'cooldown') {
     await context.backfill.request([
-      { org: job.org, resource: 'all', ...cycleWindow(job), reason: 'github_unhealthy' },
+      { org: job.org, resource: 'all', ...toSlotWindow(job), reason: 'github_unhealthy' },
     ]);
     telemetry.increment(FLEET_METRICS.scrapeRuns, { org: job.org, result: 'skipped_unhealthy' });
     run.logger.info('org cycle skipped during cooldown');
@@ -139,7 +133,7 @@ export async function failOrgJob(
     {
       org: job.org,
       resource: 'all',
-      ...cycleWindow(job),
+      ...toSlotWindow(job),
       reason: failure.reason,
       lastError: failure.message,
     },

@@ -1,16 +1,11 @@
-import type { BackfillRequest, RepoScrapeJob } from '@gse/queues';
+import { recordCollectorRuns } from '@gse/fleet-adapters';
+import { toSlotWindow, type BackfillRequest, type RepoScrapeJob } from '@gse/queues';
 import { scrapeRepo, type RepoScrapeOutcome } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
 
 import { TryLaterError, type JobRun } from './job-adapter.js';
 import type { RepoJobResult } from './org-cycle-tracker.js';
-import {
-  cycleWindow,
-  isOrgInCooldown,
-  orgOf,
-  recordCycle,
-  type WorkerContext,
-} from './worker-context.js';
+import { isOrgInCooldown, orgOf, recordCycle, type WorkerContext } from './worker-context.js';
 
 /** What a repo job leaves in BullMQ's completed set. */
 export interface RepoJobSummary {
@@ -74,7 +69,7 @@ export async function processRepoJob(
         org: job.org,
         repo: job.repo,
         resource: 'all',
-        ...cycleWindow(job),
+        ...toSlotWindow(job),
         reason: 'github_unhealthy',
       },
     ]);
@@ -131,7 +126,7 @@ export async function failRepoJob(
       org: job.org,
       repo: job.repo,
       resource: 'all',
-      ...cycleWindow(job),
+      ...toSlotWindow(job),
       reason: failure.reason,
       lastError: failure.message,
     },
@@ -147,6 +142,7 @@ function recordOutcome(
   const { telemetry } = context;
   const org = job.org;
   telemetry.increment(FLEET_METRICS.repoScrapes, { org, source: SOURCE, result: outcome.status });
+  recordCollectorRuns(telemetry, org, outcome.collectors);
   telemetry.increment(
     FLEET_METRICS.storeWrites,
     { source: 'scrape', result: 'added' },

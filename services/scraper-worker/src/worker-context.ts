@@ -36,14 +36,6 @@ export function orgOf(
   return { config, client };
 }
 
-/** A cycle's window: its interval slot, what a skipped or failed cycle leaves to backfill. */
-export function cycleWindow(job: { readonly slotStartMs: number; readonly intervalMs: number }): {
-  readonly fromMs: number;
-  readonly toMs: number;
-} {
-  return { fromMs: job.slotStartMs, toMs: job.slotStartMs + job.intervalMs };
-}
-
 /** Reports an org cycle that ended: its run by result and how long it took. */
 export function recordCycle(
   context: WorkerContext,
