@@ -127,7 +127,12 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
 
   function refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult> {
     const run = refreshQueue.then(() => {
-      watchConnection ??= redis.duplicate();
+      if (!watchConnection) {
+        watchConnection = redis.duplicate();
+        // Its failures reach the caller through the refresh that failed; without a listener
+        // ioredis would also print every reconnection error to stderr.
+        watchConnection.on('error', () => undefined);
+      }
       return refreshSeriesOn(watchConnection, ref, scrapedAtMs);
     });
     refreshQueue = run.catch(() => undefined);
