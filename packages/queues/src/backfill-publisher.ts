@@ -92,8 +92,8 @@ const CLAIM_BATCH = 500;
 const NOTHING_SWEPT: BackfillSweepSummary = { published: 0, stored: 0 };
 
 /**
- * Creates the only publisher of new backfill windows (docs/decisions/0009-amqp-only-in-the-
- * backfill-worker.md): it claims what `createBackfillOutbox` and the overflow hold in Redis
+ * Creates the only publisher of new backfill windows (docs/decisions/0009, the backfill
+ * worker runs it): it claims what `createBackfillOutbox` and the overflow hold in Redis
  * and removes each entry only once RabbitMQ confirms it, so neither a RabbitMQ outage, an
  * alarm nor a crash loses a window.
  */
