@@ -10,16 +10,24 @@ import {
   type GitHubSimulatorOptions,
   type GroundTruthSeries,
 } from '@gse/github-sim';
+import { loadConfig } from '@gse/config';
 import { spawnService, type SpawnedService } from '@gse/lifecycle/testing';
+import { createLogger } from '@gse/logging';
 import {
+  createBackfillPublisher,
   createScrapeQueues,
   decodeBackfillMessage,
   type BackfillRequest,
   type ScrapeQueues,
 } from '@gse/queues';
 import { createAmqpFixture, type AmqpFixture } from '@gse/queues/testing';
-import { createStoreKeys, decodeUserActivity, type StoreKeys } from '@gse/store';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
+import {
+  createRedisBackfillState,
+  createStoreKeys,
+  decodeUserActivity,
+  type StoreKeys,
+} from '@gse/store';
+import { createRedisFixture, waitFor, type RedisFixture } from '@gse/testing';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const DAY_MS = 86_400_000;
@@ -52,7 +60,11 @@ export interface FleetFixture {
   spawn(service: FleetService): SpawnedService;
   /** Every stored series with its repo's scrape time, in the ground truth's shape and order. */
   readStoredSeries(): Promise<GroundTruthSeries[]>;
-  /** Takes every backfill request waiting in the fleet's RabbitMQ main queue. */
+  /**
+   * Publishes the fleet's Redis outbox as the backfill worker does (its publisher, without
+   * its consumer, so only the test takes messages off the queue), then takes every backfill
+   * request waiting in the fleet's RabbitMQ main queue.
+   */
   drainBackfillRequests(): Promise<BackfillRequest[]>;
   /** The ground truth of each scraped repo at the time the store says it was scraped. */
   groundTruthAtScrapeTimes(): Promise<GroundTruthSeries[]>;
@@ -129,6 +141,18 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
     keepFailedMs: 3_600_000,
   });
   const spawned: SpawnedService[] = [];
+  const { config: loaded } = loadConfig({
+    env: { GITHUB_STATS_CONFIG: configPath, GITHUB_STATS_AMQP_URL: amqp.url },
+    cwd: dir,
+  });
+  const publisher = createBackfillPublisher({
+    amqp: loaded.amqp,
+    backfill: loaded.backfill,
+    state: createRedisBackfillState({ redis: redis.redis, keyPrefix: redis.keyPrefix }),
+    logger: createLogger({ service: 'fleet-fixture', version: '0', level: 'error' }),
+    connectionName: 'fleet-fixture publisher',
+  });
+  await publisher.start();
 
   async function readStoredSeries(): Promise<GroundTruthSeries[]> {
     const rows: GroundTruthSeries[] = [];
@@ -159,6 +183,11 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
     },
     readStoredSeries,
     async drainBackfillRequests() {
+      await waitFor(() => publisher.connected, {
+        timeoutMs: 10_000,
+        description: 'the fixture publisher connected',
+      });
+      await publisher.sweep();
       return (await amqp.drain(amqp.topology.mainQueue)).map((raw) => {
         const decoded = decodeBackfillMessage(raw.content);
         if (!decoded.ok) throw new Error(decoded.error);
@@ -202,6 +231,7 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
     async cleanup() {
       await Promise.all(spawned.map((process) => process.dispose()));
       await queues.close();
+      await publisher.close();
       await amqp.cleanup();
       // The BullMQ prefix starts with the store's: one sweep removes both.
       await redis.cleanup();

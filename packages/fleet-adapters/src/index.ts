@@ -8,7 +8,7 @@ export {
 } from './org-github-clients.js';
 export { openFleetRedis, type FleetRedis, type FleetRedisOptions } from './fleet-redis.js';
 export {
-  startFleetBackfillProducer,
-  toBackfillProducerObserver,
-  type FleetBackfillProducerOptions,
-} from './fleet-backfill-producer.js';
+  createFleetBackfillOutbox,
+  toBackfillOutboxObserver,
+  type FleetBackfillOutboxOptions,
+} from './fleet-backfill-outbox.js';

@@ -31,7 +31,7 @@ export interface BackfillRequest {
   readonly lastError?: string;
 }
 
-/** Where producers hand missing windows; resolves once they are safely stored or published. */
+/** Where producers hand missing windows; resolves once they are safely stored in Redis. */
 export interface BackfillProducer {
   request(requests: readonly BackfillRequest[]): Promise<void>;
 }

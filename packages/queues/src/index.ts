@@ -77,14 +77,21 @@ export {
   type DecodedBackfillMessage,
 } from './backfill-message.js';
 export {
-  createBackfillProducer,
-  type BackfillProducerObserver,
-  type BackfillProducerOptions,
-  type BackfillProducerSettings,
-  type BackfillQueueProducer,
-  type BackfillRequestSummary,
+  createBackfillOutbox,
+  type BackfillOutbox,
+  type BackfillOutboxObserver,
+  type BackfillOutboxOptions,
+  type BackfillOutboxSettings,
+  type BackfillOutboxSummary,
+} from './backfill-outbox.js';
+export {
+  createBackfillPublisher,
+  type BackfillPublisher,
+  type BackfillPublisherObserver,
+  type BackfillPublisherOptions,
+  type BackfillPublisherSettings,
   type BackfillSweepSummary,
-} from './backfill-producer.js';
+} from './backfill-publisher.js';
 export type {
   BackfillAdmission,
   BackfillAdmissionEntry,

@@ -6,12 +6,15 @@ import { createRedisFixture, waitFor, type RedisFixture } from '@gse/testing';
 
 import {
   createBackfillConsumer,
-  createBackfillProducer,
+  createBackfillOutbox,
+  createBackfillPublisher,
   type BackfillConsumer,
   type BackfillConsumerOptions,
   type BackfillHandler,
-  type BackfillProducerOptions,
-  type BackfillQueueProducer,
+  type BackfillOutbox,
+  type BackfillOutboxOptions,
+  type BackfillPublisher,
+  type BackfillPublisherOptions,
 } from '../src/index.js';
 import { createAmqpFixture, type AmqpFixture } from '../src/amqp/testing/index.js';
 
@@ -51,8 +54,10 @@ export interface BackfillHarness {
   readonly state: RedisBackfillState;
   readonly logger: Logger;
   readonly counts: Counts;
-  /** A started producer on the fixture's names and Redis prefix, closed by `cleanup`. */
-  producer(overrides?: Partial<BackfillProducerOptions>): Promise<BackfillQueueProducer>;
+  /** An outbox on the fixture's Redis prefix, as the scraper worker and the scheduler have. */
+  outbox(overrides?: Partial<BackfillOutboxOptions>): BackfillOutbox;
+  /** A started publisher on the fixture's names and Redis prefix, closed by `cleanup`. */
+  publisher(overrides?: Partial<BackfillPublisherOptions>): Promise<BackfillPublisher>;
   /** A started consumer (waits until it consumes), closed by `cleanup`. */
   consumer(
     handler: BackfillHandler,
@@ -72,9 +77,15 @@ export const quietLogger = createLogger({
   }),
 });
 
-export async function createBackfillHarness(): Promise<BackfillHarness> {
+/** `amqpUrl`: a RabbitMQ node of the test's own (one it blocks); default the machine's shared one. */
+export async function createBackfillHarness(
+  options: { readonly amqpUrl?: string } = {},
+): Promise<BackfillHarness> {
   const redis = await createRedisFixture();
-  const amqp = await createAmqpFixture({ requeueDelaysMs: TEST_DELAYS_MS });
+  const amqp = await createAmqpFixture({
+    requeueDelaysMs: TEST_DELAYS_MS,
+    ...(options.amqpUrl === undefined ? {} : { url: options.amqpUrl }),
+  });
   const state = createRedisBackfillState({ redis: redis.redis, keyPrefix: redis.keyPrefix });
   const counts = createCounts();
   const closers: (() => Promise<void>)[] = [];
@@ -86,17 +97,12 @@ export async function createBackfillHarness(): Promise<BackfillHarness> {
     state,
     logger: quietLogger,
     counts,
-    producer: async (overrides = {}) => {
-      const producer = createBackfillProducer({
-        amqp: amqpOptions,
+    outbox: (overrides = {}) =>
+      createBackfillOutbox({
         backfill: TEST_BACKFILL,
         state,
         logger: quietLogger,
-        connectionName: 'queues-test-producer',
         observer: {
-          enqueued: (org, reason, count) => {
-            counts.add(`enqueued ${org} ${reason}`, count);
-          },
           deduped: (org, reason, count) => {
             counts.add(`deduped ${org} ${reason}`, count);
           },
@@ -105,13 +111,27 @@ export async function createBackfillHarness(): Promise<BackfillHarness> {
           },
         },
         ...overrides,
+      }),
+    publisher: async (overrides = {}) => {
+      const publisher = createBackfillPublisher({
+        amqp: amqpOptions,
+        backfill: TEST_BACKFILL,
+        state,
+        logger: quietLogger,
+        connectionName: 'queues-test-publisher',
+        observer: {
+          enqueued: (org, reason, count) => {
+            counts.add(`enqueued ${org} ${reason}`, count);
+          },
+        },
+        ...overrides,
       });
-      closers.push(() => producer.close());
-      await producer.start();
+      closers.push(() => publisher.close());
+      await publisher.start();
       if (!overrides.amqp) {
-        await waitFor(() => producer.connected, { timeoutMs: 5000, description: 'producer up' });
+        await waitFor(() => publisher.connected, { timeoutMs: 5000, description: 'publisher up' });
       }
-      return producer;
+      return publisher;
     },
     consumer: async (handler, overrides = {}) => {
       const consumer = createBackfillConsumer({

@@ -91,6 +91,11 @@ export const FLEET_METRICS = {
     help: '1 when the dependency answers the reporting service, else 0.',
     labels: ['dependency', 'service'],
   }),
+  amqpBlocked: defineGauge({
+    name: 'gh_exporter_amqp_blocked',
+    help: '1 while RabbitMQ blocks the service’s publishing connection (a memory or disk alarm), else 0.',
+    labels: ['service'],
+  }),
   queueJobs: defineGauge({
     name: 'gh_exporter_queue_jobs',
     help: 'BullMQ jobs by queue and state (waiting, active, delayed, failed).',

@@ -1,10 +1,5 @@
 import type { Config } from '@gse/config';
-import {
-  createOrgGitHubClients,
-  openFleetRedis,
-  startFleetBackfillProducer,
-  recordGitHubRequest,
-} from '@gse/fleet-adapters';
+import { createOrgGitHubClients, openFleetRedis, recordGitHubRequest } from '@gse/fleet-adapters';
 import {
   createService,
   type CheckResult,
@@ -14,8 +9,8 @@ import {
 } from '@gse/lifecycle';
 import {
   createBackfillConsumer,
+  createBackfillPublisher,
   type BackfillConsumer,
-  type BackfillQueueProducer,
 } from '@gse/queues';
 import {
   createActivityStore,
@@ -26,10 +21,12 @@ import {
 
 import { createBackfillProcessor, toScrapeOptions } from './backfill-processor.js';
 import {
+  reportAmqpBlocked,
   reportDependency,
   SERVICE_NAME,
   startQueueStatsLoop,
   toConsumerObserver,
+  toPublisherObserver,
 } from './backfill-telemetry.js';
 
 /** Intervals a test may shorten; production uses the defaults. */
@@ -37,11 +34,12 @@ export interface BackfillWorkerTuning {
   /** How often the queue depth and age gauges are refreshed (5 s). */
   readonly queueStatsIntervalMs?: number;
   /**
-   * How often the worker sweeps the Redis overflow (windows over the per-org cap) and the
-   * outbox (windows RabbitMQ did not confirm) into the main queue (5 s). Producers also
-   * sweep on each request; this sweep keeps going when no producer asks anything.
+   * How often the worker publishes the Redis outbox (windows the scraper workers and the
+   * scheduler stored) and the overflow the per-org cap allows again into the main queue (5 s).
    */
   readonly sweepIntervalMs?: number;
+  /** How long RabbitMQ has to confirm a sweep's messages before they wait for the next (10 s). */
+  readonly confirmTimeoutMs?: number;
   /** How often fleet telemetry goes to Redis (1 s). */
   readonly telemetryFlushIntervalMs?: number;
   /** Wait before handing a message back after RabbitMQ refused a publish (1 s). */
@@ -53,8 +51,9 @@ export interface BackfillWorkerTuning {
 }
 
 /**
- * Composition root of the backfill worker: Redis (ledger, backfill state, fleet telemetry),
- * the GitHub clients, the sweeping producer and the consumer of the main backfill queue,
+ * Composition root of the backfill worker, the fleet's only RabbitMQ client: Redis (ledger,
+ * backfill state, fleet telemetry), the GitHub clients, the publisher of the outbox and the
+ * consumer of the main backfill queue,
  * with its probe server (`/livez` `/readyz` `/metrics`) on `services.backfill_worker.listen_addr`.
  * With `backfill.enabled: false` only the probe server runs.
  */
@@ -117,28 +116,37 @@ async function startWorker(
     signal: scope.signal,
   });
 
-  const amqpHealth = { producer: false, consumer: false };
+  const amqpHealth = { publisher: false, consumer: false };
   const onAmqpChange = (side: keyof typeof amqpHealth) => (connected: boolean) => {
     amqpHealth[side] = connected;
-    reportDependency(telemetry, 'amqp', amqpHealth.producer && amqpHealth.consumer);
+    reportDependency(telemetry, 'amqp', amqpHealth.publisher && amqpHealth.consumer);
   };
   const amqp = { ...config.amqp };
   const reconnect =
     tuning.amqpMaxReconnectDelayMs === undefined
       ? {}
       : { maxReconnectDelayMs: tuning.amqpMaxReconnectDelayMs };
-  const producer: BackfillQueueProducer = await startFleetBackfillProducer({
+  reportAmqpBlocked(telemetry, false);
+  const publisher = createBackfillPublisher({
     amqp,
     backfill: config.backfill,
-    redis,
-    keyPrefix,
-    telemetry,
-    scope,
-    service: `${SERVICE_NAME} sweeper`,
-    onConnectionChange: onAmqpChange('producer'),
+    state,
+    logger,
+    connectionName: `${SERVICE_NAME} publisher`,
+    observer: toPublisherObserver(telemetry),
+    onConnectionChange: onAmqpChange('publisher'),
+    // Blocked is not a readiness failure: the worker still consumes and acks, and a broker-wide
+    // alarm taking every replica out of service would only stall rollouts. It is a metric, an
+    // alert and the gateway's /healthz instead (docs/decisions/0011-amqp-only-in-the-backfill-worker.md).
+    onBlockedChange: (blocked) => {
+      reportAmqpBlocked(telemetry, blocked);
+    },
     sweepIntervalMs: tuning.sweepIntervalMs ?? 5000,
+    ...(tuning.confirmTimeoutMs === undefined ? {} : { confirmTimeoutMs: tuning.confirmTimeoutMs }),
     ...reconnect,
   });
+  scope.defer('backfill publisher', () => publisher.close());
+  await publisher.start();
 
   const consumer: BackfillConsumer = createBackfillConsumer({
     amqp,
@@ -170,7 +178,7 @@ async function startWorker(
   });
 
   scope.readiness.register('amqp', (): CheckResult =>
-    producer.connected && consumer.connected
+    publisher.connected && consumer.connected
       ? { ok: true }
       : { ok: false, reason: 'RabbitMQ not connected' },
   );

@@ -3,6 +3,7 @@ import {
   readBackfillQueueStats,
   type AmqpConnection,
   type BackfillConsumerObserver,
+  type BackfillPublisherObserver,
   type BackfillStateStore,
   type BackfillTopology,
 } from '@gse/queues';
@@ -23,6 +24,20 @@ export function toConsumerObserver(telemetry: FleetTelemetry): BackfillConsumerO
       telemetry.increment(FLEET_METRICS.backfillDeadLettered, { org, reason });
     },
   };
+}
+
+/** The publisher's confirmed windows as `gh_exporter_backfill_jobs_enqueued_total{org,reason}`. */
+export function toPublisherObserver(telemetry: FleetTelemetry): BackfillPublisherObserver {
+  return {
+    enqueued: (org, reason, count) => {
+      telemetry.increment(FLEET_METRICS.backfillEnqueued, { org, reason }, count);
+    },
+  };
+}
+
+/** `gh_exporter_amqp_blocked{service="backfill-worker"}`: RabbitMQ blocks its publishes. */
+export function reportAmqpBlocked(telemetry: FleetTelemetry, blocked: boolean): void {
+  telemetry.set(FLEET_METRICS.amqpBlocked, { service: SERVICE_NAME }, blocked ? 1 : 0);
 }
 
 /** `gh_exporter_dependency_health{dependency, service="backfill-worker"}`. */

@@ -68,7 +68,12 @@ describe('backfill worker across a RabbitMQ restart', () => {
       toMs: w.nowMs,
       reason: 'github_unavailable',
     }));
-    expect(await w.producer.enqueue(windows)).toMatchObject({ published: windows.length });
+    // The running worker publishes the outbox.
+    expect(await w.outbox.enqueue(windows)).toEqual({
+      stored: windows.length,
+      deduped: 0,
+      capped: 0,
+    });
     await waitFor(() => messagesOf(w, 'backfill window filled') >= 1, {
       timeoutMs: 20_000,
       description: 'a first window filled',

@@ -53,12 +53,12 @@ describe('backfill worker', () => {
     expect(new Set(missed.map((request) => request.repo))).toEqual(
       new Set(hit.map((ref) => ref.repo)),
     );
-    expect(await w.producer.enqueue(missed)).toEqual({
-      published: missed.length,
-      stored: 0,
+    expect(await w.outbox.enqueue(missed)).toEqual({
+      stored: missed.length,
       deduped: 0,
       capped: 0,
     });
+    expect(await w.publisher.sweep()).toEqual({ published: missed.length, stored: 0 });
 
     // Exactly the missed windows are in the queue (looked at, then put back).
     const queued = await w.amqp.drain(w.amqp.topology.mainQueue);
@@ -100,7 +100,7 @@ describe('backfill worker', () => {
     w.simulator.injectErrors({ org: 'acme', endpoint: COMMITS, status: 503, count: 1000 });
     await w.startWorker();
     const window = { fromMs: w.nowMs - 7 * DAY_MS, toMs: w.nowMs };
-    await w.producer.enqueue([
+    await w.outbox.enqueue([
       { org: 'acme', repo: 'docs', resource: 'commits', ...window, reason: 'github_unavailable' },
       { org: 'globex', repo: 'storefront', resource: 'commits', ...window, reason: 'rate_limited' },
     ]);

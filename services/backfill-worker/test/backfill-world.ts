@@ -14,8 +14,10 @@ import {
 import type { Service } from '@gse/lifecycle';
 import { createCapturedLogger, type CapturedLogger } from '@gse/lifecycle/testing';
 import {
-  createBackfillProducer,
-  type BackfillQueueProducer,
+  createBackfillOutbox,
+  createBackfillPublisher,
+  type BackfillOutbox,
+  type BackfillPublisher,
   type BackfillRequest,
   type BackfillResource,
 } from '@gse/queues';
@@ -58,7 +60,7 @@ let keyPairs: SimDataset['apps'] | undefined;
 
 /**
  * The backfill path end to end: the simulator, a real Redis prefix, unique RabbitMQ names,
- * the backfill worker built from a real config file, a producer like the scraper's, and the
+ * the backfill worker built from a real config file, an outbox like the scraper's, a publisher like the worker's, and the
  * scraper's use case (`scrapeRepo`) for the cycles that miss windows.
  */
 export interface BackfillWorld {
@@ -70,8 +72,13 @@ export interface BackfillWorld {
   readonly logs: CapturedLogger;
   /** The scrapers' clock (the dataset's end unless a test moves it). */
   nowMs: number;
-  /** The scraper's side: hands missing windows to backfill. */
-  readonly producer: BackfillQueueProducer;
+  /** The scraper's side: hands missing windows to the Redis outbox. */
+  readonly outbox: BackfillOutbox;
+  /**
+   * A publisher like the worker's, without its timer: a test publishes the outbox with
+   * `sweep()` when it wants to look at the queue before a worker runs.
+   */
+  readonly publisher: BackfillPublisher;
   /** Starts the worker (in process, as `main.ts` would). */
   startWorker(): Promise<Service>;
   stopWorker(): Promise<void>;
@@ -147,16 +154,21 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
     retentionMs: config.store.retentionMs,
     maxSeriesBudget: 1_000_000,
   });
-  const producer = createBackfillProducer({
+  const state = createRedisBackfillState(ports);
+  const outbox = createBackfillOutbox({ backfill: config.backfill, state, logger: logs.logger });
+  const publisher = createBackfillPublisher({
     amqp: config.amqp,
     backfill: config.backfill,
-    state: createRedisBackfillState(ports),
+    state,
     logger: logs.logger,
-    connectionName: 'test scraper',
+    connectionName: 'test publisher',
   });
-  await producer.start();
+  await publisher.start();
   // Connected means the topology is declared: a test may publish raw messages from here on.
-  await waitFor(() => producer.connected, { timeoutMs: 10_000, description: 'producer connected' });
+  await waitFor(() => publisher.connected, {
+    timeoutMs: 10_000,
+    description: 'publisher connected',
+  });
   const shutdown = new AbortController();
   const clients = new Map<string, GitHubClient>(
     simulator.apps.map((app) => [
@@ -211,7 +223,8 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
     set nowMs(value: number) {
       clock.nowMs = value;
     },
-    producer,
+    outbox,
+    publisher,
     repos,
     startWorker: async () => {
       worker ??= createBackfillWorker({ config, logger: logs.logger }, tuning);
@@ -269,7 +282,7 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
     },
     close: async () => {
       await worker?.stop();
-      await producer.close();
+      await publisher.close();
       shutdown.abort(new Error('test finished'));
       await scraperStore.close();
       await amqp.cleanup();

@@ -12,6 +12,8 @@ export interface FleetHealthInputs {
   };
   /** `gh_exporter_dependency_health` (`dependency`, `service`). */
   readonly dependencies: readonly StoredSample[];
+  /** `gh_exporter_amqp_blocked` (`service`). */
+  readonly amqpBlocked: readonly StoredSample[];
   /** `gh_exporter_github_org_healthy` (`org`). */
   readonly orgHealthy: readonly StoredSample[];
   /** `gh_exporter_github_rate_limit_*` (`org`, `installation_id`). */
@@ -35,6 +37,7 @@ const HEALTH_METRICS = [
   FLEET_METRICS.githubRateLimitLimit,
   FLEET_METRICS.githubRateLimitReset,
   FLEET_METRICS.repoLastSuccessfulScrape,
+  FLEET_METRICS.amqpBlocked,
 ] as const;
 
 /** Reads the health telemetry (one pipeline), the leader lock and the repo index. */
@@ -70,6 +73,7 @@ export async function readFleetHealthInputs(
     rateLimitLimit: samples(3),
     rateLimitReset: samples(4),
     repoLastSuccess: samples(5),
+    amqpBlocked: samples(6),
     repoIndex,
   };
 }

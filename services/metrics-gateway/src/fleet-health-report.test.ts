@@ -10,6 +10,7 @@ const inputs: FleetHealthInputs = {
   readAtMs: NOW - MINUTE,
   leader: { holder: 'scheduler-0', fencingToken: '3' },
   dependencies: [{ labelValues: ['amqp', 'backfill-worker'], value: 1 }],
+  amqpBlocked: [{ labelValues: ['backfill-worker'], value: 0 }],
   orgHealthy: [{ labelValues: ['acme'], value: 1 }],
   rateLimitRemaining: [],
   rateLimitLimit: [],
@@ -86,6 +87,23 @@ describe('toHealthReport', () => {
       detail: '0 series of 0 repos, read 5s ago',
     });
     expect(report.status).toBe('ok');
+  });
+
+  it('reports RabbitMQ degraded while it blocks the backfill worker, ok once it unblocks', () => {
+    const blocked = toHealthReport({
+      ...context,
+      inputs: { ...inputs, amqpBlocked: [{ labelValues: ['backfill-worker'], value: 1 }] },
+    });
+    expect(blocked.components.amqp).toEqual({
+      status: 'degraded',
+      detail:
+        'blocks publishing by backfill-worker (a memory or disk alarm): backfill windows wait in the Redis outbox',
+    });
+    expect(blocked.status).toBe('degraded');
+    expect(toHealthReport(context).components.amqp).toEqual({
+      status: 'ok',
+      detail: 'answers backfill-worker',
+    });
   });
 
   it('says nothing is known before Redis was ever read', () => {

@@ -83,7 +83,7 @@ export function toHealthReport(context: HealthReportContext): HealthReport {
     amqp: !context.backfillEnabled
       ? { status: 'disabled' as const, detail: 'backfill.enabled is false: nothing uses RabbitMQ' }
       : inputs
-        ? withAsOf(amqpHealth(inputs.dependencies))
+        ? withAsOf(amqpHealth(inputs.dependencies, inputs.amqpBlocked))
         : noInputs,
     leader: !context.leaderElectionEnabled
       ? { status: 'disabled' as const, detail: 'leader_election.enabled is false' }
@@ -135,7 +135,10 @@ function metricsHealth(state: SnapshotCacheState, nowMs: number): ComponentHealt
   };
 }
 
-function amqpHealth(dependencies: readonly StoredSample[]): ComponentHealth {
+function amqpHealth(
+  dependencies: readonly StoredSample[],
+  blocked: readonly StoredSample[],
+): ComponentHealth {
   const reports = dependencies.filter((sample) => sample.labelValues[0] === 'amqp');
   if (reports.length === 0)
     return { status: 'unknown', detail: 'no service has reported RabbitMQ health yet' };
@@ -146,9 +149,19 @@ function amqpHealth(dependencies: readonly StoredSample[]): ComponentHealth {
       .sort()
       .join(', ');
   const failing = services(false);
-  return failing === ''
+  if (failing !== '') return { status: 'down', detail: `does not answer ${failing}` };
+  const blockedServices = blocked
+    .filter((sample) => sample.value === 1)
+    .map((sample) => sample.labelValues[0] ?? '')
+    .sort()
+    .join(', ');
+  // A resource alarm: nothing is lost (windows wait in the Redis outbox), but none are queued.
+  return blockedServices === ''
     ? { status: 'ok', detail: `answers ${services(true)}` }
-    : { status: 'down', detail: `does not answer ${failing}` };
+    : {
+        status: 'degraded',
+        detail: `blocks publishing by ${blockedServices} (a memory or disk alarm): backfill windows wait in the Redis outbox`,
+      };
 }
 
 function leaderHealth(leader: FleetHealthInputs['leader']): ComponentHealth {

@@ -46,11 +46,8 @@ describe('metrics gateway health endpoints', () => {
       { dependency: 'amqp', service: 'backfill-worker' },
       1,
     );
-    telemetry.set(
-      FLEET_METRICS.dependencyHealth,
-      { dependency: 'amqp', service: 'scraper-worker' },
-      0,
-    );
+    // Only the backfill worker talks to RabbitMQ; here RabbitMQ blocks it (a memory alarm).
+    telemetry.set(FLEET_METRICS.amqpBlocked, { service: 'backfill-worker' }, 1);
     telemetry.set(FLEET_METRICS.githubOrgHealthy, { org: 'acme' }, 1);
     telemetry.set(FLEET_METRICS.githubOrgHealthy, { org: 'globex' }, 0);
     telemetry.set(
@@ -94,7 +91,11 @@ describe('metrics gateway health endpoints', () => {
       };
     };
     expect(components.redis.status).toBe('ok');
-    expect(components.amqp).toEqual({ status: 'down', detail: 'does not answer scraper-worker' });
+    expect(components.amqp).toEqual({
+      status: 'degraded',
+      detail:
+        'blocks publishing by backfill-worker (a memory or disk alarm): backfill windows wait in the Redis outbox',
+    });
     expect(components.leader).toEqual({
       status: 'ok',
       detail: 'scheduler-a holds the leader lock (fencing token 12)',

@@ -7,9 +7,9 @@ import {
   type Leadership,
 } from '@gse/leader';
 import {
+  createFleetBackfillOutbox,
   createOrgGitHubClients,
   openFleetRedis,
-  startFleetBackfillProducer,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
@@ -53,16 +53,14 @@ async function startScheduler(config: Config, scope: ServiceScope): Promise<void
     keepFailedMs: config.bullmq.keepFailedMs,
   });
   scope.defer('scrape queues', () => queues.close());
-  // Missed windows go to RabbitMQ through a Redis outbox: RabbitMQ being away loses none,
-  // so it does not gate readiness (Redis does).
-  const backfill = await startFleetBackfillProducer({
-    amqp: config.amqp,
+  // Missed windows go to the Redis outbox only; the backfill worker publishes them, so
+  // RabbitMQ (away, or blocking publishers in an alarm) can never hold this service up.
+  const backfill = createFleetBackfillOutbox({
     backfill: config.backfill,
     redis,
     keyPrefix: config.store.keyPrefix,
     telemetry,
-    scope,
-    service: 'scheduler',
+    logger,
   });
   const context: SchedulerContext = {
     config,

@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 
 import type { Config } from '@gse/config';
 import {
+  createFleetBackfillOutbox,
   createOrgGitHubClients,
   openFleetRedis,
-  startFleetBackfillProducer,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
@@ -94,16 +94,14 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
     logger,
     signal: handBack.signal,
   }).all();
-  // Missed windows go to RabbitMQ through a Redis outbox: RabbitMQ being away loses none,
-  // so it does not gate readiness (Redis does).
-  const backfill = await startFleetBackfillProducer({
-    amqp: config.amqp,
+  // Missed windows go to the Redis outbox only; the backfill worker publishes them, so
+  // RabbitMQ (away, or blocking publishers in an alarm) can never hold this service up.
+  const backfill = createFleetBackfillOutbox({
     backfill: config.backfill,
     redis,
     keyPrefix: config.store.keyPrefix,
     telemetry,
-    scope,
-    service: 'scraper-worker',
+    logger,
   });
   const context: WorkerContext = {
     orgs: new Map(config.github.orgs.map((org) => [org.org, org])),

@@ -26,6 +26,12 @@ export interface AmqpConnectionOptions {
   readonly setup: (model: ChannelModel) => Promise<void>;
   /** Called with `true` once connected (after `setup`), `false` when the connection drops. */
   readonly onStateChange?: (connected: boolean) => void;
+  /**
+   * Called when RabbitMQ blocks the connection (`connection.blocked`: a memory or disk alarm;
+   * it stops reading what the connection publishes) and unblocks it, and with `false` when a
+   * blocked connection drops (a new one starts unblocked; RabbitMQ blocks it again if needed).
+   */
+  readonly onBlockedChange?: (blocked: boolean) => void;
   /** First reconnect delay (100 ms), doubling with 20 % jitter up to `maxReconnectDelayMs` (5 s). */
   readonly initialReconnectDelayMs?: number;
   readonly maxReconnectDelayMs?: number;
@@ -35,6 +41,8 @@ export interface AmqpConnectionOptions {
 export interface AmqpConnection {
   /** Whether the connection is up and `setup` has run on it. */
   readonly connected: boolean;
+  /** Whether RabbitMQ has blocked this connection's publishes (a resource alarm). */
+  readonly blocked: boolean;
   /** Starts connecting; resolves at once (the first connection may come later). Idempotent. */
   start(): Promise<void>;
   /** Resolves once connected; rejects with `signal.reason` if `signal` aborts first. */
@@ -61,13 +69,21 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
   let recovering: RecoveringChannelModel | undefined;
   let starting: Promise<void> | undefined;
   let closed = false;
+  let blocked = false;
   const waiters = new Set<() => void>();
   /** Rejects what `withChannel` awaits when the connection goes: amqplib may never settle it. */
   const onLost = new Set<(error: Error) => void>();
 
+  const setBlocked = (next: boolean): void => {
+    if (blocked === next) return;
+    blocked = next;
+    options.onBlockedChange?.(next);
+  };
+
   const setState = (next: ChannelModel | undefined): void => {
     const changed = (model === undefined) !== (next === undefined);
     model = next;
+    if (!next) setBlocked(false);
     if (!changed) return;
     options.onStateChange?.(next !== undefined);
     if (next) for (const wake of waiters) wake();
@@ -118,6 +134,13 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
         connection: options.connectionName,
         reason,
       });
+      setBlocked(true);
+    });
+    connection.on('unblocked', () => {
+      logger.info('amqp connection unblocked by the broker', {
+        connection: options.connectionName,
+      });
+      setBlocked(false);
     });
     if (closed) await connection.close();
   }
@@ -125,6 +148,9 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
   return {
     get connected() {
       return model !== undefined;
+    },
+    get blocked() {
+      return blocked;
     },
     start: () => {
       if (closed) return Promise.reject(new Error('the AMQP connection is closed'));

@@ -40,11 +40,13 @@ async function drainMain(): Promise<BackfillMessage[]> {
   });
 }
 
-describe('backfill producer', () => {
+describe('backfill outbox and publisher', () => {
   it('publishes persistent, timestamped, schema-valid messages for coalesced windows', async () => {
-    const producer = await harness.producer({ now: () => T0 + 90_000 });
-    const summary = await producer.enqueue([window('web', 3, 10), window('web', 5, 30.5)]);
-    expect(summary).toEqual({ published: 1, stored: 0, deduped: 0, capped: 0 });
+    const outbox = harness.outbox({ now: () => T0 + 90_000 });
+    const publisher = await harness.publisher({ now: () => T0 + 90_000 });
+    const summary = await outbox.enqueue([window('web', 3, 10), window('web', 5, 30.5)]);
+    expect(summary).toEqual({ stored: 1, deduped: 0, capped: 0 });
+    expect(await publisher.sweep()).toEqual({ published: 1, stored: 0 });
 
     const [raw, ...rest] = await harness.amqp.drain(harness.amqp.topology.mainQueue);
     expect(rest).toEqual([]);
@@ -75,46 +77,59 @@ describe('backfill producer', () => {
     expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 0 });
   });
 
-  it('dedups an identical window within backfill.dedup_ttl, across producers', async () => {
-    const first = await harness.producer({ now: () => T0 });
-    const second = await harness.producer({ now: () => T0 + 5 * MIN });
-    expect(await first.enqueue([window('web', 0, 10)])).toMatchObject({ published: 1 });
+  it('dedups an identical window within backfill.dedup_ttl, across outboxes', async () => {
+    const first = harness.outbox({ now: () => T0 });
+    const second = harness.outbox({ now: () => T0 + 5 * MIN });
+    const publisher = await harness.publisher({ now: () => T0 + 5 * MIN });
+    expect(await first.enqueue([window('web', 0, 10)])).toEqual({
+      stored: 1,
+      deduped: 0,
+      capped: 0,
+    });
+    expect(await publisher.sweep()).toEqual({ published: 1, stored: 0 });
     // Another cycle, five minutes on: still within the same 1-minute-grid window.
     expect(await second.enqueue([window('web', 0, 10), window('api', 0, 10)])).toEqual({
-      published: 1,
-      stored: 0,
+      stored: 1,
       deduped: 1,
       capped: 0,
     });
+    expect(await publisher.sweep()).toEqual({ published: 1, stored: 0 });
     expect((await drainMain()).map((message) => message.repo)).toEqual(['web', 'api']);
     expect(harness.counts.get('deduped acme github_unavailable')).toBe(1);
   });
 
   it('keeps windows over the per-org cap in Redis and sweeps them out minute by minute', async () => {
     let nowMs = T0;
-    const producer = await harness.producer({
-      backfill: { ...TEST_BACKFILL, maxEnqueuesPerOrgPerMinute: 2 },
-      now: () => nowMs,
-    });
+    const backfill = { ...TEST_BACKFILL, maxEnqueuesPerOrgPerMinute: 2 };
+    let lastId = 0;
+    // Windows admitted together are due together; ids in request order keep the claim order
+    // (by id among equal due times) exact.
+    const newId = (): string => `window-${String((lastId += 1)).padStart(2, '0')}`;
+    const outbox = harness.outbox({ backfill, now: () => nowMs, newId });
+    const publisher = await harness.publisher({ backfill, now: () => nowMs });
     const requests = ['a', 'b', 'c', 'd', 'e'].map((repo) => window(repo, 0, 10));
-    expect(
-      await producer.enqueue([...requests, { ...window('web', 0, 10), org: 'globex' }]),
-    ).toEqual({ published: 3, stored: 0, deduped: 0, capped: 3 });
-    expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 3 });
+    expect(await outbox.enqueue([...requests, { ...window('web', 0, 10), org: 'globex' }])).toEqual(
+      { stored: 3, deduped: 0, capped: 3 },
+    );
+    expect(await harness.state.pendingCounts()).toEqual({ outbox: 3, overflow: 3 });
+    expect(await publisher.sweep()).toEqual({ published: 3, stored: 0 });
     // Capped windows are marked: asking again does not queue them twice.
-    expect(await producer.enqueue([window('c', 0, 10)])).toMatchObject({ deduped: 1 });
-    expect(await producer.sweep()).toEqual({ published: 0, stored: 0 });
+    expect(await outbox.enqueue([window('c', 0, 10)])).toMatchObject({ deduped: 1 });
+    expect(await publisher.sweep()).toEqual({ published: 0, stored: 0 });
 
     nowMs += MIN;
     // A new window of the org queues behind the overflow, never ahead of it.
-    expect(await producer.enqueue([window('f', 0, 10)])).toMatchObject({
-      published: 0,
+    expect(await outbox.enqueue([window('f', 0, 10)])).toEqual({
+      stored: 0,
+      deduped: 0,
       capped: 1,
     });
     nowMs += MIN;
-    expect(await producer.sweep()).toEqual({ published: 2, stored: 0 });
+    expect(await publisher.sweep()).toEqual({ published: 2, stored: 0 });
     nowMs += MIN;
-    expect(await producer.sweep()).toEqual({ published: 0, stored: 0 });
+    expect(await publisher.sweep()).toEqual({ published: 2, stored: 0 });
+    nowMs += MIN;
+    expect(await publisher.sweep()).toEqual({ published: 0, stored: 0 });
     expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 0 });
 
     const published = await drainMain();
@@ -131,22 +146,22 @@ describe('backfill producer', () => {
     expect(harness.counts.get('enqueued acme github_unavailable')).toBe(6);
   });
 
-  it('keeps requests in Redis while RabbitMQ is away; a later sweep publishes them', async () => {
-    const away = await harness.producer({
+  it('keeps windows in Redis while RabbitMQ is away; the publisher timer publishes them', async () => {
+    const away = await harness.publisher({
       amqp: { ...harness.amqp.names, url: 'amqp://guest:guest@127.0.0.1:1' },
       now: () => T0,
     });
     expect(away.connected).toBe(false);
-    expect(await away.enqueue([window('web', 0, 10), window('api', 0, 10)])).toEqual({
-      published: 0,
+    expect(await harness.outbox().enqueue([window('web', 0, 10), window('api', 0, 10)])).toEqual({
       stored: 2,
       deduped: 0,
       capped: 0,
     });
+    expect(await away.sweep()).toEqual({ published: 0, stored: 0 });
     expect(await harness.state.pendingCounts()).toEqual({ outbox: 2, overflow: 0 });
 
-    // The backfill worker's producer sweeps on a timer.
-    await harness.producer({ sweepIntervalMs: 50 });
+    // The backfill worker's publisher sweeps on a timer.
+    await harness.publisher({ sweepIntervalMs: 50 });
     await waitFor(async () => (await harness.state.pendingCounts()).outbox === 0, {
       timeoutMs: 5000,
       description: 'the outbox to drain',
@@ -155,20 +170,20 @@ describe('backfill producer', () => {
   });
 
   it('refuses a window that is not valid, storing nothing', async () => {
-    const producer = await harness.producer();
-    await expect(producer.enqueue([{ ...window('web', 0, 10), repo: 'a b' }])).rejects.toThrow(
+    const outbox = harness.outbox();
+    await expect(outbox.enqueue([{ ...window('web', 0, 10), repo: 'a b' }])).rejects.toThrow(
       TypeError,
     );
-    await expect(producer.enqueue([window('web', 10, 0)])).rejects.toThrow(RangeError);
+    await expect(outbox.enqueue([window('web', 10, 0)])).rejects.toThrow(RangeError);
     await expect(
-      producer.enqueue([{ ...window('web', 0, 10), reason: 'Not A Label' }]),
+      outbox.enqueue([{ ...window('web', 0, 10), reason: 'Not A Label' }]),
     ).rejects.toThrow(TypeError);
     expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 0 });
   });
 
   it('declares the topology idempotently: retry queues send messages back after their delay', async () => {
-    await harness.producer();
-    await harness.producer();
+    await harness.publisher();
+    await harness.publisher();
     const [firstRetry] = harness.amqp.topology.retryQueues;
     await harness.amqp.publishRaw(firstRetry?.name ?? '', 'back after 200 ms');
     const startedMs = Date.now();
