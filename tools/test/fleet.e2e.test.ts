@@ -43,7 +43,6 @@ describe('npm start (tools/setup/setup.mjs, then tools/src/fleet.ts)', () => {
     };
     delete env['GITHUB_STATS_CONFIG'];
     const brokerDirsBefore = await listBrokerDirs();
-    const processesBefore = await listFleetProcesses();
     const startedAtMs = Date.now();
     // Its own process group, so the test can send Ctrl-C the way a terminal does: to npm,
     // the launcher and everything else in the foreground group at once.
@@ -58,6 +57,7 @@ describe('npm start (tools/setup/setup.mjs, then tools/src/fleet.ts)', () => {
     fleet.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => fleet.on('exit', resolve));
     const redis = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true });
+    let stopResult: unknown;
     redis.on('error', () => undefined);
     try {
       await waitFor(
@@ -113,17 +113,28 @@ describe('npm start (tools/setup/setup.mjs, then tools/src/fleet.ts)', () => {
           description: "the gateway's gh_activity_* series equal to the ground truth",
         },
       );
+      // What must be gone after the stop: every process of this run, brokers included.
+      const running = await listRunProcesses(redisPort);
+      for (const command of [
+        'redis-server',
+        'beam.smp',
+        'epmd',
+        'services/scheduler/src/main.ts',
+      ]) {
+        expect(running.some((line) => line.includes(command))).toBe(true);
+      }
     } finally {
       redis.disconnect();
-      if (fleet.pid !== undefined) process.kill(-fleet.pid, 'SIGINT');
-    }
-    // The launcher stops every service within its own deadline (30 s), then kills them.
-    expect(
-      await Promise.race([
+      // Ctrl-C, and its end awaited even when an assertion above failed: a launcher whose
+      // output pipe closed under it could not stop what it started.
+      if (fleet.exitCode === null && fleet.pid !== undefined) process.kill(-fleet.pid, 'SIGINT');
+      // The launcher stops every service within its own deadline (30 s), then kills them.
+      stopResult = await Promise.race([
         exited,
         new Promise((resolve) => setTimeout(resolve, 45_000, 'still running')),
-      ]),
-    ).toBe(0);
+      ]);
+    }
+    expect(stopResult).toBe(0);
     for (const name of [
       'github-sim',
       'scheduler',
@@ -134,8 +145,7 @@ describe('npm start (tools/setup/setup.mjs, then tools/src/fleet.ts)', () => {
       expect(output).toMatch(new RegExp(`\\[${name}\\] +exited \\(code 0\\)`));
     }
     expect(output).not.toMatch(/ERR!|npm error|failed/);
-    const leftBehind = (await listFleetProcesses()).filter((p) => !processesBefore.includes(p));
-    expect(leftBehind).toEqual([]);
+    expect(await listRunProcesses(redisPort)).toEqual([]);
     const dirsLeft = (await listBrokerDirs()).filter((dir) => !brokerDirsBefore.includes(dir));
     expect(dirsLeft).toEqual([]);
     expect(await isListening('127.0.0.1', redisPort)).toBe(false);
@@ -149,17 +159,27 @@ async function listBrokerDirs(): Promise<string[]> {
   return (await readdir(tmpdir())).filter((name) => /^gse-(redis|rabbitmq)-/.test(name)).sort();
 }
 
-/** Every running process of a fleet, a simulator or a broker started here, as `pid cmdline`. */
-async function listFleetProcesses(): Promise<string[]> {
-  const fleetProcess = /redis-server|beam\.smp|epmd|tools\/src\/|services\/[\w-]+\/src\/main\.ts/;
+/**
+ * Every running process of this run, as `pid cmdline`: npm, the launcher, the services, the
+ * simulator and RabbitMQ inherit its Redis address in their environment (nothing else on the
+ * machine has it), and redis-server, whose process title overwrites its environment, names
+ * its port on its command line.
+ */
+async function listRunProcesses(redisPort: number): Promise<string[]> {
+  const variable = `GITHUB_STATS_REDIS_ADDR=127.0.0.1:${redisPort}`;
   const found: string[] = [];
   for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    const command = cmdline.split('\0').join(' ').trim();
-    if (fleetProcess.test(command)) found.push(`${pid} ${command}`);
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
+      .split('\0')
+      .join(' ')
+      .trim();
+    if (environ.split('\0').includes(variable) || cmdline.includes(`127.0.0.1:${redisPort}`)) {
+      found.push(`${pid} ${cmdline}`);
+    }
   }
-  return found.sort();
+  return found;
 }
 
 /**
