@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startOwnRabbitMqNode, waitFor, type OwnRabbitMqNode } from '@gse/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@gse/testing';
+import { useOwnRabbitMqNode } from '@gse/testing/vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import {
   BACKFILL_MESSAGE_VERSION,
@@ -18,13 +19,7 @@ import {
 } from './backfill-harness.js';
 
 // A RabbitMQ node of this file's own: the tests close every connection on it.
-let rabbitmq: OwnRabbitMqNode;
-beforeAll(async () => {
-  rabbitmq = await startOwnRabbitMqNode();
-}, 120_000);
-afterAll(async () => {
-  await rabbitmq.dispose();
-}, 60_000);
+const rabbitmq = useOwnRabbitMqNode();
 
 let harness: BackfillHarness;
 let broker: AmqpFixture;

@@ -1,5 +1,6 @@
-import { startOwnRabbitMqNode, waitFor, type OwnRabbitMqNode } from '@gse/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@gse/testing';
+import { useOwnRabbitMqNode } from '@gse/testing/vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { decodeBackfillMessage, type BackfillRequest } from '../src/index.js';
 import { createBackfillHarness, type BackfillHarness } from './backfill-harness.js';
@@ -9,13 +10,7 @@ const CONFIRM_TIMEOUT_MS = 1000;
 const MIN = 60_000;
 const T0 = 1_700_000_040_000 - (1_700_000_040_000 % MIN);
 
-let rabbitmq: OwnRabbitMqNode;
-beforeAll(async () => {
-  rabbitmq = await startOwnRabbitMqNode();
-}, 120_000);
-afterAll(async () => {
-  await rabbitmq.dispose();
-}, 60_000);
+const rabbitmq = useOwnRabbitMqNode();
 
 let harness: BackfillHarness | undefined;
 afterEach(async () => {

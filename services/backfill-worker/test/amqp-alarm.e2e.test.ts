@@ -1,7 +1,8 @@
 import { createRedisBackfillState } from '@gse/store';
 import { FLEET_METRICS } from '@gse/telemetry';
-import { startOwnRabbitMqNode, waitFor, type OwnRabbitMqNode } from '@gse/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@gse/testing';
+import { useOwnRabbitMqNode } from '@gse/testing/vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { createBackfillWorld, type BackfillWorld } from './backfill-world.js';
 
@@ -11,13 +12,7 @@ const CONFIRM_TIMEOUT_MS = 1000;
 const NOT_CONFIRMED = 'RabbitMQ did not confirm backfill messages in time; they stay in the outbox';
 const DAY_MS = 86_400_000;
 
-let rabbitmq: OwnRabbitMqNode;
-beforeAll(async () => {
-  rabbitmq = await startOwnRabbitMqNode();
-}, 120_000);
-afterAll(async () => {
-  await rabbitmq.dispose();
-}, 60_000);
+const rabbitmq = useOwnRabbitMqNode();
 
 let world: BackfillWorld | undefined;
 afterEach(async () => {

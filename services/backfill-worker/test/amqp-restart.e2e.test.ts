@@ -1,7 +1,8 @@
 import type { GroundTruthSeries } from '@gse/github-sim';
 import { FLEET_METRICS } from '@gse/telemetry';
-import { startOwnRabbitMqNode, waitFor, type OwnRabbitMqNode } from '@gse/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@gse/testing';
+import { useOwnRabbitMqNode } from '@gse/testing/vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { createBackfillWorld, type BackfillWorld } from './backfill-world.js';
 
@@ -12,13 +13,7 @@ const ABORTED_WITH_CHANNEL =
   'backfill message handed back: the worker is stopping or its channel closed';
 const DAY_MS = 86_400_000;
 
-let rabbitmq: OwnRabbitMqNode;
-beforeAll(async () => {
-  rabbitmq = await startOwnRabbitMqNode();
-}, 120_000);
-afterAll(async () => {
-  await rabbitmq.dispose();
-}, 60_000);
+const rabbitmq = useOwnRabbitMqNode();
 
 async function awaitRabbitMq(): Promise<void> {
   // `await_startup` can exit 69 right after a start (TOOLCHAIN.md): ask again until it answers.

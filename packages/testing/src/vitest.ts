@@ -1,0 +1,1 @@
+export { useOwnRabbitMqNode, type FileRabbitMqNode } from './use-own-rabbitmq-node.js';
