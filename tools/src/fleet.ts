@@ -101,6 +101,9 @@ async function startBrokers(): Promise<LocalBrokers> {
 }
 
 async function main(): Promise<void> {
+  // A reader that goes away (`npm start | head`) must not kill the launcher with EPIPE before
+  // it has stopped the services and the brokers it started: their lines are then dropped.
+  process.stdout.on('error', () => undefined);
   process.stdout.write(
     isDemo
       ? '[fleet] no config found: demo mode with the GitHub simulator\n'
