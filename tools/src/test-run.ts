@@ -1,10 +1,11 @@
 /**
  * `npm test` / `pnpm test`, after `tools/setup/setup.mjs`: every workspace package's tests
- * through turbo, one package at a time, against Redis and RabbitMQ on their default loopback
- * ports (the addresses every test uses). Where one does not answer, it is started for the run
- * from the machine's server and stopped afterwards (see `local-brokers.ts`); a broker that
- * answers is used as it is. Extra arguments go to `turbo run test`
- * (`npm test -- --filter=@gse/store`). Exits with turbo's code.
+ * through turbo, one package at a time; with `--faults` (`npm run test:faults`) the fault and
+ * load tests (`*.fault.test.ts`, vitest's `faults` project) instead. Both against Redis and
+ * RabbitMQ on their default loopback ports (the addresses every test uses): where one does
+ * not answer, it is started for the run from the machine's server and stopped afterwards
+ * (see `local-brokers.ts`); a broker that answers is used as it is. Other arguments go to
+ * turbo or vitest (`npm test -- --filter=@gse/store`). Exits with their code.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,14 +22,17 @@ const brokers = await ensureBrokers(
 );
 for (const started of brokers.started) process.stdout.write(`[test] started ${started}\n`);
 
-const turbo = spawn('turbo', ['run', 'test', '--concurrency=1', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-// Ctrl-C reaches turbo from the terminal; a signal sent to this process alone is passed on.
-// Either way the brokers started here are stopped once turbo has ended.
+const args = process.argv.slice(2);
+const command = args.includes('--faults')
+  ? ['vitest', 'run', '--project', 'faults', ...args.filter((arg) => arg !== '--faults')]
+  : ['turbo', 'run', 'test', '--concurrency=1', ...args];
+const [executable = 'turbo', ...commandArgs] = command;
+const tests = spawn(executable, commandArgs, { stdio: 'inherit' });
+// Ctrl-C reaches the tests from the terminal; a signal sent to this process alone is passed
+// on. Either way the brokers started here are stopped once the tests have ended.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => turbo.kill(signal));
+  process.on(signal, () => tests.kill(signal));
 }
-const [code, signal] = (await once(turbo, 'exit')) as [number | null, NodeJS.Signals | null];
+const [code, signal] = (await once(tests, 'exit')) as [number | null, NodeJS.Signals | null];
 await brokers.stop();
 process.exitCode = code ?? (signal === null ? 1 : 128);
