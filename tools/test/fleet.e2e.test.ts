@@ -133,6 +133,7 @@ describe('npm start (tools/setup/setup.mjs, then tools/src/fleet.ts)', () => {
         exited,
         new Promise((resolve) => setTimeout(resolve, 45_000, 'still running')),
       ]);
+      await rm(operatorDir, { recursive: true, force: true });
     }
     expect(stopResult).toBe(0);
     for (const name of [
@@ -150,7 +151,6 @@ describe('npm start (tools/setup/setup.mjs, then tools/src/fleet.ts)', () => {
     expect(dirsLeft).toEqual([]);
     expect(await isListening('127.0.0.1', redisPort)).toBe(false);
     expect(await isListening('127.0.0.1', amqpPort)).toBe(false);
-    await rm(operatorDir, { recursive: true });
   }, 150_000);
 });
 
