@@ -131,7 +131,7 @@ describe('value formats', () => {
     ['retry:\n  max_attempts: 0', 'retry.max_attempts', 'must be at least 1'],
     ['retry:\n  max_attempts: 2.5', 'retry.max_attempts', 'must be an integer'],
     ['retry:\n  jitter: "yes"', 'retry.jitter', 'must be true or false'],
-    ['  api_base_url: api.github.com', 'github.api_base_url', 'must be an absolute URL'],
+    ['  api_base_url: ghe.example.com/api/v3', 'github.api_base_url', 'must be an absolute URL'],
     [
       '  api_base_url: "ftp://github.example.com"',
       'github.api_base_url',

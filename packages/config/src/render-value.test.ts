@@ -10,7 +10,7 @@ describe('redactUrlCredentials', () => {
       'redis://:pw@redis:6379 and amqps://u:p@r',
       'redis://:[REDACTED]@redis:6379 and amqps://u:[REDACTED]@r',
     ],
-    ['https://api.github.com', 'https://api.github.com'],
+    ['https://ghe.example.com/api/v3', 'https://ghe.example.com/api/v3'],
     ['no url here: user@example.com', 'no url here: user@example.com'],
   ])('%s', (text, expected) => {
     expect(redactUrlCredentials(text)).toBe(expected);
