@@ -27,6 +27,27 @@ module.exports = {
       importsOf(p, ['activity', 'logging']),
     ),
     importsOf('scrape', ['activity', 'logging', 'github', 'store', 'queues']),
+    // The services' shared wiring: every library below it, and nothing imports it but services.
+    importsOf('fleet-adapters', [
+      'activity',
+      'config',
+      'github',
+      'lifecycle',
+      'logging',
+      'queues',
+      'scrape',
+      'store',
+      'telemetry',
+    ]),
+    importsOf('github-sim', ['activity']),
+    importsOf('testing', ['logging', 'lifecycle']),
+    {
+      name: 'fleet-adapters-only-for-services',
+      comment: 'fleet-adapters wires packages for the services; no package depends on it',
+      severity: 'error',
+      from: { path: '^packages/', pathNot: ['^packages/fleet-adapters/', ...TEST_FILES] },
+      to: { path: '^packages/fleet-adapters/' },
+    },
     {
       name: 'test-code-stays-in-tests',
       comment: 'only tests (and tools/) use the simulator and the test fixtures',

@@ -1,5 +1,10 @@
 export { recordGitHubRequest } from './github-request-telemetry.js';
-export { recordCollectorRuns } from './scrape-collector-telemetry.js';
+export {
+  recordCollectorRuns,
+  recordRepoScrape,
+  recordRepoScrapeFailure,
+  type ScrapeSource,
+} from './scrape-outcome-telemetry.js';
 export {
   createOrgGitHubClients,
   type OrgGitHubClients,
@@ -7,6 +12,12 @@ export {
   type OrgInstallation,
 } from './org-github-clients.js';
 export { openFleetRedis, type FleetRedis, type FleetRedisOptions } from './fleet-redis.js';
+export {
+  createFleetScrapeDeps,
+  toScrapeOptions,
+  type FleetScrapeDeps,
+} from './fleet-scrape-deps.js';
+export { openFleetScrapeQueues } from './fleet-scrape-queues.js';
 export {
   createFleetBackfillOutbox,
   toBackfillOutboxObserver,

@@ -1,3 +1,4 @@
+export { discoverRepos, type DiscoverReposRequest, type RepoDiscovery } from './discover-repos.js';
 export { LocBudgetExhaustedError } from './collect-commit-loc.js';
 export { StatsNotReadyError } from './collect-loc.js';
 export type { MissingReason } from './missing-reason.js';

@@ -41,6 +41,7 @@ export {
   type RepoCheckpoints,
   type RepoCheckpointStore,
 } from './repo-checkpoints.js';
+export { createOrgRepoListStore, type ListedRepo, type OrgRepoListStore } from './org-repo-list.js';
 export { decodeUserActivity, encodeUserActivity, SERIES_CODEC_VERSION } from './series-codec.js';
 export {
   createStoreKeys,

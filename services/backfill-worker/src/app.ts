@@ -1,5 +1,10 @@
 import type { Config } from '@gse/config';
-import { createOrgGitHubClients, openFleetRedis, recordGitHubRequest } from '@gse/fleet-adapters';
+import {
+  createFleetScrapeDeps,
+  createOrgGitHubClients,
+  openFleetRedis,
+  recordGitHubRequest,
+} from '@gse/fleet-adapters';
 import {
   createService,
   type CheckResult,
@@ -12,14 +17,9 @@ import {
   createBackfillPublisher,
   type BackfillConsumer,
 } from '@gse/queues';
-import {
-  createActivityStore,
-  createRedisBackfillState,
-  createRedisLocFallbackBudget,
-  createRepoCheckpointStore,
-} from '@gse/store';
+import { createRedisBackfillState } from '@gse/store';
 
-import { createBackfillProcessor, toScrapeOptions } from './backfill-processor.js';
+import { createBackfillProcessor } from './backfill-processor.js';
 import {
   reportAmqpBlocked,
   reportDependency,
@@ -92,14 +92,8 @@ async function startWorker(
       : { telemetryFlushIntervalMs: tuning.telemetryFlushIntervalMs }),
   });
 
-  const ports = { redis, keyPrefix };
-  const state = createRedisBackfillState(ports);
-  const store = createActivityStore({
-    ...ports,
-    retentionMs: config.store.retentionMs,
-    maxSeriesBudget: config.store.maxSeriesBudget,
-  });
-  scope.defer('activity store', () => store.close());
+  const state = createRedisBackfillState({ redis, keyPrefix });
+  const scrape = createFleetScrapeDeps({ config, redis, scope });
   // A backfill re-reads a window exactly and lists an org's repos in full: an ETag another
   // process stored for the same URL would answer 304, with no stored body to go with it.
   const clients = createOrgGitHubClients({
@@ -154,14 +148,7 @@ async function startWorker(
     state,
     handler: createBackfillProcessor({
       clients,
-      store,
-      checkpoints: createRepoCheckpointStore(ports),
-      locBudget: createRedisLocFallbackBudget({
-        ...ports,
-        maxCommitsPerRepoPerWeek: config.loc.fallbackMaxCommitsPerRepoPerWeek,
-        maxCommitDetailCallsPerOrgPerHour: config.loc.fallbackMaxCommitDetailCallsPerOrgPerHour,
-      }),
-      options: toScrapeOptions(config),
+      scrape,
       telemetry,
       signal: scope.signal,
       ...(tuning.now ? { now: tuning.now } : {}),

@@ -1,41 +1,24 @@
 import { createHash } from 'node:crypto';
 
-import type { Config, OrgConfig } from '@gse/config';
-import { recordCollectorRuns, type OrgGitHubClients } from '@gse/fleet-adapters';
+import type { OrgConfig } from '@gse/config';
+import {
+  recordRepoScrape,
+  recordRepoScrapeFailure,
+  type FleetScrapeDeps,
+  type OrgGitHubClients,
+} from '@gse/fleet-adapters';
 import { GitHubRequestError } from '@gse/github';
 import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
-import { scrapeRepo, type ScrapeOptions } from '@gse/scrape';
-import type { ActivityStore, LocFallbackBudget, RepoCheckpointStore } from '@gse/store';
-import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
-
-import { discoverOrgRepos } from './discover-org-repos.js';
+import { discoverRepos, scrapeRepo } from '@gse/scrape';
+import type { FleetTelemetry } from '@gse/telemetry';
 
 export interface BackfillProcessorDeps {
   readonly clients: OrgGitHubClients<OrgConfig>;
-  readonly store: ActivityStore;
-  readonly checkpoints: RepoCheckpointStore;
-  readonly locBudget: LocFallbackBudget;
-  readonly options: ScrapeOptions;
+  readonly scrape: FleetScrapeDeps;
   readonly telemetry: FleetTelemetry;
   /** The service's shutdown: a scrape it aborts is handed back, not failed. */
   readonly signal: AbortSignal;
   readonly now?: () => number;
-}
-
-/** The scrape options of the config (`store.retention`, `github.exclude_bots`, `loc.*`). */
-export function toScrapeOptions(config: Config): ScrapeOptions {
-  return {
-    retentionMs: config.store.retentionMs,
-    excludeBots: config.github.excludeBots,
-    loc: {
-      refreshIntervalMs: config.loc.refreshIntervalMs,
-      statsPollAttempts: config.loc.statsPollAttempts,
-      statsPollInitialDelayMs: config.loc.statsPollInitialDelayMs,
-      fallbackEnabled: config.loc.fallbackEnabled,
-      zeroDetectionRefreshes: config.loc.largeRepoZeroDetectionWindows,
-      largeRepoCooldownMs: config.loc.largeRepoCooldownMs,
-    },
-  };
 }
 
 /**
@@ -58,8 +41,13 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
     try {
       const client = await deps.clients.clientOf(org);
       if (message.repo === undefined) {
-        const repos = await discoverOrgRepos(client, org);
-        return { kind: 'fanned_out', messages: repos.map((repo) => toRepoMessage(message, repo)) };
+        // The repos the scraper scrapes; read in full, as this client asks nothing conditionally.
+        const { scrape } = await discoverRepos({
+          client,
+          org: org.org,
+          allowlist: org.repoAllowlist,
+        });
+        return { kind: 'fanned_out', messages: scrape.map((repo) => toRepoMessage(message, repo)) };
       }
       // A coalesced window ends on the grid, possibly after now: read up to now only, or
       // the series would be computed for an instant still to come.
@@ -67,16 +55,7 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       const window = { fromMs: message.window.fromMs, toMs: Math.min(message.window.toMs, nowMs) };
       if (window.fromMs >= window.toMs) return { kind: 'done' };
       const outcome = await scrapeRepo(
-        {
-          client,
-          store: deps.store,
-          checkpoints: deps.checkpoints,
-          locBudget: deps.locBudget,
-          options: deps.options,
-          logger: context.logger,
-          signal,
-          now,
-        },
+        { ...deps.scrape, client, logger: context.logger, signal, now },
         {
           org: message.org,
           repo: message.repo,
@@ -85,23 +64,12 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
           ...(message.resource === 'all' ? {} : { resources: [message.resource] }),
         },
       );
-      telemetry.increment(
-        FLEET_METRICS.storeWrites,
-        { source: 'backfill', result: 'added' },
-        outcome.added,
+      recordRepoScrape(
+        telemetry,
+        { org: message.org, repo: message.repo, source: 'backfill' },
+        outcome,
       );
-      telemetry.increment(
-        FLEET_METRICS.storeWrites,
-        { source: 'backfill', result: 'duplicate' },
-        outcome.duplicates,
-      );
-      recordCollectorRuns(telemetry, message.org, outcome.collectors);
       const { missing } = outcome;
-      telemetry.increment(FLEET_METRICS.repoScrapes, {
-        org: message.org,
-        source: 'backfill',
-        result: missing.length === 0 ? 'done' : 'partial',
-      });
       if (missing.length === 0) return { kind: 'done' };
       return failed(
         missing[0]?.reason ?? 'github_unavailable',
@@ -111,11 +79,7 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
     } catch (error) {
       if (signal.aborted) throw error;
       if (message.repo !== undefined) {
-        telemetry.increment(FLEET_METRICS.repoScrapes, {
-          org: message.org,
-          source: 'backfill',
-          result: 'failed',
-        });
+        recordRepoScrapeFailure(telemetry, { org: message.org, source: 'backfill' });
       }
       // Discovery and key reads fail here; scrape failures other than GitHub's (Redis) too.
       if (error instanceof GitHubRequestError) {

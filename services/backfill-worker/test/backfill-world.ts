@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { loadConfig, type Config } from '@gse/config';
+import { toScrapeOptions } from '@gse/fleet-adapters';
 import { createGitHubClient, type GitHubClient } from '@gse/github';
 import {
   createGitHubSimulator,
@@ -38,7 +39,6 @@ import { readFleetTelemetry, type LabelValues, type MetricDefinition } from '@gs
 import { createRedisFixture, waitFor, type RedisFixture } from '@gse/testing';
 
 import { createBackfillWorker, type BackfillWorkerTuning } from '../src/app.js';
-import { toScrapeOptions } from '../src/backfill-processor.js';
 
 const DELAYS = ['200ms', '400ms'];
 

@@ -10,10 +10,10 @@ import {
   createFleetBackfillOutbox,
   createOrgGitHubClients,
   openFleetRedis,
+  openFleetScrapeQueues,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
-import { createScrapeQueues } from '@gse/queues';
 
 import { runLeaderDuties } from './leader-duties.js';
 import type { SchedulerContext } from './scheduler-context.js';
@@ -45,14 +45,7 @@ async function startScheduler(config: Config, scope: ServiceScope): Promise<void
     role: 'request',
     scope,
   });
-  const queues = createScrapeQueues({
-    connection: redis,
-    prefix: config.bullmq.prefix,
-    jobAttempts: config.bullmq.jobAttempts,
-    keepCompletedMs: config.bullmq.keepCompletedMs,
-    keepFailedMs: config.bullmq.keepFailedMs,
-  });
-  scope.defer('scrape queues', () => queues.close());
+  const queues = openFleetScrapeQueues({ bullmq: config.bullmq, redis, scope });
   // Missed windows go to the Redis outbox only; the backfill worker publishes them, so
   // RabbitMQ (away, or blocking publishers in an alarm) can never hold this service up.
   const backfill = createFleetBackfillOutbox({

@@ -4,23 +4,20 @@ import { hostname } from 'node:os';
 import type { Config } from '@gse/config';
 import {
   createFleetBackfillOutbox,
+  createFleetScrapeDeps,
   createOrgGitHubClients,
   openFleetRedis,
+  openFleetScrapeQueues,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
 import {
-  createScrapeQueues,
   createScrapeWorker,
   decodeOrgScrapeJob,
   decodeRepoScrapeJob,
   SCRAPE_QUEUES,
 } from '@gse/queues';
-import {
-  createActivityStore,
-  createRedisLocFallbackBudget,
-  createRepoCheckpointStore,
-} from '@gse/store';
+import { createOrgRepoListStore } from '@gse/store';
 import type { Worker } from 'bullmq';
 
 import { toJobProcessor } from './job-adapter.js';
@@ -62,21 +59,8 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
     role: 'worker',
     scope,
   });
-  const ports = { redis, keyPrefix: config.store.keyPrefix };
-  const store = createActivityStore({
-    ...ports,
-    retentionMs: config.store.retentionMs,
-    maxSeriesBudget: config.store.maxSeriesBudget,
-  });
-  scope.defer('activity store', () => store.close());
-  const queues = createScrapeQueues({
-    connection: redis,
-    prefix: config.bullmq.prefix,
-    jobAttempts: config.bullmq.jobAttempts,
-    keepCompletedMs: config.bullmq.keepCompletedMs,
-    keepFailedMs: config.bullmq.keepFailedMs,
-  });
-  scope.defer('scrape queues', () => queues.close());
+  const scrape = createFleetScrapeDeps({ config, redis, scope });
+  const queues = openFleetScrapeQueues({ bullmq: config.bullmq, redis, scope });
 
   // Aborted at the drain deadline: every GitHub wait and request, every slot wait and
   // every scrape in flight gives up, and its job goes back to the queue.
@@ -120,27 +104,8 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
     telemetry,
     redis,
     keys,
-    scrape: {
-      store,
-      checkpoints: createRepoCheckpointStore(ports),
-      locBudget: createRedisLocFallbackBudget({
-        ...ports,
-        maxCommitsPerRepoPerWeek: config.loc.fallbackMaxCommitsPerRepoPerWeek,
-        maxCommitDetailCallsPerOrgPerHour: config.loc.fallbackMaxCommitDetailCallsPerOrgPerHour,
-      }),
-      options: {
-        retentionMs: config.store.retentionMs,
-        excludeBots: config.github.excludeBots,
-        loc: {
-          refreshIntervalMs: config.loc.refreshIntervalMs,
-          statsPollAttempts: config.loc.statsPollAttempts,
-          statsPollInitialDelayMs: config.loc.statsPollInitialDelayMs,
-          fallbackEnabled: config.loc.fallbackEnabled,
-          zeroDetectionRefreshes: config.loc.largeRepoZeroDetectionWindows,
-          largeRepoCooldownMs: config.loc.largeRepoCooldownMs,
-        },
-      },
-    },
+    repoLists: createOrgRepoListStore({ redis, keyPrefix: config.store.keyPrefix }),
+    scrape,
     now: Date.now,
   };
 

@@ -1,10 +1,10 @@
 import { GitHubRequestError, GitHubResponseError } from '@gse/github';
 import { toSlotWindow, type OrgScrapeJob, type RepoScrapeJob } from '@gse/queues';
+import { discoverRepos, type RepoDiscovery } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
 import { UnrecoverableError } from 'bullmq';
 
 import { TryLaterError, type JobRun } from './job-adapter.js';
-import { discoverRepos, type RepoDiscovery } from './repo-discovery.js';
 import { isOrgInCooldown, orgOf, recordCycle, type WorkerContext } from './worker-context.js';
 
 /** What an org job leaves in BullMQ's completed set. */
@@ -39,8 +39,7 @@ export async function processOrgJob(
             client,
             org: job.org,
             allowlist: config.repoAllowlist,
-            redis: context.redis,
-            listKey: context.keys.orgRepos(job.org),
+            lists: context.repoLists,
           });
     } finally {
       await slot.release();

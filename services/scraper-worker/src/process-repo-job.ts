@@ -1,4 +1,4 @@
-import { recordCollectorRuns } from '@gse/fleet-adapters';
+import { recordRepoScrape, recordRepoScrapeFailure, type ScrapeSource } from '@gse/fleet-adapters';
 import { toSlotWindow, type BackfillRequest, type RepoScrapeJob } from '@gse/queues';
 import { scrapeRepo, type RepoScrapeOutcome } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
@@ -16,7 +16,7 @@ export interface RepoJobSummary {
   readonly missing: number;
 }
 
-const SOURCE = 'schedule';
+const SOURCE = 'schedule' satisfies ScrapeSource;
 
 /**
  * One repo of an org cycle: `scrapeRepo` while holding one of the org's scrape slots, its
@@ -77,7 +77,7 @@ export async function processRepoJob(
     run.logger.info('repo scrape skipped during cooldown');
     return { status: 'skipped', added: 0, duplicates: 0, missing: 0 };
   }
-  recordOutcome(context, job, outcome);
+  recordRepoScrape(telemetry, { org: job.org, repo: job.repo, source: SOURCE }, outcome);
   if (outcome.missing.length > 0) {
     await context.backfill.request(
       outcome.missing.map((missing): BackfillRequest => ({
@@ -116,11 +116,7 @@ export async function failRepoJob(
   job: RepoScrapeJob,
   failure: { readonly reason: string; readonly message: string },
 ): Promise<void> {
-  context.telemetry.increment(FLEET_METRICS.repoScrapes, {
-    org: job.org,
-    source: SOURCE,
-    result: 'failed',
-  });
+  recordRepoScrapeFailure(context.telemetry, { org: job.org, source: SOURCE });
   await context.backfill.request([
     {
       org: job.org,
@@ -132,39 +128,6 @@ export async function failRepoJob(
     },
   ]);
   await finishRepo(context, job, 'failed');
-}
-
-function recordOutcome(
-  context: WorkerContext,
-  job: RepoScrapeJob,
-  outcome: RepoScrapeOutcome,
-): void {
-  const { telemetry } = context;
-  const org = job.org;
-  telemetry.increment(FLEET_METRICS.repoScrapes, { org, source: SOURCE, result: outcome.status });
-  recordCollectorRuns(telemetry, org, outcome.collectors);
-  telemetry.increment(
-    FLEET_METRICS.storeWrites,
-    { source: 'scrape', result: 'added' },
-    outcome.added,
-  );
-  telemetry.increment(
-    FLEET_METRICS.storeWrites,
-    { source: 'scrape', result: 'duplicate' },
-    outcome.duplicates,
-  );
-  if (outcome.series) {
-    const refused = outcome.series.refusedByBudget.length;
-    if (refused > 0) telemetry.increment(FLEET_METRICS.seriesRefused, { org }, refused);
-    telemetry.set(
-      FLEET_METRICS.repoLastSuccessfulScrape,
-      { org, repo: job.repo },
-      Math.floor(outcome.series.scrapedAtMs / 1000),
-    );
-  }
-  if (outcome.missing.some((missing) => missing.reason === 'loc_budget_exhausted')) {
-    telemetry.increment(FLEET_METRICS.locFallbackBudgetExhausted, { org });
-  }
 }
 
 async function finishRepo(

@@ -2,7 +2,7 @@ import type { OrgConfig } from '@gse/config';
 import { decodeOrgHealth, isScrapingAllowed, type GitHubClient } from '@gse/github';
 import type { BackfillProducer, ScrapeQueues } from '@gse/queues';
 import type { ScrapeRepoDeps } from '@gse/scrape';
-import type { StoreKeys } from '@gse/store';
+import type { OrgRepoListStore, StoreKeys } from '@gse/store';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 import type { Redis } from 'ioredis';
 
@@ -20,6 +20,8 @@ export interface WorkerContext {
   readonly telemetry: FleetTelemetry;
   readonly redis: Redis;
   readonly keys: StoreKeys;
+  /** Each org's last repo list, for a conditional discovery. */
+  readonly repoLists: OrgRepoListStore;
   /** `scrapeRepo`'s ports and options, without the per-job client, logger and signal. */
   readonly scrape: Omit<ScrapeRepoDeps, 'client' | 'logger' | 'signal'>;
   readonly now: () => number;

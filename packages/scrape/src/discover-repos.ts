@@ -1,12 +1,5 @@
 import type { Decode, GitHubClient } from '@gse/github';
-import type { Redis } from 'ioredis';
-
-/** A repo as discovery needs it from `GET /installation/repositories`. */
-export interface DiscoveredRepo {
-  readonly name: string;
-  readonly archived: boolean;
-  readonly disabled: boolean;
-}
+import type { ListedRepo, OrgRepoListStore } from '@gse/store';
 
 /** The org's repos split by what happens to them this cycle. */
 export interface RepoDiscovery {
@@ -20,48 +13,55 @@ export interface RepoDiscovery {
   readonly notAllowed: readonly string[];
 }
 
+export interface DiscoverReposRequest {
+  readonly client: GitHubClient;
+  readonly org: string;
+  /** `repo_allowlist` of the org (`['*']` = all). */
+  readonly allowlist: readonly string[];
+  /**
+   * Where the last list is kept, so the list can be asked conditionally. Without it every
+   * page is read in full and a `304` is an error (a client that sends no conditional
+   * requests never gets one).
+   */
+  readonly lists?: OrgRepoListStore;
+}
+
 const REPOS_ROUTE = 'GET /installation/repositories';
 /** GitHub's page cap: one page of this size is one request for most orgs. */
 const PER_PAGE = 100;
 
 /**
  * Lists every repo the org's installation can see (forks included) and splits it by
- * `repo_allowlist` (`['*']` = all) and state. The list is asked conditionally when it fit
- * in one page last time: a `304` (free) then reuses the stored list. A longer list is read
- * in full, since an unchanged first page says nothing about the others.
+ * `repo_allowlist` and state: the one discovery of the scheduled cycle and of an org-wide
+ * backfill. With a list store, the list is asked conditionally when it fit in one page last
+ * time: a `304` (free) then reuses the stored list. A longer list is read in full, since an
+ * unchanged first page says nothing about the others.
  */
-export async function discoverRepos(options: {
-  readonly client: GitHubClient;
-  readonly org: string;
-  readonly allowlist: readonly string[];
-  readonly redis: Redis;
-  /** Where the last list is kept (`orgRepos(org)` of the store's key builder). */
-  readonly listKey: string;
-}): Promise<RepoDiscovery> {
-  const { client, org, redis, listKey } = options;
-  let repos: DiscoveredRepo[] = [];
+export async function discoverRepos(request: DiscoverReposRequest): Promise<RepoDiscovery> {
+  const { client, org, lists } = request;
+  let repos: ListedRepo[] = [];
   let firstPage: { readonly url: string; readonly etag: string | undefined } | undefined;
   let pages = 0;
   for await (const page of client.paginate(REPOS_ROUTE, { per_page: PER_PAGE }, decodeRepoPage)) {
     if (page.status === 304) {
-      const stored = await redis.get(listKey);
-      if (stored === null) throw new Error(`no stored repo list of ${org} to reuse on a 304`);
-      repos = decodeStoredList(stored);
+      const stored = await lists?.read(org);
+      if (stored === undefined) throw new Error(`no stored repo list of ${org} to reuse on a 304`);
+      repos = [...stored];
       break;
     }
     pages += 1;
     if (page.index === 0) firstPage = page;
     repos.push(...page.items);
   }
-  if (firstPage) {
-    await redis.set(listKey, JSON.stringify(repos));
+  if (firstPage && lists) {
+    await lists.write(org, repos);
     // Remembered only now the list is stored, and only for a one-page list (see above).
     if (pages === 1) await client.rememberEtag(firstPage);
   }
-  return splitRepos(repos, options.allowlist);
+  return splitRepos(repos, request.allowlist);
 }
 
-function splitRepos(repos: readonly DiscoveredRepo[], allowlist: readonly string[]): RepoDiscovery {
+function splitRepos(repos: readonly ListedRepo[], allowlist: readonly string[]): RepoDiscovery {
   const allowAll = allowlist.includes('*');
   const allowed = new Set(allowlist);
   const split = { scrape: [], archived: [], disabled: [], notAllowed: [] } as {
@@ -76,7 +76,7 @@ function splitRepos(repos: readonly DiscoveredRepo[], allowlist: readonly string
   return split;
 }
 
-const decodeRepoPage: Decode<readonly DiscoveredRepo[]> = (data) => {
+const decodeRepoPage: Decode<readonly ListedRepo[]> = (data) => {
   const repositories = (data as { repositories?: unknown } | null)?.repositories;
   if (!Array.isArray(repositories)) throw new TypeError('expected { repositories: [...] }');
   return repositories.map((item: unknown) => {
@@ -91,9 +91,3 @@ const decodeRepoPage: Decode<readonly DiscoveredRepo[]> = (data) => {
     };
   });
 };
-
-function decodeStoredList(stored: string): DiscoveredRepo[] {
-  const value: unknown = JSON.parse(stored);
-  if (!Array.isArray(value)) throw new TypeError('stored repo list is not an array');
-  return value as DiscoveredRepo[];
-}
