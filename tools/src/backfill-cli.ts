@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 import { loadConfig, type Config } from '@gse/config';
-import { createLogger } from '@gse/logging';
+import { createLogger, toErrorMessage } from '@gse/logging';
 import {
   BACKFILL_MESSAGE_VERSION,
   BACKFILL_RESOURCES,
@@ -93,7 +93,7 @@ function parseCommand(argv: readonly string[]): Command {
     try {
       encodeBackfillMessage({ ...message, id: 'check', firstEnqueuedAtMs: 0 });
     } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
+      throw new UsageError(toErrorMessage(error));
     }
     return { kind: 'enqueue', message };
   }
@@ -254,13 +254,13 @@ async function main(): Promise<number> {
     }
     ({ config } = loadConfig({ env: process.env, cwd: process.env['INIT_CWD'] ?? process.cwd() }));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.stderr.write(`${toErrorMessage(error)}\n${USAGE}\n`);
     return 2;
   }
   try {
     return await run(command, config);
   } catch (error) {
-    process.stderr.write(`backfill: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`backfill: ${toErrorMessage(error)}\n`);
     return 1;
   }
 }

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, locateConfig } from '@gse/config';
 
 import { ensureBrokers, type LocalBrokers } from './local-brokers.js';
+import { toErrorMessage } from '@gse/logging';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const operatorCwd = process.env['INIT_CWD'] ?? process.cwd();
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
     if (isStopping()) return;
     brokers = await startBrokers();
   } catch (error) {
-    process.stderr.write(`[fleet] ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`[fleet] ${toErrorMessage(error)}\n`);
     process.exitCode = 1;
     await stop('start-up failed');
     return;

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 
 import { DEMO_GITHUB_SIM_PORT, demoKeysDir } from '@gse/config';
 import { createGitHubSimulator, generateDataset } from '@gse/github-sim';
+import { toErrorMessage } from '@gse/logging';
 
 const DEFAULT_KEYS_DIR = demoKeysDir(tmpdir());
 
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
     // `pnpm sim -- --port 1` passes the `--` through; parseArgs would take it as a positional.
     flags = readFlags(process.argv.slice(2).filter((arg) => arg !== '--'));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.stderr.write(`${toErrorMessage(error)}\n${USAGE}\n`);
     process.exit(2);
   }
   const dataset = generateDataset({ seed: flags.seed, generatedAtMs: Date.now() });

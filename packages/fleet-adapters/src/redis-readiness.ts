@@ -1,5 +1,5 @@
 import type { CheckResult } from '@gse/lifecycle';
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import type { Redis } from 'ioredis';
 
 /**
@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 export function connectRedis(redis: Redis, logger: Logger): void {
   redis.connect().catch((error: unknown) => {
     logger.warn('redis not reachable yet; reconnecting', {
-      error: error instanceof Error ? error.message : String(error),
+      error: toErrorMessage(error),
     });
   });
 }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
 
@@ -311,7 +311,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 }
 
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return toErrorMessage(error);
 }
 
 function describeJson(data: unknown): string {

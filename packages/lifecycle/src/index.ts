@@ -6,12 +6,18 @@ export {
   type MetricsFormat,
   type MetricsSource,
 } from './metrics-exposition.js';
+export { createHttpAccess, type HttpAccess, type HttpAuthConfig } from './http-access.js';
 export {
-  createProbeServer,
+  addProbeRoutes,
+  createHttpServer,
+  requireAccess,
+  type HttpApp,
+  type HttpServer,
+  type HttpServerOptions,
   type ListenAddress,
-  type ProbeServer,
-  type ProbeServerOptions,
-} from './probe-server.js';
+  type TlsFiles,
+} from './http-server.js';
+export { createProbeServer, type ProbeServerOptions } from './probe-server.js';
 export {
   createReadiness,
   STOPPING_CHECK,

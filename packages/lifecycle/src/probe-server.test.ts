@@ -3,7 +3,8 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { METRICS_CONTENT_TYPES, type MetricsSource } from './metrics-exposition.js';
-import { createProbeServer, type ProbeServer } from './probe-server.js';
+import type { HttpServer } from './http-server.js';
+import { createProbeServer } from './probe-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { createCapturedLogger } from './testing/captured-logger.js';
 import { httpGet } from './testing/http-get.js';
@@ -14,7 +15,7 @@ const fakeMetrics: MetricsSource = {
 };
 
 describe('createProbeServer', () => {
-  let server: ProbeServer | undefined;
+  let server: HttpServer | undefined;
   afterEach(async () => {
     await server?.close();
     server = undefined;

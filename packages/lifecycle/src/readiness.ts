@@ -1,4 +1,4 @@
-import { toErrorMessage } from './describe-error.js';
+import { toErrorMessage } from '@gse/logging';
 
 /** What a readiness check answers: ok, or not ok with a reason an operator can act on. */
 export type CheckResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };

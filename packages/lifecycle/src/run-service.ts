@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-import { createLogger, type Logger, type LogLevel } from '@gse/logging';
+import {
+  createLogger,
+  type Logger,
+  type LogLevel,
+  toErrorMessage,
+  toLoggedError,
+} from '@gse/logging';
 
-import { toErrorMessage, toLoggedError } from './describe-error.js';
 import type { Service } from './service.js';
 
 /** The slice of the fleet config that running a service needs. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { ListenAddress } from './probe-server.js';
+import type { ListenAddress } from './http-server.js';
 import { createService, type ServiceOptions, type ServiceScope } from './service.js';
 import { createCapturedLogger, type CapturedLogger } from './testing/captured-logger.js';
 import { httpGet } from './testing/http-get.js';

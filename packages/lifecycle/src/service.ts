@@ -6,7 +6,8 @@ import {
   createServiceRegistry,
   type MetricsSource,
 } from './metrics-exposition.js';
-import { createProbeServer, type ListenAddress } from './probe-server.js';
+import type { ListenAddress } from './http-server.js';
+import { createProbeServer } from './probe-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { createShutdownStack, type CloseStep } from './shutdown-stack.js';
 

@@ -1,6 +1,4 @@
-import type { Logger } from '@gse/logging';
-
-import { toErrorMessage, toLoggedError } from './describe-error.js';
+import { type Logger, toErrorMessage, toLoggedError } from '@gse/logging';
 
 /** Releases one resource. May be sync or async; a throw or rejection counts as a failure. */
 export type CloseStep = () => void | Promise<void>;

@@ -6,3 +6,4 @@ export {
   type LogLevel,
 } from './logger.js';
 export { REDACTED, redactSecrets } from './redact-secrets.js';
+export { toErrorMessage, toLoggedError } from './error-text.js';

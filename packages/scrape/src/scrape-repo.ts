@@ -1,6 +1,6 @@
 import { SCRAPE_CATALOG, SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
 import { abortableSleep, type GitHubClient, type Sleep } from '@gse/github';
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import type {
   ActivityStore,
   LocFallbackBudget,
@@ -143,7 +143,7 @@ export async function scrapeRepo(
       if (deps.signal.aborted) throw deps.signal.reason;
       const reason = toMissingReason(error);
       if (reason === undefined) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = toErrorMessage(error);
       missing.push({ resource, reason, error: message, window: missingWindow(context, resource) });
       collectors.push({ resource, success: false, durationMs: now() - startedAtMs });
       deps.logger.warn('repo resource missing', { ...ref, resource, reason, error: message });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 import { createStoreKeys } from './store-keys.js';
+import { toErrorMessage } from '@gse/logging';
 
 export interface RedisInstallationSemaphoreOptions {
   readonly redis: Redis;
@@ -105,7 +106,7 @@ export function createRedisInstallationSemaphore(
         // The next renewal tries again; the lease outlives two missed renewals.
         logger.warn('installation semaphore lease renewal failed', {
           installationId,
-          error: error instanceof Error ? error.message : String(error),
+          error: toErrorMessage(error),
         });
       });
     }, leaseMs / 3);

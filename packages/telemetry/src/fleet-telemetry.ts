@@ -1,4 +1,4 @@
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import type { Redis } from 'ioredis';
 
 import type {
@@ -78,7 +78,7 @@ export function createFleetTelemetry(options: FleetTelemetryOptions): FleetTelem
   const timer = setInterval(() => {
     void flush().catch((error: unknown) => {
       options.logger.warn('telemetry flush failed; keeping the writes for the next one', {
-        error: error instanceof Error ? error.message : String(error),
+        error: toErrorMessage(error),
       });
     });
   }, options.flushIntervalMs ?? 1000);
@@ -171,7 +171,7 @@ export function createFleetTelemetry(options: FleetTelemetryOptions): FleetTelem
       clearInterval(timer);
       await flush().catch((error: unknown) => {
         options.logger.warn('telemetry lost on close: Redis did not take the last writes', {
-          error: error instanceof Error ? error.message : String(error),
+          error: toErrorMessage(error),
         });
       });
     },

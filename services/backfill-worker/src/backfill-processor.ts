@@ -11,6 +11,7 @@ import { GitHubRequestError } from '@gse/github';
 import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
 import { discoverRepos, scrapeRepo } from '@gse/scrape';
 import type { FleetTelemetry } from '@gse/telemetry';
+import { toErrorMessage } from '@gse/logging';
 
 export interface BackfillProcessorDeps {
   readonly clients: OrgGitHubClients<OrgConfig>;
@@ -89,7 +90,7 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
           !error.retryable,
         );
       }
-      return failed('worker_error', error instanceof Error ? error.message : String(error), false);
+      return failed('worker_error', toErrorMessage(error), false);
     }
   };
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import {
   readBackfillQueueStats,
   type AmqpConnection,
@@ -99,7 +99,7 @@ export function startQueueStatsLoop(options: {
   const timer = setInterval(() => {
     refresh().catch((error: unknown) => {
       options.logger.warn('backfill queue stats not refreshed', {
-        error: error instanceof Error ? error.message : String(error),
+        error: toErrorMessage(error),
       });
     });
   }, options.intervalMs);

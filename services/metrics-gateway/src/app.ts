@@ -7,7 +7,6 @@ import {
   createGatewayProcessMetrics,
   type GatewayProcessMetrics,
 } from './gateway-process-metrics.js';
-import { createMetricsAccess } from './metrics-access.js';
 import { createMetricsSnapshotReader } from './metrics-snapshot.js';
 import { createPublicServer } from './public-server.js';
 import { createRedisLink } from './redis-link.js';
@@ -117,7 +116,7 @@ export function createMetricsGateway(
         readiness,
         health,
         snapshots,
-        access: createMetricsAccess(config.server.auth),
+        auth: config.server.auth,
         maxSeriesBudget: store.maxSeriesBudget,
         processMetrics: metrics,
         logger,

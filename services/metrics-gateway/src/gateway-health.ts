@@ -8,6 +8,7 @@ import {
 } from './fleet-health-report.js';
 import type { RedisLink } from './redis-link.js';
 import type { SnapshotCache } from './snapshot-cache.js';
+import { toErrorMessage } from '@gse/logging';
 
 // Below the readiness check timeout (1 s), so a check reports its own reason.
 const CONNECT_WAIT_MS = 800;
@@ -61,7 +62,7 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
       await link.whenUsable(deadline.signal);
       return undefined;
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return toErrorMessage(error);
     } finally {
       clearTimeout(timer);
     }
@@ -75,7 +76,7 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
       await link.redis.ping();
       return { ok: true, latencyMs: now() - startedMs };
     } catch (error) {
-      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      return { ok: false, reason: toErrorMessage(error) };
     }
   }
 
@@ -86,7 +87,7 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
         await snapshots.acquire();
         return { ok: true };
       } catch (error) {
-        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+        return { ok: false, reason: toErrorMessage(error) };
       }
     },
     async isStale() {
@@ -116,7 +117,7 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
         try {
           lastInputs = await readFleetHealthInputs(link.redis, options.keyPrefix, now());
         } catch (error) {
-          redis = { ok: false, reason: error instanceof Error ? error.message : String(error) };
+          redis = { ok: false, reason: toErrorMessage(error) };
         }
       }
       return toHealthReport({

@@ -4,11 +4,10 @@ import { constants, createGzip } from 'node:zlib';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { METRICS_CONTENT_TYPES, negotiateMetricsFormat } from '@gse/lifecycle';
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import type { Handler } from 'hono';
 
 import type { GatewayProcessMetrics } from './gateway-process-metrics.js';
-import type { MetricsAccess } from './metrics-access.js';
 import { renderMetricsBody } from './metrics-body.js';
 import { createSharedGzipRenders } from './shared-gzip-renders.js';
 import { SnapshotUnavailableError, type SnapshotCache } from './snapshot-cache.js';
@@ -16,7 +15,6 @@ import { toTextChunkStream } from './text-chunk-stream.js';
 
 export interface MetricsEndpointOptions {
   readonly snapshots: SnapshotCache;
-  readonly access: MetricsAccess;
   /** `store.max_series_budget`. */
   readonly maxSeriesBudget: number;
   readonly processMetrics: GatewayProcessMetrics;
@@ -25,7 +23,7 @@ export interface MetricsEndpointOptions {
 }
 
 /**
- * `GET /metrics`: access check, format by `Accept` (OpenMetrics 1.0.0 or Prometheus text
+ * `GET /metrics` (behind the server's access check): format by `Accept` (OpenMetrics 1.0.0 or Prometheus text
  * 0.0.4), gzip when `Accept-Encoding` allows it, then the body streamed chunk by chunk from
  * the shared snapshot: a million series never sit in memory as text. A gzipped body of a
  * fresh snapshot is rendered once and shared (see `SharedGzipRenders`); an uncompressed or
@@ -43,10 +41,6 @@ export function createMetricsEndpoint(
     },
   });
   return async (c) => {
-    if (!options.access.allows(c.req.header('authorization'))) {
-      c.header('www-authenticate', options.access.challenges.join(', '));
-      return c.text('unauthorized\n', 401);
-    }
     const format = negotiateMetricsFormat(c.req.header('accept'));
     const gzip = acceptsGzip(c.req.header('accept-encoding'));
     let served;
@@ -95,7 +89,7 @@ export function createMetricsEndpoint(
         }
         logger.error('metrics body failed', {
           format,
-          error: error instanceof Error ? error.message : String(error),
+          error: toErrorMessage(error),
         });
         outgoing.destroy();
       },

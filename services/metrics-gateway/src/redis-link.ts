@@ -1,4 +1,4 @@
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import type { Redis } from 'ioredis';
 
 /**
@@ -80,7 +80,7 @@ export function createRedisLink(redis: Redis, logger: Logger): RedisLink {
     open() {
       // A failed first attempt is reported by the 'error' listener; ioredis keeps retrying.
       redis.connect().catch((error: unknown) => {
-        lastError ??= error instanceof Error ? error.message : String(error);
+        lastError ??= toErrorMessage(error);
       });
     },
     close() {

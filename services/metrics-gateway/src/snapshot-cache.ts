@@ -1,4 +1,5 @@
 import type { MetricsSnapshot, MetricsSnapshotReader } from './metrics-snapshot.js';
+import { toErrorMessage } from '@gse/logging';
 
 /** A snapshot as a scrape gets it. */
 export interface ServedSnapshot {
@@ -91,7 +92,7 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       options.onReadPass?.({ result: 'success', durationMs: now() - startedAtMs, snapshot });
       return { snapshot };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = toErrorMessage(error);
       failure = { atMs: now(), reason };
       options.onReadPass?.({ result: 'failure', durationMs: now() - startedAtMs, error });
       if (!lastGood) throw new SnapshotUnavailableError(reason);

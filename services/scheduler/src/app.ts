@@ -17,6 +17,7 @@ import { createService, type Service, type ServiceDeps, type ServiceScope } from
 
 import { runLeaderDuties } from './leader-duties.js';
 import type { SchedulerContext } from './scheduler-context.js';
+import { toErrorMessage } from '@gse/logging';
 
 /**
  * Composition root of the scheduler: campaigns for the leader lock and, while leading,
@@ -130,7 +131,7 @@ function createSoleLeader(context: SchedulerContext): LeaderElection {
       duties = runLeaderDuties(context, leadership)
         .catch((error: unknown) => {
           context.logger.error('leader duties failed', {
-            error: error instanceof Error ? error.message : String(error),
+            error: toErrorMessage(error),
           });
         })
         .finally(() => {

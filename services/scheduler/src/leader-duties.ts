@@ -7,6 +7,7 @@ import { createOrgHealthMonitor } from './org-health-monitor.js';
 import { createOrgSchedule } from './org-schedule.js';
 import { runPeriodically } from './run-periodically.js';
 import type { SchedulerContext } from './scheduler-context.js';
+import { toErrorMessage } from '@gse/logging';
 
 /** The schedule looks this often for a slot that began (a fraction of the shortest interval). */
 const MAX_TICK_MS = 1000;
@@ -60,7 +61,7 @@ export async function runLeaderDuties(
     telemetry.replace(FLEET_METRICS.leaderInfo, []);
     await telemetry.flush().catch((error: unknown) => {
       logger.warn('leader gauge not cleared', {
-        error: error instanceof Error ? error.message : String(error),
+        error: toErrorMessage(error),
       });
     });
   }

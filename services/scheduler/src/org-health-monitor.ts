@@ -11,6 +11,7 @@ import type { Leadership } from '@gse/leader';
 import { FLEET_METRICS } from '@gse/telemetry';
 
 import type { SchedulerContext } from './scheduler-context.js';
+import { toErrorMessage } from '@gse/logging';
 
 /** The GitHub health of every org, as the leader probes it. */
 export interface OrgHealthMonitor {
@@ -45,7 +46,7 @@ export async function createOrgHealthMonitor(
     } catch (error) {
       logger.warn('stored org health unreadable; starting healthy', {
         org,
-        error: error instanceof Error ? error.message : String(error),
+        error: toErrorMessage(error),
       });
       health.set(org, HEALTHY_ORG);
     }
@@ -70,7 +71,7 @@ export async function createOrgHealthMonitor(
       if (leadership.signal.aborted) throw error;
       logger.warn('github probe failed', {
         org,
-        error: error instanceof Error ? error.message : String(error),
+        error: toErrorMessage(error),
       });
       return false;
     }

@@ -1,4 +1,4 @@
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 
 /**
  * Runs `task` at once, then again `intervalMs` after each run ends, until `signal` aborts
@@ -22,7 +22,7 @@ export async function runPeriodically(options: {
       if (isAborted()) return;
       options.logger.warn('leader task failed', {
         task: options.name,
-        error: error instanceof Error ? error.message : String(error),
+        error: toErrorMessage(error),
       });
     }
     await new Promise<void>((resolve) => {

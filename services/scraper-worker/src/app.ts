@@ -27,6 +27,7 @@ import { createOrgScrapeSlots } from './org-scrape-slots.js';
 import { processOrgJob } from './process-org-job.js';
 import { processRepoJob } from './process-repo-job.js';
 import type { WorkerContext } from './worker-context.js';
+import { toErrorMessage } from '@gse/logging';
 
 /**
  * Composition root of the scraper worker: BullMQ workers for org cycles (repo discovery,
@@ -159,7 +160,7 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
         logger.error('scrape job lost, and handing its window to backfill failed', {
           queue,
           jobId: job.id,
-          error: failure instanceof Error ? failure.message : String(failure),
+          error: toErrorMessage(failure),
         });
       });
     });

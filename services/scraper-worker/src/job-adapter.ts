@@ -1,4 +1,4 @@
-import type { LogContext, Logger } from '@gse/logging';
+import { type LogContext, type Logger, toErrorMessage } from '@gse/logging';
 import { DelayedError, UnrecoverableError, WaitingError, type Job, type Processor } from 'bullmq';
 
 /** What a job handler gets besides its payload. */
@@ -92,5 +92,5 @@ export function toJobProcessor<T, R>(options: JobAdapterOptions<T, R>): Processo
 }
 
 function toMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return toErrorMessage(error);
 }

@@ -1,5 +1,5 @@
 import type { OrgConfig } from '@gse/config';
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import type { ScrapeQueues } from '@gse/queues';
 import {
   createRedisInstallationSemaphore,
@@ -82,7 +82,7 @@ export function createOrgScrapeSlots(options: {
             // Its own delay brings the job back anyway.
             logger.warn('deferred scrape job not woken', {
               org: org.org,
-              error: error instanceof Error ? error.message : String(error),
+              error: toErrorMessage(error),
             });
           });
         },

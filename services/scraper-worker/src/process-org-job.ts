@@ -6,6 +6,7 @@ import { UnrecoverableError } from 'bullmq';
 
 import { TryLaterError, type JobRun } from './job-adapter.js';
 import { isOrgInCooldown, orgOf, recordCycle, type WorkerContext } from './worker-context.js';
+import { toErrorMessage } from '@gse/logging';
 
 /** What an org job leaves in BullMQ's completed set. */
 export interface OrgJobResult {
@@ -47,7 +48,7 @@ export async function processOrgJob(
   } catch (error) {
     if (run.signal.aborted || error instanceof TryLaterError) throw error;
     const permanent = isPermanent(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = toErrorMessage(error);
     run.logger.warn('repo discovery failed', { error: message, permanent });
     if (permanent || run.isLastAttempt) {
       await failOrgJob(context, job, {

@@ -6,6 +6,7 @@ import { FLEET_METRICS } from '@gse/telemetry';
 import { TryLaterError, type JobRun } from './job-adapter.js';
 import type { RepoJobResult } from './org-cycle-tracker.js';
 import { isOrgInCooldown, orgOf, recordCycle, type WorkerContext } from './worker-context.js';
+import { toErrorMessage } from '@gse/logging';
 
 /** What a repo job leaves in BullMQ's completed set. */
 export interface RepoJobSummary {
@@ -56,7 +57,7 @@ export async function processRepoJob(
     }
   } catch (error) {
     if (run.signal.aborted || error instanceof TryLaterError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = toErrorMessage(error);
     run.logger.warn('repo scrape failed', { error: message, final: run.isLastAttempt });
     telemetry.increment(FLEET_METRICS.storeWrites, { source: 'scrape', result: 'failure' });
     if (run.isLastAttempt) await failRepoJob(context, job, { reason: 'scrape_failed', message });

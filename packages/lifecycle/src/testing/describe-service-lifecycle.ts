@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { METRICS_CONTENT_TYPES } from '../metrics-exposition.js';
-import type { ListenAddress } from '../probe-server.js';
+import type { ListenAddress } from '../http-server.js';
 import type { LoadedRunnableConfig, RunnableConfig, ServiceDeps } from '../run-service.js';
 import type { Service } from '../service.js';
 import { createCapturedLogger, type CapturedLogger } from './captured-logger.js';

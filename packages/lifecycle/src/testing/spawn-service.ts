@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 
-import type { ListenAddress } from '../probe-server.js';
+import type { ListenAddress } from '../http-server.js';
 import { createLineCollector, type LogLine } from './captured-logger.js';
 
 export interface SpawnServiceOptions {

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 
-import { createMetricsAccess } from './metrics-access.js';
+import { createHttpAccess } from './http-access.js';
 
 const off = { bearerToken: undefined, basicUsername: undefined, basicPassword: undefined };
 const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-describe('createMetricsAccess', () => {
+describe('createHttpAccess', () => {
   it('lets everyone in when nothing is configured', () => {
-    const access = createMetricsAccess(off);
+    const access = createHttpAccess(off, 'metrics');
     expect(access.allows(undefined)).toBe(true);
     expect(access.challenges).toEqual([]);
   });
 
   it('takes only the configured bearer token, with any case of the scheme', () => {
-    const access = createMetricsAccess({ ...off, bearerToken: 's3cret' });
+    const access = createHttpAccess({ ...off, bearerToken: 's3cret' }, 'metrics');
     expect(access.allows('Bearer s3cret')).toBe(true);
     expect(access.allows('bearer  s3cret ')).toBe(true);
     expect(access.allows('Bearer s3cre')).toBe(false);
@@ -25,11 +25,14 @@ describe('createMetricsAccess', () => {
   });
 
   it('takes the configured basic credentials', () => {
-    const access = createMetricsAccess({
-      ...off,
-      basicUsername: 'prometheus',
-      basicPassword: 'pä:ss',
-    });
+    const access = createHttpAccess(
+      {
+        ...off,
+        basicUsername: 'prometheus',
+        basicPassword: 'pä:ss',
+      },
+      'metrics',
+    );
     expect(access.allows(basic('prometheus', 'pä:ss'))).toBe(true);
     expect(access.allows(basic('prometheus', 'pa:ss'))).toBe(false);
     expect(access.allows(basic('other', 'pä:ss'))).toBe(false);
@@ -38,11 +41,14 @@ describe('createMetricsAccess', () => {
   });
 
   it('takes either credential when both schemes are configured', () => {
-    const access = createMetricsAccess({
-      bearerToken: 'token',
-      basicUsername: 'prometheus',
-      basicPassword: 'password',
-    });
+    const access = createHttpAccess(
+      {
+        bearerToken: 'token',
+        basicUsername: 'prometheus',
+        basicPassword: 'password',
+      },
+      'metrics',
+    );
     expect(access.allows('Bearer token')).toBe(true);
     expect(access.allows(basic('prometheus', 'password'))).toBe(true);
     expect(access.allows('Bearer password')).toBe(false);

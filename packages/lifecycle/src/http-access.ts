@@ -1,14 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** `server.auth` as the config hands it out: every field `undefined` when off. */
-export interface MetricsAuthConfig {
+/** An `auth` section as the config hands it out (`server.auth`): every field `undefined` when off. */
+export interface HttpAuthConfig {
   readonly bearerToken: string | undefined;
   readonly basicUsername: string | undefined;
   readonly basicPassword: string | undefined;
 }
 
-/** Who may read `/metrics`. */
-export interface MetricsAccess {
+/** Who may use an endpoint. */
+export interface HttpAccess {
   /** True when access control is off, or the `Authorization` header carries a valid credential. */
   allows(authorization: string | undefined): boolean;
   /** The `WWW-Authenticate` challenge(s) a 401 carries: each configured scheme. */
@@ -16,22 +16,22 @@ export interface MetricsAccess {
 }
 
 /**
- * Access control of the public `/metrics` (`server.auth`): off when nothing is configured;
- * with a bearer token, basic auth, or both (either credential is accepted). Credentials are
- * compared as SHA-256 digests in constant time, so neither their content nor their length
- * leaks through timing.
+ * Access control of an endpoint (the public `/metrics` with `server.auth`): off when nothing
+ * is configured; with a bearer token, basic auth, or both (either credential is accepted).
+ * Credentials are compared as SHA-256 digests in constant time, so neither their content nor
+ * their length leaks through timing. `realm` names the protected space in the challenges.
  */
-export function createMetricsAccess(auth: MetricsAuthConfig): MetricsAccess {
+export function createHttpAccess(auth: HttpAuthConfig, realm: string): HttpAccess {
   const expected: Buffer[] = [];
   const challenges: string[] = [];
   if (auth.bearerToken !== undefined) {
     expected.push(digest(`Bearer ${auth.bearerToken}`));
-    challenges.push('Bearer realm="metrics"');
+    challenges.push(`Bearer realm="${realm}"`);
   }
   if (auth.basicUsername !== undefined && auth.basicPassword !== undefined) {
     const credentials = Buffer.from(`${auth.basicUsername}:${auth.basicPassword}`, 'utf8');
     expected.push(digest(`Basic ${credentials.toString('base64')}`));
-    challenges.push('Basic realm="metrics", charset="UTF-8"');
+    challenges.push(`Basic realm="${realm}", charset="UTF-8"`);
   }
   return {
     challenges,
