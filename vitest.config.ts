@@ -15,12 +15,6 @@ const INTEGRATION_TESTS = ['test/**/*.test.ts'];
 // GSE_TEST_FAULTS and runs them one file at a time from the root.
 const FAULT_TESTS = ['**/*.fault.test.ts'];
 const withFaults = process.env['GSE_TEST_FAULTS'] === '1';
-// Talks to Redis, yet sits in src/: it leaves with the test support's move to one home
-// (issue 15, item 5).
-const SERVICE_TESTS_IN_SRC = [
-  '**/packages/testing/src/redis-fixture.test.ts',
-  'src/redis-fixture.test.ts',
-];
 
 // One config for every workspace package: each package's `test` script points here, so
 // resolution (TypeScript sources through the `@gse/source` condition) and timeouts are the
@@ -36,7 +30,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: UNIT_TESTS,
-          exclude: ['**/node_modules/**', ...SERVICE_TESTS_IN_SRC],
+          exclude: ['**/node_modules/**'],
           testTimeout: 5_000,
           hookTimeout: 5_000,
           // Pure code needs no fresh module graph per file; sharing one per worker took
@@ -48,7 +42,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: [...INTEGRATION_TESTS, ...SERVICE_TESTS_IN_SRC],
+          include: INTEGRATION_TESTS,
           exclude: ['**/node_modules/**', ...FAULT_TESTS],
           testTimeout: 30_000,
           hookTimeout: 30_000,

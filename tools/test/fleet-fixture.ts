@@ -11,7 +11,13 @@ import {
   type GroundTruthSeries,
 } from '@gse/github-sim';
 import { loadConfig } from '@gse/config';
-import { spawnService, type SpawnedService } from '@gse/lifecycle/testing';
+import {
+  createRedisFixture,
+  type RedisFixture,
+  type SpawnedService,
+  spawnService,
+  waitFor,
+} from '@gse/testing';
 import { createLogger } from '@gse/logging';
 import {
   createBackfillPublisher,
@@ -27,7 +33,6 @@ import {
   decodeUserActivity,
   type StoreKeys,
 } from '@gse/store';
-import { createRedisFixture, waitFor, type RedisFixture } from '@gse/testing';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const DAY_MS = 86_400_000;

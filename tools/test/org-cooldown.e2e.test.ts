@@ -1,7 +1,6 @@
 import type { EndpointCounter } from '@gse/github-sim';
-import type { LogLine, SpawnedService } from '@gse/lifecycle/testing';
+import { type LogLine, type SpawnedService, waitFor } from '@gse/testing';
 import type { BackfillRequest } from '@gse/queues';
-import { waitFor } from '@gse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createFleetFixture, type FleetFixture } from './fleet-fixture.js';

@@ -1,5 +1,4 @@
-import type { LogLine, SpawnedService } from '@gse/lifecycle/testing';
-import { waitFor } from '@gse/testing';
+import { type LogLine, type SpawnedService, waitFor } from '@gse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createFleetFixture, type FleetFixture } from './fleet-fixture.js';

@@ -6,9 +6,7 @@ import { METRICS_CONTENT_TYPES, type MetricsSource } from './metrics-exposition.
 import type { HttpServer } from './http-server.js';
 import { createProbeServer } from './probe-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
-import { createCapturedLogger } from './testing/captured-logger.js';
-import { httpGet } from './testing/http-get.js';
-import { settledTcpHandles } from './testing/open-handles.js';
+import { createCapturedLogger, httpGet, settledTcpHandles } from '@gse/testing';
 
 const fakeMetrics: MetricsSource = {
   render: (format) => Promise.resolve(`rendered ${format}\n`),

@@ -11,7 +11,7 @@ import {
   type ServiceProcess,
 } from './run-service.js';
 import type { Service } from './service.js';
-import { createLineCollector } from './testing/captured-logger.js';
+import { createLineCollector } from '@gse/testing';
 
 const packageJsonUrl = new URL('../package.json', import.meta.url);
 

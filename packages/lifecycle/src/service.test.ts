@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 
 import type { ListenAddress } from './http-server.js';
 import { createService, type ServiceOptions, type ServiceScope } from './service.js';
-import { createCapturedLogger, type CapturedLogger } from './testing/captured-logger.js';
-import { httpGet } from './testing/http-get.js';
-import { settledTcpHandles } from './testing/open-handles.js';
+import {
+  type CapturedLogger,
+  createCapturedLogger,
+  httpGet,
+  settledTcpHandles,
+} from '@gse/testing';
 
 function setup(start?: ServiceOptions['start'], shutdownTimeoutMs = 1000) {
   const captured = createCapturedLogger();

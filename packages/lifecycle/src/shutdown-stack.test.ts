@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { createShutdownStack, ShutdownError } from './shutdown-stack.js';
-import { createCapturedLogger } from './testing/captured-logger.js';
+import { createCapturedLogger } from '@gse/testing';
 
 function createStack(timeoutMs = 1000) {
   const captured = createCapturedLogger();

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { spawnService, type SpawnedService } from '../src/testing/index.js';
+import { spawnService, type SpawnedService } from '@gse/testing';
 
 const CRASHING_SERVICE_DIR = fileURLToPath(new URL('./crashing-service', import.meta.url));
 

@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
 
+import { test } from 'vitest';
+
 import type { ScrapeResource } from '@gse/activity';
 import { createGitHubClient, type GitHubClient, type GitHubRequestReport } from '@gse/github';
 import {
@@ -239,3 +241,19 @@ function createScraper(context: {
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareSeries = (a: GroundTruthSeries, b: GroundTruthSeries): number =>
   compare(a.org, b.org) || compare(a.repo, b.repo) || compare(a.user, b.user);
+
+/**
+ * `it` with a `world` fixture: a simulator, a Redis prefix and a scraper of the test's own
+ * (`createScrapeFixture()`), closed after the test whatever happened.
+ */
+export const scrapeWorldTest = test.extend<{ world: ScrapeFixture }>({
+  // eslint-disable-next-line no-empty-pattern -- vitest reads the fixtures a test uses from this pattern
+  world: async ({}, use) => {
+    const world = await createScrapeFixture();
+    try {
+      await use(world);
+    } finally {
+      await world.close();
+    }
+  },
+});

@@ -1,35 +1,30 @@
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { redisTest } from '@gse/testing/vitest';
+import { describe, expect } from 'vitest';
 
 import { createRepoCheckpointStore } from '../src/index.js';
 
 describe('repo checkpoints', () => {
-  let fixture: RedisFixture;
-  beforeEach(async () => {
-    fixture = await createRedisFixture();
-  });
-  afterEach(async () => {
-    await fixture.cleanup();
-  });
-
-  it('reads nothing for a new repo and keeps checkpoints that a write does not name', async () => {
-    const checkpoints = createRepoCheckpointStore(fixture);
-    const ref = { org: 'acme', repo: 'api' };
-    expect(await checkpoints.read(ref)).toEqual({});
-    await checkpoints.write(ref, { commitsSyncedAtMs: 10, pullsUpdatedAtMs: 20 });
-    await checkpoints.write(ref, {
-      pullsUpdatedAtMs: 30,
-      pullsReadAtCheckpoint: [7, 12],
-      locRefreshedAtMs: 40,
-    });
-    expect(await checkpoints.read(ref)).toEqual({
-      commitsSyncedAtMs: 10,
-      pullsUpdatedAtMs: 30,
-      pullsReadAtCheckpoint: [7, 12],
-      locRefreshedAtMs: 40,
-    });
-    await checkpoints.write(ref, { pullsReadAtCheckpoint: [] });
-    expect((await checkpoints.read(ref)).pullsReadAtCheckpoint).toEqual([]);
-    expect(await checkpoints.read({ org: 'acme', repo: 'web' })).toEqual({});
-  });
+  redisTest(
+    'reads nothing for a new repo and keeps checkpoints that a write does not name',
+    async ({ redis: fixture }) => {
+      const checkpoints = createRepoCheckpointStore(fixture);
+      const ref = { org: 'acme', repo: 'api' };
+      expect(await checkpoints.read(ref)).toEqual({});
+      await checkpoints.write(ref, { commitsSyncedAtMs: 10, pullsUpdatedAtMs: 20 });
+      await checkpoints.write(ref, {
+        pullsUpdatedAtMs: 30,
+        pullsReadAtCheckpoint: [7, 12],
+        locRefreshedAtMs: 40,
+      });
+      expect(await checkpoints.read(ref)).toEqual({
+        commitsSyncedAtMs: 10,
+        pullsUpdatedAtMs: 30,
+        pullsReadAtCheckpoint: [7, 12],
+        locRefreshedAtMs: 40,
+      });
+      await checkpoints.write(ref, { pullsReadAtCheckpoint: [] });
+      expect((await checkpoints.read(ref)).pullsReadAtCheckpoint).toEqual([]);
+      expect(await checkpoints.read({ org: 'acme', repo: 'web' })).toEqual({});
+    },
+  );
 });

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { loadConfig } from '@gse/config';
-import { describeServiceLifecycle } from '@gse/lifecycle/testing';
-import { removeRedisKeys } from '@gse/testing';
+import { describeServiceLifecycle, removeRedisKeys } from '@gse/testing';
 import { afterAll } from 'vitest';
 
 import { createBackfillWorker } from '../src/app.js';

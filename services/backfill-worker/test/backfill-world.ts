@@ -13,7 +13,13 @@ import {
   type SimDataset,
 } from '@gse/github-sim';
 import type { Service } from '@gse/lifecycle';
-import { createCapturedLogger, type CapturedLogger } from '@gse/lifecycle/testing';
+import {
+  type CapturedLogger,
+  createCapturedLogger,
+  createRedisFixture,
+  type RedisFixture,
+  waitFor,
+} from '@gse/testing';
 import {
   createBackfillOutbox,
   createBackfillPublisher,
@@ -36,7 +42,6 @@ import {
   type ActivityStore,
 } from '@gse/store';
 import { readFleetTelemetry, type LabelValues, type MetricDefinition } from '@gse/telemetry';
-import { createRedisFixture, waitFor, type RedisFixture } from '@gse/testing';
 
 import { createBackfillWorker, type BackfillWorkerTuning } from '../src/app.js';
 

@@ -3,8 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 
 import type { ListenAddress } from '@gse/lifecycle';
-import { createCapturedLogger, type CapturedLogger } from '@gse/lifecycle/testing';
-import { waitFor } from '@gse/testing';
+import { type CapturedLogger, createCapturedLogger, waitFor } from '@gse/testing';
 
 import { createMetricsGateway } from '../src/app.js';
 import { writeGatewayConfig, type GatewayFixtureOptions } from './gateway-config-file.js';

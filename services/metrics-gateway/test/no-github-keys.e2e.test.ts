@@ -5,12 +5,13 @@ import { fileURLToPath } from 'node:url';
 
 import {
   httpGet,
-  spawnService,
-  writeServiceConfig,
+  removeRedisKeys,
   type ServiceConfigFile,
   type SpawnedService,
-} from '@gse/lifecycle/testing';
-import { removeRedisKeys, waitFor } from '@gse/testing';
+  spawnService,
+  waitFor,
+  writeServiceConfig,
+} from '@gse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 
-import type { ListenAddress } from '../http-server.js';
 import { createLineCollector, type LogLine } from './captured-logger.js';
+
+/** A bound TCP address, as a service logs it (`http server listening`). */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
 
 export interface SpawnServiceOptions {
   /** The service's package directory; its `src/main.ts` runs, through tsx, from source. */

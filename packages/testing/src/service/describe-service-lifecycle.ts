@@ -4,29 +4,35 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { METRICS_CONTENT_TYPES } from '../metrics-exposition.js';
-import type { ListenAddress } from '../http-server.js';
-import type { LoadedRunnableConfig, RunnableConfig, ServiceDeps } from '../run-service.js';
-import type { Service } from '../service.js';
+import type { Logger } from '@gse/logging';
+
 import { createCapturedLogger, type CapturedLogger } from './captured-logger.js';
 import { httpGet } from './http-get.js';
 import { settledTcpHandles } from './open-handles.js';
 import { writeServiceConfig, type ServiceConfigFile } from './service-config-file.js';
-import { spawnService, type SpawnedService } from './spawn-service.js';
+import { spawnService, type ListenAddress, type SpawnedService } from './spawn-service.js';
 
-export interface ServiceLifecycleSuite<C extends RunnableConfig> {
+/**
+ * A service as `@gse/lifecycle` builds it, by shape: this package stays below every package
+ * of the fleet (their tests use it), so it names no type of theirs.
+ */
+interface LifecycleService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ServiceLifecycleSuite<C> {
   /**
    * `import.meta.url` of the calling test file, which lives in `<package>/test/`: the
    * package directory (with `src/main.ts` and `package.json`) is its parent.
    */
   readonly testFileUrl: string;
   /** Its composition root, e.g. `createScheduler`. */
-  readonly create: (deps: ServiceDeps<C>) => Service;
+  readonly create: (deps: { readonly config: C; readonly logger: Logger }) => LifecycleService;
   /** `loadConfig` of `@gse/config`, to build the in-process service from a real file. */
-  readonly loadConfig: (options: {
-    readonly env: NodeJS.ProcessEnv;
-    readonly cwd: string;
-  }) => LoadedRunnableConfig<C>;
+  readonly loadConfig: (options: { readonly env: NodeJS.ProcessEnv; readonly cwd: string }) => {
+    readonly config: C;
+  };
   /** The HTTP servers the service runs, by their log name. Default `['probe']`. */
   readonly servers?: readonly string[];
   /** The environment the spawned process starts from, usually `process.env`. */
@@ -45,9 +51,10 @@ interface ServerAnswers {
 const HEALTHY: ServerAnswers = {
   livez: 200,
   readyz: 200,
+  // The exposition formats' content types, as Prometheus asks for them.
   metrics: {
-    prometheus: METRICS_CONTENT_TYPES.prometheus,
-    openmetrics: METRICS_CONTENT_TYPES.openmetrics,
+    prometheus: 'text/plain; version=0.0.4; charset=utf-8',
+    openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
   },
 };
 
@@ -63,9 +70,7 @@ const PROCESS_DEADLINE_MS = 20_000;
  *   in both formats on each server; SIGTERM → exit code 0 with "service stopped" last;
  * - a config with an unknown key → exit code 1, the key named on stderr, nothing listened.
  */
-export function describeServiceLifecycle<C extends RunnableConfig>(
-  suite: ServiceLifecycleSuite<C>,
-): void {
+export function describeServiceLifecycle<C>(suite: ServiceLifecycleSuite<C>): void {
   const packageDir = fileURLToPath(new URL('..', suite.testFileUrl));
   const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
     readonly name: string;
@@ -97,7 +102,7 @@ export function describeServiceLifecycle<C extends RunnableConfig>(
       return spawned;
     }
 
-    async function createInProcess(): Promise<{ service: Service } & CapturedLogger> {
+    async function createInProcess(): Promise<{ service: LifecycleService } & CapturedLogger> {
       const file = await configFile();
       const { config } = suite.loadConfig({
         env: { GITHUB_STATS_CONFIG: file.path },

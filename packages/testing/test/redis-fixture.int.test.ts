@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createRedisFixture } from './redis-fixture.js';
+import { createRedisFixture } from '../src/redis-fixture.js';
 
 describe('createRedisFixture', () => {
   it('hands out distinct prefixes and deletes only its own keys', async () => {
