@@ -20,7 +20,7 @@ module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     importsOf('activity', []),
-    importsOf('config', []),
+    importsOf('config', ['activity']),
     importsOf('logging', []),
     importsOf('lifecycle', ['logging']),
     ...['github', 'store', 'queues', 'leader', 'telemetry'].map((p) =>

@@ -38,6 +38,10 @@ const ACTIVITY_FAMILIES = {
     help: 'Lines removed in the last complete week (Sunday 00:00 UTC to Sunday), by contributor.',
     unit: 'lines',
   },
+  prReviewComments24h: {
+    name: 'gh_activity_pr_review_comments_24h',
+    help: 'Pull request review comments (on the diff) created in the 24 h before the last scrape, by commenter. Off unless github.optional_resources names pr_review_comments.',
+  },
   lastEventUnixtime: {
     name: 'gh_activity_last_event_unixtime',
     help: "Unix time of the user's latest event in the repo within retention.",
@@ -63,15 +67,18 @@ export interface ActivityMetric {
   /** OpenMetrics UNIT, where one applies. */
   readonly unit?: 'seconds' | 'lines';
   readonly labels: typeof ACTIVITY_LABELS;
+  /** Its place among {@link ACTIVITY_FIELDS}: where its value sits in a series' columns. */
+  readonly column: number;
 }
 
 /** The business gauges, in exposition order (the catalog's). */
 export const ACTIVITY_METRICS: readonly ActivityMetric[] = Object.entries(ACTIVITY_FAMILIES).map(
-  ([field, family]) => ({
+  ([field, family], column) => ({
     ...family,
     field: field as ActivityField,
     type: 'gauge',
     labels: ACTIVITY_LABELS,
+    column,
   }),
 );
 

@@ -18,10 +18,14 @@ export { attributeCommit, UNLINKED_USER, type CommitAuthorship } from './commit-
 export {
   ACTIVITY_KINDS,
   isActivityKind,
+  OPTIONAL_RESOURCES,
   SCRAPE_CATALOG,
   SCRAPE_RESOURCES,
+  toActivityScope,
   toCountedField,
   type ActivityKind,
+  type ActivityScope,
+  type ScrapeCollector,
   type ScrapeResource,
   type ScrapeResourceEntry,
 } from './scrape-catalog.js';

@@ -6,6 +6,7 @@ import {
   isActivityKind,
   SCRAPE_CATALOG,
   SCRAPE_RESOURCES,
+  toActivityScope,
   toCountedField,
   type ScrapeResourceEntry,
 } from './scrape-catalog.js';
@@ -27,9 +28,32 @@ describe('SCRAPE_CATALOG', () => {
       'pr_merged',
       'review_submitted',
       'issue_comment',
+      'pr_review_comment',
     ]);
     expect(toCountedField('pr_merged')).toBe('prsMerged24h');
     expect(isActivityKind('issue_comment')).toBe(true);
     expect(isActivityKind('wiki_edit')).toBe(false);
+  });
+
+  it('scopes the fleet to the resources that are not optional unless switched on', () => {
+    const off = toActivityScope([]);
+    expect(off.resources).toEqual(['commits', 'pulls', 'issue_comments', 'loc']);
+    expect(off.kinds.has('pr_review_comment')).toBe(false);
+    expect(off.fields.has('prReviewComments24h')).toBe(false);
+    // DESIGN.md §5's eight families, and no other.
+    expect(off.fields.size).toBe(8);
+    const on = toActivityScope(['pr_review_comments']);
+    expect(on.resources).toEqual([
+      'commits',
+      'pulls',
+      'issue_comments',
+      'loc',
+      'pr_review_comments',
+    ]);
+    expect(on.kinds.has('pr_review_comment')).toBe(true);
+    expect([...on.fields].sort()).toEqual([...ACTIVITY_FIELDS].sort());
+    expect(() => toActivityScope(['commits'])).toThrow(
+      'not optional resources: commits (optional: pr_review_comments)',
+    );
   });
 });

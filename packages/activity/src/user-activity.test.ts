@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ActivityEvent } from './activity-event.js';
-import { tallyRepoActivity } from './user-activity.js';
+import { toActivityScope } from './scrape-catalog.js';
+import { tallyRepoActivity, toEmptyUserActivity } from './user-activity.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -34,15 +35,36 @@ describe('tallyRepoActivity', () => {
       options,
     );
     expect(tally.get('ada')).toEqual({
+      ...toEmptyUserActivity(),
       commits24h: 2,
       prsOpened24h: 1,
       prsMerged24h: 1,
       reviewsSubmitted24h: 1,
       issueComments24h: 1,
-      locAddedWeekly: 0,
-      locRemovedWeekly: 0,
       lastEventUnixtime: (scrapedAtMs - HOUR) / 1000,
     });
+  });
+
+  it('skips the kinds out of the scope: no count, no last event, no series of their own', () => {
+    const events = [
+      event('commit', 'ada', 5 * HOUR),
+      event('pr_review_comment', 'ada', HOUR),
+      event('pr_review_comment', 'bob', HOUR),
+    ];
+    const off = tallyRepoActivity(events, [], { ...options, kinds: toActivityScope([]).kinds });
+    expect([...off.keys()]).toEqual(['ada']);
+    expect(off.get('ada')).toEqual({
+      ...toEmptyUserActivity(),
+      commits24h: 1,
+      lastEventUnixtime: (scrapedAtMs - 5 * HOUR) / 1000,
+    });
+    const on = tallyRepoActivity(events, [], {
+      ...options,
+      kinds: toActivityScope(['pr_review_comments']).kinds,
+    });
+    expect([...on.keys()]).toEqual(['ada', 'bob']);
+    expect(on.get('ada')?.prReviewComments24h).toBe(1);
+    expect(on.get('ada')?.lastEventUnixtime).toBe((scrapedAtMs - HOUR) / 1000);
   });
 
   it('keeps a quiet user inside retention at zero and drops one outside it', () => {

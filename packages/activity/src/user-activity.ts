@@ -1,13 +1,15 @@
 import type { ActivityEvent, WeeklyLoc } from './activity-event.js';
 import { ACTIVITY_FIELDS, type UserActivity } from './activity-metrics.js';
 import { isInActivityWindow, isInRetention, lastCompleteWeek } from './activity-window.js';
-import { toCountedField } from './scrape-catalog.js';
+import { toCountedField, type ActivityKind } from './scrape-catalog.js';
 
 export interface TallyOptions {
   /** The repo's last successful scrape: the end of the window. */
   readonly scrapedAtMs: number;
   /** `store.retention`: a user with no event inside it has no series. */
   readonly retentionMs: number;
+  /** The kinds counted (`toActivityScope`); events of other kinds are skipped. Default: all. */
+  readonly kinds?: ReadonlySet<ActivityKind>;
 }
 
 /**
@@ -22,6 +24,7 @@ export function tallyRepoActivity(
 ): Map<string, UserActivity> {
   const byUser = new Map<string, UserActivity>();
   for (const event of events) {
+    if (options.kinds && !options.kinds.has(event.kind)) continue;
     if (!isInRetention(event.occurredAtMs, options.scrapedAtMs, options.retentionMs)) continue;
     let activity = byUser.get(event.user);
     if (!activity) {

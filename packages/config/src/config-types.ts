@@ -1,3 +1,5 @@
+import type { ScrapeResource } from '@gse/activity';
+
 import type { HostPort } from './host-port.js';
 
 /** Log levels, lowest first: `server.log_level`. */
@@ -57,6 +59,8 @@ export interface Config {
     readonly unhealthyFailureThreshold: number;
     readonly unhealthyCooldownMs: number;
     readonly excludeBots: boolean;
+    /** `github.optional_resources`: resources of the scrape catalog switched on. */
+    readonly optionalResources: readonly ScrapeResource[];
     readonly orgs: readonly OrgConfig[];
   };
   readonly rateLimit: {

@@ -103,6 +103,19 @@ export function enumFormat(values: readonly string[]): ValueFormat {
   );
 }
 
+/** A list of distinct items of `values`, possibly empty. */
+export function enumListFormat(values: readonly string[]): ValueFormat {
+  const list = values.join(', ');
+  return defineFormat(`list of: ${list}`, `a list of distinct items of: ${list}`, (value) => {
+    if (!Array.isArray(value)) return 'must be a list';
+    const bad = value.findIndex(
+      (item, index) =>
+        typeof item !== 'string' || !values.includes(item) || value.indexOf(item) !== index,
+    );
+    return bad >= 0 ? `item ${bad} must be one of: ${list}, named once` : undefined;
+  });
+}
+
 function urlFormat(summary: string, protocols: readonly string[], allowed: string): ValueFormat {
   return defineFormat(summary, allowed, (value) => {
     if (typeof value !== 'string') return 'must be a string';

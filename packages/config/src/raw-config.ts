@@ -25,6 +25,7 @@ export interface RawFleetConfig {
     unhealthy_failure_threshold: number;
     unhealthy_cooldown: string;
     exclude_bots: boolean;
+    optional_resources: string[];
     orgs: RawOrg[];
   };
   rate_limit: {

@@ -1,3 +1,5 @@
+import { OPTIONAL_RESOURCES } from '@gse/activity';
+
 import {
   amqpUrlFormat,
   booleanFormat,
@@ -12,6 +14,7 @@ import {
   nonEmptyStringFormat,
   orgListFormat,
   stringFormat,
+  enumListFormat,
 } from './formats.js';
 import type { RawOrg } from './raw-config.js';
 import { leaf } from './schema-node.js';
@@ -152,6 +155,11 @@ export const carriedSections = {
       doc: 'Drop users whose login ends in [bot] from the business metrics (they count like anyone when false).',
       default: false,
       format: booleanFormat,
+    }),
+    optional_resources: leaf({
+      doc: 'Optional scrape resources to read, each adding its business family (e.g. pr_review_comments: gh_activity_pr_review_comments_24h), beyond the eight families that are always on. Each costs requests per repo and cycle.',
+      default: [] as string[],
+      format: enumListFormat(OPTIONAL_RESOURCES),
     }),
     orgs: leaf({
       doc: 'The organizations to scrape, one GitHub App installation each. Required; see the github.orgs[] table.',

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 
+import type { ScrapeResource } from '@gse/activity';
+
 import type { Config, LogLevel, OrgConfig } from './config-types.js';
 import { parseDurationMs as ms } from './duration.js';
 import { parseHostPort } from './host-port.js';
@@ -41,6 +43,7 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       unhealthyFailureThreshold: github.unhealthy_failure_threshold,
       unhealthyCooldownMs: ms(github.unhealthy_cooldown),
       excludeBots: github.exclude_bots,
+      optionalResources: github.optional_resources as ScrapeResource[],
       orgs: github.orgs.map((org) => toOrgConfig(org, options.configDir)),
     },
     rateLimit: {

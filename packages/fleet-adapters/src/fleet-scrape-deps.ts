@@ -1,3 +1,4 @@
+import { toActivityScope } from '@gse/activity';
 import type { Config } from '@gse/config';
 import type { ServiceScope } from '@gse/lifecycle';
 import type { ScrapeOptions, ScrapeRepoDeps } from '@gse/scrape';
@@ -26,6 +27,7 @@ export function createFleetScrapeDeps(options: {
     ...ports,
     retentionMs: config.store.retentionMs,
     maxSeriesBudget: config.store.maxSeriesBudget,
+    countedKinds: toActivityScope(config.github.optionalResources).kinds,
   });
   options.scope.defer('activity store', () => store.close());
   return {
@@ -40,11 +42,15 @@ export function createFleetScrapeDeps(options: {
   };
 }
 
-/** The scrape options of the config (`store.retention`, `github.exclude_bots`, `loc.*`). */
+/**
+ * The scrape options of the config (`store.retention`, `github.exclude_bots`, `loc.*`, and
+ * the resources `github.optional_resources` adds).
+ */
 export function toScrapeOptions(config: Pick<Config, 'store' | 'github' | 'loc'>): ScrapeOptions {
   return {
     retentionMs: config.store.retentionMs,
     excludeBots: config.github.excludeBots,
+    resources: toActivityScope(config.github.optionalResources).resources,
     loc: {
       refreshIntervalMs: config.loc.refreshIntervalMs,
       statsPollAttempts: config.loc.statsPollAttempts,

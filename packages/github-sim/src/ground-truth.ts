@@ -18,6 +18,9 @@ import type { SimCommit, SimDataset, SimRepo } from './model.js';
  *   (DISMISSED counts), by reviewer.
  * - `issueComments24h`: issue and PR conversation comments created in the window (an edit
  *   is not a new comment), by commenter.
+ * - `prReviewComments24h`: PR review (diff) comments created in the window, by commenter —
+ *   only with `optionalResources` naming `pr_review_comments`; otherwise 0, and review
+ *   comments are no events at all (they neither create a series nor move its last event).
  * - `locAddedWeekly` / `locRemovedWeekly`: the last complete week before t,
  *   `[E − 7d, E)` with E = the latest Sunday 00:00 UTC ≤ t: the sum of the files' additions
  *   / deletions of default-branch commits (committed by t) whose git AUTHOR date is in that
@@ -26,9 +29,9 @@ import type { SimCommit, SimDataset, SimRepo } from './model.js';
  *   with `statsReportZeroLines` and for contributors beyond GitHub's top 100.
  * - `lastEventUnixtime`: the latest epoch second of any event of the user in the repo within
  *   retention: commit (committer date), PR created, PR merged (credited to the PR author),
- *   review submitted (not PENDING), comment created.
+ *   review submitted (not PENDING), comment created (review comments when switched on).
  * - A series (org, repo, user) exists iff the user has at least one such event within
- *   retention; it then carries all eight values (0 when quiet). Lines alone create no series.
+ *   retention; it then carries every value (0 when quiet). Lines alone create no series.
  * - Archived and disabled repos have no series (a fresh fleet never scrapes them).
  *   `excludeBots` drops logins ending in `[bot]`.
  * - Sorted by org, then repo, then user (plain code-unit order).
@@ -40,6 +43,8 @@ export interface GroundTruthOptions {
   retentionMs?: number;
   /** Default false: bots count like anyone. */
   excludeBots?: boolean;
+  /** `github.optional_resources` of the fleet compared: `pr_review_comments`. Default none. */
+  optionalResources?: readonly string[];
 }
 
 export interface GroundTruthSeries {
@@ -51,6 +56,7 @@ export interface GroundTruthSeries {
   prsMerged24h: number;
   reviewsSubmitted24h: number;
   issueComments24h: number;
+  prReviewComments24h: number;
   locAddedWeekly: number;
   locRemovedWeekly: number;
   lastEventUnixtime: number;
@@ -64,7 +70,12 @@ export const UNLINKED_USER = 'unlinked';
 const NOREPLY_EMAIL = /^(?:\d+\+)?([^@\s+]+)@users\.noreply\.github\.com$/i;
 
 type Counter =
-  'commits24h' | 'prsOpened24h' | 'prsMerged24h' | 'reviewsSubmitted24h' | 'issueComments24h';
+  | 'commits24h'
+  | 'prsOpened24h'
+  | 'prsMerged24h'
+  | 'reviewsSubmitted24h'
+  | 'issueComments24h'
+  | 'prReviewComments24h';
 
 /** Every series of every scraped repo at `options.atMs`; see the rules above. */
 export function computeGroundTruth(
@@ -139,6 +150,11 @@ function repoSeries(org: string, repo: SimRepo, options: GroundTruthOptions): Gr
     }
   }
   for (const comment of repo.comments) record(comment.user, comment.createdAt, 'issueComments24h');
+  if (options.optionalResources?.includes('pr_review_comments') === true) {
+    for (const comment of repo.reviewComments) {
+      record(comment.user, comment.createdAt, 'prReviewComments24h');
+    }
+  }
   for (const [login, entry] of byUser) {
     const total = lines.get(login);
     entry.locAddedWeekly = total?.added ?? 0;
@@ -157,6 +173,7 @@ function emptySeries(org: string, repo: string, user: string): GroundTruthSeries
     prsMerged24h: 0,
     reviewsSubmitted24h: 0,
     issueComments24h: 0,
+    prReviewComments24h: 0,
     locAddedWeekly: 0,
     locRemovedWeekly: 0,
     lastEventUnixtime: 0,

@@ -9,7 +9,12 @@ export {
   type WrittenAppKey,
 } from './server/simulator.js';
 export type { SimControl } from './server/sim-control.js';
-export type { AddIssueCommentInput, AddReviewInput, OpenPullInput } from './server/event-input.js';
+export type {
+  AddIssueCommentInput,
+  AddReviewCommentInput,
+  AddReviewInput,
+  OpenPullInput,
+} from './server/event-input.js';
 export type {
   ErrorBurstFault,
   FaultScope,

@@ -97,6 +97,18 @@ export interface SimIssueComment {
   updatedAt: string;
 }
 
+/** A review comment on a line of a PR's diff (not a conversation comment). */
+export interface SimReviewComment {
+  readonly id: number;
+  readonly pullNumber: number;
+  readonly user: string;
+  readonly body: string;
+  /** The file the comment is on. */
+  readonly path: string;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
 export interface SimRepo {
   readonly id: number;
   readonly name: string;
@@ -115,6 +127,8 @@ export interface SimRepo {
   readonly issues: SimIssue[];
   /** Oldest first by creation, as GitHub lists them by default. */
   readonly comments: SimIssueComment[];
+  /** PR review comments, oldest first by creation. */
+  readonly reviewComments: SimReviewComment[];
   /**
    * GitHub reports zero additions/deletions from `/stats/contributors` for repositories with
    * 10,000+ commits. The generator sets this for its stand-in of such a repo so the case can

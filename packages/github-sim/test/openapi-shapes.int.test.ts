@@ -76,6 +76,8 @@ describe('responses match GitHub OpenAPI description', () => {
       pull.reviews.some((review) => review.state === 'PENDING'),
     );
     const commented = web.comments[0];
+    if (merged)
+      simulator.addReviewComment({ org: 'acme', repo: 'web' }, merged.number, { user: 'cy' });
     if (!commit || !merged || !reviewed || !commented) throw new Error('acme/web has full history');
 
     const cases: readonly (readonly [path: string, operation: string, status: number])[] = [
@@ -91,6 +93,11 @@ describe('responses match GitHub OpenAPI description', () => {
       [
         `/repos/acme/web/pulls/${reviewed.number}/reviews`,
         '/repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+        200,
+      ],
+      [
+        '/repos/acme/web/pulls/comments?sort=updated&direction=desc&per_page=100',
+        '/repos/{owner}/{repo}/pulls/comments',
         200,
       ],
       [
@@ -131,6 +138,7 @@ describe('responses match GitHub OpenAPI description', () => {
         'GET /repos/{owner}/{repo}/issues/comments',
         'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
         'GET /repos/{owner}/{repo}/pulls',
+        'GET /repos/{owner}/{repo}/pulls/comments',
         'GET /repos/{owner}/{repo}/pulls/{pull_number}',
         'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
         'GET /repos/{owner}/{repo}/stats/contributors',

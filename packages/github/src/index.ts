@@ -26,7 +26,7 @@ export {
   decodeCommitDetail,
   decodeCommitList,
   decodeContributorStats,
-  decodeIssueCommentList,
+  decodeCommentList,
   decodePullList,
   decodeReviewList,
 } from './collectors/github-decoders.js';
@@ -34,14 +34,14 @@ export type {
   CommitDetail,
   CommitListItem,
   ContributorStats,
-  IssueComment,
+  Comment,
   PullListItem,
   Review,
 } from './collectors/github-payloads.js';
 export {
   DELETED_ACCOUNT_LOGIN,
   toCommitEvent,
-  toIssueCommentEvent,
+  toCommentEvent,
   toPullEvents,
   toReviewEvent,
   toWeeklyLoc,

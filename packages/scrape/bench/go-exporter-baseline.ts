@@ -1,7 +1,7 @@
 import {
   GitHubRequestError,
   decodeCommitList,
-  decodeIssueCommentList,
+  decodeCommentList,
   decodePullList,
   decodeReviewList,
   type GitHubClient,
@@ -81,7 +81,7 @@ export async function readRepoLikeGoExporter(
   for await (const page of client.paginate(
     'GET /repos/{owner}/{repo}/issues/comments',
     { ...repoParams, since },
-    decodeIssueCommentList,
+    decodeCommentList,
   )) {
     if (page.status === 200) comments += page.items.length;
   }

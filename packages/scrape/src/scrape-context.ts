@@ -1,4 +1,4 @@
-import type { ActivityEvent } from '@gse/activity';
+import type { ActivityEvent, ScrapeResource } from '@gse/activity';
 import type { GitHubClient } from '@gse/github';
 import type { Sleep } from '@gse/github';
 import type { ActivityStore, LocFallbackBudget, RepoCheckpoints, RepoRef } from '@gse/store';
@@ -31,6 +31,12 @@ export interface ScrapeOptions {
   /** `github.exclude_bots`: drop `…[bot]` users. */
   readonly excludeBots: boolean;
   readonly loc: LocOptions;
+  /**
+   * What a scrape reads unless asked for less: the fleet's scope
+   * (`toActivityScope(github.optional_resources).resources`). Default: every resource that
+   * is not optional.
+   */
+  readonly resources?: readonly ScrapeResource[];
 }
 
 /** What every collector of one repo scrape shares. */

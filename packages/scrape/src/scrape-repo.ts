@@ -1,4 +1,10 @@
-import { SCRAPE_CATALOG, SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
+import {
+  SCRAPE_CATALOG,
+  SCRAPE_RESOURCES,
+  toActivityScope,
+  type ScrapeCollector,
+  type ScrapeResource,
+} from '@gse/activity';
 import { abortableSleep, type GitHubClient, type Sleep } from '@gse/github';
 import { type Logger, toErrorMessage } from '@gse/logging';
 import type {
@@ -11,7 +17,7 @@ import type {
 } from '@gse/store';
 
 import { collectCommits } from './collect-commits.js';
-import { collectIssueComments } from './collect-issue-comments.js';
+import { collectComments } from './collect-comments.js';
 import { collectLoc, isLocRefreshDue } from './collect-loc.js';
 import { collectPulls } from './collect-pulls.js';
 import type {
@@ -80,13 +86,19 @@ export interface ScrapeRepoRequest extends RepoRef {
   readonly resources?: readonly ScrapeResource[];
 }
 
-type Collector = (context: CollectorContext) => Promise<CollectorResult>;
+/** The resources of a fleet that switched on no optional one. */
+const DEFAULT_RESOURCES = toActivityScope([]).resources;
 
-/** The collector of each resource of `SCRAPE_CATALOG`: the compiler refuses a resource without one. */
-const COLLECTORS: { readonly [R in ScrapeResource]: Collector } = {
+type Collector = (context: CollectorContext, resource: ScrapeResource) => Promise<CollectorResult>;
+
+/**
+ * Each collector a resource of `SCRAPE_CATALOG` may name: the compiler refuses a collector
+ * without an implementation; a new resource read like an existing one needs no code here.
+ */
+const COLLECTORS: { readonly [C in ScrapeCollector]: Collector } = {
   commits: collectCommits,
   pulls: collectPulls,
-  issue_comments: collectIssueComments,
+  comments: collectComments,
   loc: collectLoc,
 };
 
@@ -121,7 +133,7 @@ export async function scrapeRepo(
     window: request.window,
     checkpoints: await deps.checkpoints.read(ref),
   };
-  const asked = request.resources ?? SCRAPE_RESOURCES;
+  const asked = request.resources ?? deps.options.resources ?? DEFAULT_RESOURCES;
   const resources = SCRAPE_RESOURCES.filter(
     (resource) => asked.includes(resource) && (IS_DUE[resource]?.(context) ?? true),
   );
@@ -134,7 +146,7 @@ export async function scrapeRepo(
   for (const resource of resources) {
     const startedAtMs = now();
     try {
-      const result = await COLLECTORS[resource](context);
+      const result = await COLLECTORS[SCRAPE_CATALOG[resource].collector](context, resource);
       added += result.added;
       duplicates += result.duplicates;
       checkpoints = { ...checkpoints, ...result.checkpoints };

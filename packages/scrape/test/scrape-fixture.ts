@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 
 import { test } from 'vitest';
 
-import type { ScrapeResource } from '@gse/activity';
+import { OPTIONAL_RESOURCES, type ScrapeResource } from '@gse/activity';
 import { createGitHubClient, type GitHubClient, type GitHubRequestReport } from '@gse/github';
 import {
   createGitHubSimulator,
@@ -139,6 +139,9 @@ export async function createScrapeFixture(options: FixtureOptions = {}): Promise
       simulator.groundTruth(clock.nowMs, {
         retentionMs: scrapeOptions.retentionMs,
         excludeBots: scrapeOptions.excludeBots,
+        optionalResources: (scrapeOptions.resources ?? []).filter((resource) =>
+          OPTIONAL_RESOURCES.includes(resource),
+        ),
       }),
     close: async () => {
       await scraper.close();

@@ -4,6 +4,7 @@ import {
   tallyRepoActivity,
   toEventId,
   type ActivityEvent,
+  type ActivityKind,
   type CommitLoc,
   type UserActivity,
   type WeeklyLoc,
@@ -25,6 +26,11 @@ export interface ActivityStoreOptions {
   readonly maxSeriesBudget: number;
   /** Optimistic-lock retries when another process changes the same repo's ledger meanwhile. */
   readonly maxConflictRetries?: number;
+  /**
+   * The event kinds the series count (`toActivityScope(github.optional_resources).kinds`);
+   * the ledger keeps the others. Default: every kind.
+   */
+  readonly countedKinds?: ReadonlySet<ActivityKind>;
 }
 
 export interface RecordEventsResult {
@@ -168,6 +174,7 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
       const tally = tallyRepoActivity(toEvents(ledger, eventUsers), loc.weeks, {
         scrapedAtMs: atMs,
         retentionMs: options.retentionMs,
+        ...(options.countedKinds ? { kinds: options.countedKinds } : {}),
       });
       const seriesArgs = [...tally].flatMap(([user, activity]) => [
         user,

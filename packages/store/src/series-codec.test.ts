@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSeriesInto, decodeUserActivity, encodeUserActivity } from './series-codec.js';
 
 const ACTIVITY: UserActivity = {
+  ...toEmptyUserActivity(),
   commits24h: 1,
   prsOpened24h: 2,
   prsMerged24h: 3,
@@ -31,7 +32,7 @@ describe('series codec', () => {
 
   it('reads a field the value lacks as 0 and skips one it does not know, in any order', () => {
     expect(
-      decodeUserActivity('v2;lastEventUnixtime=1700000000,commits24h=1,prReviewComments24h=9'),
+      decodeUserActivity('v2;lastEventUnixtime=1700000000,commits24h=1,wikiEdits24h=9'),
     ).toEqual({ ...toEmptyUserActivity(), commits24h: 1, lastEventUnixtime: 1_700_000_000 });
   });
 
@@ -51,7 +52,9 @@ describe('series codec', () => {
   it('decodes into a row of a shared column buffer, clearing what the value lacks', () => {
     const target = new Float64Array(2 * ACTIVITY_FIELDS.length).fill(99);
     expect(decodeSeriesInto('v2;prsOpened24h=2', target, ACTIVITY_FIELDS.length)).toBe(true);
-    expect([...target.subarray(ACTIVITY_FIELDS.length)]).toEqual([0, 2, 0, 0, 0, 0, 0, 0]);
+    expect([...target.subarray(ACTIVITY_FIELDS.length)]).toEqual(
+      ACTIVITY_FIELDS.map((field) => (field === 'prsOpened24h' ? 2 : 0)),
+    );
     expect(target[0]).toBe(99);
   });
 });

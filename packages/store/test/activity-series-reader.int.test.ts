@@ -1,10 +1,11 @@
-import { ACTIVITY_METRICS, type UserActivity } from '@gse/activity';
+import { ACTIVITY_METRICS, toEmptyUserActivity, type UserActivity } from '@gse/activity';
 import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createStoreKeys, encodeUserActivity, readActivitySeries } from '../src/index.js';
 
 const activity = (base: number): UserActivity => ({
+  ...toEmptyUserActivity(),
   commits24h: base,
   prsOpened24h: base + 1,
   prsMerged24h: base + 2,
@@ -69,16 +70,10 @@ describe('readActivitySeries', () => {
     const column = (metric: number): number[] => [
       ...(web?.values.subarray(metric * 3, metric * 3 + 3) ?? []),
     ];
-    expect(ACTIVITY_METRICS.map((_, metric) => column(metric))).toEqual([
-      [0, 10, 20],
-      [1, 11, 21],
-      [2, 12, 22],
-      [3, 13, 23],
-      [4, 14, 24],
-      [5, 15, 25],
-      [6, 16, 26],
-      [1_700_000_000, 1_700_000_010, 1_700_000_020],
-    ]);
+    // Users in code-unit order: Bob, we"ird…, zed.
+    expect(ACTIVITY_METRICS.map((_, metric) => column(metric))).toEqual(
+      ACTIVITY_METRICS.map((metric) => [0, 10, 20].map((base) => activity(base)[metric.field])),
+    );
     expect({
       seriesCount: snapshot.seriesCount,
       storedSeriesCount: snapshot.storedSeriesCount,

@@ -1,3 +1,4 @@
+import { toEmptyUserActivity } from '@gse/activity';
 import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -47,6 +48,7 @@ describe('series written by the previous codec (version 1, positional)', () => {
 
   it('are read after the upgrade by the store and by the gateway’s reader', async () => {
     const expected = {
+      ...toEmptyUserActivity(),
       commits24h: 1,
       prsOpened24h: 1,
       prsMerged24h: 0,

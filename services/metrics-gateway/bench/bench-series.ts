@@ -1,4 +1,4 @@
-import { ACTIVITY_METRICS, type UserActivity } from '@gse/activity';
+import { toActivityScope, type UserActivity } from '@gse/activity';
 import { createStoreKeys, encodeUserActivity } from '@gse/store';
 import type { Redis } from 'ioredis';
 
@@ -35,6 +35,7 @@ export function benchSeries(index: number): BenchSeries {
       prsMerged24h: index % 2,
       reviewsSubmitted24h: index % 5,
       issueComments24h: index % 11,
+      prReviewComments24h: 0,
       locAddedWeekly: (index * 13) % 1000,
       locRemovedWeekly: (index * 7) % 500,
       lastEventUnixtime: 1_700_000_000 + (index % 86_400),
@@ -42,9 +43,12 @@ export function benchSeries(index: number): BenchSeries {
   };
 }
 
-/** The value of `metric` (an `ACTIVITY_METRICS` index) of a series. */
+/** The business families of a fleet with no optional resource: what the gateway renders. */
+export const BENCH_FAMILIES = toActivityScope([]).metrics;
+
+/** The value of `metric` (a `BENCH_FAMILIES` index) of a series. */
 export function metricValue(series: BenchSeries, metric: number): number {
-  const field = ACTIVITY_METRICS[metric]?.field;
+  const field = BENCH_FAMILIES[metric]?.field;
   return field === undefined ? 0 : series.activity[field];
 }
 

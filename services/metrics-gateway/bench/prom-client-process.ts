@@ -2,15 +2,14 @@
  * Benchmark child: the baseline. The same series as the gateway's case, as prom-client
  * gauges in memory, rendered once with `Registry.metrics()`.
  */
-import { ACTIVITY_METRICS } from '@gse/activity';
 import { Gauge, Registry } from 'prom-client';
 
-import { benchSeries, metricValue } from './bench-series.js';
+import { BENCH_FAMILIES, benchSeries, metricValue } from './bench-series.js';
 import { maxRssMiB, type ChildMessage } from './bench-child.js';
 
 const count = Number(process.argv[2]);
 const registry = new Registry();
-const gauges = ACTIVITY_METRICS.map(
+const gauges = BENCH_FAMILIES.map(
   (metric) =>
     new Gauge({
       name: metric.name,

@@ -6,12 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { ACTIVITY_METRICS } from '@gse/activity';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@gse/testing';
 import { Redis } from 'ioredis';
 
 import { forkBenchChild, type ChildMessage } from './bench-child.js';
-import { fillRedis } from './bench-series.js';
+import { BENCH_FAMILIES, fillRedis } from './bench-series.js';
 import { fetchText, scrape, type ScrapeResult } from './scrape-client.js';
 
 const TARGET_SERIES = 1_000_000;
@@ -148,7 +147,7 @@ async function measurePromClient(series: number): Promise<PromClientResult> {
 function renderTable(results: readonly CaseResult[]): string {
   const rows = results.map(({ series, gateway, concurrent, promClient }) => [
     series.toLocaleString('en-US'),
-    (series * ACTIVITY_METRICS.length).toLocaleString('en-US'),
+    (series * BENCH_FAMILIES.length).toLocaleString('en-US'),
     mb(gateway.cold.bytes),
     ms(gateway.cold.durationMs),
     ms(gateway.warm.durationMs),
@@ -169,7 +168,7 @@ function renderTable(results: readonly CaseResult[]): string {
 function check(result: CaseResult): string[] {
   const { series, gateway, concurrent, promClient } = result;
   const problems: string[] = [];
-  const samples = series * ACTIVITY_METRICS.length;
+  const samples = series * BENCH_FAMILIES.length;
   if (gateway.cold.samples !== samples + GATEWAY_EXTRA_SAMPLES) {
     problems.push(`${series}: the gateway sent ${gateway.cold.samples} samples`);
   }

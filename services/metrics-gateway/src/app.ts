@@ -1,3 +1,4 @@
+import { toActivityScope } from '@gse/activity';
 import type { Config } from '@gse/config';
 import { createService, type Service, type ServiceDeps } from '@gse/lifecycle';
 import { createRedisConnection } from '@gse/store';
@@ -118,6 +119,7 @@ export function createMetricsGateway(
         snapshots,
         auth: config.server.auth,
         maxSeriesBudget: store.maxSeriesBudget,
+        activityFamilies: toActivityScope(config.github.optionalResources).metrics,
         processMetrics: metrics,
         logger,
       });

@@ -1,7 +1,7 @@
+import type { ActivityMetric } from '@gse/activity';
 import {
   FLEET_METRICS,
   GATEWAY_METRICS,
-  METRIC_CATALOG,
   renderExposition,
   type ExpositionFormat,
   type StoredMetric,
@@ -12,6 +12,8 @@ import type { ServedSnapshot } from './snapshot-cache.js';
 export interface MetricsBodyContext {
   /** `store.max_series_budget`: rendered as `gh_exporter_series_budget`. */
   readonly maxSeriesBudget: number;
+  /** The business families in the fleet's scope (`toActivityScope(…).metrics`). */
+  readonly activityFamilies: readonly ActivityMetric[];
   readonly nowMs: number;
 }
 
@@ -47,7 +49,7 @@ export function renderMetricsBody(
   });
   const staleSeconds = stale ? Math.max(0, (context.nowMs - snapshot.readAtMs) / 1000) : 0;
   return renderExposition(format, {
-    activityFamilies: METRIC_CATALOG.activity,
+    activityFamilies: context.activityFamilies,
     activity: snapshot.activity.blocks,
     metrics: [
       ...fleet,

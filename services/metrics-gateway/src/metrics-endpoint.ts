@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
 
 import type { HttpBindings } from '@hono/node-server';
+import type { ActivityMetric } from '@gse/activity';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { METRICS_CONTENT_TYPES, negotiateMetricsFormat } from '@gse/lifecycle';
 import { type Logger, toErrorMessage } from '@gse/logging';
@@ -17,6 +18,8 @@ export interface MetricsEndpointOptions {
   readonly snapshots: SnapshotCache;
   /** `store.max_series_budget`. */
   readonly maxSeriesBudget: number;
+  /** The business families in the fleet's scope (`github.optional_resources`). */
+  readonly activityFamilies: readonly ActivityMetric[];
   readonly processMetrics: GatewayProcessMetrics;
   readonly logger: Logger;
   readonly now?: () => number;
@@ -61,6 +64,7 @@ export function createMetricsEndpoint(
     const render = (): Generator<string, void, undefined> =>
       renderMetricsBody(format, served, {
         maxSeriesBudget: options.maxSeriesBudget,
+        activityFamilies: options.activityFamilies,
         nowMs: startedMs,
       });
     let sent: Promise<void>;

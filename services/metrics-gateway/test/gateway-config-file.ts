@@ -13,6 +13,8 @@ export interface GatewayFixtureOptions {
   readonly refreshInterval?: string;
   /** Extra lines under `server:` (indented two spaces), e.g. auth or TLS. */
   readonly serverYaml?: readonly string[];
+  /** Extra lines under `github:` (indented two spaces), e.g. `optional_resources`. */
+  readonly githubYaml?: readonly string[];
   readonly orgs?: readonly { readonly org: string; readonly scrapeInterval: string }[];
   readonly options?: MetricsGatewayOptions;
 }
@@ -37,6 +39,7 @@ export async function writeGatewayConfig(
     `  ${listen}`,
     ...(options.serverYaml ?? []).map((line) => `  ${line}`),
     'github:',
+    ...(options.githubYaml ?? []).map((line) => `  ${line}`),
     '  orgs:',
     ...orgs.flatMap((org, index) => [
       `    - org: ${org.org}`,

@@ -1,4 +1,4 @@
-import { ACTIVITY_METRICS, type UserActivity } from '@gse/activity';
+import { ACTIVITY_METRICS, toActivityScope, type UserActivity } from '@gse/activity';
 import { createStoreKeys, encodeUserActivity } from '@gse/store';
 import type { Redis } from 'ioredis';
 
@@ -41,24 +41,32 @@ export async function writeSeries(
   await transaction.exec();
 }
 
-/** The business families of DESIGN.md §5 as the expected Prometheus text, built independently. */
-export function expectedActivityText(series: readonly TestSeries[]): string {
+/**
+ * The business families as the expected Prometheus text, built independently: DESIGN.md §5's
+ * eight, and those of the optional resources named (`github.optional_resources`).
+ */
+export function expectedActivityText(
+  series: readonly TestSeries[],
+  optionalResources: readonly string[] = [],
+): string {
   const escape = (value: string): string =>
     value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
   const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   const sorted = [...series].sort(
     (a, b) => compare(a.org, b.org) || compare(a.repo, b.repo) || compare(a.user, b.user),
   );
-  return ACTIVITY_METRICS.map((metric) =>
-    [
-      `# HELP ${metric.name} ${metric.help}`,
-      `# TYPE ${metric.name} gauge`,
-      ...sorted.map(
-        (s) =>
-          `${metric.name}{org="${escape(s.org)}",repo="${escape(s.repo)}",user="${escape(s.user)}"} ${s.activity[metric.field]}`,
-      ),
-    ].join('\n'),
-  ).join('\n');
+  return toActivityScope(optionalResources)
+    .metrics.map((metric) =>
+      [
+        `# HELP ${metric.name} ${metric.help}`,
+        `# TYPE ${metric.name} gauge`,
+        ...sorted.map(
+          (s) =>
+            `${metric.name}{org="${escape(s.org)}",repo="${escape(s.repo)}",user="${escape(s.user)}"} ${s.activity[metric.field]}`,
+        ),
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 /** The `gh_activity_*` part of a Prometheus-text body (its families come first). */

@@ -7,6 +7,7 @@ export type { DatasetOptions } from './generate-dataset.js';
 export {
   addCommit,
   addIssueComment,
+  addReviewComment,
   addReview,
   findRepo,
   mergePull,

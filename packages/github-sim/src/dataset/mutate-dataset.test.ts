@@ -56,6 +56,7 @@ function seriesOf(dataset: SimDataset, repo: string, user: string): GroundTruthS
       repo,
       user,
       ...ZERO,
+      prReviewComments24h: 0,
       locAddedWeekly: 0,
       locRemovedWeekly: 0,
       lastEventUnixtime: 0,

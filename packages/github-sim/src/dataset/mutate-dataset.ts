@@ -9,6 +9,7 @@ import type {
   SimPull,
   SimRepo,
   SimReview,
+  SimReviewComment,
   SimReviewState,
   SimUser,
 } from '../model.js';
@@ -241,6 +242,34 @@ export function addIssueComment(
   const createdMs = parseIsoMs(at);
   insertBefore(repo.comments, comment, (c) => parseIsoMs(c.createdAt) > createdMs);
   thread.updatedAt = laterIso(thread.updatedAt, at);
+  return comment;
+}
+
+/** A review comment on a line of the PR's diff; it moves the PR's `updated_at`, as on GitHub. */
+export function addReviewComment(
+  dataset: SimDataset,
+  ref: RepoRef,
+  pullNumber: number,
+  input: { user: string; body?: string; path?: string },
+  atMs: number,
+): SimReviewComment {
+  const repo = writableRepo(dataset, ref);
+  const pull = repo.pulls.find((p) => p.number === pullNumber);
+  if (!pull) throw new SimNotFoundError(`no pull request #${pullNumber} in ${ref.org}/${ref.repo}`);
+  ensureUser(dataset, input.user);
+  const at = toIsoSeconds(atMs);
+  const comment: SimReviewComment = {
+    id: takeId(dataset),
+    pullNumber,
+    user: input.user,
+    body: input.body ?? '',
+    path: input.path ?? 'README.md',
+    createdAt: at,
+    updatedAt: at,
+  };
+  const createdMs = parseIsoMs(at);
+  insertBefore(repo.reviewComments, comment, (c) => parseIsoMs(c.createdAt) > createdMs);
+  pull.updatedAt = laterIso(pull.updatedAt, at);
   return comment;
 }
 

@@ -201,6 +201,7 @@ export class RepoBuilder {
       pulls,
       issues,
       comments,
+      reviewComments: [],
       statsReportZeroLines: this.spec.statsReportZeroLines ?? false,
     };
   }

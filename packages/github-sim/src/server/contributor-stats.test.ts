@@ -43,6 +43,7 @@ function repo(commits: SimCommit[], statsReportZeroLines = false): SimRepo {
     pulls: [],
     issues: [],
     comments: [],
+    reviewComments: [],
     statsReportZeroLines,
   };
 }

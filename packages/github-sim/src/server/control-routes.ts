@@ -152,6 +152,11 @@ export function createControlRoutes(
     return c.json(control.addIssueComment(repoRef(c), numberParam(c, 'number'), input, atMs), 201);
   });
 
+  app.post('/repos/:org/:repo/pulls/:number/comments', async (c) => {
+    const { input, atMs } = parseCommentEvent(await jsonBody(c));
+    return c.json(control.addReviewComment(repoRef(c), numberParam(c, 'number'), input, atMs), 201);
+  });
+
   app.get('/counters', (c) => c.json(control.counters()));
   app.post('/counters/reset', (c) => {
     control.resetCounters();

@@ -1,4 +1,10 @@
-import type { AddCommitInput, addIssueComment, addReview, openPull } from '../dataset/index.js';
+import type {
+  AddCommitInput,
+  addIssueComment,
+  addReview,
+  addReviewComment,
+  openPull,
+} from '../dataset/index.js';
 import type { SimReviewState } from '../model.js';
 import {
   ControlInputError,
@@ -14,6 +20,7 @@ import {
 export type OpenPullInput = Parameters<typeof openPull>[2];
 export type AddReviewInput = Parameters<typeof addReview>[3];
 export type AddIssueCommentInput = Parameters<typeof addIssueComment>[3];
+export type AddReviewCommentInput = Parameters<typeof addReviewComment>[3];
 
 const REVIEW_STATES: readonly SimReviewState[] = [
   'APPROVED',

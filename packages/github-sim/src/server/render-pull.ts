@@ -113,7 +113,9 @@ export function toPullJson(
     mergeable_state: pull.state === 'open' ? 'clean' : 'unknown',
     merged_by: pull.mergedBy === null ? null : toUserJson(context, pull.mergedBy),
     comments: scope.repo.comments.filter((comment) => comment.issueNumber === pull.number).length,
-    review_comments: 0,
+    review_comments: scope.repo.reviewComments.filter(
+      (comment) => comment.pullNumber === pull.number,
+    ).length,
     maintainer_can_modify: false,
     // The model carries no PR diff; GitHub's counts would come from the head branch's commits.
     commits: 0,

@@ -1,6 +1,7 @@
 import {
   addCommit,
   addIssueComment,
+  addReviewComment,
   addReview,
   mergePull,
   openPull,
@@ -12,9 +13,21 @@ import {
   type GroundTruthOptions,
   type GroundTruthSeries,
 } from '../ground-truth.js';
-import type { SimCommit, SimDataset, SimIssueComment, SimPull, SimReview } from '../model.js';
+import type {
+  SimCommit,
+  SimDataset,
+  SimIssueComment,
+  SimPull,
+  SimReview,
+  SimReviewComment,
+} from '../model.js';
 import { ControlInputError, createFaultParser } from './control-input.js';
-import type { AddIssueCommentInput, AddReviewInput, OpenPullInput } from './event-input.js';
+import type {
+  AddIssueCommentInput,
+  AddReviewCommentInput,
+  AddReviewInput,
+  OpenPullInput,
+} from './event-input.js';
 import type {
   ErrorBurstFault,
   FaultsSnapshot,
@@ -57,6 +70,12 @@ export interface SimControl {
     input: AddIssueCommentInput,
     atMs?: number,
   ): SimIssueComment;
+  addReviewComment(
+    ref: RepoRef,
+    pullNumber: number,
+    input: AddReviewCommentInput,
+    atMs?: number,
+  ): SimReviewComment;
   /** Ends every installation token (of `org` only, when given): the hourly rotation, now. */
   expireTokens(org?: string): number;
   /** Sets what is left of an installation's primary limit in its current window. */
@@ -111,6 +130,8 @@ export function createSimControl(deps: SimControlDeps): SimControl {
       addReview(dataset, ref, pullNumber, input, atMs ?? deps.now()),
     addIssueComment: (ref, issueNumber, input, atMs) =>
       addIssueComment(dataset, ref, issueNumber, input, atMs ?? deps.now()),
+    addReviewComment: (ref, pullNumber, input, atMs) =>
+      addReviewComment(dataset, ref, pullNumber, input, atMs ?? deps.now()),
     expireTokens(org) {
       if (org !== undefined && !dataset.orgs.some((candidate) => candidate.login === org)) {
         throw new ControlInputError(`unknown org ${org}`);

@@ -23,6 +23,7 @@ import { createAppRoutes } from './routes-app.js';
 import { createCommitRoutes } from './routes-commits.js';
 import { createIssueRoutes } from './routes-issues.js';
 import { createPullRoutes } from './routes-pulls.js';
+import { createReviewCommentRoutes } from './routes-review-comments.js';
 import { createRepoRoutes } from './routes-repos.js';
 import { createStatsMetaRoutes } from './routes-stats-meta.js';
 import { createSimControl, type SimControl } from './sim-control.js';
@@ -122,6 +123,7 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
     ...createAppRoutes({ dataset, now, tokens }),
     ...createRepoRoutes(dataset),
     ...createCommitRoutes(dataset),
+    ...createReviewCommentRoutes(dataset),
     ...createPullRoutes(dataset),
     ...createIssueRoutes(dataset),
     ...createStatsMetaRoutes({ dataset, now, statsCache, rateLimiter }),

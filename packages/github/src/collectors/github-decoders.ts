@@ -5,13 +5,13 @@ import {
   commitDetailSchema,
   commitListSchema,
   contributorStatsSchema,
-  issueCommentListSchema,
+  commentListSchema,
   pullListSchema,
   reviewListSchema,
   type CommitDetail,
   type CommitListItem,
   type ContributorStats,
-  type IssueComment,
+  type Comment,
   type PullListItem,
   type Review,
 } from './github-payloads.js';
@@ -41,6 +41,5 @@ export const decodeCommitList: Decode<readonly CommitListItem[]> = toDecoder(com
 export const decodeCommitDetail: Decode<CommitDetail> = toDecoder(commitDetailSchema);
 export const decodePullList: Decode<readonly PullListItem[]> = toDecoder(pullListSchema);
 export const decodeReviewList: Decode<readonly Review[]> = toDecoder(reviewListSchema);
-export const decodeIssueCommentList: Decode<readonly IssueComment[]> =
-  toDecoder(issueCommentListSchema);
+export const decodeCommentList: Decode<readonly Comment[]> = toDecoder(commentListSchema);
 export const decodeContributorStats: Decode<ContributorStats> = toDecoder(contributorStatsSchema);

@@ -51,14 +51,15 @@ export const reviewSchema = z.object({
 export type Review = z.infer<typeof reviewSchema>;
 export const reviewListSchema = z.array(reviewSchema);
 
-export const issueCommentSchema = z.object({
+/** A comment of a repo-wide comment list: issue conversation and PR review (diff) comments alike. */
+export const commentSchema = z.object({
   id: z.number().int().positive(),
   user: account,
   created_at: isoTimestamp,
   updated_at: isoTimestamp,
 });
-export type IssueComment = z.infer<typeof issueCommentSchema>;
-export const issueCommentListSchema = z.array(issueCommentSchema);
+export type Comment = z.infer<typeof commentSchema>;
+export const commentListSchema = z.array(commentSchema);
 
 export const contributorStatsSchema = z.array(
   z.object({

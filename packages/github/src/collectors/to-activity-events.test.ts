@@ -8,7 +8,7 @@ import {
 } from './github-payloads.js';
 import {
   toCommitEvent,
-  toIssueCommentEvent,
+  toCommentEvent,
   toPullEvents,
   toReviewEvent,
   toWeeklyLoc,
@@ -136,15 +136,18 @@ describe('toReviewEvent', () => {
   });
 });
 
-describe('toIssueCommentEvent', () => {
-  it('counts a comment at its creation, not its last edit', () => {
+describe('toCommentEvent', () => {
+  it('counts a comment at its creation, not its last edit, as the kind asked for', () => {
     expect(
-      toIssueCommentEvent({
-        id: 99,
-        user: { login: 'cy' },
-        created_at: '2026-11-20T10:00:00Z',
-        updated_at: '2026-11-28T10:00:00Z',
-      }),
+      toCommentEvent(
+        {
+          id: 99,
+          user: { login: 'cy' },
+          created_at: '2026-11-20T10:00:00Z',
+          updated_at: '2026-11-28T10:00:00Z',
+        },
+        'issue_comment',
+      ),
     ).toEqual({
       kind: 'issue_comment',
       sourceId: '99',

@@ -1,9 +1,14 @@
-import { attributeCommit, type ActivityEvent, type WeeklyLoc } from '@gse/activity';
+import {
+  attributeCommit,
+  type ActivityEvent,
+  type ActivityKind,
+  type WeeklyLoc,
+} from '@gse/activity';
 
 import type {
   CommitListItem,
   ContributorStats,
-  IssueComment,
+  Comment,
   PullListItem,
   Review,
 } from './github-payloads.js';
@@ -60,10 +65,13 @@ export function toReviewEvent(review: Review): ActivityEvent | undefined {
   };
 }
 
-/** A conversation comment as an `issue_comment` event at its creation (edits do not count). */
-export function toIssueCommentEvent(comment: IssueComment): ActivityEvent {
+/**
+ * A comment as an event of `kind` (`issue_comment`, `pr_review_comment`) for its commenter,
+ * at its creation (edits do not count).
+ */
+export function toCommentEvent(comment: Comment, kind: ActivityKind): ActivityEvent {
   return {
-    kind: 'issue_comment',
+    kind,
     sourceId: String(comment.id),
     user: loginOf(comment.user),
     occurredAtMs: Date.parse(comment.created_at),

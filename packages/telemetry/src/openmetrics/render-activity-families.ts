@@ -8,6 +8,8 @@ export interface ActivityFamily {
   readonly name: string;
   readonly help: string;
   readonly unit?: string;
+  /** Which column of a block holds its values; default its place in the families rendered. */
+  readonly column?: number;
 }
 
 /**
@@ -54,7 +56,7 @@ export function* renderActivityFamilies(
       const head = `${family.name}${labelHeads[blockIndex] ?? ''}`;
       const users = escapedUsers[blockIndex] ?? [];
       const { values } = block;
-      const base = familyIndex * users.length;
+      const base = (family.column ?? familyIndex) * users.length;
       for (let row = 0; row < users.length; row++) {
         chunk += `${head}${users[row] ?? ''}"} ${formatSampleValue(values[base + row] ?? 0)}\n`;
         if (chunk.length >= chunkChars) {
