@@ -40,13 +40,22 @@ export interface BackfillStateStore {
   recordQueueMoves(moves: readonly QueueMove[]): Promise<void>;
   /**
    * When the oldest id of `queue` entered it, among entries entered within
-   * `[notBeforeMs, notAfterMs]`; entries older than `notBeforeMs` are dropped first (they
-   * left by TTL). `undefined` when none.
+   * `[notBeforeMs, notAfterMs]`, after reconciling the index with the queue's `messages`
+   * (its depth as RabbitMQ reports it): entries older than `notBeforeMs` are dropped (they
+   * left by TTL), and so are the oldest entries in the range beyond `messages` (a purge, a
+   * message moved or taken in the management UI: such a message leaves from the head, and
+   * nothing of ours hears of it). `undefined` when none is left.
    */
   oldestInQueue(
     queue: string,
-    range: { readonly notBeforeMs?: number; readonly notAfterMs: number },
+    range: {
+      readonly notBeforeMs?: number;
+      readonly notAfterMs: number;
+      readonly messages: number;
+    },
   ): Promise<number | undefined>;
+  /** Drops the age index of a queue that no longer exists. */
+  forgetQueueAges(queue: string): Promise<void>;
 }
 
 /** The `backfill.*` limits the state enforces. */

@@ -51,8 +51,13 @@ export interface RedisBackfillState {
   ): Promise<void>;
   oldestInQueue(
     queue: string,
-    range: { readonly notBeforeMs?: number; readonly notAfterMs: number },
+    range: {
+      readonly notBeforeMs?: number;
+      readonly notAfterMs: number;
+      readonly messages: number;
+    },
   ): Promise<number | undefined>;
+  forgetQueueAges(queue: string): Promise<void>;
 }
 
 // KEYS: messages, outbox, overflow orgs, then per entry: dedup, org enqueues, org overflow.
@@ -117,6 +122,21 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT
   end
 end
 return claimed
+`;
+
+// KEYS: the queue's age index. ARGV: not before ('-inf' for none), not after, messages.
+// Drops entries older than not-before, then the oldest in range beyond the queue's depth;
+// returns the oldest entry's time left in range, or nil.
+const RECONCILE_QUEUE_AGES_SCRIPT = `
+if ARGV[1] ~= '-inf' then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1]) end
+local excess = redis.call('ZCOUNT', KEYS[1], ARGV[1], ARGV[2]) - tonumber(ARGV[3])
+while excess > 0 do
+  local stale = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, math.min(excess, 500))
+  redis.call('ZREM', KEYS[1], unpack(stale))
+  excess = excess - #stale
+end
+local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES', 'LIMIT', 0, 1)
+return oldest[2]
 `;
 
 /** Creates the Redis implementation of the backfill queue's state. */
@@ -223,20 +243,18 @@ export function createRedisBackfillState(options: {
       await execOrThrow(transaction);
     },
     oldestInQueue: async (queue, range) => {
-      const key = keys.backfillQueueAge(queue);
-      if (range.notBeforeMs !== undefined) {
-        await redis.zremrangebyscore(key, '-inf', `(${range.notBeforeMs}`);
-      }
-      const oldest = await redis.zrangebyscore(
-        key,
+      const oldest = (await redis.eval(
+        RECONCILE_QUEUE_AGES_SCRIPT,
+        1,
+        keys.backfillQueueAge(queue),
         range.notBeforeMs ?? '-inf',
         range.notAfterMs,
-        'WITHSCORES',
-        'LIMIT',
-        0,
-        1,
-      );
-      return oldest[1] === undefined ? undefined : Number(oldest[1]);
+        range.messages,
+      )) as string | null;
+      return oldest === null ? undefined : Number(oldest);
+    },
+    forgetQueueAges: async (queue) => {
+      await redis.unlink(keys.backfillQueueAge(queue));
     },
   };
 }
