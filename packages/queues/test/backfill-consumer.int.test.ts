@@ -217,7 +217,11 @@ describe('backfill consumer', () => {
     await publish(message('handed-back'));
     await waitFor(() => started, { timeoutMs: 5000 });
     await first.close();
-    expect(await harness.amqp.depth(harness.amqp.topology.mainQueue)).toBe(1);
+    // A quorum queue applies the return through its Raft log: ready again shortly after.
+    await waitFor(async () => (await harness.amqp.depth(harness.amqp.topology.mainQueue)) === 1, {
+      timeoutMs: 5000,
+      description: 'the message is back in the main queue',
+    });
 
     const redelivered: boolean[] = [];
     await harness.consumer((_incoming, context) => {
