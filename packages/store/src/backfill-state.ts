@@ -1,5 +1,6 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
+import { execOrThrow } from './redis-transaction.js';
 import { createStoreKeys } from './store-keys.js';
 
 const MINUTE_MS = 60_000;
@@ -257,14 +258,6 @@ export function createRedisBackfillState(options: {
       await redis.unlink(keys.backfillQueueAge(queue));
     },
   };
-}
-
-/** Runs a transaction and returns its replies as numbers; throws the first command error. */
-async function execOrThrow(transaction: ChainableCommander): Promise<number[]> {
-  const results = (await transaction.exec()) ?? [];
-  const failed = results.find(([error]) => error !== null);
-  if (failed?.[0]) throw failed[0];
-  return results.map(([, value]) => Number(value));
 }
 
 function toStoredMessages(flat: readonly string[]): StoredBackfillMessage[] {

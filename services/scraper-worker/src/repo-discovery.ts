@@ -23,6 +23,14 @@ export interface RepoDiscovery {
 const REPOS_ROUTE = 'GET /installation/repositories';
 /** GitHub's page cap: one page of this size is one request for most orgs. */
 const PER_PAGE = 100;
+/**
+ * How long a stored list outlives its last full read: longer than the stored ETag that
+ * could answer `304` for it (24 h, `createRedisEtagCache`), so a `304` never outlives its
+ * list. Lists are read in full at least hourly anyway (ETags are bound to the token:
+ * docs/github-limitations.md#etags-are-bound-to-the-token); the TTL removes the lists of
+ * orgs that left the config.
+ */
+const REPO_LIST_TTL_MS = 48 * 3_600_000;
 
 /**
  * Lists every repo the org's installation can see (forks included) and splits it by
@@ -54,7 +62,7 @@ export async function discoverRepos(options: {
     repos.push(...page.items);
   }
   if (firstPage) {
-    await redis.set(listKey, JSON.stringify(repos));
+    await redis.set(listKey, JSON.stringify(repos), 'PX', REPO_LIST_TTL_MS);
     // Remembered only now the list is stored, and only for a one-page list (see above).
     if (pages === 1) await client.rememberEtag(firstPage);
   }
