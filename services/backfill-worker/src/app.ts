@@ -1,5 +1,6 @@
 import type { Config } from '@gse/config';
 import { createOrgGitHubClients, openFleetRedis, recordGitHubRequest } from '@gse/fleet-adapters';
+import { decodeOrgHealth } from '@gse/github';
 import {
   createService,
   type CheckResult,
@@ -17,6 +18,7 @@ import {
   createRedisBackfillState,
   createRedisLocFallbackBudget,
   createRepoCheckpointStore,
+  createStoreKeys,
 } from '@gse/store';
 
 import { createBackfillProcessor, toScrapeOptions } from './backfill-processor.js';
@@ -163,6 +165,8 @@ async function startWorker(
       }),
       options: toScrapeOptions(config),
       telemetry,
+      orgHealth: async (org) =>
+        decodeOrgHealth(await redis.hget(createStoreKeys(keyPrefix).orgHealth, org)),
       signal: scope.signal,
       ...(tuning.now ? { now: tuning.now } : {}),
     }),

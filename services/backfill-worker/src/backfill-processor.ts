@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 
 import type { Config, OrgConfig } from '@gse/config';
 import { recordCollectorRuns, type OrgGitHubClients } from '@gse/fleet-adapters';
-import { GitHubRequestError } from '@gse/github';
+import { GitHubRequestError, isScrapingAllowed, type OrgHealth } from '@gse/github';
 import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
-import { scrapeRepo, type ScrapeOptions } from '@gse/scrape';
+import { scrapeRepo, toUncoveredResources, type ScrapeOptions } from '@gse/scrape';
 import type { ActivityStore, LocFallbackBudget, RepoCheckpointStore } from '@gse/store';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 
@@ -17,6 +17,8 @@ export interface BackfillProcessorDeps {
   readonly locBudget: LocFallbackBudget;
   readonly options: ScrapeOptions;
   readonly telemetry: FleetTelemetry;
+  /** The org's GitHub health as the scheduler's leader keeps it (`decodeOrgHealth` of `orgHealth`). */
+  readonly orgHealth: (org: string) => Promise<OrgHealth>;
   /** The service's shutdown: a scrape it aborts is handed back, not failed. */
   readonly signal: AbortSignal;
   readonly now?: () => number;
@@ -42,8 +44,10 @@ export function toScrapeOptions(config: Config): ScrapeOptions {
  * The backfill worker's handler: re-reads one repo's window with `scrapeRepo` (the ledger is
  * idempotent by event id, so a redelivered or overlapping window only adds what is missing,
  * and series never move back in time), or splits an org-wide window into one message per
- * repo the scraper would scrape. Only the resources a message asks for are read, and the
- * window is filled when none of them is missing; `github_rejected` everywhere is a permanent failure.
+ * repo the scraper would scrape. Only the resources a message asks for are read, and of
+ * those only the ones the next scheduled scrape does not cover (`toUncoveredResources`: the
+ * checkpoint moved past the window's start); the window is filled when none of them is
+ * missing; `github_rejected` everywhere is a permanent failure.
  */
 export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHandler {
   const { telemetry } = deps;
@@ -55,10 +59,19 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       // Another replica's config may know it (a rollout in progress): retrying can help.
       return failed('unknown_org', `org ${message.org} is not in github.orgs`, false);
     }
+    // A backfill spends the same installation budget as the schedule: while the org is in
+    // cooldown it sends nothing, and the message waits out a retry delay instead.
+    const inCooldown = async (): Promise<boolean> =>
+      !isScrapingAllowed(await deps.orgHealth(message.org));
+    const cooldownFailure = failed(
+      'github_unhealthy',
+      `org ${message.org} is in GitHub cooldown`,
+      false,
+    );
     try {
-      const client = await deps.clients.clientOf(org);
       if (message.repo === undefined) {
-        const repos = await discoverOrgRepos(client, org);
+        if (await inCooldown()) return cooldownFailure;
+        const repos = await discoverOrgRepos(await deps.clients.clientOf(org), org);
         return { kind: 'fanned_out', messages: repos.map((repo) => toRepoMessage(message, repo)) };
       }
       // A coalesced window ends on the grid, possibly after now: read up to now only, or
@@ -66,9 +79,26 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       const nowMs = now();
       const window = { fromMs: message.window.fromMs, toMs: Math.min(message.window.toMs, nowMs) };
       if (window.fromMs >= window.toMs) return { kind: 'done' };
+      const ref = { org: message.org, repo: message.repo };
+      const resources = toUncoveredResources(
+        await deps.checkpoints.read(ref),
+        message.resource === 'all' ? 'all' : [message.resource],
+        window,
+      );
+      if (resources.length === 0) {
+        // The schedule's next scrape reads the window anyway: no request spent on it here.
+        telemetry.increment(FLEET_METRICS.repoScrapes, {
+          org: message.org,
+          source: 'backfill',
+          result: 'covered',
+        });
+        context.logger.info('backfill window covered by the next scheduled scrape');
+        return { kind: 'done' };
+      }
+      if (await inCooldown()) return cooldownFailure;
       const outcome = await scrapeRepo(
         {
-          client,
+          client: await deps.clients.clientOf(org),
           store: deps.store,
           checkpoints: deps.checkpoints,
           locBudget: deps.locBudget,
@@ -78,11 +108,10 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
           now,
         },
         {
-          org: message.org,
-          repo: message.repo,
+          ...ref,
           window,
-          // Only what the message asks for gets a request: a `loc` window reads no commits.
-          ...(message.resource === 'all' ? {} : { resources: [message.resource] }),
+          // Only what the message asks for and the schedule will not read gets a request.
+          resources,
         },
       );
       telemetry.increment(

@@ -1,6 +1,6 @@
 import { recordCollectorRuns } from '@gse/fleet-adapters';
 import { toSlotWindow, type BackfillRequest, type RepoScrapeJob } from '@gse/queues';
-import { scrapeRepo, type RepoScrapeOutcome } from '@gse/scrape';
+import { scrapeRepo, toIncrementalBackfillNeeds, type RepoScrapeOutcome } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
 
 import { TryLaterError, type JobRun } from './job-adapter.js';
@@ -20,7 +20,8 @@ const SOURCE = 'schedule';
 
 /**
  * One repo of an org cycle: `scrapeRepo` while holding one of the org's scrape slots, its
- * telemetry, each missing resource handed to backfill with its exact window, and the
+ * telemetry, each missing resource the next scrape will not cover (a permanent refusal:
+ * `toIncrementalBackfillNeeds`) handed to backfill with its exact window, and the
  * repo's result recorded on the cycle (the last repo reports the cycle's run). A scrape
  * that throws (Redis, not GitHub: GitHub failures come back as `missing`) is retried; its
  * final failure hands the whole cycle window of the repo to backfill. An org in cooldown
@@ -78,9 +79,10 @@ export async function processRepoJob(
     return { status: 'skipped', added: 0, duplicates: 0, missing: 0 };
   }
   recordOutcome(context, job, outcome);
-  if (outcome.missing.length > 0) {
+  const needs = toIncrementalBackfillNeeds(outcome.missing);
+  if (needs.length > 0) {
     await context.backfill.request(
-      outcome.missing.map((missing): BackfillRequest => ({
+      needs.map((missing): BackfillRequest => ({
         org: job.org,
         repo: job.repo,
         resource: missing.resource,
