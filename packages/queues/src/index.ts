@@ -78,6 +78,7 @@ export {
   BACKFILL_MESSAGE_VERSION,
   decodeBackfillMessage,
   encodeBackfillMessage,
+  toBackfillCoveringDigests,
   toBackfillDedupDigest,
   type BackfillMessage,
   type DecodedBackfillMessage,

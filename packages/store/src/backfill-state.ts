@@ -29,7 +29,10 @@ export interface StoredBackfillMessage {
  */
 export interface RedisBackfillState {
   admit(
-    entries: readonly (StoredBackfillMessage & { readonly dedupDigest: string })[],
+    entries: readonly (StoredBackfillMessage & {
+      readonly dedupDigest: string;
+      readonly coveringDigests?: readonly string[];
+    })[],
     limits: BackfillStateLimits,
     nowMs: number,
   ): Promise<('admitted' | 'deduped' | 'capped')[]>;
@@ -42,6 +45,10 @@ export interface RedisBackfillState {
   completeOutbox(ids: readonly string[]): Promise<void>;
   releaseOutbox(ids: readonly string[], nowMs: number): Promise<void>;
   forgetDedup(digests: readonly string[]): Promise<void>;
+  claimDedup(
+    claims: readonly { readonly digest: string; readonly id: string }[],
+    ttlMs: number,
+  ): Promise<('claimed' | 'ours' | 'taken')[]>;
   pendingCounts(): Promise<{ readonly outbox: number; readonly overflow: number }>;
   recordQueueMoves(
     moves: readonly {
@@ -61,15 +68,20 @@ export interface RedisBackfillState {
   forgetQueueAges(queue: string): Promise<void>;
 }
 
-// KEYS: messages, outbox, overflow orgs, then per entry: dedup, org enqueues, org overflow.
+// KEYS: messages, outbox, overflow orgs, then per entry: dedup, org enqueues, org overflow and
+// the markers of COVERING_SLOTS windows that contain it (padded with its own marker).
 // ARGV: count, dedup ttl, cap, enqueues ttl, due ms, then per entry: id, org, payload.
-// A new entry never overtakes its org's overflow: it queues behind it.
+// A new entry never overtakes its org's overflow: it queues behind it. One whose window is
+// contained in a pending one (an org-wide window of the same slot) is deduped.
+const COVERING_SLOTS = 3;
 const ADMIT_SCRIPT = `
 local results = {}
 for i = 1, tonumber(ARGV[1]) do
-  local dedup, enqueues, overflow = KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3]
+  local base = 6 * i - 3
+  local dedup, enqueues, overflow = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3]
   local id, org, payload = ARGV[3 * i + 3], ARGV[3 * i + 4], ARGV[3 * i + 5]
-  if not redis.call('SET', dedup, id, 'NX', 'PX', ARGV[2]) then
+  if redis.call('EXISTS', KEYS[base + 4], KEYS[base + 5], KEYS[base + 6]) > 0
+    or not redis.call('SET', dedup, id, 'NX', 'PX', ARGV[2]) then
     results[i] = 'deduped'
   else
     redis.call('HSET', KEYS[1], id, org .. '\\n' .. payload)
@@ -107,6 +119,22 @@ while room > 0 do
 end
 if redis.call('LLEN', KEYS[4]) == 0 then redis.call('SREM', KEYS[3], ARGV[4]) end
 return moved
+`;
+
+// KEYS: dedup markers. ARGV: ttl, then one id per marker. Per marker: 'claimed' (set now),
+// 'ours' (already set for this id: a redelivery) or 'taken' (another window holds it).
+const CLAIM_DEDUP_SCRIPT = `
+local results = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('SET', key, ARGV[i + 1], 'NX', 'PX', ARGV[1]) then
+    results[i] = 'claimed'
+  elseif redis.call('GET', key) == ARGV[i + 1] then
+    results[i] = 'ours'
+  else
+    results[i] = 'taken'
+  end
+end
+return results
 `;
 
 // KEYS: outbox, messages. ARGV: now ms, new due ms, limit. Returns id, value, id, value, …
@@ -153,11 +181,20 @@ export function createRedisBackfillState(options: {
     admit: async (entries, limits, nowMs) => {
       if (entries.length === 0) return [];
       const minuteStartMs = minuteOf(nowMs);
-      const entryKeys = entries.flatMap((entry) => [
-        keys.backfillDedup(entry.dedupDigest),
-        keys.backfillOrgEnqueues(entry.org, minuteStartMs),
-        keys.backfillOrgOverflow(entry.org),
-      ]);
+      const entryKeys = entries.flatMap((entry) => {
+        const own = keys.backfillDedup(entry.dedupDigest);
+        const covering = (entry.coveringDigests ?? []).map((digest) => keys.backfillDedup(digest));
+        if (covering.length > COVERING_SLOTS) {
+          throw new RangeError(`at most ${COVERING_SLOTS} covering windows per backfill entry`);
+        }
+        return [
+          own,
+          keys.backfillOrgEnqueues(entry.org, minuteStartMs),
+          keys.backfillOrgOverflow(entry.org),
+          ...covering,
+          ...Array.from({ length: COVERING_SLOTS - covering.length }, () => own),
+        ];
+      });
       const results = (await redis.eval(
         ADMIT_SCRIPT,
         3 + entryKeys.length,
@@ -223,6 +260,16 @@ export function createRedisBackfillState(options: {
     forgetDedup: async (digests) => {
       if (digests.length === 0) return;
       await redis.unlink(...digests.map((digest) => keys.backfillDedup(digest)));
+    },
+    claimDedup: async (claims, ttlMs) => {
+      if (claims.length === 0) return [];
+      return (await redis.eval(
+        CLAIM_DEDUP_SCRIPT,
+        claims.length,
+        ...claims.map((claim) => keys.backfillDedup(claim.digest)),
+        ttlMs,
+        ...claims.map((claim) => claim.id),
+      )) as ('claimed' | 'ours' | 'taken')[];
     },
     pendingCounts: async () => {
       const [outbox = 0, messages = 0] = await execOrThrow(

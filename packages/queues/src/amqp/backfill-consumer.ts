@@ -31,6 +31,8 @@ export interface BackfillConsumerOptions {
   readonly backfill: {
     readonly requeueDelaysMs: readonly number[];
     readonly maxMessageAgeMs: number;
+    /** `backfill.dedup_ttl`: the markers of the per-repo windows an org-wide one splits into. */
+    readonly dedupTtlMs: number;
     /** `backfill.consumer_count`: messages handled at once (the channel's prefetch). */
     readonly consumerCount: number;
     /**

@@ -84,6 +84,8 @@ export interface DeliveryContext {
   readonly backfill: {
     readonly requeueDelaysMs: readonly number[];
     readonly maxMessageAgeMs: number;
+    /** `backfill.dedup_ttl`: how long a split's per-repo window holds its dedup marker. */
+    readonly dedupTtlMs: number;
   };
   readonly state: BackfillStateStore;
   readonly handler: BackfillHandler;
@@ -167,16 +169,38 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
   async function fanOut(
     delivery: Delivery,
     message: BackfillMessage,
-    children: readonly BackfillMessage[],
+    split: readonly BackfillMessage[],
     log: Logger,
   ): Promise<void> {
     const atMs = now();
+    // A repo whose window of the same slot is already pending (its own cooldown window, or
+    // a failed job's) keeps that one: the org-wide window's share of it is dropped. The
+    // markers set here make later per-repo windows of the slot collapse into these. A
+    // redelivered parent finds its own children's markers (`ours`) and publishes them again.
+    const claims = await state.claimDedup(
+      split.map((child) => ({ digest: toBackfillDedupDigest(child), id: child.id })),
+      backfill.dedupTtlMs,
+    );
+    const children = split.filter((_child, index) => claims[index] !== 'taken');
     const published = await publishOrHandBack(
       delivery,
       children.map((child) => toOutgoing(topology.mainQueue, child, atMs)),
       log,
     );
-    if (!published) return;
+    if (!published) {
+      await state
+        .forgetDedup(
+          split
+            .filter((_child, index) => claims[index] === 'claimed')
+            .map((child) => toBackfillDedupDigest(child)),
+        )
+        .catch((error: unknown) => {
+          log.warn('backfill dedup markers of a split not removed; they expire by themselves', {
+            error: describeError(error),
+          });
+        });
+      return;
+    }
     await finish(
       delivery,
       message,
@@ -190,7 +214,10 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
       log,
     );
     observer?.processed?.(message.org, 'processed');
-    log.info('backfill window split per repo', { repos: children.length });
+    log.info('backfill window split per repo', {
+      repos: children.length,
+      collapsed: split.length - children.length,
+    });
   }
 
   async function fail(
