@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 import { loadConfig } from '@gse/config';
+import { toBackfillTopology } from '@gse/queues';
 
 import { describe, expect, it } from 'vitest';
 
@@ -102,8 +103,9 @@ describe('deploy/prometheus rules', () => {
       cwd: tmpdir(),
     });
     const exprOf = new Map(readAlertRules().map((rule) => [rule.alert, rule.expr]));
-    expect(exprOf.get('GitHubStatsBackfillBacklogOld')).toContain(`queue="${config.amqp.queue}"`);
-    expect(exprOf.get('GitHubStatsBackfillDeadLetters')).toContain(`queue="${config.amqp.dlq}"`);
+    const topology = toBackfillTopology(config.amqp, config.backfill.requeueDelaysMs);
+    expect(exprOf.get('GitHubStatsBackfillBacklogOld')).toContain(`queue="${topology.mainQueue}"`);
+    expect(exprOf.get('GitHubStatsBackfillDeadLetters')).toContain(`queue="${topology.dlq}"`);
   });
 });
 

@@ -314,12 +314,12 @@ export const carriedSections = {
       format: nonEmptyStringFormat,
     }),
     queue: leaf({
-      doc: 'Main backfill queue.',
+      doc: 'Base name of the main backfill queue: the worker declares the quorum queue `<queue>.v2` and its retry queues `<queue>.v2.retry.<delay>`, and drains a classic `<queue>` of earlier versions (docs/decisions/0012-quorum-backfill-queues.md).',
       default: 'gh.backfill.jobs',
       format: nonEmptyStringFormat,
     }),
     dlq: leaf({
-      doc: 'Dead-letter queue; each message carries its reason in a header.',
+      doc: "Base name of the dead-letter queue (`<dlq>.v2`, a quorum queue); each message carries its reason in a header (`x-gse-dlq-reason`, or RabbitMQ's `x-death` for `delivery_limit`).",
       default: 'gh.backfill.dlq',
       format: nonEmptyStringFormat,
     }),

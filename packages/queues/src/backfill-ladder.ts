@@ -9,7 +9,13 @@ export type DeadLetterReason =
   /** GitHub refused for good (401 after a token renewal, 403, 404, 422): retrying cannot help. */
   | 'github_rejected'
   /** Not JSON, or not a valid version-1 message. */
-  | 'invalid_message';
+  | 'invalid_message'
+  /**
+   * Handed back `x-delivery-limit` times without an ack (it killed or wedged each worker
+   * that took it): dead-lettered by RabbitMQ itself, so it is read from `x-death`, and no
+   * worker counts it in `gh_exporter_backfill_jobs_dead_lettered_total`.
+   */
+  | 'delivery_limit';
 
 /** Where a failed attempt goes next. */
 export type BackfillFailureDecision =

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { toErrorMessage } from '@gse/logging';
 import { z } from 'zod';
 
 import { BACKFILL_RESOURCES, type BackfillResource } from './backfill-request.js';
@@ -75,7 +76,7 @@ export function decodeBackfillMessage(content: Buffer | string): DecodedBackfill
   try {
     json = JSON.parse(typeof content === 'string' ? content : content.toString('utf8'));
   } catch (error) {
-    return { ok: false, error: `not JSON: ${describeError(error)}` };
+    return { ok: false, error: `not JSON: ${toErrorMessage(error)}` };
   }
   const parsed = messageSchema.safeParse(json);
   if (!parsed.success) {
@@ -129,12 +130,28 @@ export function toBackfillDedupDigest(message: {
   return createHash('sha256').update(identity).digest('hex').slice(0, 32);
 }
 
+/**
+ * The dedup digests of the windows that contain this one: the same range for the whole org
+ * (a skipped cycle), and for a single resource also every resource of its repo, and of its
+ * org. A window is not queued while one of them is pending: the org-wide window of a slot
+ * subsumes the per-repo windows of the same slot.
+ */
+export function toBackfillCoveringDigests(message: {
+  readonly org: string;
+  readonly repo?: string | undefined;
+  readonly resource: BackfillResource;
+  readonly window: { readonly fromMs: number; readonly toMs: number };
+}): string[] {
+  const { org, window } = message;
+  const covering: { repo?: string; resource: BackfillResource }[] = [];
+  if (message.repo !== undefined && message.resource !== 'all') {
+    covering.push({ repo: message.repo, resource: 'all' }, { resource: message.resource });
+  }
+  if (message.repo !== undefined || message.resource !== 'all') covering.push({ resource: 'all' });
+  return covering.map((entry) => toBackfillDedupDigest({ org, window, ...entry }));
+}
+
 /** An error text short enough for a message or a header. */
 export function truncateError(text: string): string {
   return text.length <= MAX_ERROR_LENGTH ? text : `${text.slice(0, MAX_ERROR_LENGTH - 1)}…`;
-}
-
-/** An error's message (or the thrown value as text), for logs and headers. */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

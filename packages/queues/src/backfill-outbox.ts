@@ -8,6 +8,7 @@ import {
   encodeBackfillMessage,
   isBackfillName,
   isBackfillReason,
+  toBackfillCoveringDigests,
   toBackfillDedupDigest,
   truncateError,
   type BackfillMessage,
@@ -102,6 +103,7 @@ export function createBackfillOutbox(options: BackfillOutboxOptions): BackfillOu
       entries.map(({ message, pending }) => ({
         ...pending,
         dedupDigest: toBackfillDedupDigest(message),
+        coveringDigests: toBackfillCoveringDigests(message),
       })),
       limits,
       enqueuedAtMs,

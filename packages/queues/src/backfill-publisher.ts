@@ -1,4 +1,4 @@
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 
 import {
   createAmqpConnection,
@@ -15,7 +15,7 @@ import {
   toBackfillTopology,
   type AmqpNames,
 } from './amqp/backfill-topology.js';
-import { BACKFILL_MESSAGE_TYPE, decodeBackfillMessage, describeError } from './backfill-message.js';
+import { BACKFILL_MESSAGE_TYPE, decodeBackfillMessage } from './backfill-message.js';
 import type { BackfillLimits, BackfillPending, BackfillStateStore } from './backfill-state.js';
 
 /** The `backfill.*` settings the publisher uses. */
@@ -147,7 +147,7 @@ export function createBackfillPublisher(options: BackfillPublisherOptions): Back
     sweep().catch((error: unknown) => {
       logger.warn('backfill sweep failed; the next one retries', {
         trigger,
-        error: describeError(error),
+        error: toErrorMessage(error),
       });
     });
   }
@@ -222,7 +222,7 @@ export function createBackfillPublisher(options: BackfillPublisherOptions): Back
     // would queue them twice, so the late confirm, or the channel's death, settles them.
     settled.catch((error: unknown) => {
       logger.warn('settling late backfill confirms failed; the outbox keeps the windows', {
-        error: describeError(error),
+        error: toErrorMessage(error),
       });
     });
     logger.warn('RabbitMQ did not confirm backfill messages in time; they stay in the outbox', {

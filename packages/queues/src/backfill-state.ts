@@ -5,7 +5,8 @@
  */
 export interface BackfillStateStore {
   /**
-   * Decides each entry atomically, in order: `deduped` if its dedup marker exists; else
+   * Decides each entry atomically, in order: `deduped` if its dedup marker or one of its
+   * covering windows' exists; else
    * `capped` if its org has used `maxEnqueuesPerOrgPerMinute` this minute (the entry goes to
    * the org's overflow, FIFO, and its marker is set); else `admitted` (counted against the
    * cap, marker set, entry put in the outbox, due for a sweep `claimAfterMs` from now).
@@ -31,6 +32,14 @@ export interface BackfillStateStore {
   releaseOutbox(ids: readonly string[], nowMs: number): Promise<void>;
   /** Forgets dedup markers (the window was filled or dead-lettered), so a new miss enqueues again. */
   forgetDedup(digests: readonly string[]): Promise<void>;
+  /**
+   * Sets each dedup marker to its id unless one exists (`claimed`); an existing marker with
+   * the same id is `ours` (a redelivery of what set it), another id's is `taken`.
+   */
+  claimDedup(
+    claims: readonly { readonly digest: string; readonly id: string }[],
+    ttlMs: number,
+  ): Promise<('claimed' | 'ours' | 'taken')[]>;
   /** Messages waiting in Redis: admitted but unconfirmed, and over the cap. */
   pendingCounts(): Promise<{ readonly outbox: number; readonly overflow: number }>;
   /**
@@ -40,13 +49,22 @@ export interface BackfillStateStore {
   recordQueueMoves(moves: readonly QueueMove[]): Promise<void>;
   /**
    * When the oldest id of `queue` entered it, among entries entered within
-   * `[notBeforeMs, notAfterMs]`; entries older than `notBeforeMs` are dropped first (they
-   * left by TTL). `undefined` when none.
+   * `[notBeforeMs, notAfterMs]`, after reconciling the index with the queue's `messages`
+   * (its depth as RabbitMQ reports it): entries older than `notBeforeMs` are dropped (they
+   * left by TTL), and so are the oldest entries in the range beyond `messages` (a purge, a
+   * message moved or taken in the management UI: such a message leaves from the head, and
+   * nothing of ours hears of it). `undefined` when none is left.
    */
   oldestInQueue(
     queue: string,
-    range: { readonly notBeforeMs?: number; readonly notAfterMs: number },
+    range: {
+      readonly notBeforeMs?: number;
+      readonly notAfterMs: number;
+      readonly messages: number;
+    },
   ): Promise<number | undefined>;
+  /** Drops the age index of a queue that no longer exists. */
+  forgetQueueAges(queue: string): Promise<void>;
 }
 
 /** The `backfill.*` limits the state enforces. */
@@ -70,6 +88,8 @@ export interface BackfillPending {
 export interface BackfillAdmissionEntry extends BackfillPending {
   /** `toBackfillDedupDigest` of the window. */
   readonly dedupDigest: string;
+  /** Digests of pending windows that would contain it (`toBackfillCoveringDigests`): deduped if one exists. */
+  readonly coveringDigests?: readonly string[];
 }
 
 export type BackfillAdmission = 'admitted' | 'deduped' | 'capped';

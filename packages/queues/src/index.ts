@@ -49,8 +49,14 @@ export {
 } from './amqp/backfill-operations.js';
 export { readBackfillQueueStats, type BackfillQueueStats } from './amqp/backfill-queue-stats.js';
 export {
+  drainLegacyBackfillQueues,
+  type LegacyDrainSummary,
+} from './amqp/legacy-backfill-queues.js';
+export {
+  BACKFILL_TOPOLOGY_SUFFIX,
   backfillQueues,
   declareBackfillTopology,
+  DEFAULT_DELIVERY_LIMIT,
   toBackfillTopology,
   type AmqpNames,
   type BackfillTopology,
@@ -72,6 +78,7 @@ export {
   BACKFILL_MESSAGE_VERSION,
   decodeBackfillMessage,
   encodeBackfillMessage,
+  toBackfillCoveringDigests,
   toBackfillDedupDigest,
   type BackfillMessage,
   type DecodedBackfillMessage,

@@ -43,6 +43,18 @@ async function publish(...messages: BackfillMessage[]): Promise<void> {
   }
 }
 
+/** Splits an org-wide window into `repos` (ids `<parent>.<repo>`), fills the rest; notes each. */
+const splitInto =
+  (repos: readonly string[], handled: string[]): BackfillHandler =>
+  (incoming) => {
+    handled.push(`${incoming.id}:${incoming.repo ?? '*'}`);
+    if (incoming.repo !== undefined) return Promise.resolve({ kind: 'done' });
+    return Promise.resolve({
+      kind: 'fanned_out',
+      messages: repos.map((repo) => ({ ...incoming, id: `${incoming.id}.${repo}`, repo })),
+    });
+  };
+
 const dlqDepth = (): Promise<number> => harness.amqp.depth(harness.amqp.topology.dlq);
 
 describe('backfill consumer', () => {
@@ -179,18 +191,7 @@ describe('backfill consumer', () => {
 
   it('publishes the messages an org-wide window fans out to, then acks it', async () => {
     const handled: string[] = [];
-    await harness.consumer((incoming) => {
-      handled.push(`${incoming.id}:${incoming.repo ?? '*'}`);
-      if (incoming.repo !== undefined) return Promise.resolve({ kind: 'done' });
-      return Promise.resolve({
-        kind: 'fanned_out',
-        messages: ['web', 'api'].map((repo) => ({
-          ...incoming,
-          id: `${incoming.id}.${repo}`,
-          repo,
-        })),
-      });
-    });
+    await harness.consumer(splitInto(['web', 'api'], handled));
     const orgWide: BackfillMessage = { ...message('org'), repo: undefined };
     await harness.amqp.publishRaw(
       harness.amqp.topology.mainQueue,
@@ -202,6 +203,33 @@ describe('backfill consumer', () => {
       { timeoutMs: 5000, description: 'three windows handled and counted' },
     );
     expect(handled.sort()).toEqual(['org.api:api', 'org.web:web', 'org:*']);
+  });
+
+  // Before: the org-wide window was split into every repo, next to the repo's own window
+  // of the same slot, and both re-read it.
+  it('drops the share of an org-wide window whose repo has its own window of the slot pending', async () => {
+    const window = { fromMs: 60_000, toMs: 120_000 };
+    await harness
+      .outbox()
+      .enqueue([
+        { org: 'acme', repo: 'web', resource: 'all', ...window, reason: 'github_unhealthy' },
+      ]);
+    const handled: string[] = [];
+    await harness.consumer(splitInto(['api', 'web'], handled));
+    await publish(message('org', { repo: undefined, window, reason: 'github_unhealthy' }));
+    await waitFor(() => harness.counts.get('processed acme processed') === 2, {
+      timeoutMs: 5000,
+      description: 'the org window and the api window handled',
+    });
+    expect(handled).toEqual(['org:*', 'org.api:api']);
+    // The marker api's window set is gone with it: a later miss of api enqueues again.
+    expect(
+      await harness
+        .outbox()
+        .enqueue([
+          { org: 'acme', repo: 'api', resource: 'all', ...window, reason: 'github_unhealthy' },
+        ]),
+    ).toEqual({ stored: 1, deduped: 0, capped: 0 });
   });
 
   it('hands an in-flight message back on close, and redelivers it to the next consumer', async () => {
@@ -217,7 +245,11 @@ describe('backfill consumer', () => {
     await publish(message('handed-back'));
     await waitFor(() => started, { timeoutMs: 5000 });
     await first.close();
-    expect(await harness.amqp.depth(harness.amqp.topology.mainQueue)).toBe(1);
+    // A quorum queue applies the return through its Raft log: ready again shortly after.
+    await waitFor(async () => (await harness.amqp.depth(harness.amqp.topology.mainQueue)) === 1, {
+      timeoutMs: 5000,
+      description: 'the message is back in the main queue',
+    });
 
     const redelivered: boolean[] = [];
     await harness.consumer((_incoming, context) => {

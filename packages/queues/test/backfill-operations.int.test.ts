@@ -102,7 +102,12 @@ describe('backfill operator actions', () => {
   });
 
   it('requeues chosen dead letters as fresh attempts and leaves the rest in place', async () => {
-    await deadLetter(message('d-1', 'web'), message('d-2', 'api'), message('d-3', 'docs'));
+    // d-2 used three attempts before its permanent refusal: the replay starts it at 1.
+    await deadLetter(
+      message('d-1', 'web'),
+      { ...message('d-2', 'api'), attempt: 3 },
+      message('d-3', 'docs'),
+    );
     const nowMs = Date.now();
     expect(await requeueDeadLetters(context(nowMs), { ids: ['d-2', 'unknown'] })).toEqual({
       requeued: ['d-2'],
@@ -160,7 +165,7 @@ describe('backfill operator actions', () => {
     await waitFor(async () => (await harness.amqp.depth(harness.amqp.topology.mainQueue)) === 0, {
       timeoutMs: 5000,
     });
-    const retryQueue = `${harness.amqp.names.queue}.retry.1m`;
+    const retryQueue = `${harness.amqp.topology.mainQueue}.retry.1m`;
     await waitFor(async () => (await harness.amqp.depth(retryQueue)) === 1, { timeoutMs: 5000 });
     const later = await readBackfillQueueStats({
       connection,
@@ -177,8 +182,37 @@ describe('backfill operator actions', () => {
     ]);
     await connection.withChannel(async (channel) => {
       await channel.deleteQueue(retryQueue);
-      await channel.deleteQueue(`${harness.amqp.names.queue}.retry.2m`);
+      await channel.deleteQueue(`${harness.amqp.topology.mainQueue}.retry.2m`);
     });
+  });
+
+  // Before: the purged messages' entries stayed in the age index, and the main queue reported
+  // their age (30 s) for as long as it held any message.
+  it('reports the true age after a purge or a message taken by hand, and drops stale entries', async () => {
+    const t0 = Date.now();
+    const { topology } = harness.amqp;
+    await publishBackfillMessages(context(t0 - 30_000), [message('purged-1', 'web')]);
+    await publishBackfillMessages(context(t0 - 20_000), [message('purged-2', 'api')]);
+    await connection.withChannel(async (channel) => {
+      await channel.purgeQueue(topology.mainQueue);
+    });
+    await publishBackfillMessages(context(t0 - 10_000), [message('taken', 'web')]);
+    await publishBackfillMessages(context(t0 - 5_000), [message('left', 'api')]);
+    // As in the management UI's "Get messages" with "Ack mode: Ack": gone from the head.
+    await connection.withChannel(async (channel) => {
+      const head = await channel.get(topology.mainQueue, { noAck: true });
+      expect(head && head.properties.messageId).toBe('taken');
+    });
+    const readMain = async (): Promise<unknown> =>
+      (await readBackfillQueueStats({ connection, topology, state: harness.state, nowMs: t0 }))[0];
+
+    expect(await readMain()).toEqual({
+      queue: topology.mainQueue,
+      messages: 1,
+      oldestMessageAgeSeconds: 5,
+    });
+    const ageKey = `${harness.redis.keyPrefix}:backfill:queue-age:${topology.mainQueue}`;
+    expect(await harness.redis.redis.zrange(ageKey, '0', '-1')).toEqual(['left']);
   });
 
   it('fails a channel operation in flight when its connection closes, instead of hanging', async () => {

@@ -77,6 +77,28 @@ describe('backfill outbox and publisher', () => {
     expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 0 });
   });
 
+  // Before: the org-wide window of a skipped cycle and the per-repo windows of the same slot
+  // were all queued, and each re-read its repo.
+  it('collapses per-repo windows of a slot into the pending org-wide window of that slot', async () => {
+    const outbox = harness.outbox({ now: () => T0 });
+    const slot = { fromMs: T0, toMs: T0 + 10 * MIN, reason: 'github_unhealthy' };
+    expect(await outbox.enqueue([{ org: 'acme', resource: 'all', ...slot }])).toEqual({
+      stored: 1,
+      deduped: 0,
+      capped: 0,
+    });
+    expect(
+      await outbox.enqueue([
+        { org: 'acme', repo: 'web', resource: 'all', ...slot },
+        { org: 'acme', repo: 'api', resource: 'commits', ...slot },
+        // Another org, and another slot of acme: not contained.
+        { org: 'globex', repo: 'web', resource: 'all', ...slot },
+        { ...window('web', 20, 30), resource: 'all' },
+      ]),
+    ).toEqual({ stored: 2, deduped: 2, capped: 0 });
+    expect(harness.counts.get('deduped acme github_unhealthy')).toBe(2);
+  });
+
   it('dedups an identical window within backfill.dedup_ttl, across outboxes', async () => {
     const first = harness.outbox({ now: () => T0 });
     const second = harness.outbox({ now: () => T0 + 5 * MIN });

@@ -11,3 +11,8 @@ export {
   type ScrapeRepoDeps,
   type ScrapeRepoRequest,
 } from './scrape-repo.js';
+export {
+  isCoveredByNextScrape,
+  toIncrementalBackfillNeeds,
+  toUncoveredResources,
+} from './backfill-coverage.js';

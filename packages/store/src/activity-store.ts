@@ -9,10 +9,11 @@ import {
   type UserActivity,
   type WeeklyLoc,
 } from '@gse/activity';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 
 import { APPLY_SERIES_SCRIPT } from './apply-series-script.js';
 import { decodeStoredLoc, toCommitLocFields, toWeeklyLocFields } from './loc-codec.js';
+import { execOrThrow } from './redis-transaction.js';
 import { decodeUserActivity, encodeUserActivity } from './series-codec.js';
 import { createStoreKeys, toRepoId, type RepoRef } from './store-keys.js';
 
@@ -31,6 +32,8 @@ export interface ActivityStoreOptions {
    * the ledger keeps the others. Default: every kind.
    */
   readonly countedKinds?: ReadonlySet<ActivityKind>;
+  /** The clock of the ledger index (`repoLedgers`) that retention GC reads (`Date.now`). */
+  readonly now?: () => number;
 }
 
 export interface RecordEventsResult {
@@ -93,6 +96,11 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
   // (one EXEC unwatches the other's keys), so refreshes run one at a time on their own.
   let watchConnection: Redis | undefined;
   let refreshQueue: Promise<unknown> = Promise.resolve();
+  const now = options.now ?? Date.now;
+  // Every write of a repo key dates the repo in the ledger index, in the same transaction:
+  // no ledger key exists that retention GC cannot find.
+  const touched = (ref: RepoRef): ChainableCommander =>
+    redis.multi().zadd(keys.repoLedgers, now(), toRepoId(ref));
 
   async function recordEvents(
     ref: RepoRef,
@@ -106,23 +114,22 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
       scores.push(event.occurredAtMs, eventId);
       users.push(eventId, event.user);
     }
-    const results = await redis
-      .multi()
+    const results = await touched(ref)
       .zadd(keys.repoEvents(ref), ...scores)
       .hset(keys.repoEventUsers(ref), ...users)
       .exec();
-    const added = Number(results?.[0]?.[1] ?? 0);
+    const added = Number(results?.[1]?.[1] ?? 0);
     return { added, duplicates: events.length - added };
   }
 
   async function recordWeeklyLoc(ref: RepoRef, weeks: readonly WeeklyLoc[]): Promise<void> {
     if (weeks.length === 0) return;
-    await redis.hset(keys.repoWeeklyLoc(ref), ...toWeeklyLocFields(weeks));
+    await execOrThrow(touched(ref).hset(keys.repoWeeklyLoc(ref), ...toWeeklyLocFields(weeks)));
   }
 
   async function recordCommitLoc(ref: RepoRef, commits: readonly CommitLoc[]): Promise<void> {
     if (commits.length === 0) return;
-    await redis.hset(keys.repoCommitLoc(ref), ...toCommitLocFields(commits));
+    await execOrThrow(touched(ref).hset(keys.repoCommitLoc(ref), ...toCommitLocFields(commits)));
   }
 
   async function hasCommitLoc(ref: RepoRef, shas: readonly string[]): Promise<boolean[]> {
@@ -193,6 +200,7 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
         transaction.hdel(keys.repoCommitLoc(ref), ...loc.staleCommitShas);
       }
       transaction
+        .zadd(keys.repoLedgers, now(), repoId)
         .hset(keys.repoState(ref), SCRAPED_AT_FIELD, atMs)
         .eval(
           APPLY_SERIES_SCRIPT,

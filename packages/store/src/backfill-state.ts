@@ -1,5 +1,6 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
+import { execOrThrow } from './redis-transaction.js';
 import { createStoreKeys } from './store-keys.js';
 
 const MINUTE_MS = 60_000;
@@ -28,7 +29,10 @@ export interface StoredBackfillMessage {
  */
 export interface RedisBackfillState {
   admit(
-    entries: readonly (StoredBackfillMessage & { readonly dedupDigest: string })[],
+    entries: readonly (StoredBackfillMessage & {
+      readonly dedupDigest: string;
+      readonly coveringDigests?: readonly string[];
+    })[],
     limits: BackfillStateLimits,
     nowMs: number,
   ): Promise<('admitted' | 'deduped' | 'capped')[]>;
@@ -41,6 +45,10 @@ export interface RedisBackfillState {
   completeOutbox(ids: readonly string[]): Promise<void>;
   releaseOutbox(ids: readonly string[], nowMs: number): Promise<void>;
   forgetDedup(digests: readonly string[]): Promise<void>;
+  claimDedup(
+    claims: readonly { readonly digest: string; readonly id: string }[],
+    ttlMs: number,
+  ): Promise<('claimed' | 'ours' | 'taken')[]>;
   pendingCounts(): Promise<{ readonly outbox: number; readonly overflow: number }>;
   recordQueueMoves(
     moves: readonly {
@@ -51,19 +59,29 @@ export interface RedisBackfillState {
   ): Promise<void>;
   oldestInQueue(
     queue: string,
-    range: { readonly notBeforeMs?: number; readonly notAfterMs: number },
+    range: {
+      readonly notBeforeMs?: number;
+      readonly notAfterMs: number;
+      readonly messages: number;
+    },
   ): Promise<number | undefined>;
+  forgetQueueAges(queue: string): Promise<void>;
 }
 
-// KEYS: messages, outbox, overflow orgs, then per entry: dedup, org enqueues, org overflow.
+// KEYS: messages, outbox, overflow orgs, then per entry: dedup, org enqueues, org overflow and
+// the markers of COVERING_SLOTS windows that contain it (padded with its own marker).
 // ARGV: count, dedup ttl, cap, enqueues ttl, due ms, then per entry: id, org, payload.
-// A new entry never overtakes its org's overflow: it queues behind it.
+// A new entry never overtakes its org's overflow: it queues behind it. One whose window is
+// contained in a pending one (an org-wide window of the same slot) is deduped.
+const COVERING_SLOTS = 3;
 const ADMIT_SCRIPT = `
 local results = {}
 for i = 1, tonumber(ARGV[1]) do
-  local dedup, enqueues, overflow = KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3]
+  local base = 6 * i - 3
+  local dedup, enqueues, overflow = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3]
   local id, org, payload = ARGV[3 * i + 3], ARGV[3 * i + 4], ARGV[3 * i + 5]
-  if not redis.call('SET', dedup, id, 'NX', 'PX', ARGV[2]) then
+  if redis.call('EXISTS', KEYS[base + 4], KEYS[base + 5], KEYS[base + 6]) > 0
+    or not redis.call('SET', dedup, id, 'NX', 'PX', ARGV[2]) then
     results[i] = 'deduped'
   else
     redis.call('HSET', KEYS[1], id, org .. '\\n' .. payload)
@@ -103,6 +121,22 @@ if redis.call('LLEN', KEYS[4]) == 0 then redis.call('SREM', KEYS[3], ARGV[4]) en
 return moved
 `;
 
+// KEYS: dedup markers. ARGV: ttl, then one id per marker. Per marker: 'claimed' (set now),
+// 'ours' (already set for this id: a redelivery) or 'taken' (another window holds it).
+const CLAIM_DEDUP_SCRIPT = `
+local results = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('SET', key, ARGV[i + 1], 'NX', 'PX', ARGV[1]) then
+    results[i] = 'claimed'
+  elseif redis.call('GET', key) == ARGV[i + 1] then
+    results[i] = 'ours'
+  else
+    results[i] = 'taken'
+  end
+end
+return results
+`;
+
 // KEYS: outbox, messages. ARGV: now ms, new due ms, limit. Returns id, value, id, value, …
 const CLAIM_OUTBOX_SCRIPT = `
 local claimed = {}
@@ -119,6 +153,21 @@ end
 return claimed
 `;
 
+// KEYS: the queue's age index. ARGV: not before ('-inf' for none), not after, messages.
+// Drops entries older than not-before, then the oldest in range beyond the queue's depth;
+// returns the oldest entry's time left in range, or nil.
+const RECONCILE_QUEUE_AGES_SCRIPT = `
+if ARGV[1] ~= '-inf' then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1]) end
+local excess = redis.call('ZCOUNT', KEYS[1], ARGV[1], ARGV[2]) - tonumber(ARGV[3])
+while excess > 0 do
+  local stale = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, math.min(excess, 500))
+  redis.call('ZREM', KEYS[1], unpack(stale))
+  excess = excess - #stale
+end
+local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES', 'LIMIT', 0, 1)
+return oldest[2]
+`;
+
 /** Creates the Redis implementation of the backfill queue's state. */
 export function createRedisBackfillState(options: {
   readonly redis: Redis;
@@ -132,11 +181,20 @@ export function createRedisBackfillState(options: {
     admit: async (entries, limits, nowMs) => {
       if (entries.length === 0) return [];
       const minuteStartMs = minuteOf(nowMs);
-      const entryKeys = entries.flatMap((entry) => [
-        keys.backfillDedup(entry.dedupDigest),
-        keys.backfillOrgEnqueues(entry.org, minuteStartMs),
-        keys.backfillOrgOverflow(entry.org),
-      ]);
+      const entryKeys = entries.flatMap((entry) => {
+        const own = keys.backfillDedup(entry.dedupDigest);
+        const covering = (entry.coveringDigests ?? []).map((digest) => keys.backfillDedup(digest));
+        if (covering.length > COVERING_SLOTS) {
+          throw new RangeError(`at most ${COVERING_SLOTS} covering windows per backfill entry`);
+        }
+        return [
+          own,
+          keys.backfillOrgEnqueues(entry.org, minuteStartMs),
+          keys.backfillOrgOverflow(entry.org),
+          ...covering,
+          ...Array.from({ length: COVERING_SLOTS - covering.length }, () => own),
+        ];
+      });
       const results = (await redis.eval(
         ADMIT_SCRIPT,
         3 + entryKeys.length,
@@ -203,6 +261,16 @@ export function createRedisBackfillState(options: {
       if (digests.length === 0) return;
       await redis.unlink(...digests.map((digest) => keys.backfillDedup(digest)));
     },
+    claimDedup: async (claims, ttlMs) => {
+      if (claims.length === 0) return [];
+      return (await redis.eval(
+        CLAIM_DEDUP_SCRIPT,
+        claims.length,
+        ...claims.map((claim) => keys.backfillDedup(claim.digest)),
+        ttlMs,
+        ...claims.map((claim) => claim.id),
+      )) as ('claimed' | 'ours' | 'taken')[];
+    },
     pendingCounts: async () => {
       const [outbox = 0, messages = 0] = await execOrThrow(
         redis.multi().zcard(keys.backfillOutbox).hlen(keys.backfillMessages),
@@ -223,30 +291,20 @@ export function createRedisBackfillState(options: {
       await execOrThrow(transaction);
     },
     oldestInQueue: async (queue, range) => {
-      const key = keys.backfillQueueAge(queue);
-      if (range.notBeforeMs !== undefined) {
-        await redis.zremrangebyscore(key, '-inf', `(${range.notBeforeMs}`);
-      }
-      const oldest = await redis.zrangebyscore(
-        key,
+      const oldest = (await redis.eval(
+        RECONCILE_QUEUE_AGES_SCRIPT,
+        1,
+        keys.backfillQueueAge(queue),
         range.notBeforeMs ?? '-inf',
         range.notAfterMs,
-        'WITHSCORES',
-        'LIMIT',
-        0,
-        1,
-      );
-      return oldest[1] === undefined ? undefined : Number(oldest[1]);
+        range.messages,
+      )) as string | null;
+      return oldest === null ? undefined : Number(oldest);
+    },
+    forgetQueueAges: async (queue) => {
+      await redis.unlink(keys.backfillQueueAge(queue));
     },
   };
-}
-
-/** Runs a transaction and returns its replies as numbers; throws the first command error. */
-async function execOrThrow(transaction: ChainableCommander): Promise<number[]> {
-  const results = (await transaction.exec()) ?? [];
-  const failed = results.find(([error]) => error !== null);
-  if (failed?.[0]) throw failed[0];
-  return results.map(([, value]) => Number(value));
 }
 
 function toStoredMessages(flat: readonly string[]): StoredBackfillMessage[] {

@@ -16,7 +16,16 @@ export interface OrgRepoListStore {
   write(org: string, repos: readonly ListedRepo[]): Promise<void>;
 }
 
-/** One JSON string per org (`orgRepos(org)` of the store's keys). */
+/**
+ * How long a stored list outlives its last full read: longer than the stored ETag that
+ * could answer `304` for it (24 h, `createRedisEtagCache`), so a `304` never outlives its
+ * list. Lists are read in full at least hourly anyway (ETags are bound to the token:
+ * docs/github-limitations.md#etags-are-bound-to-the-token); the TTL removes the lists of
+ * orgs that left the config.
+ */
+const REPO_LIST_TTL_MS = 48 * 3_600_000;
+
+/** One JSON string per org (`orgRepos(org)` of the store's keys), expiring. */
 export function createOrgRepoListStore(options: {
   readonly redis: Redis;
   readonly keyPrefix: string;
@@ -28,7 +37,7 @@ export function createOrgRepoListStore(options: {
       return stored === null ? undefined : decodeStoredList(org, stored);
     },
     write: async (org, repos) => {
-      await options.redis.set(keys.orgRepos(org), JSON.stringify(repos));
+      await options.redis.set(keys.orgRepos(org), JSON.stringify(repos), 'PX', REPO_LIST_TTL_MS);
     },
   };
 }

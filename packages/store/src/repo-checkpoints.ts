@@ -1,7 +1,8 @@
 import { SCRAPE_CATALOG, SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
 import type { Redis } from 'ioredis';
 
-import { createStoreKeys, type RepoRef } from './store-keys.js';
+import { execOrThrow } from './redis-transaction.js';
+import { createStoreKeys, toRepoId, type RepoRef } from './store-keys.js';
 
 /** The checkpoint each resource of `SCRAPE_CATALOG` declares (`commitsSyncedAtMs`, …). */
 type ResourceCheckpoint = (typeof SCRAPE_CATALOG)[ScrapeResource]['checkpoint'];
@@ -43,8 +44,11 @@ export interface RepoCheckpointStore {
 export function createRepoCheckpointStore(options: {
   readonly redis: Redis;
   readonly keyPrefix: string;
+  /** The clock of the ledger index retention GC reads (`Date.now`). */
+  readonly now?: () => number;
 }): RepoCheckpointStore {
   const keys = createStoreKeys(options.keyPrefix);
+  const now = options.now ?? Date.now;
   return {
     read: async (ref) => {
       const values = await options.redis.hmget(
@@ -72,7 +76,15 @@ export function createRepoCheckpointStore(options: {
       if (checkpoints.pullsReadAtCheckpoint !== undefined) {
         fields.push(PULLS_READ_FIELD, checkpoints.pullsReadAtCheckpoint.join(','));
       }
-      if (fields.length > 0) await options.redis.hset(keys.repoState(ref), ...fields);
+      if (fields.length === 0) return;
+      // Dated in the ledger index with the write: retention GC finds the state of a repo
+      // that never gets series too.
+      await execOrThrow(
+        options.redis
+          .multi()
+          .zadd(keys.repoLedgers, now(), toRepoId(ref))
+          .hset(keys.repoState(ref), ...fields),
+      );
     },
   };
 }

@@ -26,14 +26,24 @@ export interface RetentionGc {
 
 // Removes one repo if it is still past the cutoff, atomically with the series count: a scrape
 // that refreshed it since the index was read keeps it, and a refresh racing this one sees its
-// WATCHed keys change and recomputes. KEYS: 1 index, 2 series count, 3 series, 4..8 the rest
-// of the repo's keys. ARGV: repo id, cutoff ms. Returns the series removed, or -1 when kept.
+// WATCHed keys change and recomputes. A repo with series goes by its last complete scrape
+// (the series index); one without by its last ledger write (the ledger index). A repo with
+// fresh series keeps its ledger date in step, so the ledger pass does not see it again.
+// KEYS: 1 index, 2 series count, 3 series, 4..8 the rest of the repo's keys, 9 ledger index.
+// ARGV: repo id, cutoff ms. Returns the series removed, or -1 when kept.
 const REMOVE_REPO_SCRIPT = `
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not score or tonumber(score) >= tonumber(ARGV[2]) then return -1 end
+local cutoff = tonumber(ARGV[2])
+local scraped = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if scraped and tonumber(scraped) >= cutoff then
+  redis.call('ZADD', KEYS[9], 'GT', scraped, ARGV[1])
+  return -1
+end
+local written = redis.call('ZSCORE', KEYS[9], ARGV[1])
+if not scraped and (not written or tonumber(written) >= cutoff) then return -1 end
 local series = redis.call('HLEN', KEYS[3])
 redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
 redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[9], ARGV[1])
 local count = tonumber(redis.call('GET', KEYS[2]) or '0') - series
 if count < 0 then count = 0 end
 redis.call('SET', KEYS[2], count)
@@ -41,55 +51,65 @@ return series
 `;
 
 /**
- * Retention GC over the repo index (`repoIndex`, scored by each repo's last complete scrape):
- * a repo past `store.retention` loses its series, ledger, LOC and scrape state, and the
- * fleet's series count drops by its series. Run by the scheduler's leader every
- * `store.gc_interval`; safe to run anywhere, any number of times.
+ * Retention GC over the repo index (`repoIndex`, scored by each repo's last complete scrape)
+ * and the ledger index (`repoLedgers`, by each repo's last write): a repo past
+ * `store.retention` loses its series, ledger, LOC and scrape state, and the fleet's series
+ * count drops by its series. The ledger index covers the repos the series index does not
+ * hold: quiet ones without series, ones never scraped completely, and ones a backfill wrote
+ * again after GC removed them. Run by the scheduler's leader every `store.gc_interval`; safe
+ * to run anywhere, any number of times.
  */
 export function createRetentionGc(options: RetentionGcOptions): RetentionGc {
   const { redis } = options;
   const keys = createStoreKeys(options.keyPrefix);
   const batchSize = options.batchSize ?? 100;
+  async function removeRepo(repoId: string, cutoffMs: number): Promise<number> {
+    const ref = parseRepoId(repoId);
+    return Number(
+      await redis.eval(
+        REMOVE_REPO_SCRIPT,
+        9,
+        keys.repoIndex,
+        keys.seriesCount,
+        keys.repoSeries(ref),
+        keys.repoEvents(ref),
+        keys.repoEventUsers(ref),
+        keys.repoWeeklyLoc(ref),
+        keys.repoCommitLoc(ref),
+        keys.repoState(ref),
+        keys.repoLedgers,
+        repoId,
+        cutoffMs,
+      ),
+    );
+  }
+
   return {
     async collect(nowMs) {
       const cutoffMs = nowMs - options.retentionMs;
       const removed: string[] = [];
       let seriesRemoved = 0;
-      for (;;) {
-        // Removed repos leave the index, so the next batch starts at offset 0 again; kept ones
-        // (refreshed meanwhile) have moved past the cutoff and out of the range.
-        const batch = await redis.zrangebyscore(
-          keys.repoIndex,
-          '-inf',
-          `(${cutoffMs}`,
-          'LIMIT',
-          0,
-          batchSize,
-        );
-        if (batch.length === 0) break;
-        for (const repoId of batch) {
-          const ref = parseRepoId(repoId);
-          const series = Number(
-            await redis.eval(
-              REMOVE_REPO_SCRIPT,
-              8,
-              keys.repoIndex,
-              keys.seriesCount,
-              keys.repoSeries(ref),
-              keys.repoEvents(ref),
-              keys.repoEventUsers(ref),
-              keys.repoWeeklyLoc(ref),
-              keys.repoCommitLoc(ref),
-              keys.repoState(ref),
-              repoId,
-              cutoffMs,
-            ),
+      for (const index of [keys.repoIndex, keys.repoLedgers]) {
+        for (;;) {
+          // Removed repos leave both indexes, and kept ones are dated past the cutoff, so the
+          // next batch starts at offset 0 again.
+          const batch = await redis.zrangebyscore(
+            index,
+            '-inf',
+            `(${cutoffMs}`,
+            'LIMIT',
+            0,
+            batchSize,
           );
-          if (series < 0) continue;
-          removed.push(repoId);
-          seriesRemoved += series;
+          if (batch.length === 0) break;
+          for (const repoId of batch) {
+            const series = await removeRepo(repoId, cutoffMs);
+            if (series < 0) continue;
+            removed.push(repoId);
+            seriesRemoved += series;
+          }
+          if (batch.length < batchSize) break;
         }
-        if (batch.length < batchSize) break;
       }
       return { repos: removed, seriesRemoved };
     },

@@ -26,6 +26,12 @@ export interface StoreKeys {
   repoState(ref: RepoRef): string;
   /** ZSET `org/repo` → scrapedAtMs of every repo that has series. */
   readonly repoIndex: string;
+  /**
+   * ZSET `org/repo` → ms of the last write to any of the repo's ledger keys (events, LOC,
+   * state): how retention GC finds a repo without series (quiet, never scraped completely,
+   * or written again by a backfill after GC removed it).
+   */
+  readonly repoLedgers: string;
   /** STRING: number of series fleet-wide, checked against `store.max_series_budget`. */
   readonly seriesCount: string;
   /** HASH of one fleet metric (`@gse/telemetry`): encoded label values → value. */
@@ -94,6 +100,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     repoSeries: (ref) => repoKey(ref, 'series'),
     repoState: (ref) => repoKey(ref, 'state'),
     repoIndex: `${prefix}:repos`,
+    repoLedgers: `${prefix}:repo-ledgers`,
     seriesCount: `${prefix}:series-count`,
     telemetryMetric: (metricName) => `${prefix}:telemetry:${metricName}`,
     // URLs are long and full of `:` and `/`; a digest keeps the key short and unambiguous.

@@ -82,14 +82,50 @@ describe('backfill state in Redis', () => {
         ],
       },
     ]);
-    expect(await state.oldestInQueue('jobs', { notAfterMs: 10_000 })).toBe(2_000);
-    expect(await state.oldestInQueue('jobs', { notAfterMs: 70_000 })).toBe(2_000);
-    expect(await state.oldestInQueue('jobs.retry.1m', { notBeforeMs: 0, notAfterMs: 10_000 })).toBe(
-      3_000,
-    );
+    expect(await state.oldestInQueue('jobs', { notAfterMs: 10_000, messages: 1 })).toBe(2_000);
+    expect(await state.oldestInQueue('jobs', { notAfterMs: 70_000, messages: 2 })).toBe(2_000);
     expect(
-      await state.oldestInQueue('jobs.retry.1m', { notBeforeMs: 10_000, notAfterMs: 70_000 }),
+      await state.oldestInQueue('jobs.retry.1m', {
+        notBeforeMs: 0,
+        notAfterMs: 10_000,
+        messages: 1,
+      }),
+    ).toBe(3_000);
+    expect(
+      await state.oldestInQueue('jobs.retry.1m', {
+        notBeforeMs: 10_000,
+        notAfterMs: 70_000,
+        messages: 1,
+      }),
     ).toBeUndefined();
-    expect(await state.oldestInQueue('dlq', { notAfterMs: 70_000 })).toBeUndefined();
+    expect(await state.oldestInQueue('dlq', { notAfterMs: 70_000, messages: 0 })).toBeUndefined();
+  });
+
+  // Before: a purged queue kept its entries, and the next message reported the purged
+  // ones' age for as long as the queue was not empty.
+  it('reconciles the age index with the queue depth: purged and hand-moved entries go', async () => {
+    await state.recordQueueMoves(
+      [1_000, 2_000, 3_000, 4_000].map((atMs, index) => ({
+        id: `m${index + 1}`,
+        enter: [{ queue: 'jobs', atMs }],
+      })),
+    );
+    // A retry dated when its delay ends: not due yet, so not reconciled away.
+    await state.recordQueueMoves([{ id: 'r1', enter: [{ queue: 'jobs', atMs: 90_000 }] }]);
+    const ageKey = `${fixture.keyPrefix}:backfill:queue-age:jobs`;
+
+    // Two messages taken from the head by hand: the two oldest entries are stale.
+    expect(await state.oldestInQueue('jobs', { notAfterMs: 10_000, messages: 2 })).toBe(3_000);
+    expect(await fixture.redis.zrange(ageKey, '0', '-1')).toEqual(['m3', 'm4', 'r1']);
+
+    // Purged.
+    expect(await state.oldestInQueue('jobs', { notAfterMs: 10_000, messages: 0 })).toBeUndefined();
+    expect(await fixture.redis.zrange(ageKey, '0', '-1')).toEqual(['r1']);
+
+    await state.recordQueueMoves([{ id: 'm5', enter: [{ queue: 'jobs', atMs: 9_000 }] }]);
+    expect(await state.oldestInQueue('jobs', { notAfterMs: 10_000, messages: 1 })).toBe(9_000);
+
+    await state.forgetQueueAges('jobs');
+    expect(await fixture.redis.exists(ageKey)).toBe(0);
   });
 });

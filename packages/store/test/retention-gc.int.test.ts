@@ -84,4 +84,45 @@ describe('retention GC', () => {
     // Idempotent: a second run (or a second leader) finds nothing.
     expect(await gc.collect(nowMs)).toEqual({ repos: [], seriesRemoved: 0 });
   });
+
+  // Before: only repos with series were indexed, so the ledger and state of a repo without
+  // series (never scraped completely, quiet, or written by a backfill after GC) stayed for good.
+  it('removes the ledger of a repo without series once its last write is past retention, also after it came back', async () => {
+    const keys = createStoreKeys(fixture.keyPrefix);
+    let clockMs = nowMs - RETENTION - DAY;
+    const dated = { ...fixture, retentionMs: RETENTION, maxSeriesBudget: 1000, now: () => clockMs };
+    const writer = createActivityStore(dated);
+    const checkpoints = createRepoCheckpointStore(dated);
+    const partial = { org: 'acme', repo: 'partial' };
+    // A scrape that read commits and never got a complete read: no refresh, no series.
+    await writer.recordEvents(partial, [commit('p1', 'ann', clockMs - DAY)]);
+    await checkpoints.write(partial, { commitsSyncedAtMs: clockMs });
+    await scraped('active', nowMs - DAY, ['bob']);
+    const gc = createRetentionGc({
+      redis: fixture.redis,
+      keyPrefix: fixture.keyPrefix,
+      retentionMs: RETENTION,
+    });
+    const repoKeys = async (): Promise<string[]> =>
+      (await fixture.redis.keys(`${fixture.keyPrefix}:repo:acme/partial:*`)).sort();
+
+    expect(await gc.collect(nowMs)).toEqual({ repos: ['acme/partial'], seriesRemoved: 0 });
+    expect(await repoKeys()).toEqual([]);
+    expect(await fixture.redis.zrange(keys.repoLedgers, 0, '-1')).toEqual(['acme/active']);
+
+    // A backfill writes the repo again after GC removed it.
+    clockMs = nowMs;
+    await writer.recordWeeklyLoc(partial, [
+      { user: 'ann', weekStartMs: nowMs - 7 * DAY, additions: 2, deletions: 1 },
+    ]);
+    expect(await gc.collect(nowMs + DAY)).toEqual({ repos: [], seriesRemoved: 0 });
+    expect(await repoKeys()).toEqual([keys.repoWeeklyLoc(partial)]);
+    expect(await gc.collect(nowMs + RETENTION + 1)).toEqual({
+      repos: ['acme/active', 'acme/partial'],
+      seriesRemoved: 1,
+    });
+    expect(await repoKeys()).toEqual([]);
+    expect(await fixture.redis.exists(keys.repoLedgers, keys.repoIndex)).toBe(0);
+    await writer.close();
+  });
 });

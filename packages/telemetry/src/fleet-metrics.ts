@@ -20,7 +20,7 @@ export const FLEET_METRICS = {
   }),
   repoScrapes: defineCounter({
     name: 'gh_exporter_repo_scrapes_total',
-    help: 'Repo scrapes by result (done, partial, failed) and source (schedule, backfill).',
+    help: 'Repo scrapes by result (done, partial, failed; covered: a backfill the next scheduled scrape reads anyway) and source (schedule, backfill).',
     labels: ['org', 'source', 'result'],
   }),
   repoJobsCollapsed: defineCounter({

@@ -36,6 +36,11 @@ export interface FleetTelemetry {
     value: number,
   ): void;
   set<L extends string>(metric: GaugeDefinition<L>, labels: LabelValues<L>, value: number): void;
+  /**
+   * Removes series of a gauge whose labels name something gone (a repo retention GC removed),
+   * so its hash does not keep a field per repo that ever existed.
+   */
+  remove<L extends string>(metric: GaugeDefinition<L>, labels: readonly LabelValues<L>[]): void;
   /** Replaces every series of a gauge (for label sets that come and go, e.g. the leader). */
   replace<L extends string>(
     metric: GaugeDefinition<L>,
@@ -54,18 +59,30 @@ interface Buffer {
   readonly gauges: Map<string, Map<string, number>>;
   /** key → complete replacement */
   readonly replacements: Map<string, Map<string, number>>;
+  /** key → fields to delete (never also in `gauges`: the later call wins) */
+  readonly removals: Map<string, Set<string>>;
 }
 
 const emptyBuffer = (): Buffer => ({
   increments: new Map(),
   gauges: new Map(),
   replacements: new Map(),
+  removals: new Map(),
 });
 
 function fieldsOf(map: Map<string, Map<string, number>>, key: string): Map<string, number> {
   let fields = map.get(key);
   if (!fields) {
     fields = new Map();
+    map.set(key, fields);
+  }
+  return fields;
+}
+
+function fieldSetOf(map: Map<string, Set<string>>, key: string): Set<string> {
+  let fields = map.get(key);
+  if (!fields) {
+    fields = new Set();
     map.set(key, fields);
   }
   return fields;
@@ -103,6 +120,7 @@ export function createFleetTelemetry(options: FleetTelemetryOptions): FleetTelem
       if (fields.size > 0) pipeline.hset(key, Object.fromEntries(fields));
     }
     for (const [key, fields] of batch.gauges) pipeline.hset(key, Object.fromEntries(fields));
+    for (const [key, fields] of batch.removals) pipeline.hdel(key, ...fields);
     for (const [key, fields] of batch.increments) {
       for (const [field, by] of fields) pipeline.hincrbyfloat(key, field, by);
     }
@@ -138,6 +156,12 @@ export function createFleetTelemetry(options: FleetTelemetryOptions): FleetTelem
     ] as const) {
       for (const [key, fields] of source) if (!target.has(key)) target.set(key, fields);
     }
+    for (const [key, fields] of batch.removals) {
+      const newer = buffer.gauges.get(key);
+      for (const field of fields) {
+        if (!newer?.has(field)) fieldSetOf(buffer.removals, key).add(field);
+      }
+    }
   }
 
   return {
@@ -154,7 +178,18 @@ export function createFleetTelemetry(options: FleetTelemetryOptions): FleetTelem
       add(metric, histogramField(labelValues, 'count'), 1);
     },
     set: (metric, labels, value) => {
-      fieldsOf(buffer.gauges, options.keyOf(metric.name)).set(labelValuesOf(metric, labels), value);
+      const key = options.keyOf(metric.name);
+      const field = labelValuesOf(metric, labels);
+      buffer.removals.get(key)?.delete(field);
+      fieldsOf(buffer.gauges, key).set(field, value);
+    },
+    remove: (metric, labelSets) => {
+      const key = options.keyOf(metric.name);
+      for (const labels of labelSets) {
+        const field = labelValuesOf(metric, labels);
+        buffer.gauges.get(key)?.delete(field);
+        fieldSetOf(buffer.removals, key).add(field);
+      }
     },
     replace: (metric, samples) => {
       const key = options.keyOf(metric.name);

@@ -116,4 +116,24 @@ describe('fleet telemetry in Redis', () => {
       { labelValues: ['acme', '1'], value: 3999 },
     ]);
   });
+
+  // Before: a repo's field stayed in the per-repo gauge's hash after GC removed the repo.
+  it('removes the series of a gauge whose labels name something gone; a later set wins', async () => {
+    const writer = open();
+    const gauge = FLEET_METRICS.repoLastSuccessfulScrape;
+    const key = keyOf(gauge.name);
+    for (const repo of ['web', 'api', 'docs']) writer.set(gauge, { org: 'acme', repo }, 100);
+    await writer.flush();
+    writer.remove(gauge, [
+      { org: 'acme', repo: 'web' },
+      { org: 'acme', repo: 'api' },
+    ]);
+    // Scraped again after the removal, before the flush: it stays.
+    writer.set(gauge, { org: 'acme', repo: 'api' }, 200);
+    await writer.flush();
+    expect(await fixture.redis.hgetall(key)).toEqual({
+      [JSON.stringify(['acme', 'api'])]: '200',
+      [JSON.stringify(['acme', 'docs'])]: '100',
+    });
+  });
 });

@@ -5,6 +5,7 @@ import {
   openFleetRedis,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
+import { decodeOrgHealth } from '@gse/github';
 import {
   createService,
   type CheckResult,
@@ -17,7 +18,7 @@ import {
   createBackfillPublisher,
   type BackfillConsumer,
 } from '@gse/queues';
-import { createRedisBackfillState } from '@gse/store';
+import { createRedisBackfillState, createStoreKeys } from '@gse/store';
 
 import { createBackfillProcessor } from './backfill-processor.js';
 import {
@@ -150,6 +151,8 @@ async function startWorker(
       clients,
       scrape,
       telemetry,
+      orgHealth: async (org) =>
+        decodeOrgHealth(await redis.hget(createStoreKeys(keyPrefix).orgHealth, org)),
       signal: scope.signal,
       ...(tuning.now ? { now: tuning.now } : {}),
     }),

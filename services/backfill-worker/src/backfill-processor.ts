@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { toActivityScope } from '@gse/activity';
 import type { OrgConfig } from '@gse/config';
 import {
   recordRepoScrape,
@@ -7,16 +8,18 @@ import {
   type FleetScrapeDeps,
   type OrgGitHubClients,
 } from '@gse/fleet-adapters';
-import { GitHubRequestError } from '@gse/github';
-import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
-import { discoverRepos, scrapeRepo } from '@gse/scrape';
-import type { FleetTelemetry } from '@gse/telemetry';
+import { GitHubRequestError, isScrapingAllowed, type OrgHealth } from '@gse/github';
 import { toErrorMessage } from '@gse/logging';
+import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
+import { discoverRepos, scrapeRepo, toUncoveredResources } from '@gse/scrape';
+import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 
 export interface BackfillProcessorDeps {
   readonly clients: OrgGitHubClients<OrgConfig>;
   readonly scrape: FleetScrapeDeps;
   readonly telemetry: FleetTelemetry;
+  /** The org's GitHub health as the scheduler's leader keeps it (`decodeOrgHealth` of `orgHealth`). */
+  readonly orgHealth: (org: string) => Promise<OrgHealth>;
   /** The service's shutdown: a scrape it aborts is handed back, not failed. */
   readonly signal: AbortSignal;
   readonly now?: () => number;
@@ -26,8 +29,10 @@ export interface BackfillProcessorDeps {
  * The backfill worker's handler: re-reads one repo's window with `scrapeRepo` (the ledger is
  * idempotent by event id, so a redelivered or overlapping window only adds what is missing,
  * and series never move back in time), or splits an org-wide window into one message per
- * repo the scraper would scrape. Only the resources a message asks for are read, and the
- * window is filled when none of them is missing; `github_rejected` everywhere is a permanent failure.
+ * repo the scraper would scrape. Only the resources a message asks for are read, and of
+ * those only the ones the next scheduled scrape does not cover (`toUncoveredResources`: the
+ * checkpoint moved past the window's start); the window is filled when none of them is
+ * missing; `github_rejected` everywhere is a permanent failure.
  */
 export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHandler {
   const { telemetry } = deps;
@@ -39,12 +44,21 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       // Another replica's config may know it (a rollout in progress): retrying can help.
       return failed('unknown_org', `org ${message.org} is not in github.orgs`, false);
     }
+    // A backfill spends the same installation budget as the schedule: while the org is in
+    // cooldown it sends nothing, and the message waits out a retry delay instead.
+    const inCooldown = async (): Promise<boolean> =>
+      !isScrapingAllowed(await deps.orgHealth(message.org));
+    const cooldownFailure = failed(
+      'github_unhealthy',
+      `org ${message.org} is in GitHub cooldown`,
+      false,
+    );
     try {
-      const client = await deps.clients.clientOf(org);
       if (message.repo === undefined) {
+        if (await inCooldown()) return cooldownFailure;
         // The repos the scraper scrapes; read in full, as this client asks nothing conditionally.
         const { scrape } = await discoverRepos({
-          client,
+          client: await deps.clients.clientOf(org),
           org: org.org,
           allowlist: org.repoAllowlist,
         });
@@ -55,14 +69,38 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       const nowMs = now();
       const window = { fromMs: message.window.fromMs, toMs: Math.min(message.window.toMs, nowMs) };
       if (window.fromMs >= window.toMs) return { kind: 'done' };
-      const outcome = await scrapeRepo(
-        { ...deps.scrape, client, logger: context.logger, signal, now },
-        {
+      const ref = { org: message.org, repo: message.repo };
+      const resources = toUncoveredResources(
+        await deps.scrape.checkpoints.read(ref),
+        message.resource === 'all'
+          ? (deps.scrape.options.resources ?? toActivityScope([]).resources)
+          : [message.resource],
+        window,
+      );
+      if (resources.length === 0) {
+        // The schedule's next scrape reads the window anyway: no request spent on it here.
+        telemetry.increment(FLEET_METRICS.repoScrapes, {
           org: message.org,
-          repo: message.repo,
+          source: 'backfill',
+          result: 'covered',
+        });
+        context.logger.info('backfill window covered by the next scheduled scrape');
+        return { kind: 'done' };
+      }
+      if (await inCooldown()) return cooldownFailure;
+      const outcome = await scrapeRepo(
+        {
+          ...deps.scrape,
+          client: await deps.clients.clientOf(org),
+          logger: context.logger,
+          signal,
+          now,
+        },
+        {
+          ...ref,
           window,
-          // Only what the message asks for gets a request: a `loc` window reads no commits.
-          ...(message.resource === 'all' ? {} : { resources: [message.resource] }),
+          // Only what the message asks for and the schedule will not read gets a request.
+          resources,
         },
       );
       recordRepoScrape(

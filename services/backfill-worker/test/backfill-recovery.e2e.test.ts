@@ -5,6 +5,8 @@ import {
   parseDeadLetterHeaders,
   type BackfillMessage,
 } from '@gse/queues';
+import { encodeOrgHealth } from '@gse/github';
+import { createStoreKeys } from '@gse/store';
 import { FLEET_METRICS } from '@gse/telemetry';
 import { waitFor } from '@gse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBackfillWorld, toBackfillRequests, type BackfillWorld } from './backfill-world.js';
 
 const COMMITS = 'GET /repos/{owner}/{repo}/commits';
+const ACME = 1001;
 const DAY_MS = 86_400_000;
 
 let world: BackfillWorld | undefined;
@@ -27,7 +30,7 @@ const decoded = (content: Buffer): BackfillMessage => {
 };
 
 describe('backfill worker', () => {
-  it('recovers exactly the windows an outage during a cycle missed, up to the ground truth', async () => {
+  it('settles the windows an outage missed without a request; the next scrape makes the numbers exact', async () => {
     // acme/platform (~200 commits a day) alone would take most of the test's time.
     const w = (world = await createBackfillWorld({ repoFilter: (ref) => ref.repo !== 'platform' }));
     for (const { org, repo } of w.repos) expect((await w.scrape(org, repo)).status).toBe('done');
@@ -80,6 +83,14 @@ describe('backfill worker', () => {
     for (const raw of queued) await w.amqp.publishRaw(w.amqp.topology.mainQueue, raw.content);
     expect(await w.readAllSeries()).not.toEqual(w.groundTruth());
 
+    // Each missed window starts at a checkpoint the outage did not move: the next scheduled
+    // scrape reads it anyway, so the worker settles it without asking GitHub. Before, it
+    // re-read every window (and the scrape after the outage read them all again).
+    const repoRequests = (): number =>
+      Object.entries(w.simulator.counters().installations[String(ACME)]?.endpoints ?? {})
+        .filter(([endpoint]) => endpoint.startsWith('GET /repos/'))
+        .reduce((sum, [, counter]) => sum + counter.total, 0);
+    const requestsBefore = repoRequests();
     await w.startWorker();
     await waitFor(
       async () =>
@@ -89,9 +100,20 @@ describe('backfill worker', () => {
         })) >= missed.length,
       { timeoutMs: 30_000, description: 'every missed window processed' },
     );
-    expect(await w.readAllSeries()).toEqual(w.groundTruth());
+    expect(repoRequests()).toBe(requestsBefore);
+    expect(
+      await w.metricValue(FLEET_METRICS.repoScrapes, {
+        org: 'acme',
+        source: 'backfill',
+        result: 'covered',
+      }),
+    ).toBe(missed.length);
     expect(await w.amqp.depth(w.amqp.topology.mainQueue)).toBe(0);
     expect(await w.amqp.depth(w.amqp.topology.dlq)).toBe(0);
+
+    // The next scheduled scrape of each repo hit reads from its checkpoint: exact again.
+    for (const ref of hit) expect((await w.scrape(ref.org, ref.repo)).status).toBe('done');
+    expect(await w.readAllSeries()).toEqual(w.groundTruth());
   });
 
   it('walks a permanently failing window through every delay into the DLQ; nothing else lands there', async () => {
@@ -179,6 +201,57 @@ describe('backfill worker', () => {
         reason: 'invalid_message',
       }),
     ).toBe(1);
+  });
+
+  // Before: the worker re-read windows of an org in cooldown, spending its budget on a
+  // GitHub the scheduler had given up on for the moment.
+  it('sends nothing for an org in GitHub cooldown; the window waits and runs once it ends', async () => {
+    const w = (world = await createBackfillWorld({ repoFilter: (ref) => ref.org === 'acme' }));
+    const orgHealthKey = createStoreKeys(w.redis.keyPrefix).orgHealth;
+    await w.redis.redis.hset(
+      orgHealthKey,
+      'acme',
+      encodeOrgHealth({
+        status: 'cooldown',
+        sinceMs: w.nowMs,
+        untilMs: w.nowMs + DAY_MS,
+        consecutiveSuccesses: 0,
+      }),
+    );
+    const commitsOf = (): number =>
+      w.simulator.counters().installations[String(ACME)]?.endpoints[COMMITS]?.total ?? 0;
+    const commitsBefore = commitsOf();
+    await w.startWorker();
+    await w.outbox.enqueue([
+      {
+        org: 'acme',
+        repo: 'docs',
+        resource: 'commits',
+        fromMs: w.nowMs - 7 * DAY_MS,
+        toMs: w.nowMs,
+        reason: 'manual',
+      },
+    ]);
+    await waitFor(
+      async () =>
+        (await w.metricValue(FLEET_METRICS.backfillRetried, {
+          org: 'acme',
+          reason: 'github_unhealthy',
+        })) >= 1,
+      { timeoutMs: 10_000, description: 'the window put off during the cooldown' },
+    );
+    expect(commitsOf()).toBe(commitsBefore);
+
+    await w.redis.redis.hdel(orgHealthKey, 'acme');
+    await waitFor(
+      async () =>
+        (await w.metricValue(FLEET_METRICS.backfillProcessed, {
+          org: 'acme',
+          result: 'processed',
+        })) === 1,
+      { timeoutMs: 10_000, description: 'the window filled after the cooldown' },
+    );
+    expect(commitsOf()).toBeGreaterThan(commitsBefore);
   });
 
   it('splits an org-wide window (a skipped cycle) into one backfill per repo', async () => {

@@ -1,5 +1,5 @@
 import { LeadershipEndedError, type Leadership } from '@gse/leader';
-import { createRetentionGc } from '@gse/store';
+import { createRetentionGc, parseRepoId } from '@gse/store';
 import { FLEET_METRICS } from '@gse/telemetry';
 
 import { publishFleetGauges, publishLeader } from './fleet-gauges.js';
@@ -44,6 +44,8 @@ export async function runLeaderDuties(
     every('github probes', config.health.githubProbeIntervalMs, () => health.probeAll()),
     every('retention gc', config.store.gcIntervalMs, async () => {
       const removed = await gc.collect(context.now());
+      // The per-repo gauge would keep a field for every repo that ever existed.
+      telemetry.remove(FLEET_METRICS.repoLastSuccessfulScrape, removed.repos.map(parseRepoId));
       if (removed.repos.length > 0) {
         logger.info('retention gc removed repos', {
           repos: removed.repos.length,

@@ -1,6 +1,6 @@
 import { recordRepoScrape, recordRepoScrapeFailure, type ScrapeSource } from '@gse/fleet-adapters';
 import { toSlotWindow, type BackfillRequest, type RepoScrapeJob } from '@gse/queues';
-import { scrapeRepo, type RepoScrapeOutcome } from '@gse/scrape';
+import { scrapeRepo, toIncrementalBackfillNeeds, type RepoScrapeOutcome } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
 
 import { TryLaterError, type JobRun } from './job-adapter.js';
@@ -21,7 +21,8 @@ const SOURCE = 'schedule' satisfies ScrapeSource;
 
 /**
  * One repo of an org cycle: `scrapeRepo` while holding one of the org's scrape slots, its
- * telemetry, each missing resource handed to backfill with its exact window, and the
+ * telemetry, each missing resource the next scrape will not cover (a permanent refusal:
+ * `toIncrementalBackfillNeeds`) handed to backfill with its exact window, and the
  * repo's result recorded on the cycle (the last repo reports the cycle's run). A scrape
  * that throws (Redis, not GitHub: GitHub failures come back as `missing`) is retried; its
  * final failure hands the whole cycle window of the repo to backfill. An org in cooldown
@@ -79,9 +80,10 @@ export async function processRepoJob(
     return { status: 'skipped', added: 0, duplicates: 0, missing: 0 };
   }
   recordRepoScrape(telemetry, { org: job.org, repo: job.repo, source: SOURCE }, outcome);
-  if (outcome.missing.length > 0) {
+  const needs = toIncrementalBackfillNeeds(outcome.missing);
+  if (needs.length > 0) {
     await context.backfill.request(
-      outcome.missing.map((missing): BackfillRequest => ({
+      needs.map((missing): BackfillRequest => ({
         org: job.org,
         repo: job.repo,
         resource: missing.resource,

@@ -1,12 +1,10 @@
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import {
   connect,
   type ChannelModel,
   type ConfirmChannel,
   type RecoveringChannelModel,
 } from 'amqplib';
-
-import { describeError } from '../backfill-message.js';
 
 /** RabbitMQ is not connected right now; the caller keeps its work and tries later. */
 export class AmqpUnavailableError extends Error {
@@ -197,7 +195,7 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
         const opened = channel;
         if (opened && model === current) {
           await Promise.race([opened.close(), lost]).catch((error: unknown) => {
-            logger.debug('amqp channel already closed', { error: describeError(error) });
+            logger.debug('amqp channel already closed', { error: toErrorMessage(error) });
           });
         }
         onLost.delete(reject);

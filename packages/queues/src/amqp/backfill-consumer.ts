@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 
-import { describeError } from '../backfill-message.js';
 import type { BackfillStateStore } from '../backfill-state.js';
 import {
   createAmqpConnection,
@@ -23,6 +22,7 @@ import {
   type BackfillTopology,
 } from './backfill-topology.js';
 import { createConfirmPublisher } from './confirm-publisher.js';
+import { drainLegacyBackfillQueues } from './legacy-backfill-queues.js';
 
 export interface BackfillConsumerOptions {
   /** `amqp.*`; the URL is a secret and never logged. */
@@ -30,6 +30,8 @@ export interface BackfillConsumerOptions {
   readonly backfill: {
     readonly requeueDelaysMs: readonly number[];
     readonly maxMessageAgeMs: number;
+    /** `backfill.dedup_ttl`: the markers of the per-repo windows an org-wide one splits into. */
+    readonly dedupTtlMs: number;
     /** `backfill.consumer_count`: messages handled at once (the channel's prefetch). */
     readonly consumerCount: number;
     /**
@@ -54,6 +56,12 @@ export interface BackfillConsumerOptions {
   readonly maxReconnectDelayMs?: number;
   /** Wait before handing a message back after a publish to RabbitMQ failed (1 s). */
   readonly republishBackoffMs?: number;
+  /**
+   * How often the classic queues of topology version 1 are drained again while connected
+   * (60 s; also on every connection): replicas of the previous version may fill them
+   * during a rolling update.
+   */
+  readonly legacyDrainIntervalMs?: number;
   readonly now?: () => number;
 }
 
@@ -99,6 +107,31 @@ export function createBackfillConsumer(options: BackfillConsumerOptions): Backfi
     republishBackoffMs: options.republishBackoffMs ?? 1000,
   });
   let current: { channel: ConfirmChannel; consumerTag: string } | undefined;
+  let currentModel: ChannelModel | undefined;
+
+  // A failed drain is retried at the next interval or connection; consuming goes on.
+  async function drainLegacy(model: ChannelModel): Promise<void> {
+    try {
+      const { moved, deleted } = await drainLegacyBackfillQueues(model, topology, state, {
+        appId: options.connectionName,
+        now,
+      });
+      for (const [queue, count] of Object.entries(moved)) {
+        logger.info('backfill messages moved out of a classic queue of topology version 1', {
+          queue,
+          count,
+        });
+      }
+      for (const queue of deleted) {
+        logger.info('classic backfill queue of topology version 1 deleted', { queue });
+      }
+    } catch (error) {
+      logger.warn('draining the classic backfill queues failed; trying again later', {
+        error: toErrorMessage(error),
+      });
+    }
+  }
+  let legacyDrainTimer: NodeJS.Timeout | undefined;
 
   const connection: AmqpConnection = createAmqpConnection({
     url: options.amqp.url,
@@ -127,6 +160,8 @@ export function createBackfillConsumer(options: BackfillConsumerOptions): Backfi
     });
     reconnectOnChannelClose(model, channel);
     await declareBackfillTopology(channel, topology);
+    currentModel = model;
+    await drainLegacy(model);
     if (stopping.signal.aborted) return;
     await channel.prefetch(backfill.consumerCount);
     const publisher = createConfirmPublisher({
@@ -176,8 +211,14 @@ export function createBackfillConsumer(options: BackfillConsumerOptions): Backfi
     get inFlight() {
       return inFlight.size;
     },
-    start: () => connection.start(),
+    start: async () => {
+      legacyDrainTimer ??= setInterval(() => {
+        if (currentModel && connection.connected) void drainLegacy(currentModel);
+      }, options.legacyDrainIntervalMs ?? 60_000).unref();
+      await connection.start();
+    },
     close: async () => {
+      clearInterval(legacyDrainTimer);
       if (!stopping.signal.aborted) {
         const consuming = current;
         current = undefined;
@@ -190,7 +231,7 @@ export function createBackfillConsumer(options: BackfillConsumerOptions): Backfi
               throw new Error(`no answer within ${CANCEL_TIMEOUT_MS} ms`);
             }),
           ]).catch((error: unknown) => {
-            logger.warn('backfill consumer cancel failed', { error: describeError(error) });
+            logger.warn('backfill consumer cancel failed', { error: toErrorMessage(error) });
           });
         }
         stopping.abort(new Error('backfill consumer stopping'));

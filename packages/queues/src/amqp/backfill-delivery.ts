@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Logger } from '@gse/logging';
+import { type Logger, toErrorMessage } from '@gse/logging';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 
 import { decideBackfillFailure, type DeadLetterReason } from '../backfill-ladder.js';
 import {
   BACKFILL_MESSAGE_TYPE,
   decodeBackfillMessage,
-  describeError,
   encodeBackfillMessage,
   isBackfillName,
   toBackfillDedupDigest,
@@ -84,6 +83,8 @@ export interface DeliveryContext {
   readonly backfill: {
     readonly requeueDelaysMs: readonly number[];
     readonly maxMessageAgeMs: number;
+    /** `backfill.dedup_ttl`: how long a split's per-repo window holds its dedup marker. */
+    readonly dedupTtlMs: number;
   };
   readonly state: BackfillStateStore;
   readonly handler: BackfillHandler;
@@ -147,7 +148,12 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
             error: 'the backfill handler ran past backfill.handler_timeout',
             permanent: false,
           }
-        : { kind: 'failed', reason: 'worker_error', error: describeError(error), permanent: false };
+        : {
+            kind: 'failed',
+            reason: 'worker_error',
+            error: toErrorMessage(error),
+            permanent: false,
+          };
     }
     switch (outcome.kind) {
       case 'done':
@@ -167,16 +173,38 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
   async function fanOut(
     delivery: Delivery,
     message: BackfillMessage,
-    children: readonly BackfillMessage[],
+    split: readonly BackfillMessage[],
     log: Logger,
   ): Promise<void> {
     const atMs = now();
+    // A repo whose window of the same slot is already pending (its own cooldown window, or
+    // a failed job's) keeps that one: the org-wide window's share of it is dropped. The
+    // markers set here make later per-repo windows of the slot collapse into these. A
+    // redelivered parent finds its own children's markers (`ours`) and publishes them again.
+    const claims = await state.claimDedup(
+      split.map((child) => ({ digest: toBackfillDedupDigest(child), id: child.id })),
+      backfill.dedupTtlMs,
+    );
+    const children = split.filter((_child, index) => claims[index] !== 'taken');
     const published = await publishOrHandBack(
       delivery,
       children.map((child) => toOutgoing(topology.mainQueue, child, atMs)),
       log,
     );
-    if (!published) return;
+    if (!published) {
+      await state
+        .forgetDedup(
+          split
+            .filter((_child, index) => claims[index] === 'claimed')
+            .map((child) => toBackfillDedupDigest(child)),
+        )
+        .catch((error: unknown) => {
+          log.warn('backfill dedup markers of a split not removed; they expire by themselves', {
+            error: toErrorMessage(error),
+          });
+        });
+      return;
+    }
     await finish(
       delivery,
       message,
@@ -190,7 +218,10 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
       log,
     );
     observer?.processed?.(message.org, 'processed');
-    log.info('backfill window split per repo', { repos: children.length });
+    log.info('backfill window split per repo', {
+      repos: children.length,
+      collapsed: split.length - children.length,
+    });
   }
 
   async function fail(
@@ -352,7 +383,7 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
       // The window is settled (filled or dead-lettered): a new miss of it may enqueue again.
       await state.forgetDedup([toBackfillDedupDigest(message)]).catch((error: unknown) => {
         log.warn('backfill dedup marker not removed; it expires by itself', {
-          error: describeError(error),
+          error: toErrorMessage(error),
         });
       });
     }
@@ -362,7 +393,7 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
   // The age index is telemetry: a Redis hiccup must not hold the message back.
   async function recordMoves(moves: readonly QueueMove[], log: Logger): Promise<void> {
     await state.recordQueueMoves(moves).catch((error: unknown) => {
-      log.warn('backfill queue age index not updated', { error: describeError(error) });
+      log.warn('backfill queue age index not updated', { error: toErrorMessage(error) });
     });
   }
 
@@ -375,7 +406,7 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
     } catch (error) {
       // The channel died with its connection: RabbitMQ redelivers the message to a consumer.
       log.warn('backfill message left for redelivery: its channel is closed', {
-        error: describeError(error),
+        error: toErrorMessage(error),
       });
     }
   }
@@ -384,7 +415,7 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
     handle: handleDelivery,
     handBack: async (delivery, error) => {
       logger.error('backfill message handling failed unexpectedly; handing it back', {
-        error: describeError(error),
+        error: toErrorMessage(error),
       });
       await backOff();
       settle(delivery, 'requeue', logger);

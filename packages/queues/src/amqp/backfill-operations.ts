@@ -56,9 +56,11 @@ export async function publishBackfillMessages(
 }
 
 /**
- * The first `limit` messages of the DLQ, oldest first, and the DLQ's depth. The messages are
- * taken with `basic.get` and handed back when the channel closes, so they stay in place;
- * that marks them redelivered, which nothing reads in the DLQ (it has no consumer).
+ * The first `limit` messages of the DLQ, oldest first, and the DLQ's depth. Every message is
+ * taken with `basic.get` and handed back, in order, so they stay as they were: a quorum
+ * queue puts a returned message behind the others, so handing back only the first `limit`
+ * would move them to the end. That marks them redelivered, which nothing reads in the DLQ
+ * (it has no consumer).
  */
 export async function listDeadLetters(
   context: BackfillOperationsContext,
@@ -67,10 +69,10 @@ export async function listDeadLetters(
   return context.connection.withChannel(async (channel) => {
     const { messageCount: total } = await channel.checkQueue(context.topology.dlq);
     const letters: DeadLetter[] = [];
-    while (letters.length < limit) {
+    for (let taken = 0; taken < total; taken += 1) {
       const raw = await channel.get(context.topology.dlq, { noAck: false });
       if (raw === false) break;
-      letters.push(toDeadLetter(raw));
+      if (letters.length < limit) letters.push(toDeadLetter(raw));
     }
     channel.nackAll(true);
     return { total, letters };

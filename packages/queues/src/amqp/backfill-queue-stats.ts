@@ -20,8 +20,10 @@ export interface BackfillQueueStats {
  * - main queue: the oldest entry already due (a retried message is dated when its delay ends);
  * - retry queue: the oldest entry younger than its delay (older ones left by TTL);
  * - DLQ: the oldest entry.
- * An empty queue reports age 0, whatever the index says; a message a worker is handling is
- * still counted in the main queue's age until it is acked.
+ * Each read reconciles the index with the depth, so a queue purged or emptied by hand reports
+ * the truth at the next read and its stale entries are gone: the index never holds more due
+ * entries than the queue holds ready messages. A message a worker is handling is not ready:
+ * its entry may be dropped then, and it counts again from its next move.
  *
  * @throws AmqpUnavailableError while RabbitMQ is away.
  */
@@ -43,13 +45,11 @@ export async function readBackfillQueueStats(input: {
   for (const [index, queue] of queues.entries()) {
     const messages = depths[index] ?? 0;
     const delayMs = delayOf.get(queue);
-    const oldestMs =
-      messages === 0
-        ? undefined
-        : await state.oldestInQueue(queue, {
-            notAfterMs: nowMs,
-            ...(delayMs === undefined ? {} : { notBeforeMs: nowMs - delayMs }),
-          });
+    const oldestMs = await state.oldestInQueue(queue, {
+      notAfterMs: nowMs,
+      messages,
+      ...(delayMs === undefined ? {} : { notBeforeMs: nowMs - delayMs }),
+    });
     stats.push({
       queue,
       messages,

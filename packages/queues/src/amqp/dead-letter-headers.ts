@@ -29,6 +29,7 @@ const REASONS: readonly DeadLetterReason[] = [
   'max_age',
   'github_rejected',
   'invalid_message',
+  'delivery_limit',
 ];
 
 export function toDeadLetterHeaders(info: DeadLetterInfo): Record<string, string | number> {
@@ -46,12 +47,17 @@ export function toDeadLetterHeaders(info: DeadLetterInfo): Record<string, string
   };
 }
 
-/** Reads the headers back; `undefined` when the message was not dead-lettered by us. */
+/**
+ * Reads the headers back: ours, else RabbitMQ's `x-death` when its latest death is the main
+ * queue's delivery limit; `undefined` when neither put the message there.
+ */
 export function parseDeadLetterHeaders(
   headers: Readonly<Record<string, unknown>> | undefined,
 ): DeadLetterInfo | undefined {
   const reason = headers?.[DEAD_LETTER_HEADERS.reason];
-  if (typeof reason !== 'string' || !REASONS.includes(reason as DeadLetterReason)) return undefined;
+  if (typeof reason !== 'string' || !REASONS.includes(reason as DeadLetterReason)) {
+    return parseDeliveryLimitDeath(headers?.['x-death']);
+  }
   const text = (name: string): string | undefined => {
     const value = headers?.[name];
     return typeof value === 'string' ? value : undefined;
@@ -66,4 +72,35 @@ export function parseDeadLetterHeaders(
     sourceQueue: text(DEAD_LETTER_HEADERS.sourceQueue) ?? '',
     atMs: Number.isFinite(atMs) ? atMs : 0,
   };
+}
+
+/**
+ * RabbitMQ's `x-death` (newest death first) when the newest is `delivery_limit`. It says
+ * nothing of the ladder: `attempts` is 0 and the body's `attempt` tells.
+ */
+function parseDeliveryLimitDeath(xDeath: unknown): DeadLetterInfo | undefined {
+  if (!Array.isArray(xDeath)) return undefined;
+  const latest: unknown = xDeath[0];
+  if (typeof latest !== 'object' || latest === null) return undefined;
+  const death = latest as { reason?: unknown; queue?: unknown; time?: unknown };
+  if (death.reason !== 'delivery_limit') return undefined;
+  const seconds = toTimestampSeconds(death.time);
+  return {
+    reason: 'delivery_limit',
+    attempts: 0,
+    firstError: undefined,
+    lastError: undefined,
+    sourceQueue: typeof death.queue === 'string' ? death.queue : '',
+    atMs: seconds === undefined ? 0 : seconds * 1000,
+  };
+}
+
+// amqplib decodes an AMQP timestamp as `{ '!': 'timestamp', value: seconds }`.
+function toTimestampSeconds(time: unknown): number | undefined {
+  if (typeof time === 'number') return time;
+  if (typeof time === 'object' && time !== null && 'value' in time) {
+    const { value } = time;
+    if (typeof value === 'number') return value;
+  }
+  return undefined;
 }
