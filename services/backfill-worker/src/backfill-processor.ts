@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto';
 import type { Config, OrgConfig } from '@gse/config';
 import { recordCollectorRuns, type OrgGitHubClients } from '@gse/fleet-adapters';
 import { GitHubRequestError } from '@gse/github';
-import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
+import {
+  isCopilotBackfillResource,
+  type BackfillHandler,
+  type BackfillMessage,
+  type BackfillOutcome,
+} from '@gse/queues';
 import { scrapeRepo, type ScrapeOptions } from '@gse/scrape';
 import type { ActivityStore, LocFallbackBudget, RepoCheckpointStore } from '@gse/store';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
@@ -20,6 +25,8 @@ export interface BackfillProcessorDeps {
   /** The service's shutdown: a scrape it aborts is handed back, not failed. */
   readonly signal: AbortSignal;
   readonly now?: () => number;
+  /** Copilot messages (`@gse/copilot`), when `copilot.enabled`. */
+  readonly copilot?: BackfillHandler;
 }
 
 /** The scrape options of the config (`store.retention`, `github.exclude_bots`, `loc.*`). */
@@ -49,6 +56,11 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
   const { telemetry } = deps;
   const now = deps.now ?? Date.now;
   return async (message, context) => {
+    if (isCopilotBackfillResource(message.resource)) {
+      if (deps.copilot) return deps.copilot(message, context);
+      // Another replica may have copilot.enabled (a rollout in progress): retrying can help.
+      return failed('copilot_disabled', 'copilot.enabled is false on this worker', false);
+    }
     const signal = AbortSignal.any([context.signal, deps.signal]);
     const org = deps.clients.installationOf(message.org);
     if (!org) {
