@@ -79,3 +79,13 @@ export const COPILOT_USAGE_METRICS: readonly CopilotUsageFamily[] = COPILOT_USAG
     })),
   ],
 );
+
+/** Where the Copilot families differ from the Go exporter's, listed in docs/metrics.md. */
+export const COPILOT_METRIC_DIFFERENCES: readonly string[] = [
+  'Names kept: `gh_copilot_usage_<count>` for the seven counts of a users-report line; labels `scope` (`org`, `enterprise`), `org`, `user`, and `day` only with `copilot.emit_day_label`.',
+  'A breakdown is a family of its own, `gh_copilot_usage_<count>_by_{ide,feature,language,model}`, read from the nested arrays where GitHub puts them (the Go exporter added `ide`/`feature`/`language`/`model` labels to the total family, which never got values and would have summed twice).',
+  'Values are sums over the report\'s 28 days per user (the Go exporter kept the last day); no `window` label (always the latest 28-day report) and no `repo="*"` label (Copilot has no repo).',
+  'For `scope="enterprise"`, `org` holds the enterprise slug. An empty label (`user` with `user_label_mode: none`, `day` when off) is left out.',
+  'The `gh_copilot_usage_pull_requests_*` families of the Go exporter came from aggregate reports, which are not read here.',
+  "`gh_exporter_copilot_*` carry `org` (the Go exporter's had only `scope`, so orgs overwrote each other).",
+];
