@@ -27,7 +27,7 @@ module.exports = {
       importsOf(p, ['activity', 'logging']),
     ),
     importsOf('scrape', ['activity', 'logging', 'github', 'store', 'queues']),
-    importsOf('copilot', ['logging', 'github', 'store', 'queues', 'telemetry']),
+    importsOf('copilot', ['logging', 'github', 'store', 'queues', 'telemetry', 'fleet-adapters']),
     {
       name: 'test-code-stays-in-tests',
       comment: 'only tests (and tools/) use the simulator and the test fixtures',

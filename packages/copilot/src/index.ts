@@ -41,3 +41,16 @@ export {
   toCopilotTarget,
   type CopilotBackfillDeps,
 } from './copilot-backfill-handler.js';
+export {
+  COPILOT_QUEUE,
+  COPILOT_REPORT_LAG_DAYS,
+  createCopilotFleetBackfillHandler,
+  createCopilotSchedule,
+  createCopilotWorker,
+  toCopilotFleetOptions,
+  toCopilotTargets,
+  type CopilotFleetConfig,
+  type CopilotFleetOptions,
+  type CopilotSchedule,
+  type CopilotSettings,
+} from './copilot-fleet.js';

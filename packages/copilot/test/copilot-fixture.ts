@@ -33,7 +33,11 @@ export const quietLogger = createLogger({
   service: 'copilot-test',
   version: '0',
   level: 'error',
-  stream: new Writable({ write: (_chunk, _encoding, done) => { done(); } }),
+  stream: new Writable({
+    write: (_chunk, _encoding, done) => {
+      done();
+    },
+  }),
 });
 
 export interface CopilotFixture {

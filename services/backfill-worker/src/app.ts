@@ -1,4 +1,5 @@
 import type { Config } from '@gse/config';
+import { createCopilotFleetBackfillHandler, toCopilotFleetOptions } from '@gse/copilot';
 import { createOrgGitHubClients, openFleetRedis, recordGitHubRequest } from '@gse/fleet-adapters';
 import {
   createService,
@@ -165,6 +166,22 @@ async function startWorker(
       telemetry,
       signal: scope.signal,
       ...(tuning.now ? { now: tuning.now } : {}),
+      ...(config.copilot.enabled
+        ? {
+            copilot: createCopilotFleetBackfillHandler(
+              toCopilotFleetOptions(config, {
+                redis,
+                telemetry,
+                onRequest: (report) => {
+                  recordGitHubRequest(telemetry, report);
+                },
+                logger,
+                signal: scope.signal,
+                ...(tuning.now ? { now: tuning.now } : {}),
+              }),
+            ),
+          }
+        : {}),
     }),
     logger,
     connectionName: SERVICE_NAME,

@@ -22,7 +22,7 @@ export async function runLeaderDuties(
   context: SchedulerContext,
   leadership: Leadership,
 ): Promise<void> {
-  const { config, telemetry, logger } = context;
+  const { config, telemetry, logger, copilot } = context;
   const { signal } = leadership;
   telemetry.increment(FLEET_METRICS.leaderChanges, {});
   publishLeader(context, leadership);
@@ -53,6 +53,7 @@ export async function runLeaderDuties(
     every('fleet gauges', config.store.metricRefreshIntervalMs, () =>
       publishFleetGauges(context, leadership),
     ),
+    ...(copilot ? [every('copilot schedule', tickMs, () => copilot.tick())] : []),
   ]);
 
   const reason: unknown = signal.reason;
