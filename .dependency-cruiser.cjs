@@ -31,6 +31,7 @@ module.exports = {
     importsOf('fleet-adapters', [
       'activity',
       'config',
+      'copilot',
       'github',
       'lifecycle',
       'logging',
@@ -48,6 +49,7 @@ module.exports = {
       from: { path: '^packages/', pathNot: ['^packages/fleet-adapters/', ...TEST_FILES] },
       to: { path: '^packages/fleet-adapters/' },
     },
+    importsOf('copilot', ['activity', 'logging', 'github', 'store', 'queues', 'telemetry']),
     {
       name: 'test-code-stays-in-tests',
       comment: 'only tests (and tools/) use the simulator and the test fixtures',

@@ -60,7 +60,7 @@ afterAll(() => {
 });
 
 describe('the Grafana dashboard', () => {
-  it('has the org overview, contributor, repo and operations rows', () => {
+  it('has the org overview, contributor, repo, operations and Copilot rows', () => {
     const rows = dashboard.panels.filter((panel) => panel.type === 'row').map((row) => row.title);
     expect(rows).toEqual([
       'Org overview',
@@ -70,6 +70,7 @@ describe('the Grafana dashboard', () => {
       'Operations: queues and backfill',
       'Operations: scrapes',
       'Operations: fleet',
+      'Copilot usage',
     ]);
   });
 

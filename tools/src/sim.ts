@@ -3,11 +3,19 @@
  * Generates the standard dataset ending now, writes each org's App key where the demo
  * config reads it, prints what a client needs, and stops cleanly on SIGINT/SIGTERM.
  */
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { DEMO_GITHUB_SIM_PORT, demoKeysDir } from '@gse/config';
-import { createGitHubSimulator, generateDataset } from '@gse/github-sim';
+import {
+  createCopilotWorld,
+  createGitHubSimulator,
+  generateAppKeyPair,
+  generateDataset,
+  STANDARD_COPILOT_ENTERPRISE,
+} from '@gse/github-sim';
 import { toErrorMessage } from '@gse/logging';
 
 const DEFAULT_KEYS_DIR = demoKeysDir(tmpdir());
@@ -64,9 +72,31 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dataset = generateDataset({ seed: flags.seed, generatedAtMs: Date.now() });
-  const simulator = createGitHubSimulator({ dataset, host: flags.host, port: flags.port });
+  // Copilot reports of both orgs and of their enterprise (demo mode reads them all).
+  const world = createCopilotWorld(dataset, {
+    seed: flags.seed,
+    orgs: dataset.orgs.map((org) => org.login),
+    enterprise: STANDARD_COPILOT_ENTERPRISE,
+  });
+  const simulator = createGitHubSimulator({
+    dataset,
+    host: flags.host,
+    port: flags.port,
+    copilot: { world, enterpriseKeyPair: generateAppKeyPair(STANDARD_COPILOT_ENTERPRISE.appId) },
+  });
   await simulator.start();
   const keys = await simulator.writeKeys(flags.keysDir);
+  const enterprise = simulator.enterpriseApp;
+  if (enterprise) {
+    const privateKeyPath = join(flags.keysDir, `${enterprise.enterprise}.pem`);
+    await writeFile(privateKeyPath, enterprise.privateKeyPem, { mode: 0o600 });
+    keys.push({
+      org: `enterprise ${enterprise.enterprise}`,
+      appId: enterprise.appId,
+      installationId: enterprise.installationId,
+      privateKeyPath,
+    });
+  }
 
   const lines = [
     `GitHub simulator listening at ${simulator.url} (seed ${flags.seed})`,

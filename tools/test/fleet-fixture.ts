@@ -39,7 +39,7 @@ const DAY_MS = 86_400_000;
 export const RETENTION_MS = 30 * DAY_MS;
 
 /** A service of the fleet this fixture can start as a real process. */
-export type FleetService = 'scheduler' | 'scraper-worker' | 'backfill-worker';
+export type FleetService = 'scheduler' | 'scraper-worker' | 'backfill-worker' | 'metrics-gateway';
 
 /** Config overrides, as YAML-shaped input (snake_case keys), merged into the fixture's. */
 export type ConfigInput = Readonly<Record<string, unknown>>;

@@ -113,6 +113,25 @@ describe('npm start (tools/setup/setup.mjs, then tools/src/fleet.ts)', () => {
           description: "the gateway's gh_activity_* series equal to the ground truth",
         },
       );
+      // Demo mode reads Copilot reports of both orgs and of the simulator's enterprise.
+      await waitFor(
+        async () => {
+          const body = await (await fetch('http://127.0.0.1:8080/metrics')).text();
+          return ['org="acme"', 'org="globex"', 'scope="enterprise"'].every((label) =>
+            body
+              .split('\n')
+              .some(
+                (line) =>
+                  line.startsWith('gh_copilot_usage_loc_added_sum_by_ide{') && line.includes(label),
+              ),
+          );
+        },
+        {
+          timeoutMs: demo.store.metricRefreshIntervalMs + 30_000,
+          intervalMs: 1000,
+          description: 'Copilot series of both orgs and the enterprise on /metrics',
+        },
+      );
       // What must be gone after the stop: every process of this run, brokers included.
       const running = await listRunProcesses(redisPort);
       for (const command of [

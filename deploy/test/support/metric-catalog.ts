@@ -1,5 +1,5 @@
 import { ACTIVITY_LABELS, ACTIVITY_METRICS } from '@gse/activity';
-import { FLEET_METRICS } from '@gse/telemetry';
+import { METRIC_CATALOG } from '@gse/telemetry';
 
 /** Labels every scraped series may carry besides its own: target labels and relabelled ones. */
 const TARGET_LABELS = ['job', 'instance', 'service'];
@@ -25,7 +25,7 @@ const PROCESS_METRICS: Readonly<Record<string, readonly string[]>> = {
 export function scrapedMetricLabels(): ReadonlyMap<string, readonly string[]> {
   const catalog = new Map<string, readonly string[]>();
   for (const metric of ACTIVITY_METRICS) catalog.set(metric.name, [...ACTIVITY_LABELS]);
-  for (const metric of Object.values(FLEET_METRICS)) {
+  for (const metric of METRIC_CATALOG.stored) {
     if (metric.type === 'histogram') {
       catalog.set(`${metric.name}_bucket`, [...metric.labels, 'le']);
       catalog.set(`${metric.name}_sum`, metric.labels);

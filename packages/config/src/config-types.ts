@@ -141,9 +141,47 @@ export interface Config {
     readonly metricsGateway: ServiceConfig;
     readonly shutdownTimeoutMs: number;
   };
+  readonly copilot: CopilotConfig;
   readonly demo: {
     readonly enabled: boolean;
     readonly seed: number;
     readonly githubSimPort: number;
   };
+}
+
+/**
+ * `copilot.*`: Copilot users reports. `request_timeout`, `include_org_28d`,
+ * `include_enterprise_28d`, `include_pull_request_activity` and `refresh_if_report_unchanged`
+ * are accepted and ignored (aggregate reports are not read).
+ */
+export interface CopilotConfig {
+  readonly enabled: boolean;
+  readonly scrapeIntervalMs: number;
+  readonly downloadTimeoutMs: number;
+  /** Read every org's users report (`include_org_users_28d`). */
+  readonly orgUsers: boolean;
+  readonly breakdowns: {
+    readonly ide: boolean;
+    readonly feature: boolean;
+    readonly language: boolean;
+    readonly model: boolean;
+  };
+  readonly userLabelMode: 'login' | 'id' | 'hashed' | 'none';
+  /** Secret. */
+  readonly userLabelSalt: string;
+  readonly emitDayLabel: boolean;
+  /** 0: no cap. */
+  readonly maxRecordsPerReport: number;
+  /** 0: no cap. */
+  readonly maxUsersPerReport: number;
+  /** The enterprise App, when `enterprise.enabled` and `include_enterprise_users_28d`. */
+  readonly enterprise:
+    | {
+        readonly slug: string;
+        readonly appId: number;
+        readonly installationId: number;
+        /** Absolute. */
+        readonly privateKeyPath: string;
+      }
+    | undefined;
 }

@@ -229,6 +229,72 @@ const metricsBasicAuthRule: ValidationRule = {
   },
 };
 
+const copilotEnterpriseRule: ValidationRule = {
+  description:
+    'With `copilot.enabled` and `copilot.enterprise.enabled`, `copilot.enterprise.slug` is set, `app_id` and `installation_id` are > 0, and `private_key_path` names a readable file (not checked in demo mode nor by the metrics-gateway).',
+  reads: ['copilot.enabled', 'copilot.enterprise', 'demo.enabled'],
+  check: ({ raw: { copilot, demo }, baseDir, needsGitHubKeys }) => {
+    const { enterprise } = copilot;
+    if (!copilot.enabled || !enterprise.enabled) return [];
+    const problems: ConfigProblem[] = [];
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(enterprise.slug)) {
+      problems.push(
+        problem(
+          'copilot.enterprise.slug',
+          enterprise.slug,
+          'must be the enterprise slug',
+          'letters, digits, - and _',
+        ),
+      );
+    }
+    for (const key of ['app_id', 'installation_id'] as const) {
+      if (enterprise[key] <= 0) {
+        problems.push(
+          problem(
+            `copilot.enterprise.${key}`,
+            enterprise[key],
+            'must be set when copilot.enterprise.enabled is true',
+            'an integer >= 1',
+          ),
+        );
+      }
+    }
+    if (demo.enabled || !needsGitHubKeys) return problems;
+    const absolute = resolve(baseDir, enterprise.private_key_path);
+    const failure = enterprise.private_key_path === '' ? 'not set' : unreadableReason(absolute);
+    if (failure !== undefined) {
+      problems.push(
+        problem(
+          'copilot.enterprise.private_key_path',
+          enterprise.private_key_path,
+          `cannot read the key file ${absolute} (${failure})`,
+          'a readable PEM file',
+        ),
+      );
+    }
+    return problems;
+  },
+};
+
+/** An HMAC key shorter than this is guessable by brute force over the label space. */
+const MIN_SALT_LENGTH = 16;
+
+const copilotSaltRule: ValidationRule = {
+  description: `With \`copilot.user_label_mode: hashed\`, \`copilot.user_label_salt\` has at least ${MIN_SALT_LENGTH} characters.`,
+  reads: ['copilot.user_label_mode', 'copilot.user_label_salt'],
+  check: ({ raw: { copilot } }) =>
+    copilot.user_label_mode === 'hashed' && copilot.user_label_salt.length < MIN_SALT_LENGTH
+      ? [
+          {
+            path: 'copilot.user_label_salt',
+            value: renderValue(copilot.user_label_salt, { sensitive: true }),
+            message: 'must be set when copilot.user_label_mode is hashed',
+            allowed: `a secret of at least ${MIN_SALT_LENGTH} characters (best from GITHUB_STATS_COPILOT_USER_LABEL_SALT)`,
+          },
+        ]
+      : [],
+};
+
 /** The rules across sections, in the order their problems are reported. */
 export const CROSS_FIELD_RULES: readonly ValidationRule[] = [
   sentinelRule,
@@ -239,4 +305,6 @@ export const CROSS_FIELD_RULES: readonly ValidationRule[] = [
   prefixRule,
   metricsTlsRule,
   metricsBasicAuthRule,
+  copilotEnterpriseRule,
+  copilotSaltRule,
 ];

@@ -17,6 +17,16 @@ export const DEMO_ORGS: readonly DemoOrg[] = Object.freeze([
   Object.freeze({ org: 'globex', appId: 102, installationId: 1002 }),
 ]);
 
+/**
+ * The enterprise demo mode reads Copilot reports of, with its own App: a contract between
+ * config and the simulator (`STANDARD_COPILOT_ENTERPRISE` of `@gse/github-sim`).
+ */
+export const DEMO_COPILOT_ENTERPRISE = Object.freeze({
+  slug: 'acme-holdings',
+  appId: 201,
+  installationId: 2001,
+});
+
 /** Where the demo simulator writes each org's App key: `<tmpdir>/github-stats-exporter-demo/keys`. */
 export function demoKeysDir(tmpdir: string): string {
   return join(tmpdir, 'github-stats-exporter-demo', 'keys');
@@ -32,7 +42,8 @@ export function demoKeyPath(tmpdir: string, org: string): string {
  * a file): the simulator on 127.0.0.1, {@link DEMO_ORGS} scraped every minute, every
  * address on loopback with the default ports, the LOC fallback on (the simulator's org has
  * a repo beyond the top-100 cut and one with 10k-commit zeroes, and a demo has no days to
- * wait for two zero answers), everything else default.
+ * wait for two zero answers), Copilot reports of both orgs and the enterprise, everything
+ * else default.
  */
 export function toDemoInput(tmpdir: string): Record<string, unknown> {
   const loopback = (port: number): string => `127.0.0.1:${port}`;
@@ -50,6 +61,24 @@ export function toDemoInput(tmpdir: string): Record<string, unknown> {
       })),
     },
     loc: { fallback_enabled: true, large_repo_zero_detection_windows: 1 },
+    // Copilot reports of both orgs and the enterprise, with every breakdown, every minute.
+    copilot: {
+      enabled: true,
+      scrape_interval: '1m',
+      include_org_users_28d: true,
+      include_enterprise_users_28d: true,
+      include_breakdown_ide: true,
+      include_breakdown_feature: true,
+      include_breakdown_language: true,
+      include_breakdown_model: true,
+      enterprise: {
+        enabled: true,
+        slug: DEMO_COPILOT_ENTERPRISE.slug,
+        app_id: DEMO_COPILOT_ENTERPRISE.appId,
+        installation_id: DEMO_COPILOT_ENTERPRISE.installationId,
+        private_key_path: demoKeyPath(tmpdir, DEMO_COPILOT_ENTERPRISE.slug),
+      },
+    },
     services: {
       scheduler: { listen_addr: loopback(9101) },
       scraper_worker: { listen_addr: loopback(9102) },

@@ -79,7 +79,8 @@ describe('config/example.yaml', () => {
       'accepted but ignored',
       'accepted but ignored',
     ]);
-    expect(loaded.warnings.join('\n')).toContain('copilot.enterprise.private_key_path');
+    expect(loaded.warnings.join('\n')).toContain('copilot.include_org_28d');
+    expect(loaded.warnings.join('\n')).not.toContain('copilot.enterprise');
   });
 
   it("also loads through convict's own loadFile with the registered YAML parser", () => {

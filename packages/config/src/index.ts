@@ -1,6 +1,13 @@
 export { ConfigError, type ConfigProblem } from './config-error.js';
 export type { Config, LogLevel, OrgConfig, ServiceConfig } from './config-types.js';
-export { DEMO_GITHUB_SIM_PORT, DEMO_ORGS, demoKeyPath, demoKeysDir, type DemoOrg } from './demo.js';
+export {
+  DEMO_COPILOT_ENTERPRISE,
+  DEMO_GITHUB_SIM_PORT,
+  DEMO_ORGS,
+  demoKeyPath,
+  demoKeysDir,
+  type DemoOrg,
+} from './demo.js';
 export { DURATION_SYNTAX, parseDurationMs } from './duration.js';
 export { parseHostPort, type HostPort } from './host-port.js';
 export {

@@ -127,6 +127,7 @@ export interface RawCopilot {
   include_breakdown_model: boolean;
   include_pull_request_activity: boolean;
   user_label_mode: string;
+  user_label_salt: string;
   emit_day_label: boolean;
   max_records_per_report: number;
   max_users_per_report: number;

@@ -8,6 +8,7 @@ import { HOST_PORT_SYNTAX } from './host-port.js';
 import { ORG_RULES } from './org-rules.js';
 import type { RawFleetConfig } from './raw-config.js';
 import { renderValue } from './render-value.js';
+import { COPILOT_DIFFERENCES } from './copilot-differences.js';
 import { fleetSchema, ORG_FIELDS, SECTION_DOCS } from './schema.js';
 import { isLeaf, listLeaves, type SchemaEntry } from './schema-node.js';
 
@@ -185,6 +186,12 @@ export function renderConfigDocs(): string {
     "Besides each key's own type, checked together with everything else:",
     '',
     ...rules.map((rule) => `- ${rule.description}`),
+    '',
+    '## Copilot: differences from the Go exporter',
+    '',
+    ...COPILOT_DIFFERENCES.map((difference) => `- ${difference}`),
+    '',
+    'The metric names and labels, and where they differ: [metrics.md](metrics.md).',
     '',
   ].join('\n');
 }

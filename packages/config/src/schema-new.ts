@@ -15,17 +15,13 @@ import { leaf } from './schema-node.js';
 export const DEMO_GITHUB_SIM_PORT = 9900;
 
 const IGNORED_OTEL = 'tracing is not built yet; kept so Go exporter configs load';
-const IGNORED_COPILOT = 'Copilot usage reports are not built yet; kept so Go exporter configs load';
-
-function copilotFlag(doc: string, value: boolean) {
-  return leaf({ doc, default: value, format: booleanFormat, ignored: IGNORED_COPILOT });
-}
+const IGNORED_COPILOT = 'kept so Go exporter configs load';
 
 function copilotKey<T>(doc: string, value: T, format: ValueFormat) {
   return leaf({ doc, default: value, format, ignored: IGNORED_COPILOT });
 }
 
-/** The Go exporter's optional sections: accepted, validated, and ignored with a warning. */
+/** The Go exporter's optional sections: `telemetry` accepted and ignored with a warning, `copilot` built. */
 export const optionalSections = {
   telemetry: {
     otel_enabled: leaf({
@@ -54,34 +50,121 @@ export const optionalSections = {
     }),
   },
   copilot: {
-    enabled: copilotFlag('Scrape Copilot usage reports.', false),
-    scrape_interval: copilotKey('How often Copilot reports are fetched.', '6h', POSITIVE_DURATION),
-    request_timeout: copilotKey('Timeout of a report-link request.', '30s', POSITIVE_DURATION),
-    download_timeout: copilotKey('Timeout of a report download.', '90s', POSITIVE_DURATION),
-    include_org_28d: copilotFlag('Org 28-day report.', true),
-    include_org_users_28d: copilotFlag('Org per-user 28-day report.', false),
-    include_enterprise_28d: copilotFlag('Enterprise 28-day report.', false),
-    include_enterprise_users_28d: copilotFlag('Enterprise per-user 28-day report.', false),
-    include_breakdown_ide: copilotFlag('Break down by IDE.', false),
-    include_breakdown_feature: copilotFlag('Break down by feature.', false),
-    include_breakdown_language: copilotFlag('Break down by language.', false),
-    include_breakdown_model: copilotFlag('Break down by model.', false),
-    include_pull_request_activity: copilotFlag('Pull request activity.', true),
-    user_label_mode: copilotKey(
-      'What the user label holds.',
-      'login',
-      enumFormat(['login', 'id', 'hashed', 'none']),
+    enabled: leaf({
+      doc: 'Read Copilot usage reports (users reports of every org, and of the enterprise when `copilot.enterprise.enabled`).',
+      default: false,
+      format: booleanFormat,
+    }),
+    scrape_interval: leaf({
+      doc: 'How often the latest 28-day reports are read (GitHub publishes one a day).',
+      default: '6h',
+      format: POSITIVE_DURATION,
+    }),
+    request_timeout: copilotKey(
+      'Timeout of a report-link request (here: github.request_timeout applies).',
+      '30s',
+      POSITIVE_DURATION,
     ),
-    emit_day_label: copilotFlag('Add a day label.', false),
-    max_records_per_report: copilotKey('Cap on records per report (0 = none).', 0, COUNT),
-    max_users_per_report: copilotKey('Cap on users per report (0 = none).', 0, COUNT),
-    refresh_if_report_unchanged: copilotFlag('Re-read a report that did not change.', false),
+    download_timeout: leaf({
+      doc: 'Timeout of one report file download from its signed link.',
+      default: '90s',
+      format: POSITIVE_DURATION,
+    }),
+    include_org_28d: copilotKey(
+      'Org aggregate 28-day report (aggregate reports are not read here: the users report is).',
+      true,
+      booleanFormat,
+    ),
+    include_org_users_28d: leaf({
+      doc: 'Read each org\'s users report (per-user series, scope="org").',
+      default: false,
+      format: booleanFormat,
+    }),
+    include_enterprise_28d: copilotKey(
+      'Enterprise aggregate 28-day report (aggregate reports are not read here: the users report is).',
+      false,
+      booleanFormat,
+    ),
+    include_enterprise_users_28d: leaf({
+      doc: 'Read the enterprise users report (scope="enterprise"); needs copilot.enterprise.enabled.',
+      default: false,
+      format: booleanFormat,
+    }),
+    include_breakdown_ide: leaf({
+      doc: "Emit the gh_copilot_usage_*_by_ide families (GitHub's totals_by_ide).",
+      default: false,
+      format: booleanFormat,
+    }),
+    include_breakdown_feature: leaf({
+      doc: "Emit the gh_copilot_usage_*_by_feature families (GitHub's totals_by_feature).",
+      default: false,
+      format: booleanFormat,
+    }),
+    include_breakdown_language: leaf({
+      doc: "Emit the gh_copilot_usage_*_by_language families (GitHub's totals_by_language_feature).",
+      default: false,
+      format: booleanFormat,
+    }),
+    include_breakdown_model: leaf({
+      doc: "Emit the gh_copilot_usage_*_by_model families (GitHub's totals_by_model_feature).",
+      default: false,
+      format: booleanFormat,
+    }),
+    include_pull_request_activity: copilotKey(
+      'Pull request activity (in aggregate reports only, which are not read here).',
+      true,
+      booleanFormat,
+    ),
+    user_label_mode: leaf({
+      doc: 'What the user label holds: login, id (stable across renames), hashed (HMAC-SHA256 of the id with copilot.user_label_salt, 16 hex digits) or none (no user label: summed over users).',
+      default: 'login',
+      format: enumFormat(['login', 'id', 'hashed', 'none']),
+    }),
+    user_label_salt: leaf({
+      doc: 'Key of the hashed user label (at least 16 characters; required with user_label_mode hashed). Best set through the env.',
+      default: '',
+      format: stringFormat,
+      env: 'GITHUB_STATS_COPILOT_USER_LABEL_SALT',
+      sensitive: true,
+    }),
+    emit_day_label: leaf({
+      doc: 'One series per user per day (label day=YYYY-MM-DD) instead of the sum over the 28 days.',
+      default: false,
+      format: booleanFormat,
+    }),
+    max_records_per_report: leaf({
+      doc: 'Records kept per report, oldest day and lowest user id first (0 = all); what it drops is counted in gh_exporter_copilot_dropped_total.',
+      default: 0,
+      format: COUNT,
+    }),
+    max_users_per_report: leaf({
+      doc: 'Users kept per report, lowest user ids first (0 = all); what it drops is counted in gh_exporter_copilot_dropped_total.',
+      default: 0,
+      format: COUNT,
+    }),
+    refresh_if_report_unchanged: copilotKey(
+      'Re-read a report that did not change (here every read stores its days; nothing is skipped).',
+      false,
+      booleanFormat,
+    ),
     enterprise: {
-      enabled: copilotFlag('Scrape enterprise-scope reports.', false),
-      slug: copilotKey('Enterprise slug.', '', stringFormat),
-      app_id: copilotKey('Enterprise GitHub App id (0 = unset).', 0, COUNT),
-      installation_id: copilotKey('Enterprise installation id (0 = unset).', 0, COUNT),
-      private_key_path: copilotKey('Enterprise GitHub App private key file.', '', stringFormat),
+      enabled: leaf({
+        doc: "Read the enterprise's users report with the enterprise's own GitHub App.",
+        default: false,
+        format: booleanFormat,
+      }),
+      slug: leaf({ doc: 'Enterprise slug.', default: '', format: stringFormat }),
+      app_id: leaf({ doc: 'Enterprise GitHub App id (0 = unset).', default: 0, format: COUNT }),
+      installation_id: leaf({
+        doc: "The App's installation id on the enterprise (0 = unset).",
+        default: 0,
+        format: COUNT,
+      }),
+      private_key_path: leaf({
+        doc: 'PEM private key of the enterprise App (relative to the config file).',
+        default: '',
+        format: stringFormat,
+      }),
     },
   },
 };

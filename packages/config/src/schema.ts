@@ -38,7 +38,7 @@ export const SECTION_DOCS: Readonly<Record<keyof RawFleetConfig, string>> = {
   health: "The leader's GitHub health probe.",
   telemetry: "The Go exporter's OpenTelemetry settings: accepted and validated, not used yet.",
   copilot:
-    "The Go exporter's Copilot usage reports: accepted and validated (unknown keys fail), not used yet.",
+    "Copilot usage from GitHub's users reports (gh_copilot_usage_*), read on their own schedule; differences from the Go exporter are listed [below](#copilot-differences-from-the-go-exporter).",
   bullmq: 'The BullMQ queues for org and repo scrape jobs (in the same Redis as the store).',
   services: "Each service's probe and own-metrics port, and shutdown.",
   demo: 'Demo mode: the fleet runs against the built-in GitHub simulator.',

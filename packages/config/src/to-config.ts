@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 
 import type { ScrapeResource } from '@gse/activity';
 
-import type { Config, LogLevel, OrgConfig } from './config-types.js';
+import type { Config, CopilotConfig, LogLevel, OrgConfig } from './config-types.js';
 import { parseDurationMs as ms } from './duration.js';
 import { parseHostPort } from './host-port.js';
 import type { RawFleetConfig, RawOrg } from './raw-config.js';
@@ -15,7 +15,7 @@ import { ORG_FIELDS } from './schema.js';
  */
 export function toConfig(raw: RawFleetConfig, options: { readonly configDir: string }): Config {
   const { server, leader_election: election, github, rate_limit: rateLimit, retry } = raw;
-  const { loc, backfill, amqp, store, health, bullmq, services, demo } = raw;
+  const { loc, backfill, amqp, store, health, bullmq, services, demo, copilot } = raw;
   return {
     server: {
       listenAddr: parseHostPort(server.listen_addr),
@@ -115,7 +115,38 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       metricsGateway: { listenAddr: parseHostPort(services.metrics_gateway.listen_addr) },
       shutdownTimeoutMs: ms(services.shutdown_timeout),
     },
+    copilot: toCopilotConfig(copilot, options.configDir),
     demo: { enabled: demo.enabled, seed: demo.seed, githubSimPort: demo.github_sim_port },
+  };
+}
+
+function toCopilotConfig(copilot: RawFleetConfig['copilot'], configDir: string): CopilotConfig {
+  const { enterprise } = copilot;
+  return {
+    enabled: copilot.enabled,
+    scrapeIntervalMs: ms(copilot.scrape_interval),
+    downloadTimeoutMs: ms(copilot.download_timeout),
+    orgUsers: copilot.include_org_users_28d,
+    breakdowns: {
+      ide: copilot.include_breakdown_ide,
+      feature: copilot.include_breakdown_feature,
+      language: copilot.include_breakdown_language,
+      model: copilot.include_breakdown_model,
+    },
+    userLabelMode: copilot.user_label_mode as CopilotConfig['userLabelMode'],
+    userLabelSalt: copilot.user_label_salt,
+    emitDayLabel: copilot.emit_day_label,
+    maxRecordsPerReport: copilot.max_records_per_report,
+    maxUsersPerReport: copilot.max_users_per_report,
+    enterprise:
+      enterprise.enabled && copilot.include_enterprise_users_28d
+        ? {
+            slug: enterprise.slug,
+            appId: enterprise.app_id,
+            installationId: enterprise.installation_id,
+            privateKeyPath: resolve(configDir, enterprise.private_key_path),
+          }
+        : undefined,
   };
 }
 

@@ -23,3 +23,16 @@ export {
   toBackfillOutboxObserver,
   type FleetBackfillOutboxOptions,
 } from './fleet-backfill-outbox.js';
+export {
+  COPILOT_QUEUE,
+  COPILOT_REPORT_LAG_DAYS,
+  createCopilotFleetBackfillHandler,
+  createCopilotSchedule,
+  createCopilotWorker,
+  toCopilotFleetOptions,
+  toCopilotTargets,
+  type CopilotFleetConfig,
+  type CopilotFleetOptions,
+  type CopilotSchedule,
+  type CopilotSettings,
+} from './fleet-copilot.js';

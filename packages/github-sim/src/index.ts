@@ -6,6 +6,7 @@ export {
   type GitHubSimulator,
   type GitHubSimulatorOptions,
   type SimAppCredentials,
+  type SimEnterpriseCredentials,
   type WrittenAppKey,
 } from './server/simulator.js';
 export type { SimControl } from './server/sim-control.js';
@@ -31,3 +32,29 @@ export type {
 } from './server/request-counters.js';
 export type { RateLimitState } from './server/rate-limiter.js';
 export { ControlInputError } from './server/control-input.js';
+export {
+  COPILOT_SIM_FIELDS,
+  copilotRecordOf,
+  copilotRecordsOf,
+  createCopilotWorld,
+  latestReportDay,
+  parseCopilotDay,
+  reportDays,
+  STANDARD_COPILOT_ENTERPRISE,
+  toCopilotDay,
+  type CopilotEnterprise,
+  type CopilotSeat,
+  type CopilotUserRecord,
+  type CopilotWorld,
+  type CopilotWorldOptions,
+} from './copilot/copilot-world.js';
+export {
+  copilotGroundTruth,
+  type CopilotExpectedSample,
+  type CopilotGroundTruthOptions,
+} from './copilot/copilot-ground-truth.js';
+export type {
+  CopilotDownloadCounters,
+  CopilotReportHost,
+  CopilotReportRef,
+} from './copilot/copilot-report-host.js';

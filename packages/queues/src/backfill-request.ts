@@ -1,16 +1,29 @@
 import { SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
 
 /**
- * What a backfill re-reads: one resource of `SCRAPE_CATALOG` (`@gse/activity`), or `all`
- * (cooldowns, failed jobs).
+ * The Copilot kinds: days of a scope's users reports (`org` is then the org login or the
+ * enterprise slug, and the window is whole UTC days), read again with 1-day reports.
  */
-export type BackfillResource = ScrapeResource | 'all';
+export const COPILOT_BACKFILL_RESOURCES = ['copilot_org', 'copilot_enterprise'] as const;
+export type CopilotBackfillResource = (typeof COPILOT_BACKFILL_RESOURCES)[number];
 
-/** Every value a backfill's `resource` may take: `all`, then the catalog's resources. */
+/**
+ * What a backfill re-reads: one resource of `SCRAPE_CATALOG` (`@gse/activity`), `all`
+ * (cooldowns, failed jobs), or a Copilot scope's days.
+ */
+export type BackfillResource = ScrapeResource | 'all' | CopilotBackfillResource;
+
+/** Every value a backfill's `resource` may take: `all`, the catalog's resources, Copilot's. */
 export const BACKFILL_RESOURCES: readonly [BackfillResource, ...BackfillResource[]] = [
   'all',
   ...SCRAPE_RESOURCES,
+  ...COPILOT_BACKFILL_RESOURCES,
 ];
+
+export const isCopilotBackfillResource = (
+  resource: BackfillResource,
+): resource is CopilotBackfillResource =>
+  (COPILOT_BACKFILL_RESOURCES as readonly string[]).includes(resource);
 
 /**
  * A window that could not be scraped, handed to backfill. Producers: the scraper worker

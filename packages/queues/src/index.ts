@@ -1,8 +1,11 @@
 export {
   BACKFILL_RESOURCES,
+  COPILOT_BACKFILL_RESOURCES,
+  isCopilotBackfillResource,
   type BackfillProducer,
   type BackfillRequest,
   type BackfillResource,
+  type CopilotBackfillResource,
 } from './backfill-request.js';
 export {
   decodeOrgScrapeJob,

@@ -1,4 +1,9 @@
-import { SCRAPE_CATALOG, SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
+import {
+  SCRAPE_CATALOG,
+  SCRAPE_RESOURCES,
+  toActivityScope,
+  type ScrapeResource,
+} from '@gse/activity';
 import type { RepoCheckpoints } from '@gse/store';
 
 import type { ScrapeWindow } from './scrape-context.js';
@@ -22,18 +27,18 @@ export function isCoveredByNextScrape(
 }
 
 /**
- * The resources of `asked` (`all`: every resource of the catalog) a backfill of `window`
- * still has to read, in catalog order.
+ * The resources of `asked` (`all`: every resource that is not optional) a backfill of
+ * `window` still has to read, in catalog order.
  */
 export function toUncoveredResources(
   checkpoints: RepoCheckpoints,
   asked: readonly ScrapeResource[] | 'all',
   window: ScrapeWindow,
 ): ScrapeResource[] {
+  const wanted = asked === 'all' ? toActivityScope([]).resources : asked;
   return SCRAPE_RESOURCES.filter(
     (resource) =>
-      (asked === 'all' || asked.includes(resource)) &&
-      !isCoveredByNextScrape(checkpoints, resource, window),
+      wanted.includes(resource) && !isCoveredByNextScrape(checkpoints, resource, window),
   );
 }
 

@@ -7,6 +7,12 @@ export {
   type RefreshSeriesResult,
 } from './activity-store.js';
 export {
+  createRedisCopilotDayStore,
+  type CopilotDayStore,
+  type CopilotDayStoreOptions,
+  type CopilotWindow,
+} from './copilot-day-store.js';
+export {
   createRedisEtagCache,
   type RedisEtagCache,
   type RedisEtagCacheOptions,

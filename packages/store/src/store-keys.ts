@@ -36,6 +36,10 @@ export interface StoreKeys {
   readonly seriesCount: string;
   /** HASH of one fleet metric (`@gse/telemetry`): encoded label values → value. */
   telemetryMetric(metricName: string): string;
+  /** HASH day → the day's Copilot users-report records (JSON) of one scope (`org/acme`). */
+  copilotDays(scopeKey: string): string;
+  /** STRING: the 28-day window (JSON) a Copilot scope's series cover or are due to cover. */
+  copilotWindow(scopeKey: string): string;
   /** STRING: the ETag GitHub last sent for `url` to the installation's token. */
   installationEtag(installationId: number, url: string): string;
   /** ZSET leaseId → lease expiry (Redis clock, ms): the installation's request slots. */
@@ -103,6 +107,8 @@ export function createStoreKeys(prefix: string): StoreKeys {
     repoLedgers: `${prefix}:repo-ledgers`,
     seriesCount: `${prefix}:series-count`,
     telemetryMetric: (metricName) => `${prefix}:telemetry:${metricName}`,
+    copilotDays: (scopeKey) => `${prefix}:copilot:${scopeKey}:days`,
+    copilotWindow: (scopeKey) => `${prefix}:copilot:${scopeKey}:window`,
     // URLs are long and full of `:` and `/`; a digest keeps the key short and unambiguous.
     installationEtag: (installationId, url) =>
       `${installationKey(installationId)}:etag:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`,

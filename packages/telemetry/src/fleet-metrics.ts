@@ -193,4 +193,39 @@ export const FLEET_METRICS = {
     help: 'Backfill messages sent up the retry ladder, by the reason the attempt failed.',
     labels: ['org', 'reason'],
   }),
+  copilotReports: defineCounter({
+    name: 'gh_exporter_copilot_reports_total',
+    help: "Copilot users reports read, by report (28d, 1d) and result (done, failed); org is the org login or the enterprise slug (the Go exporter's had no org label).",
+    labels: ['scope', 'org', 'report', 'result'],
+  }),
+  copilotDownloads: defineCounter({
+    name: 'gh_exporter_copilot_report_downloads_total',
+    help: 'Copilot report files downloaded from their signed links, by result (ok, expired, failed).',
+    labels: ['scope', 'org', 'result'],
+  }),
+  copilotRecordsParsed: defineCounter({
+    name: 'gh_exporter_copilot_records_parsed_total',
+    help: 'Usable records read from Copilot report files.',
+    labels: ['scope', 'org'],
+  }),
+  copilotRecordsInvalid: defineCounter({
+    name: 'gh_exporter_copilot_records_invalid_total',
+    help: 'Copilot report lines skipped because they were not JSON or not a valid users-report record.',
+    labels: ['scope', 'org'],
+  }),
+  copilotDropped: defineCounter({
+    name: 'gh_exporter_copilot_dropped_total',
+    help: 'Records (cap="records") or users (cap="users") left out of the Copilot series by copilot.max_records_per_report / max_users_per_report, counted at each publication.',
+    labels: ['scope', 'org', 'cap'],
+  }),
+  copilotLastSuccess: defineGauge({
+    name: 'gh_exporter_copilot_last_success_unixtime',
+    help: "Unix time the scope's Copilot series were last published from complete days.",
+    labels: ['scope', 'org'],
+  }),
+  copilotReportEndDay: defineGauge({
+    name: 'gh_exporter_copilot_report_end_day_unixtime',
+    help: "00:00 UTC of the last day the scope's published Copilot series cover (about two days ago while reports arrive).",
+    labels: ['scope', 'org'],
+  }),
 } as const;

@@ -46,6 +46,16 @@ export interface FleetTelemetry {
     metric: GaugeDefinition<L>,
     samples: readonly { readonly labels: LabelValues<L>; readonly value: number }[],
   ): void;
+  /**
+   * Replaces the series of a gauge whose labels equal `match` (a slice of the family, e.g.
+   * one Copilot scope) with `samples`, leaving every other series of the family alone.
+   * Atomic in Redis: a render sees the old slice or the new one.
+   */
+  replaceWhere<L extends string>(
+    metric: GaugeDefinition<L>,
+    match: Partial<LabelValues<L>>,
+    samples: readonly { readonly labels: LabelValues<L>; readonly value: number }[],
+  ): void;
   /** Sends what is buffered now; rejects if Redis does not take it (the buffer is kept). */
   flush(): Promise<void>;
   /** Stops the timer and sends the rest (best effort). Idempotent. */
@@ -61,6 +71,8 @@ interface Buffer {
   readonly replacements: Map<string, Map<string, number>>;
   /** key → fields to delete (never also in `gauges`: the later call wins) */
   readonly removals: Map<string, Set<string>>;
+  /** key → encoded match → replacement of the matching series */
+  readonly slices: Map<string, Map<string, Map<string, number>>>;
 }
 
 const emptyBuffer = (): Buffer => ({
@@ -68,7 +80,30 @@ const emptyBuffer = (): Buffer => ({
   gauges: new Map(),
   replacements: new Map(),
   removals: new Map(),
+  slices: new Map(),
 });
+
+/**
+ * Deletes the fields (JSON arrays of label values) whose values at the given positions equal
+ * the match, then sets the new fields. ARGV[1]: `[[index, value], …]` (0-based);
+ * ARGV[2]: `{field: value}`.
+ */
+const REPLACE_SLICE_SCRIPT = `
+local match = cjson.decode(ARGV[1])
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local ok, values = pcall(cjson.decode, field)
+  if ok and type(values) == 'table' then
+    local hit = true
+    for _, pair in ipairs(match) do
+      if values[pair[1] + 1] ~= pair[2] then hit = false break end
+    end
+    if hit then redis.call('HDEL', KEYS[1], field) end
+  end
+end
+for field, value in pairs(cjson.decode(ARGV[2])) do
+  redis.call('HSET', KEYS[1], field, value)
+end
+return 0`;
 
 function fieldsOf(map: Map<string, Map<string, number>>, key: string): Map<string, number> {
   let fields = map.get(key);
@@ -119,6 +154,17 @@ export function createFleetTelemetry(options: FleetTelemetryOptions): FleetTelem
       pipeline.del(key);
       if (fields.size > 0) pipeline.hset(key, Object.fromEntries(fields));
     }
+    for (const [key, slices] of batch.slices) {
+      for (const [match, fields] of slices) {
+        pipeline.eval(
+          REPLACE_SLICE_SCRIPT,
+          1,
+          key,
+          match,
+          JSON.stringify(Object.fromEntries(fields)),
+        );
+      }
+    }
     for (const [key, fields] of batch.gauges) pipeline.hset(key, Object.fromEntries(fields));
     for (const [key, fields] of batch.removals) pipeline.hdel(key, ...fields);
     for (const [key, fields] of batch.increments) {
@@ -162,6 +208,11 @@ export function createFleetTelemetry(options: FleetTelemetryOptions): FleetTelem
         if (!newer?.has(field)) fieldSetOf(buffer.removals, key).add(field);
       }
     }
+    for (const [key, slices] of batch.slices) {
+      const current = buffer.slices.get(key) ?? new Map<string, Map<string, number>>();
+      for (const [match, fields] of slices) if (!current.has(match)) current.set(match, fields);
+      buffer.slices.set(key, current);
+    }
   }
 
   return {
@@ -196,6 +247,22 @@ export function createFleetTelemetry(options: FleetTelemetryOptions): FleetTelem
       buffer.gauges.delete(key);
       buffer.replacements.set(
         key,
+        new Map(samples.map((sample) => [labelValuesOf(metric, sample.labels), sample.value])),
+      );
+    },
+    replaceWhere: (metric, match, samples) => {
+      const key = options.keyOf(metric.name);
+      const positions = metric.labels.flatMap((label, index) => {
+        const value = match[label];
+        return value === undefined ? [] : [[index, value] as const];
+      });
+      let slices = buffer.slices.get(key);
+      if (!slices) {
+        slices = new Map();
+        buffer.slices.set(key, slices);
+      }
+      slices.set(
+        JSON.stringify(positions),
         new Map(samples.map((sample) => [labelValuesOf(metric, sample.labels), sample.value])),
       );
     },

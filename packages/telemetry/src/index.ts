@@ -3,6 +3,17 @@ export {
   type FleetTelemetry,
   type FleetTelemetryOptions,
 } from './fleet-telemetry.js';
+export {
+  COPILOT_BASE_LABELS,
+  COPILOT_BREAKDOWN_NAMES,
+  COPILOT_BREAKDOWNS,
+  COPILOT_METRIC_DIFFERENCES,
+  COPILOT_USAGE_FIELDS,
+  COPILOT_USAGE_METRICS,
+  type CopilotBreakdown,
+  type CopilotUsageFamily,
+  type CopilotUsageField,
+} from './copilot-metrics.js';
 export { FLEET_METRICS } from './fleet-metrics.js';
 export { GATEWAY_METRICS, METRIC_CATALOG, type MetricCatalog } from './metric-catalog.js';
 export {

@@ -7,6 +7,7 @@ import {
   type ScrapeResourceEntry,
 } from '@gse/activity';
 
+import { COPILOT_METRIC_DIFFERENCES } from './copilot-metrics.js';
 import { METRIC_CATALOG } from './metric-catalog.js';
 import type { MetricDefinition } from './metric-definition.js';
 
@@ -80,6 +81,10 @@ export function renderCatalogDocs(): string {
     '| family | type | unit | labels | help |',
     '| --- | --- | --- | --- | --- |',
     ...METRIC_CATALOG.stored.map((family) => familyRow(family)),
+    '',
+    '## Copilot: differences from the Go exporter',
+    '',
+    ...COPILOT_METRIC_DIFFERENCES.map((difference) => `- ${difference}`),
     '',
     "## The gateway's own",
     '',

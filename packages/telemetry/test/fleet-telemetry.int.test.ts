@@ -5,6 +5,7 @@ import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import {
+  COPILOT_USAGE_METRICS,
   createFleetTelemetry,
   FLEET_METRICS,
   readFleetTelemetry,
@@ -135,5 +136,30 @@ describe('fleet telemetry in Redis', () => {
       [JSON.stringify(['acme', 'api'])]: '200',
       [JSON.stringify(['acme', 'docs'])]: '100',
     });
+  });
+
+  it('replaces one slice of a gauge and leaves the others', async () => {
+    const family = COPILOT_USAGE_METRICS[0]?.definition;
+    if (!family) throw new Error('the catalog has Copilot families');
+    const labels = (scope: string, org: string, user: string) => ({ scope, org, user, day: '' });
+    const writer = open();
+    writer.replaceWhere(family, { scope: 'org', org: 'acme' }, [
+      { labels: labels('org', 'acme', 'ann'), value: 1 },
+      { labels: labels('org', 'acme', 'bob'), value: 2 },
+    ]);
+    writer.replaceWhere(family, { scope: 'enterprise', org: 'acme' }, [
+      { labels: labels('enterprise', 'acme', 'ann'), value: 3 },
+    ]);
+    await writer.flush();
+    writer.replaceWhere(family, { scope: 'org', org: 'acme' }, [
+      { labels: labels('org', 'acme', 'cid'), value: 4 },
+    ]);
+    await writer.flush();
+    const [stored] = await readFleetTelemetry(fixture.redis, keyOf, [family]);
+    const samples = stored?.kind === 'samples' ? stored.samples : [];
+    expect(samples.sort((a, b) => a.value - b.value)).toEqual([
+      { labelValues: ['enterprise', 'acme', 'ann', ''], value: 3 },
+      { labelValues: ['org', 'acme', 'cid', ''], value: 4 },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Config } from '@gse/config';
+import { createCopilotFleetBackfillHandler, toCopilotFleetOptions } from '@gse/fleet-adapters';
 import {
   createFleetScrapeDeps,
   createOrgGitHubClients,
@@ -155,6 +156,22 @@ async function startWorker(
         decodeOrgHealth(await redis.hget(createStoreKeys(keyPrefix).orgHealth, org)),
       signal: scope.signal,
       ...(tuning.now ? { now: tuning.now } : {}),
+      ...(config.copilot.enabled
+        ? {
+            copilot: createCopilotFleetBackfillHandler(
+              toCopilotFleetOptions(config, {
+                redis,
+                telemetry,
+                onRequest: (report) => {
+                  recordGitHubRequest(telemetry, report);
+                },
+                logger,
+                signal: scope.signal,
+                ...(tuning.now ? { now: tuning.now } : {}),
+              }),
+            ),
+          }
+        : {}),
     }),
     logger,
     connectionName: SERVICE_NAME,

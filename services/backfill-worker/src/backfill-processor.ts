@@ -10,7 +10,12 @@ import {
 } from '@gse/fleet-adapters';
 import { GitHubRequestError, isScrapingAllowed, type OrgHealth } from '@gse/github';
 import { toErrorMessage } from '@gse/logging';
-import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
+import {
+  isCopilotBackfillResource,
+  type BackfillHandler,
+  type BackfillMessage,
+  type BackfillOutcome,
+} from '@gse/queues';
 import { discoverRepos, scrapeRepo, toUncoveredResources } from '@gse/scrape';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 
@@ -23,6 +28,8 @@ export interface BackfillProcessorDeps {
   /** The service's shutdown: a scrape it aborts is handed back, not failed. */
   readonly signal: AbortSignal;
   readonly now?: () => number;
+  /** Copilot messages (`@gse/copilot`), when `copilot.enabled`. */
+  readonly copilot?: BackfillHandler;
 }
 
 /**
@@ -38,6 +45,11 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
   const { telemetry } = deps;
   const now = deps.now ?? Date.now;
   return async (message, context) => {
+    if (isCopilotBackfillResource(message.resource)) {
+      if (deps.copilot) return deps.copilot(message, context);
+      // Another replica may have copilot.enabled (a rollout in progress): retrying can help.
+      return failed('copilot_disabled', 'copilot.enabled is false on this worker', false);
+    }
     const signal = AbortSignal.any([context.signal, deps.signal]);
     const org = deps.clients.installationOf(message.org);
     if (!org) {

@@ -14,6 +14,7 @@ import {
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
+import { createCopilotSchedule, toCopilotFleetOptions } from '@gse/fleet-adapters';
 
 import { runLeaderDuties } from './leader-duties.js';
 import type { SchedulerContext } from './scheduler-context.js';
@@ -56,8 +57,30 @@ async function startScheduler(config: Config, scope: ServiceScope): Promise<void
     telemetry,
     logger,
   });
+  const copilot = config.copilot.enabled
+    ? createCopilotSchedule(
+        toCopilotFleetOptions(config, {
+          redis,
+          telemetry,
+          onRequest: (report) => {
+            recordGitHubRequest(telemetry, report);
+          },
+          logger,
+          signal: scope.signal,
+        }),
+        {
+          connection: redis,
+          prefix: config.bullmq.prefix,
+          jobAttempts: config.bullmq.jobAttempts,
+          keepCompletedMs: config.bullmq.keepCompletedMs,
+          keepFailedMs: config.bullmq.keepFailedMs,
+        },
+      )
+    : undefined;
+  if (copilot) scope.defer('copilot queue', () => copilot.close());
   const context: SchedulerContext = {
     config,
+    copilot,
     redis,
     keys,
     queues,

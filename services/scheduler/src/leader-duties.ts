@@ -23,7 +23,7 @@ export async function runLeaderDuties(
   context: SchedulerContext,
   leadership: Leadership,
 ): Promise<void> {
-  const { config, telemetry, logger } = context;
+  const { config, telemetry, logger, copilot } = context;
   const { signal } = leadership;
   telemetry.increment(FLEET_METRICS.leaderChanges, {});
   publishLeader(context, leadership);
@@ -56,6 +56,7 @@ export async function runLeaderDuties(
     every('fleet gauges', config.store.metricRefreshIntervalMs, () =>
       publishFleetGauges(context, leadership),
     ),
+    ...(copilot ? [every('copilot schedule', tickMs, () => copilot.tick())] : []),
   ]);
 
   const reason: unknown = signal.reason;

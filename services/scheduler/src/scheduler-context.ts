@@ -1,4 +1,5 @@
 import type { Config } from '@gse/config';
+import type { CopilotSchedule } from '@gse/fleet-adapters';
 import type { GitHubClient } from '@gse/github';
 import type { Logger } from '@gse/logging';
 import type { BackfillProducer, ScrapeQueues } from '@gse/queues';
@@ -17,6 +18,8 @@ export interface SchedulerContext {
   /** One client per org, used only for the health probe (`GET /rate_limit`). */
   readonly probeClients: ReadonlyMap<string, GitHubClient>;
   readonly logger: Logger;
+  /** Copilot report jobs, when `copilot.enabled`. */
+  readonly copilot: CopilotSchedule | undefined;
   /** Wall clock, epoch ms. */
   readonly now: () => number;
 }

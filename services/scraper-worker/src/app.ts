@@ -10,6 +10,7 @@ import {
   openFleetScrapeQueues,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
+import { createCopilotWorker, toCopilotFleetOptions } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
 import {
   createScrapeWorker,
@@ -147,6 +148,26 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
       workerOptions,
     ),
   ];
+  if (config.copilot.enabled) {
+    const copilot = createCopilotWorker(
+      toCopilotFleetOptions(config, {
+        redis,
+        telemetry,
+        onRequest: (report) => {
+          recordGitHubRequest(telemetry, report);
+        },
+        logger,
+        signal: handBack.signal,
+      }),
+      {
+        connection: redis,
+        prefix: config.bullmq.prefix,
+        lockDurationMs: config.bullmq.lockDurationMs,
+        backfill,
+      },
+    );
+    scope.defer('copilot worker', () => copilot.close());
+  }
   for (const worker of workers) {
     // BullMQ names a worker after its queue.
     const queue = worker.name;

@@ -22,6 +22,12 @@ export interface AppRouteDeps {
   readonly dataset: SimDataset;
   readonly now: () => number;
   readonly tokens: InstallationTokenStore;
+  /** An enterprise-owned App's installation (Copilot reports), besides the orgs'. */
+  readonly enterprise?: {
+    readonly slug: string;
+    readonly appId: number;
+    readonly installationId: number;
+  };
 }
 
 /** Apps and installations were set up a year before the generated history ends. */
@@ -130,8 +136,13 @@ export function createAppRoutes(deps: AppRouteDeps): ApiRoute[] {
       handle({ caller, params }) {
         const installationId = Number(params['installation_id']);
         const org = dataset.orgs.find((candidate) => candidate.installationId === installationId);
-        if (caller.kind !== 'app' || !org || org.appId !== caller.app.appId) return notFound();
-        const issued = deps.tokens.issue(org.installationId, org.login, deps.now());
+        const enterprise =
+          deps.enterprise?.installationId === installationId ? deps.enterprise : undefined;
+        const owner = org
+          ? { appId: org.appId, login: org.login }
+          : enterprise && { appId: enterprise.appId, login: enterprise.slug };
+        if (caller.kind !== 'app' || !owner || owner.appId !== caller.app.appId) return notFound();
+        const issued = deps.tokens.issue(installationId, owner.login, deps.now());
         return {
           status: 201,
           body: {

@@ -5,6 +5,10 @@ import { join } from 'node:path';
 
 import { getRequestListener } from '@hono/node-server';
 
+import { createCopilotReportHost, type CopilotReportHost } from '../copilot/copilot-report-host.js';
+import type { CopilotWorld } from '../copilot/copilot-world.js';
+import { createCopilotRoutes } from '../copilot/routes-copilot.js';
+import type { AppKeyPair } from '../dataset/app-keys.js';
 import { HOUR_MS } from '../dataset/sim-time.js';
 import type { SimDataset } from '../model.js';
 import { ANONYMOUS_RATE_LIMIT, createApiPipeline } from './api-pipeline.js';
@@ -68,6 +72,24 @@ export interface GitHubSimulatorOptions {
    * signed with the client's real clock, so keep this within minutes of it.
    */
   readonly now?: () => number;
+  /** Copilot usage reports: served only when given. */
+  readonly copilot?: {
+    readonly world: CopilotWorld;
+    /** The key pair of the App installed on `world.enterprise` (required with one). */
+    readonly enterpriseKeyPair?: AppKeyPair;
+    /** Files per report (3). */
+    readonly partsPerReport?: number;
+    /** Lifetime of a download link (10 min). */
+    readonly linkLifetimeMs?: number;
+  };
+}
+
+/** What a client needs to authenticate as the enterprise's App. */
+export interface SimEnterpriseCredentials {
+  readonly enterprise: string;
+  readonly appId: number;
+  readonly installationId: number;
+  readonly privateKeyPem: string;
 }
 
 /** What a client needs to authenticate as an org's App. */
@@ -95,6 +117,10 @@ export interface GitHubSimulator extends SimControl {
   readonly url: string;
   readonly dataset: SimDataset;
   readonly apps: readonly SimAppCredentials[];
+  /** The Copilot report download host, when `options.copilot` was given. */
+  readonly copilot: CopilotReportHost | undefined;
+  /** The enterprise App, when `options.copilot.world` has an enterprise. */
+  readonly enterpriseApp: SimEnterpriseCredentials | undefined;
   /** Writes `<dir>/<org>.pem` (mode 0600) for every org's App; creates `dir`. */
   writeKeys(dir: string): Promise<WrittenAppKey[]>;
 }
@@ -119,14 +145,44 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
   const statsCache = createContributorStatsCache(
     options.statsComputeDelayMs ?? DEFAULT_STATS_COMPUTE_DELAY_MS,
   );
+  const copilotHost = options.copilot
+    ? createCopilotReportHost({
+        world: options.copilot.world,
+        now,
+        ...(options.host === undefined ? {} : { host: options.host }),
+        ...(options.copilot.partsPerReport === undefined
+          ? {}
+          : { partsPerReport: options.copilot.partsPerReport }),
+        ...(options.copilot.linkLifetimeMs === undefined
+          ? {}
+          : { linkLifetimeMs: options.copilot.linkLifetimeMs }),
+      })
+    : undefined;
+  const enterpriseApp = toEnterpriseApp(dataset, options.copilot);
   const routes: ApiRoute[] = [
-    ...createAppRoutes({ dataset, now, tokens }),
+    ...createAppRoutes({
+      dataset,
+      now,
+      tokens,
+      ...(enterpriseApp
+        ? {
+            enterprise: {
+              slug: enterpriseApp.enterprise,
+              appId: enterpriseApp.appId,
+              installationId: enterpriseApp.installationId,
+            },
+          }
+        : {}),
+    }),
     ...createRepoRoutes(dataset),
     ...createCommitRoutes(dataset),
     ...createReviewCommentRoutes(dataset),
     ...createPullRoutes(dataset),
     ...createIssueRoutes(dataset),
     ...createStatsMetaRoutes({ dataset, now, statsCache, rateLimiter }),
+    ...(options.copilot && copilotHost
+      ? createCopilotRoutes({ dataset, world: options.copilot.world, host: copilotHost, now })
+      : []),
   ];
   const endpointKeys = routes.map((route) => `${route.method} ${route.template}`);
   const control = createSimControl({
@@ -196,15 +252,19 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
     ...control,
     dataset,
     apps,
+    copilot: copilotHost,
+    enterpriseApp,
     get url(): string {
       if (url === undefined) throw new Error('the GitHub simulator is not started');
       return url;
     },
     start() {
-      starting ??= listen().catch((error: unknown) => {
-        starting = undefined;
-        throw error;
-      });
+      starting ??= Promise.all([listen(), copilotHost?.start()])
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          starting = undefined;
+          throw error;
+        });
       return starting;
     },
     async stop() {
@@ -215,6 +275,7 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
       const closing = server;
       server = undefined;
       url = undefined;
+      await copilotHost?.stop();
       if (!closing) return;
       delays.releaseAll();
       await new Promise<void>((resolve, reject) => {
@@ -240,5 +301,32 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
         }),
       );
     },
+  };
+}
+
+/** Adds the enterprise's App to the dataset (its JWTs must verify) and returns its credentials. */
+function toEnterpriseApp(
+  dataset: SimDataset,
+  copilot: GitHubSimulatorOptions['copilot'],
+): SimEnterpriseCredentials | undefined {
+  const enterprise = copilot?.world.enterprise;
+  if (!enterprise) return undefined;
+  const keyPair = copilot.enterpriseKeyPair;
+  if (keyPair?.appId !== enterprise.appId) {
+    throw new Error(`enterprise ${enterprise.slug} needs the key pair of app ${enterprise.appId}`);
+  }
+  if (!dataset.apps.some((app) => app.appId === enterprise.appId)) {
+    dataset.apps.push({
+      appId: enterprise.appId,
+      slug: `${enterprise.slug}-copilot-metrics`,
+      privateKeyPem: keyPair.privateKeyPem,
+      publicKeyPem: keyPair.publicKeyPem,
+    });
+  }
+  return {
+    enterprise: enterprise.slug,
+    appId: enterprise.appId,
+    installationId: enterprise.installationId,
+    privateKeyPem: keyPair.privateKeyPem,
   };
 }
