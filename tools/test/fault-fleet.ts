@@ -13,6 +13,7 @@ import {
 import {
   httpGet,
   spawnService,
+  type LogLine,
   type ServiceExit,
   type SpawnedService,
 } from '@gse/lifecycle/testing';
@@ -24,7 +25,12 @@ import {
   type ScrapeQueues,
 } from '@gse/queues';
 import { createAmqpFixture, type AmqpFixture } from '@gse/queues/testing';
-import { createRedisBackfillState, createStoreKeys, type StoreKeys } from '@gse/store';
+import {
+  createRedisBackfillState,
+  createStoreKeys,
+  type RedisBackfillState,
+  type StoreKeys,
+} from '@gse/store';
 import {
   startOwnRabbitMqNode,
   startOwnRedisServer,
@@ -75,14 +81,29 @@ export interface FaultFleet {
   readonly queues: ScrapeQueues;
   /** The scrapers' side of backfill: stores windows in the Redis outbox. */
   readonly outbox: BackfillOutbox;
+  /** The fleet's backfill bookkeeping in Redis (what waits in the outbox). */
+  readonly backfillState: RedisBackfillState;
   /** Starts a service process on the fleet's config; killed at cleanup if still running. */
   spawn(service: FaultFleetService): SpawnedService;
   /** The processes of `service` that were spawned and not killed through {@link kill}, oldest first. */
   running(service: FaultFleetService): SpawnedService[];
+  /** {@link spawn}, then waits until the process logged `service started`. */
+  spawnReady(service: FaultFleetService): Promise<SpawnedService>;
+  /**
+   * Starts the fleet of the fault matrix, each service once it is ready: 2 schedulers,
+   * 3 scraper workers, 1 backfill worker and 1 metrics gateway.
+   */
+  spawnAll(): Promise<void>;
+  /** Waits until every configured org completed `cycles` more successful cycles than at the call. */
+  awaitCycles(cycles: number, timeoutMs: number): Promise<void>;
   /** Signals a process (SIGKILL by default) and waits for its exit. */
   kill(process: SpawnedService, signal?: NodeJS.Signals): Promise<ServiceExit>;
   /** A fleet counter's or gauge's value in Redis (0 when absent). */
   counter(name: string, labels: readonly string[]): Promise<number>;
+  /** The first running gateway's `/metrics` body (Prometheus text). */
+  readGatewayMetrics(): Promise<string>;
+  /** Messages of a queue on the fleet's RabbitMQ node, as `rabbitmqctl list_queues` counts them. */
+  amqpQueueCounts(queue: string): Promise<AmqpQueueCounts>;
   /** The `gh_activity_*` series of the first running gateway's `/metrics`. */
   readGatewaySeries(): Promise<GroundTruthSeries[]>;
   /** The ground truth of each scraped repo at the time the store says it was scraped. */
@@ -97,6 +118,19 @@ export interface FaultFleet {
   }>;
   cleanup(): Promise<void>;
 }
+
+export interface AmqpQueueCounts {
+  readonly ready: number;
+  /** Delivered to a consumer and not yet acked: in flight. */
+  readonly unacked: number;
+}
+
+/** A service process starts in seconds alone, several times that on a loaded two-core machine. */
+const SERVICE_START_TIMEOUT_MS = 180_000;
+
+/** The log lines of `process` with `message`. */
+export const linesOf = (process: SpawnedService, message: string): LogLine[] =>
+  process.lines().filter((line) => line['message'] === message);
 
 interface FleetProcess {
   readonly service: FaultFleetService;
@@ -151,6 +185,8 @@ async function buildFleet(
       server: LOOPBACK_INPUT,
       github: {
         api_base_url: simulator.url,
+        // An org in cooldown after a fault is scraped again within a few intervals.
+        unhealthy_cooldown: '10s',
         orgs: toOrgsInput(options.orgs, keyFiles, '5s'),
       },
       rate_limit: { min_remaining_threshold: 0, secondary_limit_backoff: '1s' },
@@ -182,9 +218,13 @@ async function buildFleet(
     keepFailedMs: config.bullmq.keepFailedMs,
   });
   cleanups.push(() => queues.close());
+  const backfillState = createRedisBackfillState({
+    redis: redis.client,
+    keyPrefix: config.store.keyPrefix,
+  });
   const outbox = createBackfillOutbox({
     backfill: config.backfill,
-    state: createRedisBackfillState({ redis: redis.client, keyPrefix: config.store.keyPrefix }),
+    state: backfillState,
     logger: createLogger({ service: 'fault-fleet', version: '0', level: 'error' }),
   });
 
@@ -197,13 +237,31 @@ async function buildFleet(
   const counter = async (name: string, labels: readonly string[]): Promise<number> =>
     Number((await redis.client.hget(keys.telemetryMetric(name), JSON.stringify(labels))) ?? 0);
 
-  async function readGatewaySeries(): Promise<GroundTruthSeries[]> {
+  async function readGatewayMetrics(): Promise<string> {
     const gateway = running('metrics-gateway')[0];
     if (!gateway) throw new Error('no metrics-gateway process is running');
     const address = await gateway.addressOf('public');
     const reply = await httpGet(address, '/metrics');
     if (reply.status !== 200) throw new Error(`gateway /metrics answered ${reply.status}`);
-    return parseActivitySeries(reply.body);
+    return reply.body;
+  }
+
+  async function readGatewaySeries(): Promise<GroundTruthSeries[]> {
+    return parseActivitySeries(await readGatewayMetrics());
+  }
+
+  async function amqpQueueCounts(queue: string): Promise<AmqpQueueCounts> {
+    const listed = await rabbitmq.rabbitmqctl(
+      'list_queues',
+      'name',
+      'messages_ready',
+      'messages_unacknowledged',
+    );
+    for (const line of listed.split('\n')) {
+      const [name, ready, unacked] = line.trim().split(/\s+/);
+      if (name === queue) return { ready: Number(ready), unacked: Number(unacked) };
+    }
+    return { ready: 0, unacked: 0 };
   }
 
   async function groundTruthAtScrapeTimes(): Promise<GroundTruthSeries[]> {
@@ -236,6 +294,29 @@ async function buildFleet(
       .map((entry) => entry.process);
   }
 
+  function spawn(service: FaultFleetService): SpawnedService {
+    const process = spawnService({
+      packageDir: join(repoRoot, 'services', service),
+      configPath,
+      baseEnv: globalThis.process.env,
+    });
+    processes.push({ service, process, alive: true });
+    return process;
+  }
+
+  async function spawnReady(service: FaultFleetService): Promise<SpawnedService> {
+    const process = spawn(service);
+    await waitFor(() => linesOf(process, 'service started').length > 0, {
+      timeoutMs: SERVICE_START_TIMEOUT_MS,
+      description: `${service} started`,
+    });
+    return process;
+  }
+
+  const orgs = Object.keys(options.orgs);
+  const successes = (org: string): Promise<number> =>
+    counter('gh_exporter_scrape_runs_total', [org, 'success']);
+
   return {
     simulator,
     redis,
@@ -245,14 +326,33 @@ async function buildFleet(
     keys,
     queues,
     outbox,
-    spawn(service) {
-      const process = spawnService({
-        packageDir: join(repoRoot, 'services', service),
-        configPath,
-        baseEnv: globalThis.process.env,
-      });
-      processes.push({ service, process, alive: true });
-      return process;
+    backfillState,
+    spawn,
+    spawnReady,
+    async spawnAll() {
+      await Promise.all(
+        (
+          [
+            'scheduler',
+            'scheduler',
+            'scraper-worker',
+            'scraper-worker',
+            'scraper-worker',
+            'backfill-worker',
+            'metrics-gateway',
+          ] as const
+        ).map(spawnReady),
+      );
+    },
+    async awaitCycles(cycles, timeoutMs) {
+      const before = await Promise.all(orgs.map(successes));
+      await waitFor(
+        async () => {
+          const now = await Promise.all(orgs.map(successes));
+          return now.every((count, index) => count >= (before[index] ?? 0) + cycles);
+        },
+        { timeoutMs, intervalMs: 200, description: `${cycles} more successful cycles per org` },
+      );
     },
     running,
     async kill(process, signal = 'SIGKILL') {
@@ -262,7 +362,9 @@ async function buildFleet(
       return await process.exited(30_000);
     },
     counter,
+    readGatewayMetrics,
     readGatewaySeries,
+    amqpQueueCounts,
     groundTruthAtScrapeTimes,
     async awaitGatewayMatchesTruth(timeoutMs) {
       let last = { exposed: [] as GroundTruthSeries[], truth: [] as GroundTruthSeries[] };
