@@ -1,4 +1,6 @@
 import type { LogLine, SpawnedService } from '@gse/lifecycle/testing';
+import { SCRAPE_QUEUES, type RepoScrapeJob } from '@gse/queues';
+import type { Job } from 'bullmq';
 import { waitFor } from '@gse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -40,6 +42,38 @@ async function expectGatewayExact(): Promise<void> {
 /** Log lines with `message` across every running process of `service`. */
 const fleetLines = (service: FaultFleetService, message: string): LogLine[] =>
   fleet.running(service).flatMap((process) => linesOf(process, message));
+
+/** The BullMQ worker name a scraper-worker process logged when it began consuming. */
+function workerNameOf(process: SpawnedService): string | undefined {
+  const line = linesOf(process, 'scrape workers consuming')[0];
+  return typeof line?.['worker'] === 'string' ? line['worker'] : undefined;
+}
+
+/**
+ * An acme repo job (`jobId`, or any) that a worker took up after `afterMs` and still runs
+ * 500 ms later: scraping, not just handed back while its org's slots are taken.
+ */
+async function awaitScraping(
+  jobId: string | undefined,
+  afterMs: number,
+): Promise<Job<RepoScrapeJob>> {
+  const firstSeenMs = new Map<string, number>();
+  return await waitFor(
+    async () => {
+      const active = await fleet.queues.repos.getJobs(['active']);
+      for (const job of active) {
+        if (job.data.org !== 'acme' || (jobId !== undefined && job.id !== jobId)) continue;
+        if ((job.processedOn ?? 0) <= afterMs || job.processedBy === undefined) continue;
+        const run = `${String(job.id)}@${String(job.processedOn)}`;
+        const seenMs = firstSeenMs.get(run) ?? Date.now();
+        firstSeenMs.set(run, seenMs);
+        if (Date.now() - seenMs >= 500) return job;
+      }
+      return undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 50, description: `acme repo job ${jobId ?? ''} scraping` },
+  );
+}
 
 /** A repo of `org` with series in the ground truth. */
 async function repoOf(org: string): Promise<string> {
@@ -88,6 +122,51 @@ describe('the fleet under faults (real processes, own Redis and RabbitMQ, the si
     await spawnReady('scheduler');
     await expectGatewayExact();
   }, 300_000);
+  it('SIGKILL of the scraper worker running a repo job, three times in a row for the same job: the job is counted lost, its window backfilled, the numbers exact', async () => {
+    // Every acme request answers late, so a repo job runs for seconds and can be caught.
+    fleet.simulator.injectLatency({ ms: 3000, org: 'acme' });
+    const lostBefore = await fleet.counter('gh_exporter_scrape_jobs_lost_total', [
+      'acme',
+      SCRAPE_QUEUES.repos,
+    ]);
+    let running = await awaitScraping(undefined, 0);
+    const jobId = running.id ?? '';
+    for (let kill = 1; kill <= 3; kill += 1) {
+      const worker = fleet
+        .running('scraper-worker')
+        .find((p) => workerNameOf(p) === running.processedBy);
+      if (!worker) throw new Error(`no running worker is named ${String(running.processedBy)}`);
+      await fleet.kill(worker);
+      // Not awaited: on a loaded machine the job may be taken up again (and even finish)
+      // before a new process is ready.
+      fleet.spawn('scraper-worker');
+      if (kill === 3) break;
+      // BullMQ finds the job stalled (its lock lapsed): the kill hit it mid-run.
+      await waitFor(async () => (await fleet.queues.repos.getJob(jobId))?.stalledCounter === kill, {
+        timeoutMs: 30_000,
+        description: `job ${jobId} stalled ${kill} times`,
+      });
+      running = await awaitScraping(jobId, running.processedOn ?? 0);
+    }
+    // The third stall is one more than bullmq.max_stalled_count (2) allows: BullMQ fails the
+    // job without running it, and the fleet hands its window to backfill.
+    await waitFor(
+      async () => (await (await fleet.queues.repos.getJob(jobId))?.getState()) === 'failed',
+      { timeoutMs: 60_000, description: `job ${jobId} failed` },
+    );
+    await waitFor(
+      async () =>
+        (await fleet.counter('gh_exporter_scrape_jobs_lost_total', [
+          'acme',
+          SCRAPE_QUEUES.repos,
+        ])) ===
+        lostBefore + 1,
+      { timeoutMs: 30_000, description: 'the lost job counted once' },
+    );
+    fleet.simulator.clearFaults();
+    await expectGatewayExact();
+  }, 400_000);
+
   it('SIGKILL of the backfill worker mid-message: the message goes back to the queue and a new worker fills the window', async () => {
     const repo = await repoOf('globex');
     const { mainQueue } = fleet.amqp.topology;
