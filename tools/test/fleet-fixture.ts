@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { ACTIVITY_METRICS } from '@gse/activity';
 import {
   createGitHubSimulator,
   generateDataset,
@@ -91,46 +92,22 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
   const redis = await createRedisFixture();
   const amqp = await createAmqpFixture({ requeueDelaysMs: [60_000] });
   const bullPrefix = `${redis.keyPrefix}-bull`;
-  const loopback = { listen_addr: '127.0.0.1:0' };
   const config = mergeInput(
     {
-      server: loopback,
+      server: LOOPBACK_INPUT,
       github: {
         api_base_url: simulator.url,
-        orgs: Object.entries(options.orgs).map(([org, extra]) => {
-          const key = keyFiles.get(org);
-          if (!key) throw new Error(`the simulator has no org ${org}`);
-          return {
-            org,
-            app_id: key.appId,
-            installation_id: key.installationId,
-            private_key_path: key.privateKeyPath,
-            scrape_interval: '1h',
-            ...extra,
-          };
-        }),
+        orgs: toOrgsInput(options.orgs, keyFiles, '1h'),
       },
       rate_limit: { min_remaining_threshold: 0 },
       retry: { initial_backoff: '20ms', max_backoff: '100ms' },
-      loc: {
-        stats_poll_initial_delay: '20ms',
-        // The ground truth counts every line: beyond the stats' top 100 and in the repo whose
-        // stats report zero lines (one such answer is proof enough here).
-        fallback_enabled: true,
-        large_repo_zero_detection_windows: 1,
-      },
+      loc: EXACT_LOC_INPUT,
       store: { key_prefix: redis.keyPrefix },
       bullmq: { prefix: bullPrefix },
       amqp: amqp.names,
       // Each missed window as it was: tests compare them one by one.
       backfill: { coalesce_window: '0s', requeue_delays: ['1m'] },
-      services: {
-        scheduler: loopback,
-        scraper_worker: loopback,
-        backfill_worker: loopback,
-        metrics_gateway: loopback,
-        shutdown_timeout: '5s',
-      },
+      services: LOOPBACK_SERVICES_INPUT,
     },
     options.config ?? {},
   );
@@ -246,8 +223,72 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
   };
 }
 
+/** The `gh_activity_*` samples of a Prometheus text body, as series rows. */
+export function parseActivitySeries(body: string): GroundTruthSeries[] {
+  const fieldOf = new Map(ACTIVITY_METRICS.map((metric) => [metric.name, metric.field]));
+  const rows = new Map<string, GroundTruthSeries>();
+  const sample = /^(gh_activity_\w+)\{org="([^"]*)",repo="([^"]*)",user="([^"]*)"\} (\S+)$/;
+  for (const line of body.split('\n')) {
+    const match = sample.exec(line);
+    const field = match ? fieldOf.get(match[1] ?? '') : undefined;
+    if (!match || field === undefined) continue;
+    const [, , org = '', repo = '', user = '', value = ''] = match;
+    const key = `${org}/${repo}/${user}`;
+    const row = rows.get(key) ?? ({ org, repo, user } as GroundTruthSeries);
+    rows.set(key, { ...row, [field]: Number(value) });
+  }
+  return [...rows.values()].sort(compareSeries);
+}
+
+/** A listen address on a free loopback port. */
+export const LOOPBACK_INPUT: ConfigInput = { listen_addr: '127.0.0.1:0' };
+
+/** `services:` with every server on a free loopback port and a short shutdown. */
+export const LOOPBACK_SERVICES_INPUT: ConfigInput = {
+  scheduler: LOOPBACK_INPUT,
+  scraper_worker: LOOPBACK_INPUT,
+  backfill_worker: LOOPBACK_INPUT,
+  metrics_gateway: LOOPBACK_INPUT,
+  shutdown_timeout: '5s',
+};
+
+/**
+ * `github.orgs[]` of the simulator's orgs: each with its app's key file (`writeKeys`), the
+ * default `scrapeInterval` and the caller's extras.
+ */
+export function toOrgsInput(
+  orgs: Readonly<Record<string, ConfigInput>>,
+  keyFiles: ReadonlyMap<
+    string,
+    { readonly appId: number; readonly installationId: number; readonly privateKeyPath: string }
+  >,
+  scrapeInterval: string,
+): ConfigInput[] {
+  return Object.entries(orgs).map(([org, extra]) => {
+    const key = keyFiles.get(org);
+    if (!key) throw new Error(`the simulator has no org ${org}`);
+    return {
+      org,
+      app_id: key.appId,
+      installation_id: key.installationId,
+      private_key_path: key.privateKeyPath,
+      scrape_interval: scrapeInterval,
+      ...extra,
+    };
+  });
+}
+
+/** `loc:` for the simulator, fast, counting every line as its ground truth does. */
+export const EXACT_LOC_INPUT: ConfigInput = {
+  stats_poll_initial_delay: '20ms',
+  // The ground truth counts every line: beyond the stats' top 100 and in the repo whose
+  // stats report zero lines (one such answer is proof enough here).
+  fallback_enabled: true,
+  large_repo_zero_detection_windows: 1,
+};
+
 /** `base` with `override` merged in: objects deeply, anything else (lists too) replaced. */
-function mergeInput(base: ConfigInput, override: ConfigInput): ConfigInput {
+export function mergeInput(base: ConfigInput, override: ConfigInput): ConfigInput {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const current = merged[key];

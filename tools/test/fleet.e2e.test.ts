@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ACTIVITY_METRICS } from '@gse/activity';
 import { DEMO_GITHUB_SIM_PORT, DEMO_ORGS, loadConfig } from '@gse/config';
 import type { GroundTruthSeries } from '@gse/github-sim';
 import { createStoreKeys, decodeUserActivity } from '@gse/store';
@@ -12,7 +11,7 @@ import { freePort, isListening, waitFor } from '@gse/testing';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 
-import { compareSeries } from './fleet-fixture.js';
+import { compareSeries, parseActivitySeries } from './fleet-fixture.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 // The demo config's fixed addresses: the gateway's public port and each service's probe port.
@@ -240,23 +239,6 @@ async function readSeriesAndTruth(
     ...(await truthAt(Date.now())).filter((row) => !scraped.has(`${row.org}/${row.repo}`)),
   );
   return { stored: stored.sort(compareSeries), truth: truth.sort(compareSeries) };
-}
-
-/** The `gh_activity_*` samples of a Prometheus text body, as series rows. */
-function parseActivitySeries(body: string): GroundTruthSeries[] {
-  const fieldOf = new Map(ACTIVITY_METRICS.map((metric) => [metric.name, metric.field]));
-  const rows = new Map<string, GroundTruthSeries>();
-  const sample = /^(gh_activity_\w+)\{org="([^"]*)",repo="([^"]*)",user="([^"]*)"\} (\S+)$/;
-  for (const line of body.split('\n')) {
-    const match = sample.exec(line);
-    const field = match ? fieldOf.get(match[1] ?? '') : undefined;
-    if (!match || field === undefined) continue;
-    const [, , org = '', repo = '', user = '', value = ''] = match;
-    const key = `${org}/${repo}/${user}`;
-    const row = rows.get(key) ?? ({ org, repo, user } as GroundTruthSeries);
-    rows.set(key, { ...row, [field]: Number(value) });
-  }
-  return [...rows.values()].sort(compareSeries);
 }
 
 function omit(row: GroundTruthSeries, fields: readonly string[]): Partial<GroundTruthSeries> {
