@@ -12,11 +12,16 @@ import {
 } from '@gse/github-sim';
 import {
   httpGet,
-  spawnService,
   type LogLine,
+  type OwnRabbitMqNode,
+  type OwnRedisServer,
   type ServiceExit,
   type SpawnedService,
-} from '@gse/lifecycle/testing';
+  spawnService,
+  startOwnRabbitMqNode,
+  startOwnRedisServer,
+  waitFor,
+} from '@gse/testing';
 import { createLogger } from '@gse/logging';
 import {
   createBackfillOutbox,
@@ -31,13 +36,6 @@ import {
   type RedisBackfillState,
   type StoreKeys,
 } from '@gse/store';
-import {
-  startOwnRabbitMqNode,
-  startOwnRedisServer,
-  waitFor,
-  type OwnRabbitMqNode,
-  type OwnRedisServer,
-} from '@gse/testing';
 
 import {
   compareSeries,

@@ -1,7 +1,6 @@
-import type { LogLine, SpawnedService } from '@gse/lifecycle/testing';
+import { type LogLine, type SpawnedService, waitFor } from '@gse/testing';
 import { SCRAPE_QUEUES, type RepoScrapeJob } from '@gse/queues';
 import type { Job } from 'bullmq';
-import { waitFor } from '@gse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
