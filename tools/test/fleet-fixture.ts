@@ -223,6 +223,8 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
   };
 }
 
+const NO_ACTIVITY = Object.fromEntries(ACTIVITY_METRICS.map((metric) => [metric.field, 0]));
+
 /** The `gh_activity_*` samples of a Prometheus text body, as series rows. */
 export function parseActivitySeries(body: string): GroundTruthSeries[] {
   const fieldOf = new Map(ACTIVITY_METRICS.map((metric) => [metric.name, metric.field]));
@@ -234,7 +236,8 @@ export function parseActivitySeries(body: string): GroundTruthSeries[] {
     if (!match || field === undefined) continue;
     const [, , org = '', repo = '', user = '', value = ''] = match;
     const key = `${org}/${repo}/${user}`;
-    const row = rows.get(key) ?? ({ org, repo, user } as GroundTruthSeries);
+    // A family the gateway leaves out (an optional one switched off) reads 0, as in the truth.
+    const row = rows.get(key) ?? ({ org, repo, user, ...NO_ACTIVITY } as GroundTruthSeries);
     rows.set(key, { ...row, [field]: Number(value) });
   }
   return [...rows.values()].sort(compareSeries);

@@ -56,9 +56,9 @@ export interface GroundTruthSeries {
   prsMerged24h: number;
   reviewsSubmitted24h: number;
   issueComments24h: number;
-  prReviewComments24h: number;
   locAddedWeekly: number;
   locRemovedWeekly: number;
+  prReviewComments24h: number;
   lastEventUnixtime: number;
 }
 
@@ -173,9 +173,9 @@ function emptySeries(org: string, repo: string, user: string): GroundTruthSeries
     prsMerged24h: 0,
     reviewsSubmitted24h: 0,
     issueComments24h: 0,
-    prReviewComments24h: 0,
     locAddedWeekly: 0,
     locRemovedWeekly: 0,
+    prReviewComments24h: 0,
     lastEventUnixtime: 0,
   };
 }
