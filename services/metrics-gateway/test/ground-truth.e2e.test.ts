@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  createScrapeFixture,
-  type ScrapeFixture,
-} from '../../../packages/scrape/test/scrape-fixture.js';
+import { createScrapeFixture, type ScrapeFixture } from '@gse/scrape/testing';
 import { OPENMETRICS_ACCEPT, startGateway, type RunningGateway } from './gateway-fixture.js';
 import { activitySection, expectedActivityText, type TestSeries } from './series-fixture.js';
 
