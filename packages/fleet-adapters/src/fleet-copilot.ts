@@ -15,6 +15,7 @@ import type { FleetTelemetry } from '@gse/telemetry';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
+import { recordGitHubRequest } from './github-request-telemetry.js';
 import { createOrgGitHubClients, type OrgInstallation } from './org-github-clients.js';
 
 /** `copilot.*` as the config package hands it out (`Config['copilot']`). */
@@ -68,13 +69,13 @@ export interface CopilotFleetConfig {
   readonly store: { readonly keyPrefix: string };
 }
 
-/** The options of every Copilot part from the fleet config and the process's adapters. */
+/**
+ * The options of every Copilot part from the fleet config and the process's adapters; its
+ * GitHub requests are reported like every other (`recordGitHubRequest`).
+ */
 export function toCopilotFleetOptions(
   config: CopilotFleetConfig,
-  adapters: Pick<
-    CopilotFleetOptions,
-    'redis' | 'telemetry' | 'onRequest' | 'logger' | 'signal' | 'now'
-  >,
+  adapters: Pick<CopilotFleetOptions, 'redis' | 'telemetry' | 'logger' | 'signal' | 'now'>,
 ): CopilotFleetOptions {
   return {
     copilot: config.copilot,
@@ -82,6 +83,9 @@ export function toCopilotFleetOptions(
     rateLimit: config.rateLimit,
     retry: config.retry,
     keyPrefix: config.store.keyPrefix,
+    onRequest: (report) => {
+      recordGitHubRequest(adapters.telemetry, report);
+    },
     ...adapters,
   };
 }

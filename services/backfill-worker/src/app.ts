@@ -162,9 +162,6 @@ async function startWorker(
               toCopilotFleetOptions(config, {
                 redis,
                 telemetry,
-                onRequest: (report) => {
-                  recordGitHubRequest(telemetry, report);
-                },
                 logger,
                 signal: scope.signal,
                 ...(tuning.now ? { now: tuning.now } : {}),

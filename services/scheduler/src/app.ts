@@ -62,9 +62,6 @@ async function startScheduler(config: Config, scope: ServiceScope): Promise<void
         toCopilotFleetOptions(config, {
           redis,
           telemetry,
-          onRequest: (report) => {
-            recordGitHubRequest(telemetry, report);
-          },
           logger,
           signal: scope.signal,
         }),

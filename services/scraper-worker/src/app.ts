@@ -153,9 +153,6 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
       toCopilotFleetOptions(config, {
         redis,
         telemetry,
-        onRequest: (report) => {
-          recordGitHubRequest(telemetry, report);
-        },
         logger,
         signal: handBack.signal,
       }),
