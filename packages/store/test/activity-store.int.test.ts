@@ -1,4 +1,4 @@
-import type { ActivityEvent } from '@gse/activity';
+import { toEmptyUserActivity, type ActivityEvent } from '@gse/activity';
 import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -56,7 +56,7 @@ describe('activity store', () => {
     expect((await store.readSeries(ref)).get('ada')?.commits24h).toBe(3);
   });
 
-  it('computes all eight values, reads 0 for a quiet window and drops series past retention', async () => {
+  it('computes every value, reads 0 for a quiet window and drops series past retention', async () => {
     await store.recordEvents(ref, [
       commit('new', 'ada', HOUR),
       commit('old', 'bob', 10 * DAY),
@@ -76,6 +76,7 @@ describe('activity store', () => {
     const series = await store.readSeries(ref);
     expect(Object.fromEntries(series)).toEqual({
       ada: {
+        ...toEmptyUserActivity(),
         commits24h: 1,
         prsOpened24h: 0,
         prsMerged24h: 0,
@@ -86,6 +87,7 @@ describe('activity store', () => {
         lastEventUnixtime: (scrapedAtMs - HOUR) / 1000,
       },
       bob: {
+        ...toEmptyUserActivity(),
         commits24h: 0,
         prsOpened24h: 0,
         prsMerged24h: 0,
