@@ -191,7 +191,15 @@ describe('the fleet under faults (real processes, own Redis and RabbitMQ, the si
       timeoutMs: 60_000,
       description: 'the window filled by the new worker',
     });
-    expect(await fleet.amqpQueueCounts(mainQueue)).toEqual({ ready: 0, unacked: 0 });
+    // A copy the killed worker published but had not yet removed from the outbox comes back
+    // once its claim lapses, and is settled as a duplicate window: the queue ends empty.
+    await waitFor(
+      async () => {
+        const counts = await fleet.amqpQueueCounts(mainQueue);
+        return counts.ready + counts.unacked === 0;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, description: 'the main queue empty' },
+    );
     await expectGatewayExact();
   }, 300_000);
 
@@ -268,7 +276,6 @@ describe('the fleet under faults (real processes, own Redis and RabbitMQ, the si
   it('a RabbitMQ memory alarm lasting 3 minutes during a GitHub outage of one org: the other org stays on time, the missed windows wait in Redis and are all filled after', async () => {
     const blocked = (): Promise<number> =>
       fleet.counter('gh_exporter_amqp_blocked', ['backfill-worker']);
-    const filledBefore = fleetLines('backfill-worker', 'backfill window filled').length;
     const acmeBefore = await successes('acme');
     const startedMs = Date.now();
     // The alarm first: no window of the outage can reach RabbitMQ before it.
@@ -312,9 +319,8 @@ describe('the fleet under faults (real processes, own Redis and RabbitMQ, the si
         description: 'every missed window published and handled',
       },
     );
-    const filled = fleetLines('backfill-worker', 'backfill window filled').length - filledBefore;
-    expect(filled).toBeGreaterThan(0);
-    // Nothing dead-lettered: every window was filled once GitHub answered again.
+    // Nothing dead-lettered: every window was settled once GitHub answered again, filled or
+    // found covered by the schedule's next scrape (issue 12, item 7).
     const dead = await fleet.amqp.drain(fleet.amqp.topology.dlq);
     expect(
       dead.map((message) => ({
