@@ -130,6 +130,9 @@ export async function createBackfillHarness(
       await publisher.start();
       if (!overrides.amqp) {
         await waitFor(() => publisher.connected, { timeoutMs: 5000, description: 'publisher up' });
+        // A connection starts with a sweep of its own; settled here (a sweep joins the one in
+        // flight), so a test's first sweep is never answered by that one's empty result.
+        await publisher.sweep();
       }
       return publisher;
     },
