@@ -1,12 +1,11 @@
 import {
   type CopilotSyncDeps,
-  type CopilotSyncOptions,
   type CopilotTarget,
-  type CopilotUserLabelMode,
   createCopilotBackfillHandler,
   syncLatestCopilotReport,
   toCopilotBackfillRequest,
 } from '@gse/copilot';
+import type { Config } from '@gse/config';
 import type { GitHubClient, GitHubRequestObserver, RetryOptions } from '@gse/github';
 import type { Logger } from '@gse/logging';
 import type { BackfillHandler, BackfillProducer } from '@gse/queues';
@@ -18,27 +17,8 @@ import type { Redis } from 'ioredis';
 import { recordGitHubRequest } from './github-request-telemetry.js';
 import { createOrgGitHubClients, type OrgInstallation } from './org-github-clients.js';
 
-/** `copilot.*` as the config package hands it out (`Config['copilot']`). */
-export interface CopilotSettings {
-  readonly enabled: boolean;
-  readonly scrapeIntervalMs: number;
-  readonly downloadTimeoutMs: number;
-  readonly orgUsers: boolean;
-  readonly breakdowns: CopilotSyncOptions['breakdowns'];
-  readonly userLabelMode: CopilotUserLabelMode;
-  readonly userLabelSalt: string;
-  readonly emitDayLabel: boolean;
-  readonly maxRecordsPerReport: number;
-  readonly maxUsersPerReport: number;
-  readonly enterprise:
-    | {
-        readonly slug: string;
-        readonly appId: number;
-        readonly installationId: number;
-        readonly privateKeyPath: string;
-      }
-    | undefined;
-}
+/** `copilot.*` of the fleet config. */
+export type CopilotSettings = Config['copilot'];
 
 /** What every process reading Copilot reports shares with the rest of the fleet. */
 export interface CopilotFleetOptions {
