@@ -1,3 +1,4 @@
+import { toOrgScrapeJobId } from '@gse/queues';
 import { waitFor } from '@gse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -24,12 +25,13 @@ describe('the repo queue when cycles arrive faster than the workers scrape', () 
     const firstSlotMs = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 2 * HOUR_MS;
     const slots = [firstSlotMs, firstSlotMs + HOUR_MS, firstSlotMs + 2 * HOUR_MS];
     for (const [index, slotStartMs] of slots.entries()) {
-      await fleet.queues.addOrgJob({
-        org: 'acme',
-        slotStartMs,
-        intervalMs: HOUR_MS,
-        fencingToken: index + 1,
-      });
+      const cycle = { org: 'acme', slotStartMs, intervalMs: HOUR_MS, fencingToken: index + 1 };
+      expect(await fleet.queues.addOrgJob(cycle)).toBe('added');
+      // Fanned out before the next slot comes: a pending org cycle would collapse it whole.
+      await waitFor(
+        async () => (await fleet.queues.orgs.getJob(toOrgScrapeJobId(cycle)))?.finishedOn,
+        { timeoutMs: 20_000, intervalMs: 20, description: `the cycle of slot ${index} fanned out` },
+      );
     }
 
     const counter = async (name: string, labels: readonly string[]): Promise<number> =>

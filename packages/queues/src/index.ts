@@ -12,6 +12,7 @@ export {
   decodeRepoScrapeJob,
   SCRAPE_QUEUES,
   toOrgScrapeJobId,
+  toOrgDeduplicationId,
   toRepoDeduplicationId,
   toRepoScrapeJobId,
   type OrgScrapeJob,

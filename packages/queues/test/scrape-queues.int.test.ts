@@ -39,11 +39,12 @@ const repoJob = (repo: string): RepoScrapeJob => ({
 });
 
 describe('scrape queues', () => {
-  it('collapse an org cycle added twice, also once it finished', async () => {
+  it('collapse an org cycle added twice, also once it finished, and a later slot into a pending one', async () => {
     const job = { org: 'acme', slotStartMs: 120_000, intervalMs: 60_000, fencingToken: 1 };
     expect(await queues.addOrgJob(job)).toBe('added');
     expect(await queues.addOrgJob({ ...job, fencingToken: 2 })).toBe('duplicate');
-    expect(await queues.addOrgJob({ ...job, slotStartMs: 180_000 })).toBe('added');
+    expect(await queues.addOrgJob({ ...job, slotStartMs: 180_000 })).toBe('collapsed');
+    expect(await queues.addOrgJob({ ...job, org: 'globex', slotStartMs: 180_000 })).toBe('added');
 
     const processed: string[] = [];
     const connection = fixture.redis.duplicate({ maxRetriesPerRequest: null });
@@ -66,7 +67,10 @@ describe('scrape queues', () => {
     try {
       await waitFor(() => processed.length === 2, { timeoutMs: 5000 });
       expect(await queues.addOrgJob(job)).toBe('duplicate');
-      expect(processed.sort()).toEqual(['org/acme/120000', 'org/acme/180000']);
+      // The pending cycle finished: the org's next slot is queued again.
+      expect(await queues.addOrgJob({ ...job, slotStartMs: 240_000 })).toBe('added');
+      await waitFor(() => processed.length === 3, { timeoutMs: 5000 });
+      expect(processed.sort()).toEqual(['org/acme/120000', 'org/acme/240000', 'org/globex/180000']);
       expect((await queues.orgs.getJob('org/acme/120000'))?.data.fencingToken).toBe(1);
     } finally {
       await worker.close();

@@ -28,6 +28,11 @@ export const FLEET_METRICS = {
     help: "Repos of an org cycle not queued again because their job of an earlier cycle was still pending (it reads this cycle's changes too).",
     labels: ['org'],
   }),
+  orgJobsCollapsed: defineCounter({
+    name: 'gh_exporter_org_jobs_collapsed_total',
+    help: "Org cycles not queued because the org's cycle of an earlier slot was still pending (its repo jobs read this slot's changes too).",
+    labels: ['org'],
+  }),
   scrapeLag: defineGauge({
     name: 'gh_exporter_scrape_lag_seconds',
     help: "How long after its cycle's slot start the org's latest repo scrape began: grows when the repo queue falls behind.",

@@ -6,6 +6,12 @@ import { FLEET_METRICS } from '@gse/telemetry';
 import type { OrgHealthMonitor } from './org-health-monitor.js';
 import type { SchedulerContext } from './scheduler-context.js';
 
+const ORG_CYCLE_ADDED_MESSAGES = {
+  added: 'org cycle scheduled',
+  duplicate: 'org cycle already scheduled',
+  collapsed: "org cycle collapsed into the org's pending cycle",
+} as const;
+
 /** The leader's schedule of org cycles. */
 export interface OrgSchedule {
   /** Schedules (or, in cooldown, skips and records) every org's current slot not yet handled. */
@@ -44,7 +50,8 @@ export async function createOrgSchedule(
         intervalMs,
         fencingToken: leadership.fencingToken,
       });
-      logger.info(added === 'added' ? 'org cycle scheduled' : 'org cycle already scheduled', {
+      if (added === 'collapsed') telemetry.increment(FLEET_METRICS.orgJobsCollapsed, { org });
+      logger.info(ORG_CYCLE_ADDED_MESSAGES[added], {
         org,
         slotStartMs,
         term: leadership.fencingToken,

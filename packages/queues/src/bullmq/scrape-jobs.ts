@@ -67,6 +67,16 @@ export function toRepoScrapeJobId(
 }
 
 /**
+ * `org/<org>`: an org's pending cycle, whatever its slot. A later slot that finds one still
+ * waiting, deferred or running collapses into it, so the org queue holds at most one job per
+ * org: the pending cycle's repo jobs scrape from the checkpoints, so they cover the later
+ * slot's window too.
+ */
+export function toOrgDeduplicationId(job: Pick<OrgScrapeJob, 'org'>): string {
+  return `org/${checkIdName('org', job.org)}`;
+}
+
+/**
  * `repo/<org>/<repo>`: a repo's pending job, whatever its cycle. A cycle that finds one still
  * waiting or running collapses into it, so the repo queue holds at most one job per repo.
  */

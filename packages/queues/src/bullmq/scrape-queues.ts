@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 
 import {
   SCRAPE_QUEUES,
+  toOrgDeduplicationId,
   toOrgScrapeJobId,
   toRepoDeduplicationId,
   toRepoScrapeJobId,
@@ -46,10 +47,12 @@ export interface ScrapeQueues {
   readonly repos: Queue<RepoScrapeJob>;
   /**
    * Adds an org cycle under its deterministic id: `duplicate` when a job with that id is
-   * already queued, running or kept after finishing (`keep_completed`), and then nothing
-   * is added.
+   * already queued, running or kept after finishing (`keep_completed`); `collapsed` when a
+   * cycle of an earlier slot of the org still waits or runs (BullMQ deduplication by
+   * {@link toOrgDeduplicationId}, released when that job finishes). Either way nothing is
+   * added, so an org queue that falls behind stops growing.
    */
-  addOrgJob(job: OrgScrapeJob): Promise<'added' | 'duplicate'>;
+  addOrgJob(job: OrgScrapeJob): Promise<'added' | 'duplicate' | 'collapsed'>;
   /**
    * Adds repo jobs under their deterministic ids (an id already present collapses), at most
    * one pending per repo: a repo whose job of an earlier cycle still waits or runs is not
@@ -112,8 +115,12 @@ export function createScrapeQueues(options: ScrapeQueuesOptions): ScrapeQueues {
       const jobId = toOrgScrapeJobId(job);
       // Only the answer depends on this read: the add itself collapses on the id either way.
       if (await orgs.getJob(jobId)) return 'duplicate';
-      await orgs.add(SCRAPE_QUEUES.orgs, job, { jobId });
-      return 'added';
+      const added = await orgs.add(SCRAPE_QUEUES.orgs, job, {
+        jobId,
+        deduplication: { id: toOrgDeduplicationId(job) },
+      });
+      // A deduplicated add answers with the pending job's id instead of the one asked for.
+      return added.id === jobId ? 'added' : 'collapsed';
     },
     async addRepoJobs(jobs) {
       if (jobs.length === 0) return { collapsed: [] };
