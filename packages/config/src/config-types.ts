@@ -92,6 +92,8 @@ export interface Config {
     readonly consumerCount: number;
     /** Below RabbitMQ's `consumer_timeout`. */
     readonly handlerTimeoutMs: number;
+    /** Share of an installation's primary limit the backfill leaves to the schedule, [0, 0.9]. */
+    readonly rateLimitReserve: number;
     /** Strictly increasing, at least one. */
     readonly requeueDelaysMs: readonly number[];
     readonly coalesceWindowMs: number;

@@ -51,6 +51,7 @@ export interface RawFleetConfig {
     max_message_age: string;
     consumer_count: number;
     handler_timeout: string;
+    rate_limit_reserve: number;
     requeue_delays: string[];
     coalesce_window: string;
     dedup_ttl: string;

@@ -12,6 +12,7 @@ import {
   integerFormat,
   keyPrefixFormat,
   nonEmptyStringFormat,
+  numberFormat,
   orgListFormat,
   stringFormat,
   enumListFormat,
@@ -278,6 +279,11 @@ export const carriedSections = {
       doc: "A backfill message still being handled after this long is aborted and retried up the ladder (reason handler_timeout). Keep it below RabbitMQ's consumer_timeout (30m by default), which closes the channel of a delivery unacked that long.",
       default: '25m',
       format: POSITIVE_DURATION,
+    }),
+    rate_limit_reserve: leaf({
+      doc: "Share of each installation's primary rate limit (`x-ratelimit-limit`) the backfill-worker leaves to scheduled scrapes: it sends nothing while the remaining budget is below `rate_limit.min_remaining_threshold` plus this share of the limit, and a message meeting that floor goes up the retry ladder (reason `rate_limited`) instead of waiting unacked for the reset.",
+      default: 0.25,
+      format: numberFormat({ min: 0, max: 0.9 }),
     }),
     requeue_delays: leaf({
       doc: 'The retry ladder: one RabbitMQ retry queue per delay; a message that used every delay goes to the DLQ.',

@@ -75,6 +75,7 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       maxMessageAgeMs: ms(backfill.max_message_age),
       consumerCount: backfill.consumer_count,
       handlerTimeoutMs: ms(backfill.handler_timeout),
+      rateLimitReserve: backfill.rate_limit_reserve,
       requeueDelaysMs: backfill.requeue_delays.map((delay) => ms(delay)),
       coalesceWindowMs: ms(backfill.coalesce_window),
       dedupTtlMs: ms(backfill.dedup_ttl),

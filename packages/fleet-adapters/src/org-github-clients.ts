@@ -39,6 +39,13 @@ export interface OrgGitHubClientsOptions<O extends OrgInstallation = OrgInstalla
     readonly secondaryLimitBackoffMs: number;
     readonly maxConcurrentRequestsPerInstallation: number;
   };
+  /**
+   * `backfill.rate_limit_reserve` for the backfill-worker: its requests leave that share of
+   * each installation's primary limit to the schedule and fail (retryable) instead of waiting
+   * for a reset, so a message goes up its retry ladder rather than sitting unacked. Absent
+   * for the schedule's clients, which spend the whole budget and wait at its floor.
+   */
+  readonly scheduleReserve?: number;
   readonly retry: RetryOptions;
   /**
    * `true` for the scheduled scrape, whose stable first-page URLs answer 304 when unchanged.
@@ -93,6 +100,9 @@ export function createOrgGitHubClients<O extends OrgInstallation>(
     minRemaining: rateLimit.minRemainingThreshold,
     minResetBufferMs: rateLimit.minResetBufferMs,
     secondaryLimitBackoffMs: rateLimit.secondaryLimitBackoffMs,
+    ...(options.scheduleReserve === undefined
+      ? {}
+      : { reservedShare: options.scheduleReserve, onPrimaryHold: 'fail' }),
   };
   const clients = new Map<string, Promise<GitHubClient>>();
 

@@ -64,6 +64,15 @@ describe('rate-limit gate', () => {
     expect(gate.pending()).toEqual({ waitMs: 1_810_000, hold: 'primary' });
   });
 
+  it('keeps its reserved share of the limit back on top of the threshold', () => {
+    const { gate } = setup({ ...options, reservedShare: 0.25 });
+    // 200 + 25 % of 5000 = 1450: the floor under which this client sends nothing.
+    gate.observe(headers(1450));
+    expect(gate.pending()).toBeUndefined();
+    gate.observe(headers(1449));
+    expect(gate.pending()).toEqual({ waitMs: 1_810_000, hold: 'primary' });
+  });
+
   it('keeps the newest window and the lowest remaining of out-of-order responses', () => {
     const { gate } = setup();
     gate.observe(headers(150));

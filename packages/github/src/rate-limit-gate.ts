@@ -8,6 +8,19 @@ export interface RateLimitOptions {
   readonly minResetBufferMs: number;
   /** `rate_limit.secondary_limit_backoff` (60s): the least wait after a secondary limit. */
   readonly secondaryLimitBackoffMs: number;
+  /**
+   * The share of the installation's primary budget (`x-ratelimit-limit`) this client leaves
+   * to the others: it sends nothing while `remaining` is below `minRemaining` plus this share
+   * of the limit. 0 when absent (the schedule's clients); `backfill.rate_limit_reserve` for
+   * the backfill-worker's, so a backfill never spends what the next scheduled cycles need.
+   */
+  readonly reservedShare?: number;
+  /**
+   * What a request meeting a primary hold does: `wait` for the reset (default), or `fail` at
+   * once (a retryable `GitHubRequestError`) for a caller whose own retry path waits better,
+   * like a backfill message going up its retry ladder instead of sitting unacked for an hour.
+   */
+  readonly onPrimaryHold?: 'wait' | 'fail';
 }
 
 /** The installation's primary budget as GitHub last reported it. */
@@ -78,12 +91,17 @@ export function createRateLimitGate(
     return observed;
   }
 
+  function floorOf(current: RateLimitSnapshot): number {
+    const reserved = Math.ceil((options.reservedShare ?? 0) * current.limit);
+    return Math.max(1, options.minRemaining + reserved);
+  }
+
   function pending(): { waitMs: number; hold: GateHold } | undefined {
     const nowMs = now();
     let waitMs = 0;
     let hold: GateHold = 'secondary';
     if (heldUntilMs > nowMs) waitMs = heldUntilMs - nowMs;
-    if (snapshot && snapshot.remaining < Math.max(1, options.minRemaining)) {
+    if (snapshot && snapshot.remaining < floorOf(snapshot)) {
       const primaryWaitMs = snapshot.resetAtMs + options.minResetBufferMs - nowMs;
       if (primaryWaitMs > waitMs) {
         waitMs = primaryWaitMs;

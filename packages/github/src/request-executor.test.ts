@@ -199,6 +199,28 @@ describe('request executor', () => {
     expect(github.apiRoutes()).toHaveLength(2);
   });
 
+  it('fails at once, retryable and sending nothing, on a primary hold when told to fail instead of waiting', async () => {
+    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, limits(1249)), {
+      rateLimit: {
+        minRemaining: 0,
+        minResetBufferMs: 1000,
+        secondaryLimitBackoffMs: 60_000,
+        reservedShare: 0.25,
+        onPrimaryHold: 'fail',
+      },
+    });
+    await client.getJson(ROUTE, PARAMS);
+    const error = await failure(client.getJson(ROUTE, PARAMS));
+    expect(error).toBeInstanceOf(GitHubRequestError);
+    expect(error).toMatchObject({
+      retryable: true,
+      attempts: 0,
+      decision: { kind: 'wait-primary', resetAtMs: resetUnixSeconds * 1000 + 1000 },
+    });
+    expect(slept).toEqual([]);
+    expect(github.apiRoutes()).toHaveLength(1);
+  });
+
   it('ignores the anonymous rate limit a refused token is answered with', async () => {
     const anonymousLimits = {
       'x-ratelimit-limit': '60',

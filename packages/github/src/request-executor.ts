@@ -154,6 +154,22 @@ export function createRequestExecutor(
    */
   async function tryOnce(request: ExecuteRequest, attempt: number): Promise<AttemptResult> {
     for (;;) {
+      const hold = deps.gate.pending();
+      if (hold?.hold === 'primary' && deps.rateLimit.onPrimaryHold === 'fail') {
+        const resetAtMs = now() + hold.waitMs;
+        throw new GitHubRequestError(
+          request.method,
+          request.endpoint,
+          undefined,
+          attempt - 1,
+          {
+            kind: 'wait-primary',
+            reason: `the installation's rate limit is below this client's floor until ${new Date(resetAtMs).toISOString()}`,
+            resetAtMs,
+          },
+          { cause: undefined },
+        );
+      }
       await deps.gate.waitForClearance(signal, onGateWait);
       let token: string;
       try {

@@ -98,9 +98,11 @@ async function startWorker(
   const scrape = createFleetScrapeDeps({ config, redis, scope });
   // A backfill re-reads a window exactly and lists an org's repos in full: an ETag another
   // process stored for the same URL would answer 304, with no stored body to go with it.
+  // It leaves the schedule its reserve of each installation's budget.
   const clients = createOrgGitHubClients({
     github: config.github,
     rateLimit: config.rateLimit,
+    scheduleReserve: config.backfill.rateLimitReserve,
     retry: config.retry,
     conditionalRequests: false,
     redis,

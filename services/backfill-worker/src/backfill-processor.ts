@@ -16,7 +16,7 @@ import {
   type BackfillMessage,
   type BackfillOutcome,
 } from '@gse/queues';
-import { discoverRepos, scrapeRepo, toUncoveredResources } from '@gse/scrape';
+import { discoverRepos, scrapeRepo, toMissingReason, toUncoveredResources } from '@gse/scrape';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 
 export interface BackfillProcessorDeps {
@@ -135,7 +135,7 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       // Discovery and key reads fail here; scrape failures other than GitHub's (Redis) too.
       if (error instanceof GitHubRequestError) {
         return failed(
-          error.retryable ? 'github_unavailable' : 'github_rejected',
+          toMissingReason(error) ?? 'github_unavailable',
           error.message,
           !error.retryable,
         );

@@ -254,6 +254,51 @@ describe('backfill worker', () => {
     expect(commitsOf()).toBeGreaterThan(commitsBefore);
   });
 
+  // Before: a backfill spent an installation's budget down to min_remaining_threshold, so
+  // after an outage the backfills left nothing for the schedule's next cycles.
+  it('leaves the schedule its reserve of the installation budget: under the floor a window goes up the ladder as rate_limited, sending nothing more', async () => {
+    const w = (world = await createBackfillWorld({ repoFilter: (ref) => ref.org === 'acme' }));
+    const requestsOf = (): number =>
+      Object.values(w.simulator.counters().installations[String(ACME)]?.endpoints ?? {}).reduce(
+        (sum, endpoint) => sum + endpoint.total,
+        0,
+      );
+    // 25 % of 5,000 kept back (backfill.rate_limit_reserve's default): the floor is 1,250.
+    expect(w.config.backfill.rateLimitReserve).toBe(0.25);
+    w.simulator.setRateLimitRemaining(ACME, 1249);
+    await w.startWorker();
+    const window = { fromMs: w.nowMs - 7 * DAY_MS, toMs: w.nowMs };
+    await w.outbox.enqueue([
+      { org: 'acme', repo: 'docs', resource: 'all', ...window, reason: 'github_unavailable' },
+    ]);
+    await waitFor(
+      async () =>
+        (await w.metricValue(FLEET_METRICS.backfillRetried, {
+          org: 'acme',
+          reason: 'rate_limited',
+        })) === 1,
+      { timeoutMs: 15_000, description: 'the first attempt put off for the reserve' },
+    );
+    // The first attempt learnt the budget from GitHub's answers; its later reads sent nothing.
+    const learnt = requestsOf();
+    await waitFor(
+      async () =>
+        (await w.metricValue(FLEET_METRICS.backfillDeadLettered, {
+          org: 'acme',
+          reason: 'retries_exhausted',
+        })) === 1,
+      { timeoutMs: 15_000, description: 'the window through the (test-short) ladder' },
+    );
+    expect(requestsOf()).toBe(learnt);
+    expect(
+      await w.metricValue(FLEET_METRICS.backfillRetried, { org: 'acme', reason: 'rate_limited' }),
+    ).toBe(2);
+    const [dead] = await w.amqp.drain(w.amqp.topology.dlq);
+    expect(parseDeadLetterHeaders(dead?.properties.headers)).toMatchObject({
+      lastError: expect.stringContaining("below this client's floor") as string,
+    });
+  });
+
   it('splits an org-wide window (a skipped cycle) into one backfill per repo', async () => {
     const w = (world = await createBackfillWorld());
     await w.startWorker();
