@@ -76,15 +76,19 @@ describe('Copilot reports against the simulator', () => {
     },
   );
 
-  it.each(['users', 'aggregate'] as const)(
-    'turns a failed %s download into a day backfill that ends exact',
-    async (report) => {
+  it.each([
+    { scope: ENTERPRISE, report: 'users' as const },
+    { scope: ENTERPRISE, report: 'aggregate' as const },
+    { scope: ACME, report: 'aggregate' as const },
+  ])(
+    'turns a failed download into a day backfill that ends exact (%o)',
+    async ({ scope, report }) => {
       const host = fixture.simulator.copilot;
       if (!host) throw new Error('copilot is on');
       const options = { reports: { org: [report], enterprise: [report] } };
       host.failNextDownloads(1);
-      const deps = fixture.depsFor(ENTERPRISE, options);
-      const target = { ...ENTERPRISE, report };
+      const deps = fixture.depsFor(scope, options);
+      const target = { ...scope, report };
       const failed = await syncLatestCopilotReport(deps, target);
       if (failed.kind !== 'failed') throw new Error('the download was failed on purpose');
       expect(failed.reason).toBe('copilot_download_failed');
@@ -92,15 +96,15 @@ describe('Copilot reports against the simulator', () => {
 
       const request = toCopilotBackfillRequest(target, failed);
       expect(request.resource).toBe(
-        report === 'users' ? 'copilot_enterprise' : 'copilot_enterprise_aggregate',
+        `copilot_${scope.scope}${report === 'aggregate' ? '_aggregate' : ''}`,
       );
       const days = toBackfillDays({ fromMs: request.fromMs, toMs: request.toMs }, Date.now(), 2);
       expect(days).toHaveLength(28);
 
       const handler = createCopilotBackfillHandler({
         ...deps,
-        clientOf: (scope) =>
-          scope.scope === 'enterprise' ? Promise.resolve(fixture.clientFor(scope)) : undefined,
+        clientOf: (asked) =>
+          asked.scope === scope.scope ? Promise.resolve(fixture.clientFor(asked)) : undefined,
       });
       const outcome = await handler(
         {
@@ -126,7 +130,7 @@ describe('Copilot reports against the simulator', () => {
           users: report === 'users',
           aggregate: report === 'aggregate',
         },
-        [ENTERPRISE],
+        [scope],
       );
       expect(await fixture.readSamples()).toEqual(expected);
       expect(host.counters().withAuthorization).toBe(0);
