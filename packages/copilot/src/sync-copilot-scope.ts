@@ -302,7 +302,7 @@ async function readComplete(
 ): Promise<string[] | undefined> {
   const stored = await store.readDays(key, daysBetween(window.startDay, window.endDay));
   const texts = [...stored.values()];
-  return texts.every((text) => text !== undefined) ? (texts as string[]) : undefined;
+  return texts.every((text) => text !== undefined) ? texts : undefined;
 }
 
 /** The stored days a report's series come from now, and whether they are its current window. */
