@@ -1,38 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-
 import type { CopilotConfig } from '@gse/config';
-import {
-  createCopilotWorld,
-  createGitHubSimulator,
-  generateDataset,
-  type GitHubSimulator,
-} from '@gse/github-sim';
-import { createLogger } from '@gse/logging';
 import type { BackfillMessage } from '@gse/queues';
 import { createFleetTelemetry } from '@gse/telemetry';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   createCopilotFleetBackfillHandler,
   toCopilotFleetOptions,
   toCopilotScopes,
-  type OrgInstallation,
 } from '../src/index.js';
-
-const logger = createLogger({
-  service: 'fleet-adapters-test',
-  version: '0',
-  level: 'error',
-  stream: new Writable({
-    write: (_chunk, _encoding, done) => {
-      done();
-    },
-  }),
-});
+import {
+  createAdaptersFixture,
+  quietLogger as logger,
+  type AdaptersFixture,
+} from './adapters-fixture.js';
 
 const COPILOT: CopilotConfig = {
   enabled: true,
@@ -54,36 +34,14 @@ const COPILOT: CopilotConfig = {
 const DAY_MS = 86_400_000;
 
 describe('the fleet wiring of Copilot reports', () => {
-  let simulator: GitHubSimulator;
-  let fixture: RedisFixture;
-  let keysDir: string;
-  let acme: OrgInstallation;
-  const shutdown = new AbortController();
+  let fixture: AdaptersFixture;
 
   beforeAll(async () => {
-    const dataset = generateDataset({ seed: 7, generatedAtMs: Date.now() });
-    simulator = createGitHubSimulator({
-      dataset,
-      copilot: { world: createCopilotWorld(dataset, { seed: 7, orgs: ['acme'] }) },
-    });
-    await simulator.start();
-    fixture = await createRedisFixture();
-    keysDir = await mkdtemp(join(tmpdir(), 'gse-adapters-copilot-'));
-    const [written] = (await simulator.writeKeys(keysDir)).filter((key) => key.org === 'acme');
-    if (!written) throw new Error('the simulator has no acme app');
-    acme = {
-      org: 'acme',
-      appId: written.appId,
-      installationId: written.installationId,
-      privateKeyPath: written.privateKeyPath,
-    };
+    fixture = await createAdaptersFixture({ copilot: true });
   });
 
   afterAll(async () => {
-    shutdown.abort(new Error('test finished'));
-    await simulator.stop();
     await fixture.cleanup();
-    await rm(keysDir, { recursive: true, force: true });
   });
 
   const optionsOf = (copilot: CopilotConfig) =>
@@ -91,7 +49,11 @@ describe('the fleet wiring of Copilot reports', () => {
       {
         copilot,
         // github.request_timeout is long: only copilot.request_timeout can cut the request.
-        github: { orgs: [acme], apiBaseUrl: simulator.url, requestTimeoutMs: 60_000 },
+        github: {
+          orgs: [fixture.acme],
+          apiBaseUrl: fixture.simulator.url,
+          requestTimeoutMs: 60_000,
+        },
         rateLimit: {
           minRemainingThreshold: 0,
           minResetBufferMs: 0,
@@ -99,17 +61,17 @@ describe('the fleet wiring of Copilot reports', () => {
           maxConcurrentRequestsPerInstallation: 2,
         },
         retry: { maxAttempts: 1, initialBackoffMs: 10, maxBackoffMs: 20, jitter: true },
-        store: { keyPrefix: fixture.keyPrefix },
+        store: { keyPrefix: fixture.redis.keyPrefix },
       },
       {
-        redis: fixture.redis,
+        redis: fixture.redis.redis,
         telemetry: createFleetTelemetry({
-          redis: fixture.redis,
-          keyOf: (name) => `${fixture.keyPrefix}:telemetry:${name}`,
+          redis: fixture.redis.redis,
+          keyOf: (name) => `${fixture.redis.keyPrefix}:telemetry:${name}`,
           logger,
         }),
         logger,
-        signal: shutdown.signal,
+        signal: fixture.signal,
       },
     );
 
@@ -140,7 +102,7 @@ describe('the fleet wiring of Copilot reports', () => {
   });
 
   it('bounds the report-link requests with copilot.request_timeout', async () => {
-    simulator.injectLatency({
+    fixture.simulator.injectLatency({
       ms: 1_500,
       endpoint: 'GET /orgs/{org}/copilot/metrics/reports/organization-1-day',
     });
@@ -151,7 +113,7 @@ describe('the fleet wiring of Copilot reports', () => {
       expect(Date.now() - startedMs).toBeLessThan(1_500);
       expect(await backfill({ ...COPILOT, requestTimeoutMs: 5_000 })).toEqual({ kind: 'done' });
     } finally {
-      simulator.clearFaults();
+      fixture.simulator.clearFaults();
     }
   });
 });
