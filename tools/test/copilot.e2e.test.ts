@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
+  copilotAggregateGroundTruth,
   copilotGroundTruth,
   createCopilotWorld,
   generateAppKeyPair,
@@ -16,10 +17,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFleetFixture, type FleetFixture } from './fleet-fixture.js';
 
 const SALT = 'copilot-e2e-salt-0123456789';
-const SCOPES = [
-  { scope: 'org', id: 'acme' },
-  { scope: 'enterprise', id: STANDARD_COPILOT_ENTERPRISE.slug },
-] as const;
+const ORG = { scope: 'org', id: 'acme' } as const;
+const ENTERPRISE = { scope: 'enterprise', id: STANDARD_COPILOT_ENTERPRISE.slug } as const;
+
+interface Variant {
+  readonly breakdowns: boolean;
+  readonly emitDayLabel: boolean;
+  readonly userLabelMode: 'login' | 'hashed';
+  readonly pullRequests: boolean;
+  /** Only `copilot.enabled: true`: the Go exporter's defaults (each org's aggregate report). */
+  readonly defaultsOnly: boolean;
+}
 
 /** `name{a="x",…}` with labels sorted, as the gateway and the ground truth both become. */
 const keyOf = (name: string, labels: Readonly<Record<string, string>>): string =>
@@ -54,9 +62,28 @@ describe('Copilot usage through the fleet (scheduler, scraper-worker, backfill-w
     if (keyDir) await rm(keyDir, { recursive: true, force: true });
   });
 
-  it.each([
-    { breakdowns: true, emitDayLabel: false, userLabelMode: 'login' as const },
-    { breakdowns: false, emitDayLabel: true, userLabelMode: 'hashed' as const },
+  it.each<Variant>([
+    {
+      breakdowns: true,
+      emitDayLabel: false,
+      userLabelMode: 'login',
+      pullRequests: true,
+      defaultsOnly: false,
+    },
+    {
+      breakdowns: false,
+      emitDayLabel: true,
+      userLabelMode: 'hashed',
+      pullRequests: false,
+      defaultsOnly: false,
+    },
+    {
+      breakdowns: false,
+      emitDayLabel: false,
+      userLabelMode: 'login',
+      pullRequests: true,
+      defaultsOnly: true,
+    },
   ])(
     'serves the ground truth of org and enterprise on /metrics, a failed download recovered by day (%o)',
     async (variant) => {
@@ -71,16 +98,16 @@ describe('Copilot usage through the fleet (scheduler, scraper-worker, backfill-w
       const enterpriseKey = join(keyDir, 'enterprise.pem');
       await writeFile(enterpriseKey, keyPair.privateKeyPem, { mode: 0o600 });
       const on = variant.breakdowns;
-      fixture = await createFleetFixture({
-        orgs: { acme: {} },
-        simulator: { dataset, copilot: { world, enterpriseKeyPair: keyPair } },
-        config: {
-          store: { metric_refresh_interval: '2s' },
-          copilot: {
+      const copilot = variant.defaultsOnly
+        ? { enabled: true, scrape_interval: '1h' }
+        : {
             enabled: true,
             scrape_interval: '1h',
+            include_org_28d: true,
             include_org_users_28d: true,
+            include_enterprise_28d: true,
             include_enterprise_users_28d: true,
+            include_pull_request_activity: variant.pullRequests,
             include_breakdown_ide: on,
             include_breakdown_feature: on,
             include_breakdown_language: on,
@@ -95,13 +122,16 @@ describe('Copilot usage through the fleet (scheduler, scraper-worker, backfill-w
               installation_id: STANDARD_COPILOT_ENTERPRISE.installationId,
               private_key_path: enterpriseKey,
             },
-          },
-        },
+          };
+      fixture = await createFleetFixture({
+        orgs: { acme: {} },
+        simulator: { dataset, copilot: { world, enterpriseKeyPair: keyPair } },
+        config: { store: { metric_refresh_interval: '2s' }, copilot },
       });
       const host = fixture.simulator.copilot;
       if (!host) throw new Error('the simulator serves Copilot reports');
       // The first report's links have expired (asked for again), and the first download of
-      // the second answer fails: that report becomes a day backfill.
+      // the second answer fails: that report (aggregate or users) becomes a day backfill.
       host.expireNextReports(1);
       host.failNextDownloads(1);
 
@@ -118,11 +148,20 @@ describe('Copilot usage through the fleet (scheduler, scraper-worker, backfill-w
         userLabelMode: variant.userLabelMode,
         salt: SALT,
       };
+      const scopes = variant.defaultsOnly ? [ORG] : [ORG, ENTERPRISE];
       const expected = new Map(
-        SCOPES.flatMap(({ scope, id }) =>
-          copilotGroundTruth(world, { ...truthOptions, scope, id }).map(
-            (sample) => [keyOf(sample.name, sample.labels), sample.value] as const,
-          ),
+        scopes.flatMap(({ scope, id }) =>
+          [
+            ...copilotAggregateGroundTruth(world, {
+              ...truthOptions,
+              scope,
+              id,
+              pullRequests: variant.pullRequests,
+            }),
+            ...(variant.defaultsOnly
+              ? []
+              : copilotGroundTruth(world, { ...truthOptions, scope, id })),
+          ].map((sample) => [keyOf(sample.name, sample.labels), sample.value] as const),
         ),
       );
       let served = new Map<string, number>();
@@ -140,8 +179,9 @@ describe('Copilot usage through the fleet (scheduler, scraper-worker, backfill-w
       expect(counters.withAuthorization).toBe(0);
       expect(counters.expired).toBeGreaterThanOrEqual(1);
       expect(counters.failed).toBe(1);
-      // Two latest reads, the expired one asked again, and 28 one-day reports of the backfill.
-      expect(counters.linksIssued).toBe(2 + 1 + 28);
+      // A latest read per scope and report, the expired one asked again, and 28 one-day
+      // reports of the failed report's backfill.
+      expect(counters.linksIssued).toBe(scopes.length * (variant.defaultsOnly ? 1 : 2) + 1 + 28);
     },
     240_000,
   );

@@ -125,17 +125,22 @@ describe('npm start (tools/setup/setup.mjs, then tools/src/fleet.ts)', () => {
           description: "the gateway's gh_activity_* series equal to the ground truth",
         },
       );
-      // Demo mode reads Copilot reports of both orgs and of the simulator's enterprise.
+      // Demo mode reads Copilot reports of both orgs and of the simulator's enterprise: the
+      // users reports' breakdowns, the aggregate reports' totals (user="all") and pull requests.
+      const copilotSeries: [prefix: string, label: string][] = [
+        ['gh_copilot_usage_loc_added_sum_by_ide{', ''],
+        ['gh_copilot_usage_loc_added_sum{', 'user="all"'],
+        ['gh_copilot_usage_pull_requests_total_created{', ''],
+      ];
       await waitFor(
         async () => {
-          const body = await (await fetch('http://127.0.0.1:8080/metrics')).text();
-          return ['org="acme"', 'org="globex"', 'scope="enterprise"'].every((label) =>
-            body
-              .split('\n')
-              .some(
-                (line) =>
-                  line.startsWith('gh_copilot_usage_loc_added_sum_by_ide{') && line.includes(label),
+          const lines = (await (await fetch('http://127.0.0.1:8080/metrics')).text()).split('\n');
+          return ['org="acme"', 'org="globex"', 'scope="enterprise"'].every((scope) =>
+            copilotSeries.every(([prefix, label]) =>
+              lines.some(
+                (line) => line.startsWith(prefix) && line.includes(scope) && line.includes(label),
               ),
+            ),
           );
         },
         {

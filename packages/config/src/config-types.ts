@@ -151,17 +151,23 @@ export interface Config {
   };
 }
 
-/**
- * `copilot.*`: Copilot users reports. `request_timeout`, `include_org_28d`,
- * `include_enterprise_28d`, `include_pull_request_activity` and `refresh_if_report_unchanged`
- * are accepted and ignored (aggregate reports are not read).
- */
+/** A Copilot report of a scope: the per-user report, or the scope's aggregate report. */
+export type CopilotReportKind = 'users' | 'aggregate';
+
+/** `copilot.*`: Copilot usage reports, every key used. */
 export interface CopilotConfig {
   readonly enabled: boolean;
   readonly scrapeIntervalMs: number;
+  /** `request_timeout`: each report-link request to the GitHub API. */
+  readonly requestTimeoutMs: number;
+  /** `download_timeout`: each file behind a link. */
   readonly downloadTimeoutMs: number;
-  /** Read every org's users report (`include_org_users_28d`). */
-  readonly orgUsers: boolean;
+  /** Reports read of every org: `aggregate` (`include_org_28d`), `users` (`include_org_users_28d`). */
+  readonly orgReports: readonly CopilotReportKind[];
+  /** `include_pull_request_activity`. */
+  readonly pullRequests: boolean;
+  /** `refresh_if_report_unchanged`. */
+  readonly refreshUnchanged: boolean;
   readonly breakdowns: {
     readonly ide: boolean;
     readonly feature: boolean;
@@ -176,9 +182,13 @@ export interface CopilotConfig {
   readonly maxRecordsPerReport: number;
   /** 0: no cap. */
   readonly maxUsersPerReport: number;
-  /** The enterprise App, when `enterprise.enabled` and `include_enterprise_users_28d`. */
+  /**
+   * The enterprise App and the enterprise reports read (`include_enterprise_28d`,
+   * `include_enterprise_users_28d`), when `enterprise.enabled` and one of them is on.
+   */
   readonly enterprise:
     | {
+        readonly reports: readonly CopilotReportKind[];
         readonly slug: string;
         readonly appId: number;
         readonly installationId: number;

@@ -18,9 +18,14 @@ afterEach(() => {
 const FULL = `${MINIMAL_YAML}copilot:
   enabled: true
   scrape_interval: 2h
+  request_timeout: 12s
   download_timeout: 45s
+  include_org_28d: false
   include_org_users_28d: true
+  include_enterprise_28d: true
   include_enterprise_users_28d: true
+  include_pull_request_activity: false
+  refresh_if_report_unchanged: true
   include_breakdown_ide: true
   include_breakdown_feature: false
   include_breakdown_language: true
@@ -39,13 +44,16 @@ const FULL = `${MINIMAL_YAML}copilot:
 `;
 
 describe('copilot.* keys', () => {
-  it('are off by default', () => {
-    const { config } = dirs.load(MINIMAL_YAML);
+  it("are off by default; on, each org's aggregate report is read (the Go exporter's defaults)", () => {
+    const { config, warnings } = dirs.load(MINIMAL_YAML);
     expect(config.copilot).toEqual({
       enabled: false,
       scrapeIntervalMs: 6 * 3_600_000,
+      requestTimeoutMs: 30_000,
       downloadTimeoutMs: 90_000,
-      orgUsers: false,
+      orgReports: ['aggregate'],
+      pullRequests: true,
+      refreshUnchanged: false,
       breakdowns: { ide: false, feature: false, language: false, model: false },
       userLabelMode: 'login',
       userLabelSalt: '',
@@ -54,6 +62,10 @@ describe('copilot.* keys', () => {
       maxUsersPerReport: 0,
       enterprise: undefined,
     });
+    expect(warnings).toEqual([]);
+    const on = dirs.load(`${MINIMAL_YAML}copilot:\n  enabled: true\n`);
+    expect(on.config.copilot.orgReports).toEqual(['aggregate']);
+    expect(on.warnings).toEqual([]);
   });
 
   it('map every key, the enterprise key path resolved against the config file', () => {
@@ -62,8 +74,11 @@ describe('copilot.* keys', () => {
     expect(config.copilot).toEqual({
       enabled: true,
       scrapeIntervalMs: 2 * 3_600_000,
+      requestTimeoutMs: 12_000,
       downloadTimeoutMs: 45_000,
-      orgUsers: true,
+      orgReports: ['users'],
+      pullRequests: false,
+      refreshUnchanged: true,
       breakdowns: { ide: true, feature: false, language: true, model: false },
       userLabelMode: 'hashed',
       userLabelSalt: '0123456789abcdef',
@@ -71,6 +86,7 @@ describe('copilot.* keys', () => {
       maxRecordsPerReport: 5000,
       maxUsersPerReport: 300,
       enterprise: {
+        reports: ['aggregate', 'users'],
         slug: 'acme-corp',
         appId: 9,
         installationId: 10,
@@ -117,10 +133,17 @@ describe('copilot.* keys', () => {
     ]);
   });
 
-  it('read no enterprise without include_enterprise_users_28d, and check nothing while off', () => {
+  it('read the enterprise reports switched on, none without either, and check nothing while off', () => {
     dirs.write('keys/enterprise.pem', DUMMY_KEY);
-    const { config } = dirs.load(
+    const aggregateOnly = dirs.load(
       FULL.replace('include_enterprise_users_28d: true', 'include_enterprise_users_28d: false'),
+    );
+    expect(aggregateOnly.config.copilot.enterprise?.reports).toEqual(['aggregate']);
+    const { config } = dirs.load(
+      FULL.replace(
+        'include_enterprise_users_28d: true',
+        'include_enterprise_users_28d: false',
+      ).replace('include_enterprise_28d: true', 'include_enterprise_28d: false'),
     );
     expect(config.copilot.enterprise).toBeUndefined();
     const off = dirs.load(`${MINIMAL_YAML}copilot:\n  enterprise:\n    enabled: true\n`);
@@ -131,6 +154,10 @@ describe('copilot.* keys', () => {
     ['user_label_mode: email', 'copilot.user_label_mode'],
     ['scrape_interval: 0s', 'copilot.scrape_interval'],
     ['download_timeout: soon', 'copilot.download_timeout'],
+    ['request_timeout: 0s', 'copilot.request_timeout'],
+    ['include_org_28d: maybe', 'copilot.include_org_28d'],
+    ['include_pull_request_activity: 1', 'copilot.include_pull_request_activity'],
+    ['refresh_if_report_unchanged: yes please', 'copilot.refresh_if_report_unchanged'],
     ['max_users_per_report: -1', 'copilot.max_users_per_report'],
   ])('refuse %s', (line, path) => {
     const error = dirs.loadError(`${MINIMAL_YAML}copilot:\n  ${line}\n`);

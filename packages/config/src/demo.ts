@@ -61,12 +61,16 @@ export function toDemoInput(tmpdir: string): Record<string, unknown> {
       })),
     },
     loc: { fallback_enabled: true, large_repo_zero_detection_windows: 1 },
-    // Copilot reports of both orgs and the enterprise, with every breakdown, every minute.
+    // Copilot reports of both orgs and the enterprise (aggregate with pull-request activity,
+    // and users), with every breakdown, every minute.
     copilot: {
       enabled: true,
       scrape_interval: '1m',
+      include_org_28d: true,
       include_org_users_28d: true,
+      include_enterprise_28d: true,
       include_enterprise_users_28d: true,
+      include_pull_request_activity: true,
       include_breakdown_ide: true,
       include_breakdown_feature: true,
       include_breakdown_language: true,

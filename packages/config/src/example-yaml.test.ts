@@ -77,10 +77,9 @@ describe('config/example.yaml', () => {
       'accepted but ignored',
       'accepted but ignored',
       'accepted but ignored',
-      'accepted but ignored',
     ]);
-    expect(loaded.warnings.join('\n')).toContain('copilot.include_org_28d');
-    expect(loaded.warnings.join('\n')).not.toContain('copilot.enterprise');
+    // Every copilot key of the Go exporter has a meaning here.
+    expect(loaded.warnings.join('\n')).not.toContain('copilot.');
   });
 
   it("also loads through convict's own loadFile with the registered YAML parser", () => {

@@ -223,7 +223,6 @@ copilot:
       'accepted but ignored (leader election here is a Redis lock, not a Kubernetes Lease; kept so Go exporter configs load): leader_election.namespace, leader_election.lease_name',
       "accepted but ignored (belonged to the Go exporter's store internals; kept so its configs load): store.backend, store.index_shards",
       'accepted but ignored (tracing is not built yet; kept so Go exporter configs load): telemetry.otel_enabled',
-      'accepted but ignored (kept so Go exporter configs load): copilot.include_org_28d',
     ]);
   });
 

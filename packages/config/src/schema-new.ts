@@ -6,7 +6,6 @@ import {
   keyPrefixFormat,
   numberFormat,
   stringFormat,
-  type ValueFormat,
 } from './formats.js';
 import { COUNT, DURATION, POSITIVE_COUNT, POSITIVE_DURATION } from './schema-carried.js';
 import { leaf } from './schema-node.js';
@@ -15,11 +14,6 @@ import { leaf } from './schema-node.js';
 export const DEMO_GITHUB_SIM_PORT = 9900;
 
 const IGNORED_OTEL = 'tracing is not built yet; kept so Go exporter configs load';
-const IGNORED_COPILOT = 'kept so Go exporter configs load';
-
-function copilotKey<T>(doc: string, value: T, format: ValueFormat) {
-  return leaf({ doc, default: value, format, ignored: IGNORED_COPILOT });
-}
 
 /** The Go exporter's optional sections: `telemetry` accepted and ignored with a warning, `copilot` built. */
 export const optionalSections = {
@@ -51,7 +45,7 @@ export const optionalSections = {
   },
   copilot: {
     enabled: leaf({
-      doc: 'Read Copilot usage reports (users reports of every org, and of the enterprise when `copilot.enterprise.enabled`).',
+      doc: "Read Copilot usage reports: of every org (aggregate and/or users report, include_org_*), and of the enterprise when copilot.enterprise.enabled (include_enterprise_*). With the defaults, each org's aggregate report.",
       default: false,
       format: booleanFormat,
     }),
@@ -60,31 +54,31 @@ export const optionalSections = {
       default: '6h',
       format: POSITIVE_DURATION,
     }),
-    request_timeout: copilotKey(
-      'Timeout of a report-link request (here: github.request_timeout applies).',
-      '30s',
-      POSITIVE_DURATION,
-    ),
+    request_timeout: leaf({
+      doc: 'Timeout of one report-link request to the GitHub API (each attempt; in place of github.request_timeout for Copilot). The files behind the links have download_timeout.',
+      default: '30s',
+      format: POSITIVE_DURATION,
+    }),
     download_timeout: leaf({
       doc: 'Timeout of one report file download from its signed link.',
       default: '90s',
       format: POSITIVE_DURATION,
     }),
-    include_org_28d: copilotKey(
-      'Org aggregate 28-day report (aggregate reports are not read here: the users report is).',
-      true,
-      booleanFormat,
-    ),
+    include_org_28d: leaf({
+      doc: 'Read each org\'s aggregate report (organization-28-day: the org\'s totals, series with user="all", pull-request activity, active users).',
+      default: true,
+      format: booleanFormat,
+    }),
     include_org_users_28d: leaf({
       doc: 'Read each org\'s users report (per-user series, scope="org").',
       default: false,
       format: booleanFormat,
     }),
-    include_enterprise_28d: copilotKey(
-      'Enterprise aggregate 28-day report (aggregate reports are not read here: the users report is).',
-      false,
-      booleanFormat,
-    ),
+    include_enterprise_28d: leaf({
+      doc: 'Read the enterprise aggregate report (enterprise-28-day, scope="enterprise", user="all"); needs copilot.enterprise.enabled.',
+      default: false,
+      format: booleanFormat,
+    }),
     include_enterprise_users_28d: leaf({
       doc: 'Read the enterprise users report (scope="enterprise"); needs copilot.enterprise.enabled.',
       default: false,
@@ -110,11 +104,11 @@ export const optionalSections = {
       default: false,
       format: booleanFormat,
     }),
-    include_pull_request_activity: copilotKey(
-      'Pull request activity (in aggregate reports only, which are not read here).',
-      true,
-      booleanFormat,
-    ),
+    include_pull_request_activity: leaf({
+      doc: "Emit the pull-request activity of the aggregate reports (gh_copilot_usage_pull_requests_*, from GitHub's day_totals[].pull_requests) and the Copilot code review user counts.",
+      default: true,
+      format: booleanFormat,
+    }),
     user_label_mode: leaf({
       doc: 'What the user label holds: login, id (stable across renames), hashed (HMAC-SHA256 of the id with copilot.user_label_salt, 16 hex digits) or none (no user label: summed over users).',
       default: 'login',
@@ -142,14 +136,14 @@ export const optionalSections = {
       default: 0,
       format: COUNT,
     }),
-    refresh_if_report_unchanged: copilotKey(
-      'Re-read a report that did not change (here every read stores its days; nothing is skipped).',
-      false,
-      booleanFormat,
-    ),
+    refresh_if_report_unchanged: leaf({
+      doc: 'Download a latest 28-day report again although it covers the same days as the last one read in full (false: only its link is asked for, and the stored days are republished). Backfill 1-day reports are always downloaded.',
+      default: false,
+      format: booleanFormat,
+    }),
     enterprise: {
       enabled: leaf({
-        doc: "Read the enterprise's users report with the enterprise's own GitHub App.",
+        doc: "Read the enterprise's reports (include_enterprise_28d, include_enterprise_users_28d) with the enterprise's own GitHub App.",
         default: false,
         format: booleanFormat,
       }),

@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 
 import type { ScrapeResource } from '@gse/activity';
 
-import type { Config, CopilotConfig, LogLevel, OrgConfig } from './config-types.js';
+import type {
+  Config,
+  CopilotConfig,
+  CopilotReportKind,
+  LogLevel,
+  OrgConfig,
+} from './config-types.js';
 import { parseDurationMs as ms } from './duration.js';
 import { parseHostPort } from './host-port.js';
 import type { RawFleetConfig, RawOrg } from './raw-config.js';
@@ -121,13 +127,25 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
   };
 }
 
+/** The reports switched on, aggregate first (the Go exporter's order of reads). */
+function toReports(aggregate: boolean, users: boolean): CopilotReportKind[] {
+  return [...(aggregate ? (['aggregate'] as const) : []), ...(users ? (['users'] as const) : [])];
+}
+
 function toCopilotConfig(copilot: RawFleetConfig['copilot'], configDir: string): CopilotConfig {
   const { enterprise } = copilot;
+  const enterpriseReports = toReports(
+    copilot.include_enterprise_28d,
+    copilot.include_enterprise_users_28d,
+  );
   return {
     enabled: copilot.enabled,
     scrapeIntervalMs: ms(copilot.scrape_interval),
+    requestTimeoutMs: ms(copilot.request_timeout),
     downloadTimeoutMs: ms(copilot.download_timeout),
-    orgUsers: copilot.include_org_users_28d,
+    orgReports: toReports(copilot.include_org_28d, copilot.include_org_users_28d),
+    pullRequests: copilot.include_pull_request_activity,
+    refreshUnchanged: copilot.refresh_if_report_unchanged,
     breakdowns: {
       ide: copilot.include_breakdown_ide,
       feature: copilot.include_breakdown_feature,
@@ -140,8 +158,9 @@ function toCopilotConfig(copilot: RawFleetConfig['copilot'], configDir: string):
     maxRecordsPerReport: copilot.max_records_per_report,
     maxUsersPerReport: copilot.max_users_per_report,
     enterprise:
-      enterprise.enabled && copilot.include_enterprise_users_28d
+      enterprise.enabled && enterpriseReports.length > 0
         ? {
+            reports: enterpriseReports,
             slug: enterprise.slug,
             appId: enterprise.app_id,
             installationId: enterprise.installation_id,

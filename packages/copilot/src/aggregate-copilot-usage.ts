@@ -1,11 +1,7 @@
-import {
-  COPILOT_BREAKDOWN_NAMES,
-  COPILOT_USAGE_FIELDS,
-  COPILOT_USAGE_METRICS,
-  type CopilotBreakdown,
-} from '@gse/telemetry';
+import type { CopilotBreakdown } from '@gse/telemetry';
 
-import type { CopilotCounts, CopilotRecord } from './copilot-record.js';
+import type { CopilotRecord } from './copilot-record.js';
+import { createCopilotSampleSums, type CopilotSample } from './copilot-sample-sums.js';
 import { toCopilotUserLabel, type CopilotUserLabelMode } from './copilot-user-label.js';
 
 export type CopilotScope = 'org' | 'enterprise';
@@ -25,13 +21,8 @@ export interface CopilotUsageOptions {
   readonly maxUsersPerReport: number;
 }
 
-export interface CopilotSample {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
-
 export interface CopilotUsage {
-  /** Metric name → its samples for the scope; every Copilot usage family is present. */
+  /** Metric name → its samples for the scope (a family without samples may be absent). */
   readonly samples: ReadonlyMap<string, readonly CopilotSample[]>;
   /** Records left out by `maxRecordsPerReport`. */
   readonly droppedRecords: number;
@@ -54,29 +45,7 @@ export function toCopilotUsage(
   options: CopilotUsageOptions,
 ): CopilotUsage {
   const { kept, droppedRecords, droppedUsers } = applyCaps(records, options);
-  const sums = new Map<string, Map<string, { labels: Record<string, string>; value: number }>>(
-    COPILOT_USAGE_METRICS.map((family) => [family.definition.name, new Map()]),
-  );
-  const add = (name: string, labels: Record<string, string>, value: number): void => {
-    const series = sums.get(name);
-    if (!series) return;
-    const key = JSON.stringify(labels);
-    const entry = series.get(key);
-    if (entry) entry.value += value;
-    else series.set(key, { labels, value });
-  };
-  const addCounts = (
-    suffix: string,
-    labels: Record<string, string>,
-    counts: CopilotCounts,
-    missingAsZero: boolean,
-  ): void => {
-    for (const field of COPILOT_USAGE_FIELDS) {
-      const value = counts[field];
-      if (value === undefined && !missingAsZero) continue;
-      add(`gh_copilot_usage_${field}${suffix}`, labels, value ?? 0);
-    }
-  };
+  const sums = createCopilotSampleSums();
   for (const record of kept) {
     const base = {
       scope,
@@ -84,19 +53,9 @@ export function toCopilotUsage(
       user: toCopilotUserLabel(options.userLabelMode, record, options.userLabelSalt),
       day: options.emitDayLabel ? record.day : '',
     };
-    addCounts('', base, record.counts, true);
-    for (const breakdown of COPILOT_BREAKDOWN_NAMES) {
-      if (!options.breakdowns[breakdown]) continue;
-      for (const entry of record.breakdowns[breakdown]) {
-        addCounts(`_by_${breakdown}`, { ...base, ...entry.keys }, entry.counts, false);
-      }
-    }
+    sums.addUsage(base, record.counts, record.breakdowns, options.breakdowns);
   }
-  return {
-    samples: new Map([...sums].map(([name, series]) => [name, [...series.values()]])),
-    droppedRecords,
-    droppedUsers,
-  };
+  return { samples: sums.samples(), droppedRecords, droppedUsers };
 }
 
 function applyCaps(

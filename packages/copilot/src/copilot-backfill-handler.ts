@@ -1,9 +1,15 @@
 import type { GitHubClient } from '@gse/github';
-import type { BackfillHandler, BackfillMessage, BackfillOutcome } from '@gse/queues';
+import {
+  isCopilotBackfillResource,
+  type BackfillHandler,
+  type BackfillMessage,
+  type BackfillOutcome,
+} from '@gse/queues';
 
 import { toBackfillDays } from './copilot-days.js';
 import {
   backfillCopilotDays,
+  toCopilotTargetOf,
   type CopilotSyncDeps,
   type CopilotTarget,
 } from './sync-copilot-scope.js';
@@ -15,17 +21,18 @@ export interface CopilotBackfillDeps extends Omit<CopilotSyncDeps, 'client' | 'l
   readonly signal: AbortSignal;
 }
 
-/** The Copilot scope a backfill message names, or `undefined` for any other kind. */
+/** The Copilot report a backfill message names, or `undefined` for any other kind. */
 export function toCopilotTarget(message: BackfillMessage): CopilotTarget | undefined {
-  if (message.resource === 'copilot_org') return { scope: 'org', id: message.org };
-  if (message.resource === 'copilot_enterprise') return { scope: 'enterprise', id: message.org };
-  return undefined;
+  return isCopilotBackfillResource(message.resource)
+    ? toCopilotTargetOf(message.resource, message.org)
+    : undefined;
 }
 
 /**
  * The backfill worker's handler of Copilot messages: the message's whole days, minus those
  * still inside the report lag (never asked: GitHub has none yet), each read with its 1-day
- * report; the scope is republished once they are in. The enterprise is a scope of its own
+ * report (users or aggregate, as the message's resource says); the scope is republished once
+ * they are in. The enterprise is a scope of its own
  * with its own App, never looked up as an org.
  */
 export function createCopilotBackfillHandler(deps: CopilotBackfillDeps): BackfillHandler {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseCopilotNdjson, toCopilotRecord } from './copilot-record.js';
+import { parseCopilotNdjson, toCopilotRecord, toCopilotUserLine } from './copilot-record.js';
 
 const line = {
   user_id: 7,
@@ -48,7 +48,7 @@ describe('toCopilotRecord', () => {
 describe('parseCopilotNdjson', () => {
   it('counts bad lines without failing the file and skips blank ones', () => {
     const text = `${JSON.stringify(line)}\n\nnot json\n${JSON.stringify({ day: 'x' })}\n${JSON.stringify({ ...line, user_id: 8 })}\n`;
-    const parsed = parseCopilotNdjson(text);
+    const parsed = parseCopilotNdjson(text, toCopilotUserLine);
     expect(parsed.records.map((record) => record.userId)).toEqual([7, 8]);
     expect(parsed.invalid).toBe(2);
   });

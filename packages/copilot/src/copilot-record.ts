@@ -30,21 +30,62 @@ export interface CopilotRecord {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const isCopilotDay = (value: unknown): value is string =>
+  typeof value === 'string' && DAY.test(value);
 
 const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
-function toCounts(source: Record<string, unknown>): CopilotCounts | undefined {
-  const counts: CopilotCounts = {};
-  for (const field of COPILOT_USAGE_FIELDS) {
+/**
+ * The counts named by `fields` of a JSON object; a field absent or `null` is left out.
+ * `undefined` when one is not a non-negative number.
+ */
+export function toCountsOf<F extends string>(
+  source: Record<string, unknown>,
+  fields: readonly F[],
+): Partial<Record<F, number>> | undefined {
+  const counts: Partial<Record<F, number>> = {};
+  for (const field of fields) {
     const value = source[field];
     if (value === undefined || value === null) continue;
     if (!isCount(value)) return undefined;
     counts[field] = value;
   }
   return counts;
+}
+
+/**
+ * The breakdown arrays of a users-report line or of an aggregate report's day entry (both
+ * use GitHub's same nested arrays); `undefined` when one is not an array of entries with
+ * string keys and valid counts.
+ */
+export function toCopilotBreakdowns(
+  source: Record<string, unknown>,
+): CopilotRecord['breakdowns'] | undefined {
+  const breakdowns = {} as Record<CopilotBreakdown, CopilotBreakdownEntry[]>;
+  for (const breakdown of COPILOT_BREAKDOWN_NAMES) {
+    const { array, keys } = COPILOT_BREAKDOWNS[breakdown];
+    const entries = source[array] ?? [];
+    if (!Array.isArray(entries)) return undefined;
+    const parsed: CopilotBreakdownEntry[] = [];
+    for (const entry of entries) {
+      if (!isObject(entry)) return undefined;
+      const entryKeys: Record<string, string> = {};
+      for (const key of keys) {
+        const keyValue = entry[key];
+        if (typeof keyValue !== 'string' || keyValue === '') return undefined;
+        entryKeys[key] = keyValue;
+      }
+      const entryCounts = toCountsOf(entry, COPILOT_USAGE_FIELDS);
+      if (!entryCounts) return undefined;
+      parsed.push({ keys: entryKeys, counts: entryCounts });
+    }
+    breakdowns[breakdown] = parsed;
+  }
+  return breakdowns;
 }
 
 /**
@@ -58,42 +99,35 @@ export function toCopilotRecord(value: unknown): CopilotRecord | undefined {
   const { user_id: userId, user_login: login, day } = value;
   if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId <= 0) return undefined;
   if (typeof login !== 'string' || login === '') return undefined;
-  if (typeof day !== 'string' || !DAY.test(day)) return undefined;
-  const counts = toCounts(value);
-  if (!counts) return undefined;
-  const breakdowns = {} as Record<CopilotBreakdown, CopilotBreakdownEntry[]>;
-  for (const breakdown of COPILOT_BREAKDOWN_NAMES) {
-    const { array, keys } = COPILOT_BREAKDOWNS[breakdown];
-    const entries = value[array] ?? [];
-    if (!Array.isArray(entries)) return undefined;
-    const parsed: CopilotBreakdownEntry[] = [];
-    for (const entry of entries) {
-      if (!isObject(entry)) return undefined;
-      const entryKeys: Record<string, string> = {};
-      for (const key of keys) {
-        const keyValue = entry[key];
-        if (typeof keyValue !== 'string' || keyValue === '') return undefined;
-        entryKeys[key] = keyValue;
-      }
-      const entryCounts = toCounts(entry);
-      if (!entryCounts) return undefined;
-      parsed.push({ keys: entryKeys, counts: entryCounts });
-    }
-    breakdowns[breakdown] = parsed;
-  }
+  if (!isCopilotDay(day)) return undefined;
+  const counts = toCountsOf(value, COPILOT_USAGE_FIELDS);
+  const breakdowns = toCopilotBreakdowns(value);
+  if (!counts || !breakdowns) return undefined;
   return { userId, login, day, counts, breakdowns };
 }
 
+/** A users-report line as {@link parseCopilotNdjson} takes it: one record per line. */
+export function toCopilotUserLine(value: unknown): CopilotRecord[] | undefined {
+  const record = toCopilotRecord(value);
+  return record ? [record] : undefined;
+}
+
 /** What {@link parseCopilotNdjson} made of a file. */
-export interface ParsedCopilotFile {
-  readonly records: CopilotRecord[];
+export interface ParsedCopilotFile<T> {
+  readonly records: T[];
   /** Lines that were not JSON or not a usable record: counted, never fatal. */
   readonly invalid: number;
 }
 
-/** Every line of an NDJSON report file; blank lines are skipped, bad ones counted. */
-export function parseCopilotNdjson(text: string): ParsedCopilotFile {
-  const records: CopilotRecord[] = [];
+/**
+ * Every line of an NDJSON report file through `toRecords` (a line's records, `undefined` when
+ * it is not usable); blank lines are skipped, bad ones counted.
+ */
+export function parseCopilotNdjson<T>(
+  text: string,
+  toRecords: (line: unknown) => readonly T[] | undefined,
+): ParsedCopilotFile<T> {
+  const records: T[] = [];
   let invalid = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -104,8 +138,8 @@ export function parseCopilotNdjson(text: string): ParsedCopilotFile {
       invalid += 1;
       continue;
     }
-    const record = toCopilotRecord(json);
-    if (record) records.push(record);
+    const parsed = toRecords(json);
+    if (parsed) records.push(...parsed);
     else invalid += 1;
   }
   return { records, invalid };

@@ -1,21 +1,42 @@
 import type { GetRoute, GitHubClient } from '@gse/github';
 
-import { parseCopilotNdjson, type CopilotRecord } from './copilot-record.js';
+import { parseCopilotNdjson, type ParsedCopilotFile } from './copilot-record.js';
 import { daysBetween } from './copilot-days.js';
 import type { CopilotScope } from './aggregate-copilot-usage.js';
 
-/** The latest 28-day users report, or the 1-day users report of `day`. */
+/**
+ * Which report of a scope: `users` (one line per user per day) or `aggregate` (the org's
+ * `organization-*` or the enterprise's `enterprise-*` report: the scope's totals by day).
+ */
+export type CopilotReportKind = 'users' | 'aggregate';
+
+/** The latest 28-day report, or the 1-day report of `day`. */
 export type CopilotReportRequest =
   { readonly kind: 'latest' } | { readonly kind: 'day'; readonly day: string };
 
-const ROUTES: Record<CopilotScope, Record<CopilotReportRequest['kind'], GetRoute>> = {
+const ROUTES: Record<
+  CopilotScope,
+  Record<CopilotReportKind, Record<CopilotReportRequest['kind'], GetRoute>>
+> = {
   org: {
-    latest: 'GET /orgs/{org}/copilot/metrics/reports/users-28-day/latest',
-    day: 'GET /orgs/{org}/copilot/metrics/reports/users-1-day',
+    users: {
+      latest: 'GET /orgs/{org}/copilot/metrics/reports/users-28-day/latest',
+      day: 'GET /orgs/{org}/copilot/metrics/reports/users-1-day',
+    },
+    aggregate: {
+      latest: 'GET /orgs/{org}/copilot/metrics/reports/organization-28-day/latest',
+      day: 'GET /orgs/{org}/copilot/metrics/reports/organization-1-day',
+    },
   },
   enterprise: {
-    latest: 'GET /enterprises/{enterprise}/copilot/metrics/reports/users-28-day/latest',
-    day: 'GET /enterprises/{enterprise}/copilot/metrics/reports/users-1-day',
+    users: {
+      latest: 'GET /enterprises/{enterprise}/copilot/metrics/reports/users-28-day/latest',
+      day: 'GET /enterprises/{enterprise}/copilot/metrics/reports/users-1-day',
+    },
+    aggregate: {
+      latest: 'GET /enterprises/{enterprise}/copilot/metrics/reports/enterprise-28-day/latest',
+      day: 'GET /enterprises/{enterprise}/copilot/metrics/reports/enterprise-1-day',
+    },
   },
 };
 
@@ -52,7 +73,10 @@ function decodeLinks(data: unknown): ReportLinks {
 }
 
 export interface CopilotReportClientDeps {
-  /** The App installation of the scope (the org's, or `copilot.enterprise.*`). */
+  /**
+   * The App installation of the scope (the org's, or `copilot.enterprise.*`), its requests
+   * bounded by `copilot.request_timeout`.
+   */
   readonly client: GitHubClient;
   /** `copilot.download_timeout`, per file. */
   readonly downloadTimeoutMs: number;
@@ -64,30 +88,47 @@ export interface CopilotReportClientDeps {
 }
 
 /** A report read in full: every day it covers, every record of every file. */
-export interface CopilotReport {
+export interface CopilotReport<T> {
   readonly days: readonly string[];
-  readonly records: readonly CopilotRecord[];
+  readonly records: readonly T[];
   /** Lines that were not usable records (skipped). */
   readonly invalid: number;
+}
+
+/** How a report is read: its lines' decoder, and when its files need not be downloaded. */
+export interface CopilotReportReading<T> {
+  /** A line's records (`toCopilotUserLine`, `toCopilotAggregateLine`); `undefined`: invalid. */
+  readonly decodeLine: (line: unknown) => readonly T[] | undefined;
+  /**
+   * Asked with the days the report's links cover, before any download: `true` skips the
+   * files and the read answers `'unchanged'` (`copilot.refresh_if_report_unchanged` off).
+   */
+  readonly isUnchanged?: (days: readonly string[]) => Promise<boolean>;
 }
 
 /** Report-link requests per read: the first, and one more when a link had expired. */
 const LINK_ATTEMPTS = 2;
 
 /**
- * Reads one users report: asks GitHub for its links with the App (the GitHub client: rate
+ * Reads one report: asks GitHub for its links with the App (the GitHub client: rate
  * limit, retries), then downloads **every** link with plain `fetch` — no token (a signed
  * storage URL needs none, and the token must not leave for another host), no GitHub retry
  * policy (the storage host costs no rate limit; a failed file fails the report, which
  * becomes a backfill), `downloadTimeoutMs` per file. An expired link asks for the report
- * again once. Throws {@link CopilotDownloadError} or the GitHub client's errors.
+ * again once. With `reading.isUnchanged` answering true for the report's days, nothing is
+ * downloaded (`'unchanged'`). Throws {@link CopilotDownloadError} or the GitHub client's errors.
  */
-export async function readCopilotReport(
+export async function readCopilotReport<T>(
   deps: CopilotReportClientDeps,
-  target: { readonly scope: CopilotScope; readonly id: string },
+  target: {
+    readonly scope: CopilotScope;
+    readonly id: string;
+    readonly report: CopilotReportKind;
+  },
   request: CopilotReportRequest,
-): Promise<CopilotReport> {
-  const route = ROUTES[target.scope][request.kind];
+  reading: CopilotReportReading<T>,
+): Promise<CopilotReport<T> | 'unchanged'> {
+  const route = ROUTES[target.scope][target.report][request.kind];
   const params = {
     [target.scope === 'org' ? 'org' : 'enterprise']: target.id,
     ...(request.kind === 'day' ? { day: request.day } : {}),
@@ -99,8 +140,11 @@ export async function readCopilotReport(
       throw new CopilotDownloadError('failed', `${route} answered ${result.status}`);
     }
     const { data } = result;
+    if (attempt === 1 && (await reading.isUnchanged?.(data.days))) return 'unchanged';
     try {
-      const files = await Promise.all(data.links.map((link) => download(deps, link)));
+      const files = await Promise.all(
+        data.links.map((link) => download(deps, link, reading.decodeLine)),
+      );
       const records = files.flatMap((file) => file.records);
       const invalid = files.reduce((sum, file) => sum + file.invalid, 0);
       return { days: data.days, records, invalid };
@@ -111,10 +155,11 @@ export async function readCopilotReport(
   }
 }
 
-async function download(
+async function download<T>(
   deps: CopilotReportClientDeps,
   link: string,
-): Promise<ReturnType<typeof parseCopilotNdjson>> {
+  decodeLine: CopilotReportReading<T>['decodeLine'],
+): Promise<ParsedCopilotFile<T>> {
   const fetchFile = deps.fetch ?? globalThis.fetch;
   // The signed URL is a credential: errors name the host only.
   const host = new URL(link).host;
@@ -144,5 +189,5 @@ async function download(
   }
   const text = await response.text();
   deps.onDownload?.('ok');
-  return parseCopilotNdjson(text);
+  return parseCopilotNdjson(text, decodeLine);
 }

@@ -1,14 +1,16 @@
 import { GitHubRequestError, type GitHubClient } from '@gse/github';
 import type { Logger } from '@gse/logging';
-import type { BackfillRequest } from '@gse/queues';
+import type { BackfillRequest, CopilotBackfillResource } from '@gse/queues';
 import type { CopilotDayStore, CopilotWindow } from '@gse/store';
-import { COPILOT_USAGE_METRICS, FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
+import { COPILOT_METRIC_FAMILIES, FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 
 import {
   toCopilotUsage,
   type CopilotScope,
   type CopilotUsageOptions,
 } from './aggregate-copilot-usage.js';
+import { toCopilotAggregateLine, type CopilotDayTotals } from './copilot-aggregate-record.js';
+import { toCopilotAggregateUsage } from './copilot-aggregate-usage.js';
 import {
   copilotWindowEnding,
   daysBetween,
@@ -16,18 +18,25 @@ import {
   parseCopilotDayMs,
   toDayWindowMs,
 } from './copilot-days.js';
-import type { CopilotRecord } from './copilot-record.js';
+import { toCopilotUserLine, type CopilotRecord } from './copilot-record.js';
 import {
   CopilotDownloadError,
   readCopilotReport,
+  type CopilotReportKind,
   type CopilotReportRequest,
 } from './copilot-report-client.js';
+import type { CopilotSample } from './copilot-sample-sums.js';
 
-/** One scope's reports: an org's, or the enterprise's. */
-export interface CopilotTarget {
+/** A Copilot scope: an org, or the enterprise. */
+export interface CopilotScopeRef {
   readonly scope: CopilotScope;
   /** Org login or enterprise slug. */
   readonly id: string;
+}
+
+/** One report of a scope: its users report, or its aggregate report. */
+export interface CopilotTarget extends CopilotScopeRef {
+  readonly report: CopilotReportKind;
 }
 
 export interface CopilotSyncOptions extends CopilotUsageOptions {
@@ -35,6 +44,16 @@ export interface CopilotSyncOptions extends CopilotUsageOptions {
   readonly downloadTimeoutMs: number;
   /** Days reports lag behind today (2). */
   readonly lagDays: number;
+  /** The reports read of each scope; a scope's publication holds exactly these. */
+  readonly reports: Readonly<Record<CopilotScope, readonly CopilotReportKind[]>>;
+  /** `copilot.include_pull_request_activity`. */
+  readonly pullRequests: boolean;
+  /**
+   * `copilot.refresh_if_report_unchanged`: download a latest report again even when the days
+   * its links cover are already the scope's complete window (false: skip it, as the Go
+   * exporter did by default; a 1-day report of a backfill is always read).
+   */
+  readonly refreshUnchanged: boolean;
 }
 
 export interface CopilotSyncDeps {
@@ -49,9 +68,9 @@ export interface CopilotSyncDeps {
   readonly fetch?: typeof globalThis.fetch;
 }
 
-/** What reading reports did: every day read, or the days still missing and why. */
+/** What reading a report did: every day read (or unchanged), or the days still missing and why. */
 export type CopilotSyncOutcome =
-  | { readonly kind: 'done'; readonly published: boolean }
+  | { readonly kind: 'done' }
   | {
       readonly kind: 'failed';
       /** A backfill reason (`copilot_report_unavailable`, `copilot_report_rejected`). */
@@ -64,36 +83,69 @@ export type CopilotSyncOutcome =
       readonly missing: CopilotWindow;
     };
 
-const scopeKeyOf = (target: CopilotTarget): string => `${target.scope}/${target.id}`;
+export type CopilotFailure = Extract<CopilotSyncOutcome, { kind: 'failed' }>;
+
+/** Store key of a report's days; the users report keeps the key it had before aggregates. */
+const keyOf = (target: CopilotTarget): string =>
+  target.report === 'users'
+    ? `${target.scope}/${target.id}`
+    : `${target.scope}/${target.id}/${target.report}`;
+/** The window a report's series were last published from (used while the current one is incomplete). */
+const publishedKeyOf = (target: CopilotTarget): string => `${keyOf(target)}/published`;
 
 /**
- * The scheduled read: the latest 28-day report. Its days are stored and, once every day of
- * the window is known, the scope's series are replaced. When it fails, the window it would
- * have covered (ending `lagDays` before today) becomes the scope's window and is returned
- * as missing, for a backfill by day; the series keep their last complete values meanwhile.
+ * The scheduled read of one report: the latest 28-day report, its days stored as the
+ * report's window. When it fails, the window it would have covered (ending `lagDays` before
+ * today) becomes the report's window and is returned as missing, for a backfill by day.
+ * Unless `refreshUnchanged`, a report whose days are already the complete stored window is
+ * not downloaded again. Publishing is the caller's ({@link syncCopilotScope}).
  */
 export async function syncLatestCopilotReport(
   deps: CopilotSyncDeps,
   target: CopilotTarget,
 ): Promise<CopilotSyncOutcome> {
   const now = deps.now ?? Date.now;
+  const key = keyOf(target);
   try {
-    const report = await read(deps, target, { kind: 'latest' });
-    await storeDays(deps, target, report.days, report.records);
+    const isUnchanged = deps.options.refreshUnchanged
+      ? undefined
+      : (days: readonly string[]) => isStoredWindow(deps.store, key, days);
+    const report = await read(deps, target, { kind: 'latest' }, isUnchanged);
+    if (report === 'unchanged') return { kind: 'done' };
+    await storeDays(deps, key, report.days, report.records);
     const [startDay, endDay] = [report.days[0], report.days.at(-1)];
     if (startDay !== undefined && endDay !== undefined) {
-      await deps.store.setWindow(scopeKeyOf(target), { startDay, endDay });
+      await deps.store.setWindow(key, { startDay, endDay });
     }
-    return { kind: 'done', published: await publishCopilotScope(deps, target) };
+    return { kind: 'done' };
   } catch (error) {
     if (deps.signal.aborted) throw error;
     const missing = copilotWindowEnding(latestCopilotDay(now(), deps.options.lagDays));
-    const stored = await deps.store.getWindow(scopeKeyOf(target));
-    if (!stored || stored.endDay < missing.endDay) {
-      await deps.store.setWindow(scopeKeyOf(target), missing);
-    }
+    const stored = await deps.store.getWindow(key);
+    if (!stored || stored.endDay < missing.endDay) await deps.store.setWindow(key, missing);
     return toFailure(error, missing);
   }
+}
+
+/**
+ * A scope's scheduled read: the latest report of each of its `reports`, then one
+ * publication. Returns whether every report was published from its current window, and the
+ * reports that failed (each becomes a backfill of its days).
+ */
+export async function syncCopilotScope(
+  deps: CopilotSyncDeps,
+  scope: CopilotScopeRef,
+): Promise<{
+  readonly published: boolean;
+  readonly failures: readonly { target: CopilotTarget; failure: CopilotFailure }[];
+}> {
+  const failures: { target: CopilotTarget; failure: CopilotFailure }[] = [];
+  for (const report of deps.options.reports[scope.scope]) {
+    const target = { ...scope, report };
+    const outcome = await syncLatestCopilotReport(deps, target);
+    if (outcome.kind === 'failed') failures.push({ target, failure: outcome });
+  }
+  return { published: await publishCopilotScope(deps, scope), failures };
 }
 
 /**
@@ -108,47 +160,113 @@ export async function backfillCopilotDays(
 ): Promise<CopilotSyncOutcome> {
   for (const day of days) {
     try {
-      const report = await read(deps, target, { kind: 'day', day });
-      await storeDays(deps, target, report.days, report.records);
+      const report = await read(deps, target, { kind: 'day', day }, undefined);
+      if (report !== 'unchanged') await storeDays(deps, keyOf(target), report.days, report.records);
     } catch (error) {
       if (deps.signal.aborted) throw error;
       return toFailure(error, { startDay: day, endDay: days.at(-1) ?? day });
     }
   }
-  return { kind: 'done', published: await publishCopilotScope(deps, target) };
+  await publishCopilotScope(deps, target);
+  return { kind: 'done' };
 }
 
 /**
- * Replaces the scope's `gh_copilot_usage_*` series from the stored days of its window, if
- * every one of them is stored; otherwise leaves the last complete series and returns false.
+ * Replaces the scope's `gh_copilot_usage_*` series from the stored days: each report of the
+ * scope from its window when every day of it is stored, else from the window it was last
+ * published from (so a failed report keeps its last complete series while its days are
+ * backfilled), else none. True when every report was published from its current window.
  */
 export async function publishCopilotScope(
   deps: CopilotSyncDeps,
-  target: CopilotTarget,
+  scope: CopilotScopeRef,
 ): Promise<boolean> {
-  const key = scopeKeyOf(target);
-  const window = await deps.store.getWindow(key);
-  if (!window) return false;
-  const stored = await deps.store.readDays(key, daysBetween(window.startDay, window.endDay));
-  const records: CopilotRecord[] = [];
-  for (const text of stored.values()) {
-    if (text === undefined) return false;
-    records.push(...(JSON.parse(text) as CopilotRecord[]));
+  const { telemetry, options } = deps;
+  const slice = { scope: scope.scope, org: scope.id };
+  const samples = new Map<string, CopilotSample[]>();
+  const merge = (part: ReadonlyMap<string, readonly CopilotSample[]>): void => {
+    for (const [name, list] of part) samples.set(name, [...(samples.get(name) ?? []), ...list]);
+  };
+  let allFresh = true;
+  for (const report of options.reports[scope.scope]) {
+    const target = { ...scope, report };
+    const part = await readPublishableDays(deps.store, target);
+    allFresh &&= part?.fresh === true;
+    if (!part) continue;
+    if (report === 'aggregate') {
+      const days = part.texts.flatMap((text) => JSON.parse(text) as CopilotDayTotals[]);
+      merge(toCopilotAggregateUsage(scope.scope, scope.id, days, options));
+    } else {
+      const records = part.texts.flatMap((text) => JSON.parse(text) as CopilotRecord[]);
+      const usage = toCopilotUsage(scope.scope, scope.id, records, options);
+      merge(usage.samples);
+      if (part.fresh) countDropped(telemetry, slice, usage);
+    }
+    if (part.fresh) {
+      const labels = { ...slice, report };
+      telemetry.set(
+        FLEET_METRICS.copilotLastSuccess,
+        labels,
+        Math.floor((deps.now ?? Date.now)() / 1000),
+      );
+      telemetry.set(
+        FLEET_METRICS.copilotReportEndDay,
+        labels,
+        parseCopilotDayMs(part.window.endDay) / 1000,
+      );
+    }
   }
-  const usage = toCopilotUsage(target.scope, target.id, records, deps.options);
-  const slice = { scope: target.scope, org: target.id };
-  for (const family of COPILOT_USAGE_METRICS) {
-    const samples = usage.samples.get(family.definition.name) ?? [];
-    deps.telemetry.replaceWhere(
-      family.definition,
+  for (const family of COPILOT_METRIC_FAMILIES) {
+    telemetry.replaceWhere(
+      family,
       slice,
-      samples.map((sample) => ({
+      (samples.get(family.name) ?? []).map((sample) => ({
         labels: { scope: '', org: '', user: '', day: '', ...sample.labels },
         value: sample.value,
       })),
     );
   }
-  const { telemetry } = deps;
+  return allFresh;
+}
+
+/** The backfill resource of a report (`@gse/queues`). */
+const BACKFILL_RESOURCES: Record<
+  CopilotScope,
+  Record<CopilotReportKind, CopilotBackfillResource>
+> = {
+  org: { users: 'copilot_org', aggregate: 'copilot_org_aggregate' },
+  enterprise: { users: 'copilot_enterprise', aggregate: 'copilot_enterprise_aggregate' },
+};
+
+/** The report a Copilot backfill resource names. */
+export function toCopilotTargetOf(resource: CopilotBackfillResource, id: string): CopilotTarget {
+  for (const scope of ['org', 'enterprise'] as const) {
+    for (const report of ['users', 'aggregate'] as const) {
+      if (BACKFILL_RESOURCES[scope][report] === resource) return { scope, id, report };
+    }
+  }
+  throw new TypeError(`not a Copilot backfill resource: ${resource}`);
+}
+
+/** The backfill request of a failed read: the missing days, as a day-aligned window. */
+export function toCopilotBackfillRequest(
+  target: CopilotTarget,
+  failure: CopilotFailure,
+): BackfillRequest {
+  return {
+    org: target.id,
+    resource: BACKFILL_RESOURCES[target.scope][target.report],
+    ...toDayWindowMs(failure.missing),
+    reason: failure.reason,
+    lastError: failure.error,
+  };
+}
+
+function countDropped(
+  telemetry: FleetTelemetry,
+  slice: { scope: string; org: string },
+  usage: { droppedRecords: number; droppedUsers: number },
+): void {
   if (usage.droppedRecords > 0) {
     telemetry.increment(
       FLEET_METRICS.copilotDropped,
@@ -163,50 +281,80 @@ export async function publishCopilotScope(
       usage.droppedUsers,
     );
   }
-  telemetry.set(
-    FLEET_METRICS.copilotLastSuccess,
-    slice,
-    Math.floor((deps.now ?? Date.now)() / 1000),
-  );
-  telemetry.set(FLEET_METRICS.copilotReportEndDay, slice, parseCopilotDayMs(window.endDay) / 1000);
-  return true;
 }
 
-/** The backfill request of a failed read: the missing days, as a day-aligned window. */
-export function toCopilotBackfillRequest(
+/** Whether `days` are the report's stored window, every day of it stored. */
+async function isStoredWindow(
+  store: CopilotDayStore,
+  key: string,
+  days: readonly string[],
+): Promise<boolean> {
+  const window = await store.getWindow(key);
+  if (!window || window.startDay !== days[0] || window.endDay !== days.at(-1)) return false;
+  const stored = await store.readDays(key, days);
+  return [...stored.values()].every((text) => text !== undefined);
+}
+
+async function readComplete(
+  store: CopilotDayStore,
+  key: string,
+  window: CopilotWindow,
+): Promise<string[] | undefined> {
+  const stored = await store.readDays(key, daysBetween(window.startDay, window.endDay));
+  const texts = [...stored.values()];
+  return texts.every((text) => text !== undefined) ? texts : undefined;
+}
+
+/** The stored days a report's series come from now, and whether they are its current window. */
+async function readPublishableDays(
+  store: CopilotDayStore,
   target: CopilotTarget,
-  failure: Extract<CopilotSyncOutcome, { kind: 'failed' }>,
-): BackfillRequest {
-  return {
-    org: target.id,
-    resource: target.scope === 'org' ? 'copilot_org' : 'copilot_enterprise',
-    ...toDayWindowMs(failure.missing),
-    reason: failure.reason,
-    lastError: failure.error,
-  };
+): Promise<{ texts: string[]; window: CopilotWindow; fresh: boolean } | undefined> {
+  const key = keyOf(target);
+  const current = await store.getWindow(key);
+  const currentTexts = current && (await readComplete(store, key, current));
+  if (current && currentTexts) {
+    await store.setWindow(publishedKeyOf(target), current);
+    return { texts: currentTexts, window: current, fresh: true };
+  }
+  const last = await store.getWindow(publishedKeyOf(target));
+  const lastTexts = last && (await readComplete(store, key, last));
+  return last && lastTexts ? { texts: lastTexts, window: last, fresh: false } : undefined;
 }
 
 async function read(
   deps: CopilotSyncDeps,
   target: CopilotTarget,
   request: CopilotReportRequest,
-): Promise<Awaited<ReturnType<typeof readCopilotReport>>> {
+  isUnchanged: ((days: readonly string[]) => Promise<boolean>) | undefined,
+): Promise<{ days: readonly string[]; records: readonly { day: string }[] } | 'unchanged'> {
   const slice = { scope: target.scope, org: target.id };
-  const report = request.kind === 'latest' ? '28d' : '1d';
+  const report = `${target.report}_${request.kind === 'latest' ? '28d' : '1d'}`;
+  const reportDeps = {
+    client: deps.client,
+    downloadTimeoutMs: deps.options.downloadTimeoutMs,
+    signal: deps.signal,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    onDownload: (outcome: 'ok' | 'expired' | 'failed') => {
+      deps.telemetry.increment(FLEET_METRICS.copilotDownloads, { ...slice, result: outcome });
+    },
+  };
+  const unchanged = isUnchanged ? { isUnchanged } : {};
   try {
-    const result = await readCopilotReport(
-      {
-        client: deps.client,
-        downloadTimeoutMs: deps.options.downloadTimeoutMs,
-        signal: deps.signal,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        onDownload: (outcome) => {
-          deps.telemetry.increment(FLEET_METRICS.copilotDownloads, { ...slice, result: outcome });
-        },
-      },
-      target,
-      request,
-    );
+    const result =
+      target.report === 'users'
+        ? await readCopilotReport(reportDeps, target, request, {
+            decodeLine: toCopilotUserLine,
+            ...unchanged,
+          })
+        : await readCopilotReport(reportDeps, target, request, {
+            decodeLine: toCopilotAggregateLine,
+            ...unchanged,
+          });
+    if (result === 'unchanged') {
+      deps.telemetry.increment(FLEET_METRICS.copilotReports, { ...slice, report, result });
+      return result;
+    }
     deps.telemetry.increment(FLEET_METRICS.copilotReports, { ...slice, report, result: 'done' });
     deps.telemetry.increment(FLEET_METRICS.copilotRecordsParsed, slice, result.records.length);
     if (result.invalid > 0) {
@@ -227,11 +375,11 @@ async function read(
 
 async function storeDays(
   deps: CopilotSyncDeps,
-  target: CopilotTarget,
+  key: string,
   days: readonly string[],
-  records: readonly CopilotRecord[],
+  records: readonly { day: string }[],
 ): Promise<void> {
-  const byDay = new Map<string, CopilotRecord[]>(days.map((day) => [day, []]));
+  const byDay = new Map<string, { day: string }[]>(days.map((day) => [day, []]));
   // A record outside the report's days is GitHub's inconsistency; it is stored with its day.
   for (const record of records) {
     const list = byDay.get(record.day) ?? [];
@@ -239,15 +387,12 @@ async function storeDays(
     byDay.set(record.day, list);
   }
   await deps.store.putDays(
-    scopeKeyOf(target),
+    key,
     new Map([...byDay].map(([day, list]) => [day, JSON.stringify(list)])),
   );
 }
 
-function toFailure(
-  error: unknown,
-  missing: CopilotWindow,
-): Extract<CopilotSyncOutcome, { kind: 'failed' }> {
+function toFailure(error: unknown, missing: CopilotWindow): CopilotFailure {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof GitHubRequestError && !error.retryable) {
     return {

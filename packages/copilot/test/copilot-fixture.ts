@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 
 import { createGitHubClient, type GitHubClient } from '@gse/github';
 import {
+  copilotAggregateGroundTruth,
   copilotGroundTruth,
   createCopilotWorld,
   createGitHubSimulator,
@@ -20,14 +21,14 @@ import {
   createStoreKeys,
 } from '@gse/store';
 import {
-  COPILOT_USAGE_METRICS,
+  COPILOT_METRIC_FAMILIES,
   createFleetTelemetry,
   readFleetTelemetry,
   type FleetTelemetry,
 } from '@gse/telemetry';
 import { createRedisFixture, type RedisFixture } from '@gse/testing';
 
-import type { CopilotSyncDeps, CopilotSyncOptions, CopilotTarget } from '../src/index.js';
+import type { CopilotScopeRef, CopilotSyncDeps, CopilotSyncOptions } from '../src/index.js';
 
 export const quietLogger = createLogger({
   service: 'copilot-test',
@@ -45,8 +46,8 @@ export interface CopilotFixture {
   readonly world: CopilotWorld;
   readonly redis: RedisFixture;
   readonly telemetry: FleetTelemetry;
-  depsFor(target: CopilotTarget, options?: Partial<CopilotSyncOptions>): CopilotSyncDeps;
-  clientFor(target: CopilotTarget): GitHubClient;
+  depsFor(target: CopilotScopeRef, options?: Partial<CopilotSyncOptions>): CopilotSyncDeps;
+  clientFor(target: CopilotScopeRef): GitHubClient;
   /** Every stored `gh_copilot_usage_*` sample, as `name{label="value",…}` → value. */
   readSamples(): Promise<Map<string, number>>;
   cleanup(): Promise<void>;
@@ -61,6 +62,9 @@ export const SYNC_OPTIONS: CopilotSyncOptions = {
   maxUsersPerReport: 0,
   downloadTimeoutMs: 5_000,
   lagDays: 2,
+  reports: { org: ['users'], enterprise: ['users'] },
+  pullRequests: true,
+  refreshUnchanged: true,
 };
 
 /** `name{a="x",…}` with labels sorted: one text form for the product's and the truth's. */
@@ -71,18 +75,32 @@ export function toSampleKey(name: string, labels: Readonly<Record<string, string
   return `${name}{${kept.map(([label, value]) => `${label}="${value}"`).join(',')}}`;
 }
 
-/** The ground truth of both scopes as sample keys. */
+/**
+ * The ground truth of the scopes as sample keys: of their users reports, and with
+ * `aggregate` of their aggregate reports too (pull-request activity with `pullRequests`).
+ */
 export function expectedSamples(
   world: CopilotWorld,
-  options: Omit<CopilotGroundTruthOptions, 'scope' | 'id'>,
-  targets: readonly CopilotTarget[],
+  options: Omit<CopilotGroundTruthOptions, 'scope' | 'id'> & {
+    readonly users?: boolean;
+    readonly aggregate?: boolean;
+    readonly pullRequests?: boolean;
+  },
+  scopes: readonly CopilotScopeRef[],
 ): Map<string, number> {
   return new Map(
-    targets.flatMap((target) =>
-      copilotGroundTruth(world, { ...options, scope: target.scope, id: target.id }).map(
-        (sample) => [toSampleKey(sample.name, sample.labels), sample.value] as const,
-      ),
-    ),
+    scopes.flatMap((target) => {
+      const scope = { ...options, scope: target.scope, id: target.id };
+      return [
+        ...(options.users === false ? [] : copilotGroundTruth(world, scope)),
+        ...(options.aggregate === true
+          ? copilotAggregateGroundTruth(world, {
+              ...scope,
+              pullRequests: options.pullRequests ?? true,
+            })
+          : []),
+      ].map((sample) => [toSampleKey(sample.name, sample.labels), sample.value] as const);
+    }),
   );
 }
 
@@ -117,7 +135,7 @@ export async function createCopilotFixture(): Promise<CopilotFixture> {
   const tokenCache = createRedisInstallationTokenCache(ports);
   const shutdown = new AbortController();
   const clients = new Map<string, GitHubClient>();
-  const clientFor = (target: CopilotTarget): GitHubClient => {
+  const clientFor = (target: CopilotScopeRef): GitHubClient => {
     const key = `${target.scope}/${target.id}`;
     const existing = clients.get(key);
     if (existing) return existing;
@@ -164,7 +182,7 @@ export async function createCopilotFixture(): Promise<CopilotFixture> {
       const stored = await readFleetTelemetry(
         redis.redis,
         (name) => keys.telemetryMetric(name),
-        COPILOT_USAGE_METRICS.map((family) => family.definition),
+        COPILOT_METRIC_FAMILIES,
       );
       const samples = new Map<string, number>();
       for (const metric of stored) {

@@ -1,8 +1,8 @@
 import {
+  type CopilotScopeRef,
   type CopilotSyncDeps,
-  type CopilotTarget,
   createCopilotBackfillHandler,
-  syncLatestCopilotReport,
+  syncCopilotScope,
   toCopilotBackfillRequest,
 } from '@gse/copilot';
 import type { Config } from '@gse/config';
@@ -82,12 +82,12 @@ interface CopilotJob {
   readonly slotStartMs: number;
 }
 
-/** The scopes the config reads: every org (with `include_org_users_28d`), the enterprise. */
-export function toCopilotTargets(options: CopilotFleetOptions): CopilotTarget[] {
+/** The scopes the config reads: every org (with an org report on), the enterprise. */
+export function toCopilotScopes(options: CopilotFleetOptions): CopilotScopeRef[] {
   const { copilot } = options;
   if (!copilot.enabled) return [];
   return [
-    ...(copilot.orgUsers
+    ...(copilot.orgReports.length > 0
       ? options.github.orgs.map((org) => ({ scope: 'org' as const, id: org.org }))
       : []),
     ...(copilot.enterprise ? [{ scope: 'enterprise' as const, id: copilot.enterprise.slug }] : []),
@@ -101,8 +101,10 @@ export function toCopilotTargets(options: CopilotFleetOptions): CopilotTarget[] 
  */
 function createCopilotClients(
   options: CopilotFleetOptions,
-): (target: CopilotTarget) => Promise<GitHubClient> | undefined {
+): (target: CopilotScopeRef) => Promise<GitHubClient> | undefined {
   const { enterprise } = options.copilot;
+  // `copilot.request_timeout` bounds the report-link requests, as in the Go exporter.
+  const github = { ...options.github, requestTimeoutMs: options.copilot.requestTimeoutMs };
   const shared = {
     rateLimit: options.rateLimit,
     retry: options.retry,
@@ -114,13 +116,10 @@ function createCopilotClients(
     logger: options.logger,
     signal: options.signal,
   };
-  const orgs = createOrgGitHubClients({ ...shared, github: options.github });
+  const orgs = createOrgGitHubClients({ ...shared, github });
   const enterprises = createOrgGitHubClients({
     ...shared,
-    github: {
-      ...options.github,
-      orgs: enterprise ? [{ ...enterprise, org: enterprise.slug }] : [],
-    },
+    github: { ...github, orgs: enterprise ? [{ ...enterprise, org: enterprise.slug }] : [] },
   });
   return (target) => {
     const clients = target.scope === 'org' ? orgs : enterprises;
@@ -145,6 +144,9 @@ function toSyncDeps(
       maxUsersPerReport: copilot.maxUsersPerReport,
       downloadTimeoutMs: copilot.downloadTimeoutMs,
       lagDays: COPILOT_REPORT_LAG_DAYS,
+      reports: { org: copilot.orgReports, enterprise: copilot.enterprise?.reports ?? [] },
+      pullRequests: copilot.pullRequests,
+      refreshUnchanged: copilot.refreshUnchanged,
     },
     ...(options.now ? { now: options.now } : {}),
   };
@@ -171,7 +173,7 @@ export function createCopilotSchedule(
   options: CopilotFleetOptions,
   queue: CopilotScheduleOptions,
 ): CopilotSchedule {
-  const targets = toCopilotTargets(options);
+  const targets = toCopilotScopes(options);
   const now = options.now ?? Date.now;
   const jobs = new Queue<CopilotJob>(COPILOT_QUEUE, {
     connection: queue.connection,
@@ -210,8 +212,9 @@ export interface CopilotWorkerOptions {
 }
 
 /**
- * The scraper worker's side: runs each scheduled read, and hands a failed report's days to
- * backfill (the job itself then succeeds: the backfill owns the retries).
+ * The scraper worker's side: runs each scheduled read of a scope (its aggregate and users
+ * reports, then one publication), and hands each failed report's days to backfill (the job
+ * itself then succeeds: the backfill owns the retries).
  */
 export function createCopilotWorker(
   options: CopilotFleetOptions,
@@ -222,20 +225,27 @@ export function createCopilotWorker(
   const running = new Worker<CopilotJob>(
     COPILOT_QUEUE,
     async (job) => {
-      const target: CopilotTarget = { scope: job.data.scope, id: job.data.id };
-      const client = clientOf(target);
+      const scope: CopilotScopeRef = { scope: job.data.scope, id: job.data.id };
+      const client = clientOf(scope);
       if (!client) {
-        options.logger.warn('copilot scope not configured here; job skipped', { ...target });
+        options.logger.warn('copilot scope not configured here; job skipped', { ...scope });
         return;
       }
-      const logger = options.logger.child({ scope: target.scope, org: target.id, jobId: job.id });
-      const outcome = await syncLatestCopilotReport(
+      const logger = options.logger.child({ scope: scope.scope, org: scope.id, jobId: job.id });
+      const { failures } = await syncCopilotScope(
         { ...deps, client: await client, logger, signal: options.signal },
-        target,
+        scope,
       );
-      if (outcome.kind === 'failed') {
-        await worker.backfill.request([toCopilotBackfillRequest(target, outcome)]);
-        logger.warn('copilot report handed to backfill', { reason: outcome.reason });
+      if (failures.length > 0) {
+        await worker.backfill.request(
+          failures.map(({ target, failure }) => toCopilotBackfillRequest(target, failure)),
+        );
+        for (const { target, failure } of failures) {
+          logger.warn('copilot report handed to backfill', {
+            report: target.report,
+            reason: failure.reason,
+          });
+        }
       }
     },
     {
@@ -251,7 +261,7 @@ export function createCopilotWorker(
   return { close: () => running.close() };
 }
 
-/** The backfill worker's side: the handler of `copilot_org` / `copilot_enterprise` messages. */
+/** The backfill worker's side: the handler of the `copilot_*` messages (users and aggregate). */
 export function createCopilotFleetBackfillHandler(options: CopilotFleetOptions): BackfillHandler {
   return createCopilotBackfillHandler({
     ...toSyncDeps(options),

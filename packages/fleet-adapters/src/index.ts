@@ -30,7 +30,7 @@ export {
   createCopilotSchedule,
   createCopilotWorker,
   toCopilotFleetOptions,
-  toCopilotTargets,
+  toCopilotScopes,
   type CopilotFleetConfig,
   type CopilotFleetOptions,
   type CopilotSchedule,

@@ -1,13 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 
 import type { GitHubRequestReport } from '@gse/github';
-import { createGitHubSimulator, generateDataset, type GitHubSimulator } from '@gse/github-sim';
-import { createLogger } from '@gse/logging';
 import { createFleetTelemetry, FLEET_METRICS, readFleetTelemetry } from '@gse/telemetry';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
+import type { RedisFixture } from '@gse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -16,47 +12,26 @@ import {
   recordGitHubRequest,
   type OrgInstallation,
 } from '../src/index.js';
-
-const logger = createLogger({
-  service: 'fleet-adapters-test',
-  version: '0',
-  level: 'error',
-  stream: new Writable({
-    write: (_chunk, _encoding, done) => {
-      done();
-    },
-  }),
-});
+import {
+  createAdaptersFixture,
+  quietLogger as logger,
+  type AdaptersFixture,
+} from './adapters-fixture.js';
 
 describe('org GitHub clients against the simulator', () => {
-  let simulator: GitHubSimulator;
+  let adapters: AdaptersFixture;
+  let simulator: AdaptersFixture['simulator'];
   let fixture: RedisFixture;
   let keysDir: string;
   let acme: OrgInstallation;
-  const shutdown = new AbortController();
 
   beforeAll(async () => {
-    simulator = createGitHubSimulator({
-      dataset: generateDataset({ seed: 7, generatedAtMs: Date.now() }),
-    });
-    await simulator.start();
-    fixture = await createRedisFixture();
-    keysDir = await mkdtemp(join(tmpdir(), 'gse-adapters-'));
-    const [written] = (await simulator.writeKeys(keysDir)).filter((key) => key.org === 'acme');
-    if (!written) throw new Error('the simulator has no acme app');
-    acme = {
-      org: 'acme',
-      appId: written.appId,
-      installationId: written.installationId,
-      privateKeyPath: written.privateKeyPath,
-    };
+    adapters = await createAdaptersFixture();
+    ({ simulator, redis: fixture, keysDir, acme } = adapters);
   });
 
   afterAll(async () => {
-    shutdown.abort(new Error('test finished'));
-    await simulator.stop();
-    await fixture.cleanup();
-    await rm(keysDir, { recursive: true, force: true });
+    await adapters.cleanup();
   });
 
   const open = (
@@ -78,7 +53,7 @@ describe('org GitHub clients against the simulator', () => {
       keyPrefix: fixture.keyPrefix,
       onRequest: (report) => reports.push(report),
       logger,
-      signal: shutdown.signal,
+      signal: adapters.signal,
     });
 
   it('shares ETags across processes when conditional, and never sends them otherwise', async () => {

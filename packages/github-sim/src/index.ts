@@ -49,6 +49,13 @@ export {
   type CopilotWorldOptions,
 } from './copilot/copilot-world.js';
 export {
+  COPILOT_SIM_PULL_REQUEST_FIELDS,
+  copilotDayTotalsOf,
+  copilotDayTotalsOfDays,
+  type CopilotDayTotalsRecord,
+} from './copilot/copilot-aggregate-world.js';
+export {
+  copilotAggregateGroundTruth,
   copilotGroundTruth,
   type CopilotExpectedSample,
   type CopilotGroundTruthOptions,

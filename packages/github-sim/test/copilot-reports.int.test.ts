@@ -218,4 +218,43 @@ describe('Copilot usage report endpoints', () => {
       ),
     ).toBe(false);
   });
+
+  it('serves aggregate reports: one line per file, the days in day_totals, users summed per day', async () => {
+    const { data } = await acme.request(
+      'GET /orgs/{org}/copilot/metrics/reports/organization-28-day/latest',
+      { org: 'acme' },
+    );
+    const body = data as LinkBody;
+    const days = reportDays(latestReportDay(world, Date.now()));
+    expect([body.report_start_day, body.report_end_day]).toEqual([days[0], days.at(-1)]);
+    const lines = (await Promise.all(body.download_links.map(download))).flat() as unknown as {
+      day_totals: Record<string, unknown>[];
+      organization_id: string;
+    }[];
+    expect(lines.map((line) => line.organization_id)).toEqual(['acme', 'acme', 'acme']);
+    const totals = lines.flatMap((line) => line.day_totals);
+    expect(totals.map((entry) => entry['day']).sort()).toEqual(days);
+    const last = totals.find((entry) => entry['day'] === days.at(-1));
+    const records = copilotRecordsOf(world, 'org', 'acme', [days.at(-1) ?? '']);
+    expect(last?.['daily_active_users']).toBe(records.length);
+    expect(last?.['loc_added_sum']).toBe(
+      records.reduce((sum, record) => sum + Number(record['loc_added_sum']), 0),
+    );
+    const pullRequests = last?.['pull_requests'] as Record<string, number>;
+    expect(pullRequests['total_merged']).toBeLessThanOrEqual(pullRequests['total_created'] ?? 0);
+    expect(Number(last?.['monthly_active_users'])).toBeGreaterThanOrEqual(
+      Number(last?.['weekly_active_users']),
+    );
+
+    const { data: oneDay } = await acme.request(
+      'GET /orgs/{org}/copilot/metrics/reports/organization-1-day',
+      { org: 'acme', day: days[5] ?? '' },
+    );
+    const dayLines = (await Promise.all((oneDay as LinkBody).download_links.map(download))).flat();
+    expect(
+      dayLines.flatMap((line) =>
+        (line as unknown as { day_totals: { day: string }[] }).day_totals.map((entry) => entry.day),
+      ),
+    ).toEqual([days[5]]);
+  });
 });

@@ -1,10 +1,16 @@
 import { SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
 
 /**
- * The Copilot kinds: days of a scope's users reports (`org` is then the org login or the
- * enterprise slug, and the window is whole UTC days), read again with 1-day reports.
+ * The Copilot kinds: days of a scope's users reports (`copilot_org`, `copilot_enterprise`)
+ * or aggregate reports (`…_aggregate`); `org` is then the org login or the enterprise slug,
+ * and the window is whole UTC days, read again with 1-day reports.
  */
-export const COPILOT_BACKFILL_RESOURCES = ['copilot_org', 'copilot_enterprise'] as const;
+export const COPILOT_BACKFILL_RESOURCES = [
+  'copilot_org',
+  'copilot_enterprise',
+  'copilot_org_aggregate',
+  'copilot_enterprise_aggregate',
+] as const;
 export type CopilotBackfillResource = (typeof COPILOT_BACKFILL_RESOURCES)[number];
 
 /**

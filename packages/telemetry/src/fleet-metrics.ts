@@ -200,7 +200,7 @@ export const FLEET_METRICS = {
   }),
   copilotReports: defineCounter({
     name: 'gh_exporter_copilot_reports_total',
-    help: "Copilot users reports read, by report (28d, 1d) and result (done, failed); org is the org login or the enterprise slug (the Go exporter's had no org label).",
+    help: "Copilot reports read, by report (users_28d, users_1d, aggregate_28d, aggregate_1d) and result (done, unchanged: not downloaded again, failed); org is the org login or the enterprise slug (the Go exporter's had no org label).",
     labels: ['scope', 'org', 'report', 'result'],
   }),
   copilotDownloads: defineCounter({
@@ -215,7 +215,7 @@ export const FLEET_METRICS = {
   }),
   copilotRecordsInvalid: defineCounter({
     name: 'gh_exporter_copilot_records_invalid_total',
-    help: 'Copilot report lines skipped because they were not JSON or not a valid users-report record.',
+    help: 'Copilot report lines skipped because they were not JSON or not a valid users-report or aggregate-report record.',
     labels: ['scope', 'org'],
   }),
   copilotDropped: defineCounter({
@@ -225,12 +225,12 @@ export const FLEET_METRICS = {
   }),
   copilotLastSuccess: defineGauge({
     name: 'gh_exporter_copilot_last_success_unixtime',
-    help: "Unix time the scope's Copilot series were last published from complete days.",
-    labels: ['scope', 'org'],
+    help: "Unix time the scope's Copilot series of a report (users, aggregate) were last published from complete days.",
+    labels: ['scope', 'org', 'report'],
   }),
   copilotReportEndDay: defineGauge({
     name: 'gh_exporter_copilot_report_end_day_unixtime',
-    help: "00:00 UTC of the last day the scope's published Copilot series cover (about two days ago while reports arrive).",
-    labels: ['scope', 'org'],
+    help: "00:00 UTC of the last day the scope's published Copilot series of a report (users, aggregate) cover (about two days ago while reports arrive).",
+    labels: ['scope', 'org', 'report'],
   }),
 } as const;

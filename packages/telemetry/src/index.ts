@@ -4,13 +4,22 @@ export {
   type FleetTelemetryOptions,
 } from './fleet-telemetry.js';
 export {
+  COPILOT_ACTIVE_USER_FIELDS,
+  COPILOT_ACTIVE_USER_METRICS,
+  COPILOT_ACTIVE_USER_NAMES,
+  COPILOT_AGGREGATE_LABELS,
   COPILOT_BASE_LABELS,
   COPILOT_BREAKDOWN_NAMES,
   COPILOT_BREAKDOWNS,
   COPILOT_METRIC_DIFFERENCES,
+  COPILOT_METRIC_FAMILIES,
+  COPILOT_PULL_REQUEST_FIELDS,
+  COPILOT_PULL_REQUEST_METRICS,
   COPILOT_USAGE_FIELDS,
   COPILOT_USAGE_METRICS,
+  type CopilotActiveUserField,
   type CopilotBreakdown,
+  type CopilotPullRequestField,
   type CopilotUsageFamily,
   type CopilotUsageField,
 } from './copilot-metrics.js';

@@ -1,6 +1,6 @@
 import { ACTIVITY_METRICS, type ActivityMetric } from '@gse/activity';
 
-import { COPILOT_USAGE_METRICS } from './copilot-metrics.js';
+import { COPILOT_METRIC_FAMILIES } from './copilot-metrics.js';
 import { FLEET_METRICS } from './fleet-metrics.js';
 import { defineGauge, type MetricDefinition } from './metric-definition.js';
 
@@ -47,9 +47,6 @@ export interface MetricCatalog {
  */
 export const METRIC_CATALOG: MetricCatalog = {
   activity: ACTIVITY_METRICS,
-  stored: [
-    ...Object.values(FLEET_METRICS),
-    ...COPILOT_USAGE_METRICS.map((family) => family.definition),
-  ],
+  stored: [...Object.values(FLEET_METRICS), ...COPILOT_METRIC_FAMILIES],
   gateway: Object.values(GATEWAY_METRICS),
 };

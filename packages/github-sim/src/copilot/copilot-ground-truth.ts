@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
 
 import {
+  COPILOT_SIM_BREAKDOWNS,
+  COPILOT_SIM_PULL_REQUEST_FIELDS,
+  copilotDayTotalsOfDays,
+} from './copilot-aggregate-world.js';
+import {
   COPILOT_SIM_FIELDS,
   copilotRecordsOf,
   latestReportDay,
@@ -46,26 +51,49 @@ export interface CopilotExpectedSample {
   readonly value: number;
 }
 
-const NESTED = [
-  { breakdown: 'ide', array: 'totals_by_ide', keys: ['ide'] },
-  { breakdown: 'feature', array: 'totals_by_feature', keys: ['feature'] },
-  { breakdown: 'language', array: 'totals_by_language_feature', keys: ['language', 'feature'] },
-  { breakdown: 'model', array: 'totals_by_model_feature', keys: ['model', 'feature'] },
-] as const;
+type Sums = Map<string, { name: string; labels: Record<string, string>; value: number }>;
+
+function addTo(sums: Sums, name: string, labels: Record<string, string>, value: number): void {
+  const kept = Object.fromEntries(Object.entries(labels).filter(([, text]) => text !== ''));
+  const key = `${name}${JSON.stringify(Object.entries(kept).sort())}`;
+  const entry = sums.get(key);
+  if (entry) entry.value += value;
+  else sums.set(key, { name, labels: kept, value });
+}
+
+/** A line's top-level counts and, for each breakdown on, its nested entries' counts. */
+function addLine(
+  sums: Sums,
+  line: Record<string, unknown>,
+  base: Record<string, string>,
+  breakdowns: CopilotGroundTruthOptions['breakdowns'],
+): void {
+  for (const field of COPILOT_SIM_FIELDS) {
+    addTo(sums, `gh_copilot_usage_${field}`, base, Number(line[field]));
+  }
+  for (const nested of COPILOT_SIM_BREAKDOWNS) {
+    if (!breakdowns[nested.breakdown]) continue;
+    for (const entry of line[nested.array] as Record<string, unknown>[]) {
+      const keys = Object.fromEntries(nested.keys.map((key) => [key, String(entry[key])]));
+      for (const field of COPILOT_SIM_FIELDS) {
+        if (!(field in entry)) continue;
+        addTo(
+          sums,
+          `gh_copilot_usage_${field}_by_${nested.breakdown}`,
+          { ...base, ...keys },
+          Number(entry[field]),
+        );
+      }
+    }
+  }
+}
 
 export function copilotGroundTruth(
   world: CopilotWorld,
   options: CopilotGroundTruthOptions,
 ): CopilotExpectedSample[] {
   const days = reportDays(latestReportDay(world, options.atMs));
-  const sums = new Map<string, { name: string; labels: Record<string, string>; value: number }>();
-  const add = (name: string, labels: Record<string, string>, value: number): void => {
-    const kept = Object.fromEntries(Object.entries(labels).filter(([, text]) => text !== ''));
-    const key = `${name}${JSON.stringify(Object.entries(kept).sort())}`;
-    const entry = sums.get(key);
-    if (entry) entry.value += value;
-    else sums.set(key, { name, labels: kept, value });
-  };
+  const sums: Sums = new Map();
   for (const record of copilotRecordsOf(world, options.scope, options.id, days)) {
     const base = {
       scope: options.scope,
@@ -73,23 +101,61 @@ export function copilotGroundTruth(
       user: userLabel(options, record.user_id, record.user_login),
       day: options.emitDayLabel ? record.day : '',
     };
-    for (const field of COPILOT_SIM_FIELDS) {
-      add(`gh_copilot_usage_${field}`, base, Number(record[field]));
-    }
-    for (const nested of NESTED) {
-      if (!options.breakdowns[nested.breakdown]) continue;
-      const entries = record[nested.array] as Record<string, unknown>[];
-      for (const entry of entries) {
-        const keys = Object.fromEntries(nested.keys.map((key) => [key, String(entry[key])]));
-        for (const field of COPILOT_SIM_FIELDS) {
-          if (!(field in entry)) continue;
-          add(
-            `gh_copilot_usage_${field}_by_${nested.breakdown}`,
-            { ...base, ...keys },
-            Number(entry[field]),
-          );
-        }
+    addLine(sums, record, base, options.breakdowns);
+  }
+  return [...sums.values()];
+}
+
+/** The active-user counts of `day_totals` entries (Copilot code review users: PR activity). */
+const ACTIVE_USERS = [
+  'daily_active_users',
+  'weekly_active_users',
+  'monthly_active_users',
+  'monthly_active_chat_users',
+  'monthly_active_agent_users',
+  'daily_active_cli_users',
+] as const;
+const CODE_REVIEW_USERS = [
+  'daily_active_copilot_code_review_users',
+  'daily_passive_copilot_code_review_users',
+  'weekly_active_copilot_code_review_users',
+  'weekly_passive_copilot_code_review_users',
+  'monthly_active_copilot_code_review_users',
+  'monthly_passive_copilot_code_review_users',
+] as const;
+
+/**
+ * The samples of one scope's aggregate report (`organization-28-day` / `enterprise-28-day`)
+ * the fleet must expose, read straight from the simulator's `day_totals`:
+ * - the seven counts and the breakdowns on, summed over the 28 days, labelled `user="all"`
+ *   in the same families as the users report (per day with `emitDayLabel`);
+ * - with `pullRequests`, `gh_copilot_usage_pull_requests_<count>{scope,org}` summed over the
+ *   days (medians not exposed), and the Copilot code review user counts;
+ * - the active-user counts of the last day (every day's with `emitDayLabel`), labels
+ *   `scope`, `org` (`day`).
+ */
+export function copilotAggregateGroundTruth(
+  world: CopilotWorld,
+  options: Omit<CopilotGroundTruthOptions, 'userLabelMode' | 'salt'> & {
+    readonly pullRequests: boolean;
+  },
+): CopilotExpectedSample[] {
+  const days = reportDays(latestReportDay(world, options.atMs));
+  const sums: Sums = new Map();
+  const entries = copilotDayTotalsOfDays(world, options.scope, options.id, days);
+  for (const entry of entries) {
+    const day = options.emitDayLabel ? entry.day : '';
+    const labels = { scope: options.scope, org: options.id, day };
+    addLine(sums, entry, { ...labels, user: 'all' }, options.breakdowns);
+    const pullRequests = entry['pull_requests'] as Record<string, unknown>;
+    if (options.pullRequests) {
+      for (const field of COPILOT_SIM_PULL_REQUEST_FIELDS) {
+        addTo(sums, `gh_copilot_usage_pull_requests_${field}`, labels, Number(pullRequests[field]));
       }
+    }
+    if (!options.emitDayLabel && entry.day !== days.at(-1)) continue;
+    for (const field of [...ACTIVE_USERS, ...(options.pullRequests ? CODE_REVIEW_USERS : [])]) {
+      if (field in entry) addTo(sums, `gh_copilot_usage_${field}`, labels, Number(entry[field]));
     }
   }
   return [...sums.values()];

@@ -3,12 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { MINUTE_MS } from '../dataset/sim-time.js';
+import { copilotAggregateLinesOf } from './copilot-aggregate-world.js';
 import { copilotRecordsOf, type CopilotWorld } from './copilot-world.js';
 
-/** A report the host serves: a scope's users report over some days. */
+/** A report the host serves: a scope's users or aggregate report over some days. */
 export interface CopilotReportRef {
   readonly scope: 'org' | 'enterprise';
   readonly id: string;
+  readonly report: 'users' | 'aggregate';
   readonly days: readonly string[];
 }
 
@@ -25,7 +27,7 @@ export interface CopilotDownloadCounters {
   readonly expired: number;
   /** Requests failed on purpose by {@link CopilotReportHost.failNextDownloads}. */
   readonly failed: number;
-  /** Report-link responses served by the API (every scope, both report kinds). */
+  /** Report-link responses served by the API (every scope and report, 28-day and 1-day). */
   readonly linksIssued: number;
 }
 
@@ -106,10 +108,14 @@ export function createCopilotReportHost(options: CopilotReportHostOptions): Copi
       return;
     }
     const { scope, id, days } = part.report;
-    // Records go to the part of their user id, so each file holds whole users' days.
-    const lines = copilotRecordsOf(options.world, scope, id, days)
-      .filter((record) => record.user_id % part.parts === part.part)
-      .map((record) => JSON.stringify(record));
+    // Users records go to the part of their user id, so each file holds whole users' days;
+    // an aggregate report's days are dealt over the parts.
+    const lines =
+      part.report.report === 'aggregate'
+        ? copilotAggregateLinesOf(options.world, part.report, part.part, part.parts)
+        : copilotRecordsOf(options.world, scope, id, days)
+            .filter((record) => record.user_id % part.parts === part.part)
+            .map((record) => JSON.stringify(record));
     counts.served += 1;
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
     response.end(lines.length === 0 ? '' : `${lines.join('\n')}\n`);
@@ -158,7 +164,7 @@ export function createCopilotReportHost(options: CopilotReportHostOptions): Copi
       return Array.from({ length: parts }, (_, part) => {
         const token = randomBytes(16).toString('hex');
         issued.set(token, { report, part, parts, expiresAtMs });
-        const name = `${report.scope}-${report.id}-${report.days[0] ?? ''}-${report.days.length}d-${part}.ndjson`;
+        const name = `${report.scope}-${report.id}-${report.report}-${report.days[0] ?? ''}-${report.days.length}d-${part}.ndjson`;
         return `${base}/copilot-reports/${name}?se=${new Date(expiresAtMs).toISOString()}&sig=${token}`;
       });
     },

@@ -27,28 +27,36 @@ export interface CopilotRouteDeps {
 /** GitHub keeps a year of daily reports. */
 const HISTORY_DAYS = 365;
 
+type Report = 'users' | 'aggregate';
+
 /**
- * The users report-link endpoints of GitHub's Copilot usage metrics API, org and enterprise
- * scope: `users-28-day/latest` (the 28 days ending `lagDays` before today) and `users-1-day`
- * (`?day=YYYY-MM-DD`; a day inside the lag or older than a year is 404, a missing or
- * malformed `day` is 422 — docs/github-limitations.md#copilot-usage-reports). The body has
- * `download_links` on the report host and the days covered; the files come from there.
+ * The report-link endpoints of GitHub's Copilot usage metrics API, org and enterprise scope,
+ * users reports and aggregate reports (`organization-*`, `enterprise-*`): `…-28-day/latest`
+ * (the 28 days ending `lagDays` before today) and `…-1-day` (`?day=YYYY-MM-DD`; a day inside
+ * the lag or older than a year is 404, a missing or malformed `day` is 422 —
+ * docs/github-limitations.md#copilot-usage-reports). The body has `download_links` on the
+ * report host and the days covered; the files come from there.
  */
 export function createCopilotRoutes(deps: CopilotRouteDeps): ApiRoute[] {
   const { world, host } = deps;
-  const latest = (scope: 'org' | 'enterprise', id: string): ApiResult => {
+  const latest = (scope: 'org' | 'enterprise', id: string, report: Report): ApiResult => {
     const endDay = latestReportDay(world, deps.now());
     const days = reportDays(endDay);
     return {
       status: 200,
       body: {
-        download_links: host.issueLinks({ scope, id, days }),
+        download_links: host.issueLinks({ scope, id, report, days }),
         report_start_day: days[0],
         report_end_day: endDay,
       },
     };
   };
-  const oneDay = (scope: 'org' | 'enterprise', id: string, query: URLSearchParams): ApiResult => {
+  const oneDay = (
+    scope: 'org' | 'enterprise',
+    id: string,
+    report: Report,
+    query: URLSearchParams,
+  ): ApiResult => {
     const day = query.get('day');
     const dayMs = day === null ? undefined : parseCopilotDay(day);
     if (day === null || dayMs === undefined) {
@@ -60,7 +68,10 @@ export function createCopilotRoutes(deps: CopilotRouteDeps): ApiRoute[] {
     }
     return {
       status: 200,
-      body: { download_links: host.issueLinks({ scope, id, days: [day] }), report_day: day },
+      body: {
+        download_links: host.issueLinks({ scope, id, report, days: [day] }),
+        report_day: day,
+      },
     };
   };
   const orgOf = (caller: Parameters<ApiRoute['handle']>[0]['caller'], login: string) => {
@@ -80,42 +91,46 @@ export function createCopilotRoutes(deps: CopilotRouteDeps): ApiRoute[] {
     }
     return enterprise.slug;
   };
-  return [
+  const paths = [
+    { report: 'users', org: 'users', enterprise: 'users' },
+    { report: 'aggregate', org: 'organization', enterprise: 'enterprise' },
+  ] as const;
+  return paths.flatMap(({ report, org: orgName, enterprise: enterpriseName }): ApiRoute[] => [
     {
       method: 'GET',
-      template: '/orgs/{org}/copilot/metrics/reports/users-28-day/latest',
+      template: `/orgs/{org}/copilot/metrics/reports/${orgName}-28-day/latest`,
       auth: 'installation',
       handle({ caller, params }) {
         const org = orgOf(caller, params['org'] ?? '');
-        return org === undefined ? notFound() : latest('org', org);
+        return org === undefined ? notFound() : latest('org', org, report);
       },
     },
     {
       method: 'GET',
-      template: '/orgs/{org}/copilot/metrics/reports/users-1-day',
+      template: `/orgs/{org}/copilot/metrics/reports/${orgName}-1-day`,
       auth: 'installation',
       handle({ caller, params, query }) {
         const org = orgOf(caller, params['org'] ?? '');
-        return org === undefined ? notFound() : oneDay('org', org, query);
+        return org === undefined ? notFound() : oneDay('org', org, report, query);
       },
     },
     {
       method: 'GET',
-      template: '/enterprises/{enterprise}/copilot/metrics/reports/users-28-day/latest',
+      template: `/enterprises/{enterprise}/copilot/metrics/reports/${enterpriseName}-28-day/latest`,
       auth: 'installation',
       handle({ caller, params }) {
         const slug = enterpriseOf(caller, params['enterprise'] ?? '');
-        return slug === undefined ? notFound() : latest('enterprise', slug);
+        return slug === undefined ? notFound() : latest('enterprise', slug, report);
       },
     },
     {
       method: 'GET',
-      template: '/enterprises/{enterprise}/copilot/metrics/reports/users-1-day',
+      template: `/enterprises/{enterprise}/copilot/metrics/reports/${enterpriseName}-1-day`,
       auth: 'installation',
       handle({ caller, params, query }) {
         const slug = enterpriseOf(caller, params['enterprise'] ?? '');
-        return slug === undefined ? notFound() : oneDay('enterprise', slug, query);
+        return slug === undefined ? notFound() : oneDay('enterprise', slug, report, query);
       },
     },
-  ];
+  ]);
 }
