@@ -5,7 +5,7 @@ import type { OrgStatus, StatusReport } from './status-report.js';
 /** The page reloads itself this often (a `<meta>` refresh: no JavaScript). */
 const REFRESH_SECONDS = 10;
 
-// Narrow screens get the same tables, scrolled sideways in their own box, at a readable size.
+// Wide screens get tables; on a phone each row becomes a card, every value under its label.
 const STYLE = `
 body { font: 16px/1.4 system-ui, sans-serif; margin: 0 auto; padding: 0 12px 24px; max-width: 1100px; color: #1b1f24; }
 h1 { font-size: 1.4em; margin: 16px 0 4px; }
@@ -18,6 +18,14 @@ td.num, th.num { text-align: right; padding-right: 16px; }
 .ok { color: #1a7f37; font-weight: 600; }
 .bad { color: #cf222e; font-weight: 600; }
 .warn { color: #9a6700; font-weight: 600; }
+td.name { font-weight: 600; }
+@media (max-width: 700px) {
+  thead { display: none; }
+  table, tbody, tr, td { display: block; }
+  tr { border-bottom: 1px solid #d0d7de; padding: 8px 0; }
+  td, td.num { border: 0; padding: 1px 0; white-space: normal; text-align: left; }
+  td[data-label]::before { content: attr(data-label) ": "; color: #57606a; }
+}
 `;
 
 /**
@@ -89,12 +97,14 @@ export async function renderStatusPage(report: StatusReport): Promise<string> {
               ${queues.bullmq.map(
                 (queue) =>
                   html`<tr data-queue="${queue.queue}">
-                    <td>${queue.queue}</td>
-                    <td class="num" data-field="waiting">${queue.waiting}</td>
-                    <td class="num" data-field="active">${queue.active}</td>
-                    <td class="num" data-field="delayed">${queue.delayed}</td>
-                    <td class="num" data-field="failed">${queue.failed}</td>
-                    <td class="num">${formatSeconds(queue.oldestWaitingAgeSeconds)}</td>
+                    <td class="name">${queue.queue}</td>
+                    <td class="num" data-label="Waiting" data-field="waiting">${queue.waiting}</td>
+                    <td class="num" data-label="Active" data-field="active">${queue.active}</td>
+                    <td class="num" data-label="Delayed" data-field="delayed">${queue.delayed}</td>
+                    <td class="num" data-label="Failed" data-field="failed">${queue.failed}</td>
+                    <td class="num" data-label="Oldest waiting">
+                      ${formatSeconds(queue.oldestWaitingAgeSeconds)}
+                    </td>
                   </tr> `,
               )}
             </tbody>
@@ -117,13 +127,13 @@ export async function renderStatusPage(report: StatusReport): Promise<string> {
               ${queues.backfill.map(
                 (queue) =>
                   html`<tr data-queue="${queue.queue}">
-                    <td>${queue.queue}</td>
-                    <td>${queue.role}</td>
-                    <td class="num" data-field="ready">${queue.ready ?? '–'}</td>
-                    <td class="num" data-field="unacked">
+                    <td class="name">${queue.queue}</td>
+                    <td data-label="Role">${queue.role}</td>
+                    <td class="num" data-label="Ready" data-field="ready">${queue.ready ?? '–'}</td>
+                    <td class="num" data-label="Unacked" data-field="unacked">
                       ${queue.role === 'main' ? queues.backfillUnacked : 0}
                     </td>
-                    <td class="num">
+                    <td class="num" data-label="Oldest">
                       ${queue.oldestAgeSeconds === undefined ? '–' : formatSeconds(queue.oldestAgeSeconds)}
                     </td>
                   </tr> `,
@@ -163,11 +173,13 @@ export async function renderStatusPage(report: StatusReport): Promise<string> {
               ${report.instances.map(
                 (instance) =>
                   html`<tr data-instance="${instance.instance}">
-                    <td>${instance.service}</td>
-                    <td>${instance.instance}</td>
-                    <td>${instance.startedAt}</td>
-                    <td class="num">${formatSeconds(instance.lastSeenSecondsAgo)} ago</td>
-                    <td>${formatCounts(instance.counts)}</td>
+                    <td class="name">${instance.service}</td>
+                    <td data-label="Instance">${instance.instance}</td>
+                    <td data-label="Started">${instance.startedAt}</td>
+                    <td class="num" data-label="Last seen">
+                      ${formatSeconds(instance.lastSeenSecondsAgo)} ago
+                    </td>
+                    <td data-label="Reports">${formatCounts(instance.counts)}</td>
                   </tr> `,
               )}
             </tbody>
@@ -203,15 +215,17 @@ function renderOrgRow(org: OrgStatus): ReturnType<typeof html> {
             ${limit.resetAt ?? '?'}`,
         );
   return html`<tr data-org="${org.org}">
-    <td>${org.org}</td>
-    <td data-field="health">${health}</td>
-    <td data-field="last-cycle">${cycle}</td>
-    <td>${org.lastCycleResult ?? '–'}</td>
-    <td class="num">${org.lagSeconds === undefined ? '–' : formatSeconds(org.lagSeconds)}</td>
-    <td class="num">${org.repos ?? '–'}</td>
-    <td class="num">${org.series}</td>
-    <td>${rateLimits}</td>
-    <td>${formatCounts(org.backfillProcessed)}</td>
+    <td class="name">${org.org}</td>
+    <td data-label="GitHub" data-field="health">${health}</td>
+    <td data-label="Last complete cycle" data-field="last-cycle">${cycle}</td>
+    <td data-label="Last result">${org.lastCycleResult ?? '–'}</td>
+    <td class="num" data-label="Lag">
+      ${org.lagSeconds === undefined ? '–' : formatSeconds(org.lagSeconds)}
+    </td>
+    <td class="num" data-label="Repos">${org.repos ?? '–'}</td>
+    <td class="num" data-label="Series">${org.series}</td>
+    <td data-label="Rate limit">${rateLimits}</td>
+    <td data-label="Backfill done">${formatCounts(org.backfillProcessed)}</td>
   </tr> `;
 }
 
