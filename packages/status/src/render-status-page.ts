@@ -1,4 +1,4 @@
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 
 import type { OrgStatus, StatusReport } from './status-report.js';
 
@@ -30,7 +30,8 @@ td.name { font-weight: 600; }
 
 /**
  * The status page: plain HTML that works without JavaScript and reads on a phone. Every
- * value goes through hono's `html` template, which escapes it.
+ * value goes through hono's `html` template, which escapes it; only the constant style
+ * sheet is inserted raw (escaped, its quotes would break the CSS).
  */
 export async function renderStatusPage(report: StatusReport): Promise<string> {
   const { queues } = report;
@@ -42,7 +43,7 @@ export async function renderStatusPage(report: StatusReport): Promise<string> {
         <meta http-equiv="refresh" content="${REFRESH_SECONDS}" />
         <title>github-stats-exporter status</title>
         <style>
-          ${STYLE}
+          ${raw(STYLE)}
         </style>
       </head>
       <body>

@@ -213,6 +213,7 @@ describe('renderStatusPage', () => {
     );
     expect(page).toContain('<meta http-equiv="refresh" content="10" />');
     expect(page).not.toContain('<script');
+    expect(page).toContain('td[data-label]::before { content: attr(data-label) ": "; ');
     expect(text).toContain(
       ' acme healthy (2 failed probes) 42 s ago 2026-12-02T11:59:18.000Z partial 2 s 5 17 4990 of 5000 left, resets 2026-12-02T12:10:00.000Z – ',
     );
