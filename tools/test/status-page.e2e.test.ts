@@ -252,5 +252,12 @@ describe('status page (the demo fleet in Chromium)', () => {
       ['org-scrapes', true],
       ['repo-scrapes', true],
     ]);
+    // Read-only is enforced by its API too, not only by hidden buttons.
+    for (const action of ['retry/failed', 'clean/completed', 'pause', 'obliterate']) {
+      const refused = await fetch(`${ADMIN_URL}/queues/api/queues/repo-scrapes/${action}`, {
+        method: 'PUT',
+      });
+      expect([action, refused.status]).toEqual([action, 405]);
+    }
   }, 240_000);
 });

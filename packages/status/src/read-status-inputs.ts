@@ -24,7 +24,7 @@ export interface StatusSources {
   /** The scrape queues' depths as BullMQ counts them (`ScrapeQueues.readDepths`). */
   readonly readQueueDepths: (nowMs: number) => Promise<QueueDepth[]>;
   /** Series per org of the latest render. */
-  readonly seriesByOrg: () => ReadonlyMap<string, number>;
+  readonly seriesByOrg: () => Promise<ReadonlyMap<string, number>>;
 }
 
 /** Reads what the status page shows: the telemetry, org health, leader, heartbeats, queues. */
@@ -34,14 +34,16 @@ export async function readStatusInputs(
 ): Promise<StatusInputs> {
   const { redis, keyPrefix } = sources;
   const keys = createStoreKeys(keyPrefix);
-  const [metrics, orgHealth, holder, fencingToken, instances, bullmq] = await Promise.all([
-    readFleetTelemetry(redis, (name) => keys.telemetryMetric(name), STATUS_METRICS),
-    redis.hgetall(keys.orgHealth),
-    redis.get(keys.leaderLock),
-    redis.get(keys.leaderFencingToken),
-    readInstanceHeartbeats(redis, keyPrefix),
-    sources.readQueueDepths(nowMs),
-  ]);
+  const [metrics, orgHealth, holder, fencingToken, instances, bullmq, seriesByOrg] =
+    await Promise.all([
+      readFleetTelemetry(redis, (name) => keys.telemetryMetric(name), STATUS_METRICS),
+      redis.hgetall(keys.orgHealth),
+      redis.get(keys.leaderLock),
+      redis.get(keys.leaderFencingToken),
+      readInstanceHeartbeats(redis, keyPrefix),
+      sources.readQueueDepths(nowMs),
+      sources.seriesByOrg(),
+    ]);
   const samples = (position: number): readonly StoredSample[] => {
     const metric = metrics[position];
     return metric?.kind === 'samples' ? metric.samples : [];
@@ -61,6 +63,6 @@ export async function readStatusInputs(
     backfillOldestAge: samples(8),
     instances,
     bullmq,
-    seriesByOrg: sources.seriesByOrg(),
+    seriesByOrg,
   };
 }

@@ -2,7 +2,12 @@ import { toActivityScope } from '@gse/activity';
 import type { Config } from '@gse/config';
 import { createService, type Service, type ServiceDeps } from '@gse/lifecycle';
 import { createScrapeQueues, toBackfillTopology } from '@gse/queues';
-import { readStatusInputs, toStatusReport, type StatusContext } from '@gse/status';
+import {
+  readStatusInputs,
+  toStatusReport,
+  type StatusContext,
+  type StatusSources,
+} from '@gse/status';
 import { createInstanceHeartbeat, createRedisConnection } from '@gse/store';
 
 import { createAdminServer } from './admin-server.js';
@@ -14,7 +19,7 @@ import {
 import { createMetricsSnapshotReader, type MetricsSnapshot } from './metrics-snapshot.js';
 import { createPublicServer } from './public-server.js';
 import { createRedisLink } from './redis-link.js';
-import { createSnapshotCache } from './snapshot-cache.js';
+import { createSnapshotCache, SnapshotUnavailableError } from './snapshot-cache.js';
 
 /** Tuning a deployment never needs; tests and the benchmark set them. */
 export interface MetricsGatewayOptions {
@@ -158,24 +163,28 @@ export function createMetricsGateway(
           dlq: topology.dlq,
         },
       };
+      const statusSources: StatusSources = {
+        redis: link.redis,
+        keyPrefix: store.keyPrefix,
+        readQueueDepths: (nowMs) => queues.readDepths(nowMs),
+        // The render /metrics shares (one read pass per refresh interval).
+        seriesByOrg: async () => {
+          try {
+            return toSeriesByOrg((await snapshots.acquire()).snapshot);
+          } catch (error) {
+            // No read pass has succeeded yet: no series are known.
+            if (error instanceof SnapshotUnavailableError) return new Map();
+            throw error;
+          }
+        },
+      };
       const adminServer = createAdminServer({
         listen: admin.listenAddr,
         auth: admin.auth,
         bullBoardReadOnly: admin.bullBoardReadOnly,
         queues: [queues.orgs, queues.repos],
         status: async () =>
-          toStatusReport(
-            await readStatusInputs(
-              {
-                redis: link.redis,
-                keyPrefix: store.keyPrefix,
-                readQueueDepths: (nowMs) => queues.readDepths(nowMs),
-                seriesByOrg: () => toSeriesByOrg(snapshots.state().lastGood),
-              },
-              Date.now(),
-            ),
-            statusContext,
-          ),
+          toStatusReport(await readStatusInputs(statusSources, Date.now()), statusContext),
         logger,
       });
       defer('admin http server', () => adminServer.close());
@@ -185,9 +194,9 @@ export function createMetricsGateway(
 }
 
 /** Series per org in a render: each repo's user series added up. */
-function toSeriesByOrg(snapshot: MetricsSnapshot | undefined): Map<string, number> {
+function toSeriesByOrg(snapshot: MetricsSnapshot): Map<string, number> {
   const byOrg = new Map<string, number>();
-  for (const block of snapshot?.activity.blocks ?? []) {
+  for (const block of snapshot.activity.blocks) {
     byOrg.set(block.org, (byOrg.get(block.org) ?? 0) + block.users.length);
   }
   return byOrg;
