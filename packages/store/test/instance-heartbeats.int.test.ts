@@ -1,7 +1,4 @@
-import { Writable } from 'node:stream';
-
-import { createLogger } from '@gse/logging';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
+import { createCapturedLogger, createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import {
@@ -10,13 +7,6 @@ import {
   decodeInstanceHeartbeat,
   readInstanceHeartbeats,
 } from '../src/index.js';
-
-const logger = createLogger({
-  service: 'heartbeat-test',
-  version: '0',
-  level: 'error',
-  stream: new Writable({ write: (_chunk, _encoding, done) => done() }),
-});
 
 describe('instance heartbeats', () => {
   let fixture: RedisFixture;
@@ -30,6 +20,7 @@ describe('instance heartbeats', () => {
 
   it('lists each live instance with its counts, expires a dead one and removes a closed one', async () => {
     let nowMs = 1_000_000;
+    const { logger, messages } = createCapturedLogger('warn');
     const options = {
       redis: fixture.redis,
       keyPrefix: fixture.keyPrefix,
@@ -79,6 +70,7 @@ describe('instance heartbeats', () => {
     await worker.close();
     expect(await readInstanceHeartbeats(fixture.redis, fixture.keyPrefix)).toEqual([]);
     expect(await fixture.redis.exists(keys.instances)).toBe(0);
+    expect(messages()).toEqual([]);
   });
 
   it('decodes only a heartbeat record', () => {
