@@ -35,13 +35,18 @@ export interface InstanceHeartbeatWriter {
   setCounts(counts: () => Readonly<Record<string, number>>): void;
   /** Writes one beat now. */
   beat(): Promise<void>;
-  /** Stops beating and deletes the key, so the instance leaves the list at once. Idempotent. */
+  /**
+   * Stops beating and, when Redis answers, deletes the key so the instance leaves the list at
+   * once (else it expires within its TTL). Idempotent.
+   */
   close(): Promise<void>;
 }
 
 const DEFAULT_INTERVAL_MS = 5000;
 /** A key outlives two missed beats, so one slow Redis round trip does not hide an instance. */
 const TTL_INTERVALS = 3;
+/** ioredis states in which the connection is known to be down (not merely still connecting). */
+const REDIS_AWAY = new Set(['reconnecting', 'close', 'end']);
 
 /**
  * Each instance's heartbeat: a key with a TTL (`instanceHeartbeat`) plus its id in the
@@ -60,15 +65,8 @@ export function createInstanceHeartbeat(
   const startedAtMs = now();
   let counts: () => Readonly<Record<string, number>> = () => ({});
   let closed = false;
-  let writing: Promise<unknown> = Promise.resolve();
 
-  function beat(): Promise<void> {
-    const write = writeBeat();
-    writing = write.catch(() => undefined);
-    return write;
-  }
-
-  async function writeBeat(): Promise<void> {
+  async function beat(): Promise<void> {
     const beatAtMs = now();
     const record: InstanceHeartbeat = {
       service,
@@ -86,6 +84,9 @@ export function createInstanceHeartbeat(
   }
 
   const tick = (): void => {
+    // While Redis is known to be away a beat could only fail (or, on a worker's connection,
+    // queue up until it is back): the instance reappears with the first beat after.
+    if (REDIS_AWAY.has(redis.status)) return;
     beat().catch((error: unknown) => {
       logger.warn('instance heartbeat not written', { error: toErrorMessage(error) });
     });
@@ -104,8 +105,10 @@ export function createInstanceHeartbeat(
       if (closed) return;
       closed = true;
       clearInterval(timer);
-      // A beat still on its way would bring the key back after the delete.
-      await writing;
+      // Only a Redis that answers now is asked: shutdown must not wait for one that does
+      // not, and the key expires within its TTL anyway. A beat still on its way was sent
+      // first on the same connection, so it cannot bring the key back after the delete.
+      if (redis.status !== 'ready') return;
       await redis
         .multi()
         .del(keys.instanceHeartbeat(instance))
