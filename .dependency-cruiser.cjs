@@ -27,6 +27,8 @@ module.exports = {
       importsOf(p, ['activity', 'logging']),
     ),
     importsOf('scrape', ['activity', 'logging', 'github', 'store', 'queues']),
+    // The status page reads what the others store: their types and readers, no wiring.
+    importsOf('status', ['activity', 'logging', 'github', 'store', 'queues', 'telemetry']),
     // The services' shared wiring: every library below it, and nothing imports it but services.
     importsOf('fleet-adapters', [
       'activity',

@@ -27,6 +27,8 @@ const TEST_TOOLS = {
   'docker-compose': 'docker-compose',
   yamllint: 'yamllint',
   kubectl: 'kubectl',
+  // The status page's browser test (playwright-core drives it; Playwright's own download cannot run here).
+  chromium: 'chromium',
 };
 
 function fail(message) {

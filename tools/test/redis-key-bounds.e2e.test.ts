@@ -25,6 +25,10 @@ const BOUNDED_WITHOUT_TTL: readonly { readonly pattern: RegExp; readonly bound: 
   { pattern: /^leader:fencing-token$/, bound: 'one counter' },
   { pattern: /^schedule:(slots|org-health)$/, bound: 'one field per configured org' },
   {
+    pattern: /^instances$/,
+    bound: 'one member per live process; each heartbeat drops the members whose key expired',
+  },
+  {
     pattern: /^backfill:(messages|outbox|overflow-orgs)$|^org:[^:]+:backfill-overflow$/,
     bound: 'drained by the backfill worker’s sweep; entries enter deduped and capped per org',
   },

@@ -141,6 +141,20 @@ export interface Config {
     readonly scraperWorker: ServiceConfig;
     readonly backfillWorker: ServiceConfig;
     readonly metricsGateway: ServiceConfig;
+    /** The metrics-gateway's admin listener: status page, `/status.json`, Bull Board. */
+    readonly admin: {
+      /** `undefined`: the listener is off. */
+      readonly listenAddr: HostPort | undefined;
+      /** Every field `undefined` when the listener is open to anyone who reaches it. */
+      readonly auth: {
+        /** Secret. */
+        readonly bearerToken: string | undefined;
+        readonly basicUsername: string | undefined;
+        /** Secret. */
+        readonly basicPassword: string | undefined;
+      };
+      readonly bullBoardReadOnly: boolean;
+    };
     readonly shutdownTimeoutMs: number;
   };
   readonly copilot: CopilotConfig;

@@ -125,6 +125,30 @@ describe('metrics-gateway addresses', () => {
     ]);
   });
 
+  it('keep the admin listener off by default and off the other two ports when set', () => {
+    expect(
+      problemsOf(
+        'server:\n  listen_addr: "0.0.0.0:8080"\nservices:\n  admin:\n    listen_addr: "127.0.0.1:8080"\n    auth:\n      basic_username: ops\n',
+      ),
+    ).toEqual([
+      [
+        'services.admin.listen_addr',
+        'must not overlap server.listen_addr (0.0.0.0:8080): metrics-gateway opens both',
+      ],
+      [
+        'services.admin.auth.basic_password',
+        'must be set when services.admin.auth.basic_username is',
+      ],
+    ]);
+    expect(problemsOf('services:\n  admin:\n    listen_addr: "nine"\n')).toEqual([
+      [
+        'services.admin.listen_addr',
+        'must be empty (off) or host:port with port 0-65535, e.g. 0.0.0.0:9101, redis:6379, [::1]:8080 or :8080 (all interfaces)',
+      ],
+    ]);
+    loads('services:\n  admin:\n    listen_addr: "127.0.0.1:9105"\n');
+  });
+
   it('may share a port on different hosts, or both ask for port 0', () => {
     loads(
       'server:\n  listen_addr: "10.0.0.1:8080"\nservices:\n  metrics_gateway:\n    listen_addr: "127.0.0.1:8080"\n',

@@ -6,6 +6,7 @@ import { parseHostPort, type HostPort } from './host-port.js';
 import { unreadableReason } from './readable-file.js';
 import { renderValue } from './render-value.js';
 import type { ValidationRule } from './validation-rule.js';
+import type { RawFleetConfig } from './raw-config.js';
 
 function problem(path: string, value: unknown, message: string, allowed: string): ConfigProblem {
   return { path, value: renderValue(value, { sensitive: false }), message, allowed };
@@ -203,29 +204,76 @@ const metricsTlsRule: ValidationRule = {
   },
 };
 
-const metricsBasicAuthRule: ValidationRule = {
-  description: '`server.auth.basic_username` and `server.auth.basic_password` are set together.',
-  reads: ['server.auth.basic_username', 'server.auth.basic_password'],
-  check: ({ raw: { server } }) => {
-    const { basic_username: username, basic_password: password } = server.auth;
-    if ((username === '') === (password === '')) return [];
-    return username === ''
-      ? [
-          problem(
-            'server.auth.basic_username',
-            username,
-            'must be set when server.auth.basic_password is',
-            'a user name',
-          ),
-        ]
-      : [
-          {
-            path: 'server.auth.basic_password',
-            value: renderValue(password, { sensitive: true }),
-            message: 'must be set when server.auth.basic_username is',
-            allowed: 'a password (best from GITHUB_STATS_METRICS_BASIC_PASSWORD)',
-          },
-        ];
+/** `<section>.basic_username` and `<section>.basic_password` are set together. */
+function basicAuthRule(
+  section: 'server.auth' | 'services.admin.auth',
+  passwordEnv: string,
+  authOf: (raw: RawFleetConfig) => { basic_username: string; basic_password: string },
+): ValidationRule {
+  return {
+    description: `\`${section}.basic_username\` and \`${section}.basic_password\` are set together.`,
+    reads: [`${section}.basic_username`, `${section}.basic_password`],
+    check: ({ raw }) => {
+      const { basic_username: username, basic_password: password } = authOf(raw);
+      if ((username === '') === (password === '')) return [];
+      return username === ''
+        ? [
+            problem(
+              `${section}.basic_username`,
+              username,
+              `must be set when ${section}.basic_password is`,
+              'a user name',
+            ),
+          ]
+        : [
+            {
+              path: `${section}.basic_password`,
+              value: renderValue(password, { sensitive: true }),
+              message: `must be set when ${section}.basic_username is`,
+              allowed: `a password (best from ${passwordEnv})`,
+            },
+          ];
+    },
+  };
+}
+
+const metricsBasicAuthRule = basicAuthRule(
+  'server.auth',
+  'GITHUB_STATS_METRICS_BASIC_PASSWORD',
+  (raw) => raw.server.auth,
+);
+
+const adminBasicAuthRule = basicAuthRule(
+  'services.admin.auth',
+  'GITHUB_STATS_ADMIN_BASIC_PASSWORD',
+  (raw) => raw.services.admin.auth,
+);
+
+const adminPortRule: ValidationRule = {
+  description:
+    '`services.admin.listen_addr`, when set, overlaps neither `server.listen_addr` nor `services.metrics_gateway.listen_addr`: the metrics-gateway opens all three.',
+  reads: [
+    'services.admin.listen_addr',
+    'server.listen_addr',
+    'services.metrics_gateway.listen_addr',
+  ],
+  check: ({ raw }) => {
+    const admin = raw.services.admin.listen_addr;
+    if (admin === '') return [];
+    const others = [
+      ['server.listen_addr', raw.server.listen_addr],
+      ['services.metrics_gateway.listen_addr', raw.services.metrics_gateway.listen_addr],
+    ] as const;
+    return others
+      .filter(([, other]) => sameSocket(parseHostPort(admin), parseHostPort(other)))
+      .map(([key, other]) =>
+        problem(
+          'services.admin.listen_addr',
+          admin,
+          `must not overlap ${key} (${other}): metrics-gateway opens both`,
+          `another port than ${key}`,
+        ),
+      );
   },
 };
 
@@ -305,6 +353,8 @@ export const CROSS_FIELD_RULES: readonly ValidationRule[] = [
   prefixRule,
   metricsTlsRule,
   metricsBasicAuthRule,
+  adminPortRule,
+  adminBasicAuthRule,
   copilotEnterpriseRule,
   copilotSaltRule,
 ];

@@ -42,8 +42,8 @@ export function demoKeyPath(tmpdir: string, org: string): string {
  * a file): the simulator on 127.0.0.1, {@link DEMO_ORGS} scraped every minute, every
  * address on loopback with the default ports, the LOC fallback on (the simulator's org has
  * a repo beyond the top-100 cut and one with 10k-commit zeroes, and a demo has no days to
- * wait for two zero answers), Copilot reports of both orgs and the enterprise, everything
- * else default.
+ * wait for two zero answers), Copilot reports of both orgs and the enterprise, the admin
+ * listener (status page, Bull Board) on 9105, GitHub probed every 5 s, everything else default.
  */
 export function toDemoInput(tmpdir: string): Record<string, unknown> {
   const loopback = (port: number): string => `127.0.0.1:${port}`;
@@ -61,6 +61,9 @@ export function toDemoInput(tmpdir: string): Record<string, unknown> {
       })),
     },
     loc: { fallback_enabled: true, large_repo_zero_detection_windows: 1 },
+    // Probing every 5 s, a simulated outage puts an org into cooldown within half a minute
+    // (6 failed probes) instead of three: a demo shows it while someone watches.
+    health: { github_probe_interval: '5s' },
     // Copilot reports of both orgs and the enterprise (aggregate with pull-request activity,
     // and users), with every breakdown, every minute.
     copilot: {
@@ -88,6 +91,8 @@ export function toDemoInput(tmpdir: string): Record<string, unknown> {
       scraper_worker: { listen_addr: loopback(9102) },
       backfill_worker: { listen_addr: loopback(9103) },
       metrics_gateway: { listen_addr: loopback(9104) },
+      // The status page and Bull Board, open on loopback (docs/operations.md).
+      admin: { listen_addr: loopback(9105) },
     },
   };
 }

@@ -143,6 +143,16 @@ export const hostPortFormat: ValueFormat = defineFormat('host:port', HOST_PORT_S
   tryParseHostPort(value) === undefined ? `must be ${HOST_PORT_SYNTAX}` : undefined,
 );
 
+/** `host:port`, or empty for "off" (a listener that is not opened). */
+export const optionalHostPortFormat: ValueFormat = defineFormat(
+  'host:port or empty',
+  `empty (off) or ${HOST_PORT_SYNTAX}`,
+  (value) =>
+    value === '' || tryParseHostPort(value) !== undefined
+      ? undefined
+      : `must be empty (off) or ${HOST_PORT_SYNTAX}`,
+);
+
 /** A list of `host:port` strings, possibly empty. */
 export const hostPortListFormat: ValueFormat = defineFormat(
   'list of host:port',

@@ -86,6 +86,12 @@ describe('loadConfig: where the config comes from', () => {
     expect(config.services.scraperWorker.listenAddr).toEqual({ host: '127.0.0.1', port: 9102 });
     expect(config.services.backfillWorker.listenAddr).toEqual({ host: '127.0.0.1', port: 9103 });
     expect(config.services.metricsGateway.listenAddr).toEqual({ host: '127.0.0.1', port: 9104 });
+    expect(config.services.admin).toEqual({
+      listenAddr: { host: '127.0.0.1', port: 9105 },
+      auth: { bearerToken: undefined, basicUsername: undefined, basicPassword: undefined },
+      bullBoardReadOnly: true,
+    });
+    expect(config.health.githubProbeIntervalMs).toBe(5000);
     expect(config.store.redisAddr).toEqual({ host: '127.0.0.1', port: 6379 });
     expect(config.amqp.url).toBe('amqp://guest:guest@127.0.0.1:5672');
   });

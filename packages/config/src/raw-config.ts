@@ -97,6 +97,11 @@ export interface RawFleetConfig {
     scraper_worker: { listen_addr: string };
     backfill_worker: { listen_addr: string };
     metrics_gateway: { listen_addr: string };
+    admin: {
+      listen_addr: string;
+      auth: { bearer_token: string; basic_username: string; basic_password: string };
+      bull_board_read_only: boolean;
+    };
     shutdown_timeout: string;
   };
   demo: { enabled: boolean; seed: number; github_sim_port: number };

@@ -119,6 +119,9 @@ function renderDemo(): string[] {
     '| --- | --- | --- |',
     ...DEMO_ORGS.map((org) => `| ${code(org.org)} | ${org.appId} | ${org.installationId} |`),
     '',
+    'The admin listener (`services.admin.listen_addr`) is on `127.0.0.1:9105`: the status page',
+    'at `/` (and `/status.json`), Bull Board at `/queues`. GitHub is probed every `5s`',
+    '(`health.github_probe_interval`), so an outage shows as a cooldown within half a minute.',
     'Everything else keeps its default. The environment overrides still apply.',
     '',
   ];

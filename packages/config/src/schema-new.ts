@@ -6,6 +6,7 @@ import {
   keyPrefixFormat,
   numberFormat,
   stringFormat,
+  optionalHostPortFormat,
 } from './formats.js';
 import { COUNT, DURATION, POSITIVE_COUNT, POSITIVE_DURATION } from './schema-carried.js';
 import { leaf } from './schema-node.js';
@@ -234,6 +235,39 @@ export const newSections = {
         doc: "metrics-gateway's /livez, /readyz and own process /metrics (the fleet's /metrics is on server.listen_addr).",
         default: '0.0.0.0:9104',
         format: hostPortFormat,
+      }),
+    },
+    admin: {
+      listen_addr: leaf({
+        doc: "metrics-gateway's admin listener: the status page (/), /status.json and Bull Board (/queues). Off when empty.",
+        default: '',
+        format: optionalHostPortFormat,
+      }),
+      auth: {
+        bearer_token: leaf({
+          doc: 'When set, the admin listener requires `Authorization: Bearer <token>`. Open when empty (and basic auth is off).',
+          default: '',
+          format: stringFormat,
+          env: 'GITHUB_STATS_ADMIN_BEARER_TOKEN',
+          sensitive: true,
+        }),
+        basic_username: leaf({
+          doc: 'With basic_password: the admin listener requires HTTP basic auth with this user. Off when empty.',
+          default: '',
+          format: stringFormat,
+        }),
+        basic_password: leaf({
+          doc: 'Password of services.admin.auth.basic_username.',
+          default: '',
+          format: stringFormat,
+          env: 'GITHUB_STATS_ADMIN_BASIC_PASSWORD',
+          sensitive: true,
+        }),
+      },
+      bull_board_read_only: leaf({
+        doc: 'Bull Board shows the scrape queues without retry, promote, clean or delete buttons. false lets whoever passes services.admin.auth change the queues.',
+        default: true,
+        format: booleanFormat,
       }),
     },
     shutdown_timeout: leaf({

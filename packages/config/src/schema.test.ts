@@ -17,6 +17,8 @@ describe('fleetSchema', () => {
       'GITHUB_STATS_REDIS_ADDR',
       'GITHUB_STATS_REDIS_PASSWORD',
       'GITHUB_STATS_COPILOT_USER_LABEL_SALT',
+      'GITHUB_STATS_ADMIN_BEARER_TOKEN',
+      'GITHUB_STATS_ADMIN_BASIC_PASSWORD',
     ]);
     for (const name of envs) expect(name.startsWith(ENV_PREFIX)).toBe(true);
   });
@@ -29,6 +31,8 @@ describe('fleetSchema', () => {
       'amqp.url',
       'store.redis_password',
       'copilot.user_label_salt',
+      'services.admin.auth.bearer_token',
+      'services.admin.auth.basic_password',
     ]);
     for (const { spec } of secrets) expect(spec.env).toBeDefined();
   });

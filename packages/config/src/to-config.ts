@@ -120,6 +120,15 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       scraperWorker: { listenAddr: parseHostPort(services.scraper_worker.listen_addr) },
       backfillWorker: { listenAddr: parseHostPort(services.backfill_worker.listen_addr) },
       metricsGateway: { listenAddr: parseHostPort(services.metrics_gateway.listen_addr) },
+      admin: {
+        listenAddr: orUndefined(services.admin.listen_addr, parseHostPort),
+        auth: {
+          bearerToken: orUndefined(services.admin.auth.bearer_token),
+          basicUsername: orUndefined(services.admin.auth.basic_username),
+          basicPassword: orUndefined(services.admin.auth.basic_password),
+        },
+        bullBoardReadOnly: services.admin.bull_board_read_only,
+      },
       shutdownTimeoutMs: ms(services.shutdown_timeout),
     },
     copilot: toCopilotConfig(copilot, options.configDir),
@@ -183,9 +192,8 @@ function toOrgConfig(org: RawOrg, configDir: string): OrgConfig {
 }
 
 /** An empty string in YAML means "not set". */
-function orUndefined(
-  value: string,
-  map: (value: string) => string = (kept) => kept,
-): string | undefined {
+function orUndefined(value: string): string | undefined;
+function orUndefined<T>(value: string, map: (value: string) => T): T | undefined;
+function orUndefined(value: string, map: (value: string) => unknown = (kept) => kept): unknown {
   return value === '' ? undefined : map(value);
 }

@@ -1,7 +1,9 @@
 import type { ServiceScope } from '@gse/lifecycle';
 import {
+  createInstanceHeartbeat,
   createRedisConnection,
   createStoreKeys,
+  type InstanceHeartbeatWriter,
   type RedisConnectionOptions,
   type StoreKeys,
 } from '@gse/store';
@@ -15,6 +17,8 @@ export interface FleetRedis {
   readonly redis: Redis;
   readonly keys: StoreKeys;
   readonly telemetry: FleetTelemetry;
+  /** This process's heartbeat (the status page's instance list). */
+  readonly heartbeat: InstanceHeartbeatWriter;
 }
 
 export interface FleetRedisOptions {
@@ -32,8 +36,8 @@ export interface FleetRedisOptions {
 /**
  * Opens a service's Redis the one way every service does: connects in the background (a
  * Redis that is down at start is retried and `/readyz` says so), registers the `redis`
- * readiness check, reports `gh_exporter_dependency_health{dependency="redis"}`, and defers
- * closing telemetry, then the connection.
+ * readiness check, reports `gh_exporter_dependency_health{dependency="redis"}`, beats the
+ * instance heartbeat, and defers stopping the heartbeat, closing telemetry, then the connection.
  */
 export function openFleetRedis(options: FleetRedisOptions): FleetRedis {
   const { scope, service } = options;
@@ -63,5 +67,12 @@ export function openFleetRedis(options: FleetRedisOptions): FleetRedis {
   redis.on('ready', reportHealth(true));
   redis.on('close', reportHealth(false));
   connectRedis(redis, scope.logger);
-  return { redis, keys, telemetry };
+  const heartbeat = createInstanceHeartbeat({
+    redis,
+    keyPrefix: options.store.keyPrefix,
+    service,
+    logger: scope.logger,
+  });
+  scope.defer('instance heartbeat', () => heartbeat.close());
+  return { redis, keys, telemetry, heartbeat };
 }

@@ -75,3 +75,11 @@ export {
   type ReadActivitySeriesOptions,
   type RepoSeriesBlock,
 } from './activity-series-reader.js';
+export {
+  createInstanceHeartbeat,
+  decodeInstanceHeartbeat,
+  readInstanceHeartbeats,
+  type InstanceHeartbeat,
+  type InstanceHeartbeatOptions,
+  type InstanceHeartbeatWriter,
+} from './instance-heartbeats.js';

@@ -68,6 +68,10 @@ export interface StoreKeys {
   readonly scheduledSlots: string;
   /** HASH org → encoded GitHub health of the org (healthy, or cooldown), kept by the leader. */
   readonly orgHealth: string;
+  /** STRING with a TTL: one service instance's latest heartbeat (JSON). */
+  instanceHeartbeat(instanceId: string): string;
+  /** ZSET instance id → ms of its latest heartbeat: which heartbeat keys to read. */
+  readonly instances: string;
   /** STRING: JSON of the org's repos from its last discovery, for a `304` on the next one. */
   orgRepos(org: string): string;
   /** HASH of one org cycle: expected repo count, start, and each repo's result. */
@@ -126,6 +130,8 @@ export function createStoreKeys(prefix: string): StoreKeys {
     leaderFencingToken: `${prefix}:leader:fencing-token`,
     scheduledSlots: `${prefix}:schedule:slots`,
     orgHealth: `${prefix}:schedule:org-health`,
+    instanceHeartbeat: (instanceId) => `${prefix}:instances:${instanceId}`,
+    instances: `${prefix}:instances`,
     orgRepos: (org) => `${prefix}:org:${checkName('org', org)}:repos`,
     orgCycle: (org, slotStartMs) => `${prefix}:org:${checkName('org', org)}:cycle:${slotStartMs}`,
     orgDeferredJobs: (org) => `${prefix}:org:${checkName('org', org)}:deferred-jobs`,

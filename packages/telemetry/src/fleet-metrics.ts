@@ -56,6 +56,11 @@ export const FLEET_METRICS = {
     unit: 'seconds',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
   }),
+  scrapeLastEnd: defineGauge({
+    name: 'gh_exporter_scrape_last_end_unixtime',
+    help: "Unix time the org's latest cycle with this result (success, partial, failure) ended.",
+    labels: ['org', 'result'],
+  }),
   repoLastSuccessfulScrape: defineGauge({
     name: 'gh_exporter_repo_last_successful_scrape_unixtime',
     help: 'Unix time of the last scrape of the repo that read every activity resource.',

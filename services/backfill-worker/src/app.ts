@@ -84,7 +84,7 @@ async function startWorker(
 ): Promise<void> {
   const { logger } = scope;
   const keyPrefix = config.store.keyPrefix;
-  const { redis, telemetry } = openFleetRedis({
+  const { redis, telemetry, heartbeat } = openFleetRedis({
     store: config.store,
     service: SERVICE_NAME,
     role: 'worker',
@@ -191,6 +191,9 @@ async function startWorker(
   // Consumers last: on stop, intake ends first and in-flight messages are handed back.
   await consumer.start();
   scope.defer('backfill consumer', () => consumer.close());
+  // RabbitMQ tells a client a queue's ready messages, not its unacked ones: each worker
+  // reports the deliveries it holds, and the status page adds them up.
+  heartbeat.setCounts(() => ({ unacked: consumer.inFlight }));
   // Reads over the consumer's connection: stopped before it closes.
   const stats = startQueueStatsLoop({
     connection: consumer.connection,

@@ -1,17 +1,25 @@
 import { toActivityScope } from '@gse/activity';
 import type { Config } from '@gse/config';
 import { createService, type Service, type ServiceDeps } from '@gse/lifecycle';
-import { createRedisConnection } from '@gse/store';
+import { createScrapeQueues, toBackfillTopology } from '@gse/queues';
+import {
+  readStatusInputs,
+  toStatusReport,
+  type StatusContext,
+  type StatusSources,
+} from '@gse/status';
+import { createInstanceHeartbeat, createRedisConnection } from '@gse/store';
 
+import { createAdminServer } from './admin-server.js';
 import { createGatewayHealth } from './gateway-health.js';
 import {
   createGatewayProcessMetrics,
   type GatewayProcessMetrics,
 } from './gateway-process-metrics.js';
-import { createMetricsSnapshotReader } from './metrics-snapshot.js';
+import { createMetricsSnapshotReader, type MetricsSnapshot } from './metrics-snapshot.js';
 import { createPublicServer } from './public-server.js';
 import { createRedisLink } from './redis-link.js';
-import { createSnapshotCache } from './snapshot-cache.js';
+import { createSnapshotCache, SnapshotUnavailableError } from './snapshot-cache.js';
 
 /** Tuning a deployment never needs; tests and the benchmark set them. */
 export interface MetricsGatewayOptions {
@@ -32,7 +40,9 @@ const MAX_RETRY_AFTER_FAILURE_MS = 5_000;
  * Composition root of the metrics gateway: the probe server on
  * `services.metrics_gateway.listen_addr` (its own process metrics), and the public endpoint
  * on `server.listen_addr`: `/metrics` rendered from Redis (every business series and the
- * fleet telemetry, the same body on every replica), `/livez`, `/readyz`, `/healthz`.
+ * fleet telemetry, the same body on every replica), `/livez`, `/readyz`, `/healthz`; and,
+ * when `services.admin.listen_addr` is set, the admin listener: the status page,
+ * `/status.json` and Bull Board (docs/operations.md).
  */
 export function createMetricsGateway(
   { config, logger }: ServiceDeps<Config>,
@@ -125,6 +135,69 @@ export function createMetricsGateway(
       });
       defer('public http server', () => server.close());
       await server.listen();
+
+      const heartbeat = createInstanceHeartbeat({
+        redis: link.redis,
+        keyPrefix: store.keyPrefix,
+        service: 'metrics-gateway',
+        logger,
+      });
+      defer('instance heartbeat', () => heartbeat.close());
+
+      const { admin } = config.services;
+      if (admin.listenAddr === undefined) return;
+      const queues = createScrapeQueues({
+        connection: link.redis,
+        prefix: config.bullmq.prefix,
+        jobAttempts: config.bullmq.jobAttempts,
+        keepCompletedMs: config.bullmq.keepCompletedMs,
+        keepFailedMs: config.bullmq.keepFailedMs,
+      });
+      defer('scrape queues', () => queues.close());
+      const topology = toBackfillTopology(config.amqp, config.backfill.requeueDelaysMs);
+      const statusContext: StatusContext = {
+        orgs: config.github.orgs,
+        backfillQueues: {
+          main: topology.mainQueue,
+          retry: topology.retryQueues.map((queue) => queue.name),
+          dlq: topology.dlq,
+        },
+      };
+      const statusSources: StatusSources = {
+        redis: link.redis,
+        keyPrefix: store.keyPrefix,
+        readQueueDepths: (nowMs) => queues.readDepths(nowMs),
+        // The render /metrics shares (one read pass per refresh interval).
+        seriesByOrg: async () => {
+          try {
+            return toSeriesByOrg((await snapshots.acquire()).snapshot);
+          } catch (error) {
+            // No read pass has succeeded yet: no series are known.
+            if (error instanceof SnapshotUnavailableError) return new Map();
+            throw error;
+          }
+        },
+      };
+      const adminServer = createAdminServer({
+        listen: admin.listenAddr,
+        auth: admin.auth,
+        bullBoardReadOnly: admin.bullBoardReadOnly,
+        queues: [queues.orgs, queues.repos],
+        status: async () =>
+          toStatusReport(await readStatusInputs(statusSources, Date.now()), statusContext),
+        logger,
+      });
+      defer('admin http server', () => adminServer.close());
+      await adminServer.listen();
     },
   });
+}
+
+/** Series per org in a render: each repo's user series added up. */
+function toSeriesByOrg(snapshot: MetricsSnapshot): Map<string, number> {
+  const byOrg = new Map<string, number>();
+  for (const block of snapshot.activity.blocks) {
+    byOrg.set(block.org, (byOrg.get(block.org) ?? 0) + block.users.length);
+  }
+  return byOrg;
 }

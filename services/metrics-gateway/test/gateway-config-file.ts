@@ -16,6 +16,11 @@ export interface GatewayFixtureOptions {
   /** Extra lines under `github:` (indented two spaces), e.g. `optional_resources`. */
   readonly githubYaml?: readonly string[];
   readonly orgs?: readonly { readonly org: string; readonly scrapeInterval: string }[];
+  /**
+   * Extra lines under `services.admin:` (indented four spaces); the listener is then on
+   * `127.0.0.1:0` and the BullMQ queues under a prefix of the test's own.
+   */
+  readonly adminYaml?: readonly string[];
   readonly options?: MetricsGatewayOptions;
 }
 
@@ -57,6 +62,15 @@ export async function writeGatewayConfig(
       `  ${name}:`,
       `    ${listen}`,
     ]),
+    ...(options.adminYaml === undefined
+      ? []
+      : [
+          '  admin:',
+          `    ${listen}`,
+          ...options.adminYaml.map((line) => `    ${line}`),
+          'bullmq:',
+          `  prefix: ${options.keyPrefix}-bull`,
+        ]),
   ].join('\n');
   const configPath = join(dir, 'config.yaml');
   await writeFile(configPath, `${yaml}\n`);

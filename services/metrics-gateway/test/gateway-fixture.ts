@@ -30,6 +30,8 @@ export interface RunningGateway {
   readonly publicAddress: ListenAddress;
   readonly probeAddress: ListenAddress;
   readonly logs: CapturedLogger;
+  /** GET on the admin listener (`adminYaml`); throws when it is off. */
+  getAdmin(path: string, options?: RequestOptions): Promise<Reply>;
   get(path: string, options?: RequestOptions): Promise<Reply>;
   /** GET on the probe server (the gateway's own process metrics). */
   getProbe(path: string): Promise<Reply>;
@@ -68,6 +70,7 @@ export async function startGateway(options: GatewayFixtureOptions): Promise<Runn
     logs,
     get: (path, requestOptions) => request(publicAddress, path, requestOptions),
     getProbe: (path) => request(probeAddress, path),
+    getAdmin: async (path, requestOptions) => request(addressOf('admin'), path, requestOptions),
     stop: async () => {
       try {
         await service.stop();

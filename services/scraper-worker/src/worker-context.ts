@@ -38,7 +38,7 @@ export function orgOf(
   return { config, client };
 }
 
-/** Reports an org cycle that ended: its run by result and how long it took. */
+/** Reports an org cycle that ended: its run by result, how long it took, and when it ended. */
 export function recordCycle(
   context: WorkerContext,
   org: string,
@@ -51,6 +51,7 @@ export function recordCycle(
     labels,
     Math.max(0, context.now() - completion.startedAtMs) / 1000,
   );
+  context.telemetry.set(FLEET_METRICS.scrapeLastEnd, labels, context.now() / 1000);
 }
 
 /**
