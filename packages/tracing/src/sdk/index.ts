@@ -1,0 +1,9 @@
+export {
+  startTracing,
+  toTracesUrl,
+  type OtlpProtocol,
+  type TraceMode,
+  type Tracing,
+  type TracingOptions,
+} from './start-tracing.js';
+export { createLocalTraceKeeper, type LocalTraceKeeperOptions } from './local-trace-keeper.js';
