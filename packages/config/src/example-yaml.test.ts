@@ -77,7 +77,6 @@ describe('config/example.yaml', () => {
       'accepted but ignored',
       'accepted but ignored',
       'accepted but ignored',
-      'accepted but ignored',
     ]);
     expect(loaded.warnings.join('\n')).toContain('copilot.include_org_28d');
     expect(loaded.warnings.join('\n')).not.toContain('copilot.enterprise');

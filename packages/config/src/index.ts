@@ -1,5 +1,11 @@
 export { ConfigError, type ConfigProblem } from './config-error.js';
-export type { Config, LogLevel, OrgConfig, ServiceConfig } from './config-types.js';
+export type {
+  Config,
+  LogLevel,
+  OrgConfig,
+  ServiceConfig,
+  TelemetryConfig,
+} from './config-types.js';
 export {
   DEMO_COPILOT_ENTERPRISE,
   DEMO_GITHUB_SIM_PORT,

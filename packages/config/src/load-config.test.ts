@@ -222,7 +222,6 @@ copilot:
     expect(warnings).toEqual([
       'accepted but ignored (leader election here is a Redis lock, not a Kubernetes Lease; kept so Go exporter configs load): leader_election.namespace, leader_election.lease_name',
       "accepted but ignored (belonged to the Go exporter's store internals; kept so its configs load): store.backend, store.index_shards",
-      'accepted but ignored (tracing is not built yet; kept so Go exporter configs load): telemetry.otel_enabled',
       'accepted but ignored (kept so Go exporter configs load): copilot.include_org_28d',
     ]);
   });

@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 
 import type { ScrapeResource } from '@gse/activity';
 
-import type { Config, CopilotConfig, LogLevel, OrgConfig } from './config-types.js';
+import type {
+  Config,
+  CopilotConfig,
+  LogLevel,
+  OrgConfig,
+  TelemetryConfig,
+} from './config-types.js';
 import { parseDurationMs as ms } from './duration.js';
 import { parseHostPort } from './host-port.js';
 import type { RawFleetConfig, RawOrg } from './raw-config.js';
@@ -15,7 +21,7 @@ import { ORG_FIELDS } from './schema.js';
  */
 export function toConfig(raw: RawFleetConfig, options: { readonly configDir: string }): Config {
   const { server, leader_election: election, github, rate_limit: rateLimit, retry } = raw;
-  const { loc, backfill, amqp, store, health, bullmq, services, demo, copilot } = raw;
+  const { loc, backfill, amqp, store, health, bullmq, services, demo, copilot, telemetry } = raw;
   return {
     server: {
       listenAddr: parseHostPort(server.listen_addr),
@@ -114,6 +120,13 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       backfillWorker: { listenAddr: parseHostPort(services.backfill_worker.listen_addr) },
       metricsGateway: { listenAddr: parseHostPort(services.metrics_gateway.listen_addr) },
       shutdownTimeoutMs: ms(services.shutdown_timeout),
+    },
+    telemetry: {
+      tracingEnabled: telemetry.otel_enabled && telemetry.otel_trace_mode !== 'off',
+      traceMode: telemetry.otel_trace_mode as TelemetryConfig['traceMode'],
+      traceSampleRatio: telemetry.otel_trace_sample_ratio,
+      otlpEndpoint: telemetry.otel_exporter_otlp_endpoint,
+      otlpProtocol: telemetry.otel_exporter_otlp_protocol as TelemetryConfig['otlpProtocol'],
     },
     copilot: toCopilotConfig(copilot, options.configDir),
     demo: { enabled: demo.enabled, seed: demo.seed, githubSimPort: demo.github_sim_port },

@@ -1,10 +1,4 @@
-import {
-  context,
-  propagation,
-  type Context,
-  type Link,
-  trace,
-} from '@opentelemetry/api';
+import { context, propagation, type Context, type Link, trace } from '@opentelemetry/api';
 
 /**
  * A span's W3C trace context as it travels in a BullMQ job's data, a Redis outbox record and

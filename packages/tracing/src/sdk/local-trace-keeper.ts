@@ -59,8 +59,7 @@ export function createLocalTraceKeeper(options: LocalTraceKeeperOptions): SpanPr
   return {
     onStart(span: Span, parentContext: Context): void {
       const parent = trace.getSpanContext(parentContext);
-      const parentRoot =
-        parent && parent.isRemote !== true ? rootOf.get(parent.spanId) : undefined;
+      const parentRoot = parent && parent.isRemote !== true ? rootOf.get(parent.spanId) : undefined;
       const { spanId } = span.spanContext();
       const rootId = parentRoot ?? spanId;
       rootOf.set(spanId, rootId);

@@ -95,7 +95,9 @@ export function startTracing(options: TracingOptions): Tracing {
   const batch = new BatchSpanProcessor({ exporter });
   const ratio = new TraceIdRatioBasedSampler(options.sampleRatio);
   const sampled = options.mode === 'sampled';
-  const sampler: Sampler = sampled ? new ParentBasedSampler({ root: ratio }) : new AlwaysOnSampler();
+  const sampler: Sampler = sampled
+    ? new ParentBasedSampler({ root: ratio })
+    : new AlwaysOnSampler();
   const processor: SpanProcessor = sampled
     ? batch
     : createLocalTraceKeeper({
