@@ -32,11 +32,16 @@ export interface SpanOptions {
   readonly links?: readonly TraceCarrier[];
   /** Only recorded in `detailed` mode. */
   readonly detail?: boolean;
+  /**
+   * Whether a throw is a failure of the span's work; default every throw. Control flow that
+   * throws (a job deferred or handed back) is none, so `errors` mode does not keep it.
+   */
+  readonly isFailure?: (error: unknown) => boolean;
 }
 
 /**
- * Runs `work` inside a new active span and ends it when `work` settles. A throw marks the
- * span an error (the exception's type and message recorded) and is rethrown untouched. With
+ * Runs `work` inside a new active span and ends it when `work` settles. A throw (unless
+ * `isFailure` says otherwise) marks the span an error (the exception's type and message recorded) and is rethrown untouched. With
  * tracing off the OpenTelemetry API hands out non-recording spans: a few allocations.
  */
 export function withSpan<T>(
@@ -61,7 +66,7 @@ export function withSpan<T>(
       try {
         return await work(span);
       } catch (error) {
-        markSpanFailed(span, error);
+        if (options.isFailure?.(error) ?? true) markSpanFailed(span, error);
         throw error;
       } finally {
         span.end();
