@@ -185,7 +185,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     contentTypes: () => [...contentTypes],
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
         server.closeAllConnections();
       }),
   };

@@ -73,7 +73,11 @@ export async function measureTracingOverhead(
       await tracing.shutdown();
     }
   } finally {
-    await new Promise<void>((resolve) => collector.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      collector.close(() => {
+        resolve();
+      }),
+    );
   }
   return { sampleRatio: options.sampleRatio, offMs, sampledMs, exportRequests };
 }

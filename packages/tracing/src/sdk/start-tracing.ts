@@ -83,8 +83,12 @@ export function startTracing(options: TracingOptions): Tracing {
   }
   diag.setLogger(
     {
-      error: (message) => options.onExportProblem(message),
-      warn: (message) => options.onExportProblem(message),
+      error: (message) => {
+        options.onExportProblem(message);
+      },
+      warn: (message) => {
+        options.onExportProblem(message);
+      },
       info: () => undefined,
       debug: () => undefined,
       verbose: () => undefined,
