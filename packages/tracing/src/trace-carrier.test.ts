@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import { toTracesUrl } from './sdk/start-tracing.js';
 import { decodeTraceCarrier } from './trace-carrier.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -20,14 +19,5 @@ describe('decodeTraceCarrier', () => {
     for (const value of [undefined, null, 'x', [], { traceparent: 'ff-00' }, { traceparent: 1 }]) {
       expect(decodeTraceCarrier(value)).toBeUndefined();
     }
-  });
-});
-
-describe('toTracesUrl', () => {
-  it("adds OTLP/HTTP's /v1/traces to a bare collector address and keeps a given path", () => {
-    expect(toTracesUrl('http://collector:4318')).toBe('http://collector:4318/v1/traces');
-    expect(toTracesUrl('https://otel.example/custom/traces')).toBe(
-      'https://otel.example/custom/traces',
-    );
   });
 });

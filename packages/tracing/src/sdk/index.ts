@@ -1,6 +1,7 @@
 export {
   startTracing,
   toTracesUrl,
+  withDetailSpans,
   type OtlpProtocol,
   type TraceMode,
   type Tracing,

@@ -120,14 +120,7 @@ export function startTracing(options: TracingOptions): Tracing {
       'service.instance.id': instanceId,
     }),
   });
-  const noop = new ProxyTracerProvider();
-  const detailed = options.mode === 'detailed';
-  const byMode: ApiTracerProvider = {
-    getTracer: (name, version, tracerOptions) =>
-      name === DETAIL_TRACER_NAME && !detailed
-        ? noop.getTracer(name)
-        : provider.getTracer(name, version, tracerOptions),
-  };
+  const byMode = withDetailSpans(provider, options.mode === 'detailed');
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(byMode);
@@ -144,6 +137,20 @@ export function startTracing(options: TracingOptions): Tracing {
       });
       return stopping;
     },
+  };
+}
+
+/**
+ * `provider`, except that the detail scope ({@link DETAIL_TRACER_NAME}) gets a no-op tracer
+ * unless `detailed`: its spans then cost a context lookup and are never recorded.
+ */
+export function withDetailSpans(provider: ApiTracerProvider, detailed: boolean): ApiTracerProvider {
+  const noop = new ProxyTracerProvider();
+  return {
+    getTracer: (name, version, tracerOptions) =>
+      name === DETAIL_TRACER_NAME && !detailed
+        ? noop.getTracer(name)
+        : provider.getTracer(name, version, tracerOptions),
   };
 }
 
