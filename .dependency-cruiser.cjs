@@ -22,13 +22,15 @@ module.exports = {
     importsOf('activity', []),
     importsOf('config', ['activity']),
     importsOf('logging', []),
-    importsOf('lifecycle', ['logging']),
+    // Spans and trace carriers on the OpenTelemetry API: any package may open a span.
+    importsOf('tracing', []),
+    importsOf('lifecycle', ['logging', 'tracing']),
     ...['github', 'store', 'queues', 'leader', 'telemetry'].map((p) =>
-      importsOf(p, ['activity', 'logging']),
+      importsOf(p, ['activity', 'logging', 'tracing']),
     ),
-    importsOf('scrape', ['activity', 'logging', 'github', 'store', 'queues']),
+    importsOf('scrape', ['activity', 'logging', 'tracing', 'github', 'store', 'queues']),
     // The status page reads what the others store: their types and readers, no wiring.
-    importsOf('status', ['activity', 'logging', 'github', 'store', 'queues', 'telemetry']),
+    importsOf('status', ['activity', 'logging', 'tracing', 'github', 'store', 'queues', 'telemetry']),
     // The services' shared wiring: every library below it, and nothing imports it but services.
     importsOf('fleet-adapters', [
       'activity',
@@ -41,6 +43,7 @@ module.exports = {
       'scrape',
       'store',
       'telemetry',
+      'tracing',
     ]),
     importsOf('github-sim', ['activity']),
     importsOf('testing', ['logging', 'lifecycle']),
@@ -51,7 +54,15 @@ module.exports = {
       from: { path: '^packages/', pathNot: ['^packages/fleet-adapters/', ...TEST_FILES] },
       to: { path: '^packages/fleet-adapters/' },
     },
-    importsOf('copilot', ['activity', 'logging', 'github', 'store', 'queues', 'telemetry']),
+    importsOf('copilot', [
+      'activity',
+      'logging',
+      'tracing',
+      'github',
+      'store',
+      'queues',
+      'telemetry',
+    ]),
     {
       name: 'test-code-stays-in-tests',
       comment: 'only tests (and tools/) use the simulator and the test fixtures',

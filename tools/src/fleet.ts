@@ -5,6 +5,8 @@
  * starts first, on the port and with the keys the demo config expects, and a Redis or
  * RabbitMQ that does not answer where the config points is started from the machine's
  * servers (see `local-brokers.ts`); with an operator's config a missing broker is an error.
+ * A config file that sets `demo.enabled: true` is demo mode too, its keys over the demo
+ * config's (e.g. a tracing collector).
  * Ctrl-C stops the services, then the simulator, then the brokers it started, and exits 0;
  * a second Ctrl-C kills everything at once. If any process dies, the rest are stopped too.
  */
@@ -34,7 +36,18 @@ interface FleetProcess {
   readonly exited: Promise<number | null>;
 }
 
-const isDemo = locateConfig({ env: process.env, cwd: operatorCwd }).kind === 'demo';
+const located = locateConfig({ env: process.env, cwd: operatorCwd });
+/** Demo mode: no config, or a file with `demo.enabled` (the demo config, its keys over it). */
+const isDemo = located.kind === 'demo' || isDemoFile();
+
+function isDemoFile(): boolean {
+  try {
+    return loadConfig({ env: process.env, cwd: operatorCwd }).config.demo.enabled;
+  } catch {
+    // The services load the same file and print each of its problems; so does startBrokers.
+    return false;
+  }
+}
 
 function startProcess(name: string, script: string, onLine?: (line: string) => void): FleetProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@gse/source', script], {
@@ -106,9 +119,11 @@ async function main(): Promise<void> {
   // it has stopped the services and the brokers it started: their lines are then dropped.
   process.stdout.on('error', () => undefined);
   process.stdout.write(
-    isDemo
+    located.kind === 'demo'
       ? '[fleet] no config found: demo mode with the GitHub simulator\n'
-      : '[fleet] starting the fleet with the configured GitHub\n',
+      : isDemo
+        ? `[fleet] demo mode with the GitHub simulator, configured by ${located.path}\n`
+        : '[fleet] starting the fleet with the configured GitHub\n',
   );
   let simulator: FleetProcess | undefined;
   let brokers: LocalBrokers | undefined;

@@ -25,7 +25,7 @@ export interface ServiceConfig {
 
 /**
  * The validated fleet config: camelCase, every duration in milliseconds (suffix `Ms`),
- * addresses parsed. Keys the fleet accepts but ignores (`telemetry.*`, `copilot.*`,
+ * addresses parsed. Keys the fleet accepts but ignores (some `copilot.*`,
  * `leader_election.namespace`/`lease_name`, `store.backend`/`index_shards`/`export_cache_mode`,
  * `metrics.scrape_service_dns`) are validated but left out. `docs/configuration.md` documents
  * each key.
@@ -157,6 +157,7 @@ export interface Config {
     };
     readonly shutdownTimeoutMs: number;
   };
+  readonly telemetry: TelemetryConfig;
   readonly copilot: CopilotConfig;
   readonly demo: {
     readonly enabled: boolean;
@@ -210,4 +211,16 @@ export interface CopilotConfig {
         readonly privateKeyPath: string;
       }
     | undefined;
+}
+
+/** `telemetry.*`: OpenTelemetry tracing (see docs/decisions/0014-tracing.md). */
+export interface TelemetryConfig {
+  /** False unless `otel_enabled` and a mode other than `off`. */
+  readonly tracingEnabled: boolean;
+  readonly traceMode: 'off' | 'sampled' | 'errors' | 'detailed';
+  /** 0–1. */
+  readonly traceSampleRatio: number;
+  /** `''` when tracing is off (a rule requires it when on). */
+  readonly otlpEndpoint: string;
+  readonly otlpProtocol: 'http/protobuf' | 'grpc';
 }

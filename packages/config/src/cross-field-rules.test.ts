@@ -218,3 +218,29 @@ describe('server.auth basic', () => {
     });
   });
 });
+
+describe('telemetry (tracing)', () => {
+  it('needs a collector once tracing is on, and a URL', () => {
+    expect(problemsOf('telemetry:\n  otel_enabled: true\n  otel_trace_mode: errors\n')).toEqual([
+      ['telemetry.otel_exporter_otlp_endpoint', 'must be set when tracing is on'],
+    ]);
+    expect(problemsOf("telemetry:\n  otel_exporter_otlp_endpoint: 'collector:4318'\n")).toEqual([
+      ['telemetry.otel_exporter_otlp_endpoint', 'must be an http:// or https:// URL'],
+    ]);
+  });
+
+  it('maps the keys, tracing off unless enabled with a mode', () => {
+    const on = dirs.load(
+      `${MINIMAL_YAML}telemetry:\n  otel_enabled: true\n  otel_trace_mode: sampled\n  otel_exporter_otlp_endpoint: http://collector:4317\n  otel_exporter_otlp_protocol: grpc\n`,
+    ).config.telemetry;
+    expect(on).toEqual({
+      tracingEnabled: true,
+      traceMode: 'sampled',
+      traceSampleRatio: 0.05,
+      otlpEndpoint: 'http://collector:4317',
+      otlpProtocol: 'grpc',
+    });
+    const modeOnly = dirs.load(`${MINIMAL_YAML}telemetry:\n  otel_trace_mode: errors\n`);
+    expect(modeOnly.config.telemetry.tracingEnabled).toBe(false);
+  });
+});

@@ -343,6 +343,29 @@ const copilotSaltRule: ValidationRule = {
       : [],
 };
 
+const tracingEndpointRule: ValidationRule = {
+  description:
+    'With `telemetry.otel_enabled: true` and `telemetry.otel_trace_mode` other than `off`, `telemetry.otel_exporter_otlp_endpoint` is set.',
+  reads: [
+    'telemetry.otel_enabled',
+    'telemetry.otel_trace_mode',
+    'telemetry.otel_exporter_otlp_endpoint',
+  ],
+  check: ({ raw: { telemetry } }) =>
+    telemetry.otel_enabled &&
+    telemetry.otel_trace_mode !== 'off' &&
+    telemetry.otel_exporter_otlp_endpoint === ''
+      ? [
+          problem(
+            'telemetry.otel_exporter_otlp_endpoint',
+            telemetry.otel_exporter_otlp_endpoint,
+            'must be set when tracing is on',
+            'the collector URL, e.g. http://otel-collector:4318',
+          ),
+        ]
+      : [],
+};
+
 /** The rules across sections, in the order their problems are reported. */
 export const CROSS_FIELD_RULES: readonly ValidationRule[] = [
   sentinelRule,
@@ -357,4 +380,5 @@ export const CROSS_FIELD_RULES: readonly ValidationRule[] = [
   adminBasicAuthRule,
   copilotEnterpriseRule,
   copilotSaltRule,
+  tracingEndpointRule,
 ];

@@ -117,11 +117,17 @@ export function enumListFormat(values: readonly string[]): ValueFormat {
 }
 
 function urlFormat(summary: string, protocols: readonly string[], allowed: string): ValueFormat {
-  return defineFormat(summary, allowed, (value) => {
-    if (typeof value !== 'string') return 'must be a string';
-    if (!URL.canParse(value)) return 'must be an absolute URL';
-    return protocols.includes(new URL(value).protocol) ? undefined : `must be ${allowed}`;
-  });
+  return defineFormat(summary, allowed, (value) => toUrlProblem(value, protocols, allowed));
+}
+
+function toUrlProblem(
+  value: unknown,
+  protocols: readonly string[],
+  allowed: string,
+): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  if (!URL.canParse(value)) return 'must be an absolute URL';
+  return protocols.includes(new URL(value).protocol) ? undefined : `must be ${allowed}`;
 }
 
 /** An absolute `http://` or `https://` URL. */
@@ -129,6 +135,16 @@ export const httpUrlFormat: ValueFormat = urlFormat(
   'http(s) URL',
   ['http:', 'https:'],
   'an http:// or https:// URL',
+);
+
+/** An absolute `http://` or `https://` URL, or empty for none. */
+export const optionalHttpUrlFormat: ValueFormat = defineFormat(
+  'http(s) URL or empty',
+  'an http:// or https:// URL, or empty',
+  (value) =>
+    value === ''
+      ? undefined
+      : toUrlProblem(value, ['http:', 'https:'], 'an http:// or https:// URL'),
 );
 
 /** An absolute `amqp://` or `amqps://` URL (credentials may be inside). */

@@ -6,6 +6,7 @@ export type {
   LogLevel,
   OrgConfig,
   ServiceConfig,
+  TelemetryConfig,
 } from './config-types.js';
 export {
   DEMO_COPILOT_ENTERPRISE,

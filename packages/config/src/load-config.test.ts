@@ -228,8 +228,23 @@ copilot:
     expect(warnings).toEqual([
       'accepted but ignored (leader election here is a Redis lock, not a Kubernetes Lease; kept so Go exporter configs load): leader_election.namespace, leader_election.lease_name',
       "accepted but ignored (belonged to the Go exporter's store internals; kept so its configs load): store.backend, store.index_shards",
-      'accepted but ignored (tracing is not built yet; kept so Go exporter configs load): telemetry.otel_enabled',
     ]);
+  });
+
+  it('reads a file with demo.enabled as the demo config with its keys over it: the demo fleet, traced', () => {
+    const { config, source } = dirs.load(
+      'demo:\n  enabled: true\ntelemetry:\n  otel_enabled: true\n  otel_trace_mode: sampled\n  otel_exporter_otlp_endpoint: http://127.0.0.1:4318\n',
+    );
+    expect(source.kind).toBe('file');
+    expect(config.github.orgs.map((org) => org.org)).toEqual(DEMO_ORGS.map((org) => org.org));
+    expect(config.github.orgs[0]?.privateKeyPath).toBe(
+      demoKeyPath(tmpdir(), DEMO_ORGS[0]?.org ?? ''),
+    );
+    expect(config.telemetry).toMatchObject({
+      tracingEnabled: true,
+      traceMode: 'sampled',
+      otlpEndpoint: 'http://127.0.0.1:4318',
+    });
   });
 
   it('does not touch the demo key files in demo mode', () => {

@@ -12,6 +12,7 @@ import { CONFIG_PATH_ENV, errorCode, pickConfigEnv, readEnvOverrides } from './e
 import { createFleetConvict } from './fleet-convict.js';
 import { ORG_RULES } from './org-rules.js';
 import { renderValue } from './render-value.js';
+import { isMapping } from './formats.js';
 import { FILE_PATH, parseConfigYaml } from './parse-yaml.js';
 import { fleetSchema } from './schema.js';
 import { listLeaves } from './schema-node.js';
@@ -71,7 +72,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
 
   const input: ConfigInput =
     source.kind === 'file'
-      ? readConfigFile(source.path)
+      ? overDemoDefaults(readConfigFile(source.path))
       : { ok: true, value: toDemoInput(tmpdir()) };
   if (!input.ok) throw new ConfigError(label, [...input.problems, ...overrides.problems]);
 
@@ -123,6 +124,30 @@ function locateConfigIn(env: Readonly<Record<string, string>>, cwd: string): Con
   if (explicit !== undefined) return { kind: 'file', path: resolve(cwd, explicit) };
   const local = resolve(cwd, LOCAL_CONFIG_PATH);
   return existsSync(local) ? { kind: 'file', path: local } : { kind: 'demo' };
+}
+
+/**
+ * A file that sets `demo.enabled: true` is demo mode's built-in config with the file's keys
+ * over it (sections merged, lists replaced): a few lines add, say, a tracing collector to
+ * the demo fleet (`pnpm start` then starts the simulator too).
+ */
+function overDemoDefaults(input: ConfigInput): ConfigInput {
+  if (!input.ok || !isMapping(input.value['demo']) || input.value['demo']['enabled'] !== true) {
+    return input;
+  }
+  return { ok: true, value: mergeSections(toDemoInput(tmpdir()), input.value) };
+}
+
+function mergeSections(
+  base: Readonly<Record<string, unknown>>,
+  over: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = merged[key];
+    merged[key] = isMapping(current) && isMapping(value) ? mergeSections(current, value) : value;
+  }
+  return merged;
 }
 
 type ConfigInput =

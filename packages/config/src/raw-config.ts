@@ -78,6 +78,7 @@ export interface RawFleetConfig {
   telemetry: {
     otel_enabled: boolean;
     otel_exporter_otlp_endpoint: string;
+    otel_exporter_otlp_protocol: string;
     otel_trace_mode: string;
     otel_trace_sample_ratio: number;
   };

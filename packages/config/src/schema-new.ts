@@ -5,6 +5,7 @@ import {
   integerFormat,
   keyPrefixFormat,
   numberFormat,
+  optionalHttpUrlFormat,
   stringFormat,
   optionalHostPortFormat,
 } from './formats.js';
@@ -14,34 +15,34 @@ import { leaf } from './schema-node.js';
 /** The port the demo GitHub simulator listens on unless `demo.github_sim_port` says otherwise. */
 export const DEMO_GITHUB_SIM_PORT = 9900;
 
-const IGNORED_OTEL = 'tracing is not built yet; kept so Go exporter configs load';
 
-/** The Go exporter's optional sections: `telemetry` accepted and ignored with a warning, `copilot` built. */
+/** The Go exporter's optional sections: `telemetry` (tracing) and `copilot`. */
 export const optionalSections = {
   telemetry: {
     otel_enabled: leaf({
-      doc: 'Enable OpenTelemetry tracing.',
+      doc: 'Enable OpenTelemetry tracing (with otel_trace_mode other than off).',
       default: false,
       format: booleanFormat,
-      ignored: IGNORED_OTEL,
     }),
     otel_exporter_otlp_endpoint: leaf({
-      doc: 'OTLP HTTP endpoint.',
+      doc: 'The OTLP collector: for http/protobuf its base URL (e.g. http://otel-collector:4318; /v1/traces is added unless a path is given), for grpc its address (e.g. http://otel-collector:4317). Required when tracing is on.',
       default: '',
-      format: stringFormat,
-      ignored: IGNORED_OTEL,
+      format: optionalHttpUrlFormat,
+    }),
+    otel_exporter_otlp_protocol: leaf({
+      doc: "OTLP transport: http/protobuf, or grpc (the Go exporter's documented gRPC port could not work; it posted JSON over HTTP).",
+      default: 'http/protobuf',
+      format: enumFormat(['http/protobuf', 'grpc']),
     }),
     otel_trace_mode: leaf({
-      doc: 'Which traces to keep.',
+      doc: 'Which traces to keep: off; sampled (otel_trace_sample_ratio of traces, decided at the root); errors (every trace part with an error, plus the ratio of the rest); detailed (errors, plus a span per Redis call and AMQP operation).',
       default: 'off',
       format: enumFormat(['off', 'sampled', 'errors', 'detailed']),
-      ignored: IGNORED_OTEL,
     }),
     otel_trace_sample_ratio: leaf({
-      doc: 'Share of traces sampled in sampled/errors mode.',
+      doc: 'Share of traces kept in sampled mode, and of error-free traces in errors/detailed mode.',
       default: 0.05,
       format: numberFormat({ min: 0, max: 1 }),
-      ignored: IGNORED_OTEL,
     }),
   },
   copilot: {

@@ -41,7 +41,7 @@ describe('fleetSchema', () => {
     const ignored = entries
       .filter(({ spec }) => spec.ignored !== undefined)
       .map(({ path }) => path);
-    expect(ignored.filter((path) => !/^(telemetry|copilot)\./.test(path))).toEqual([
+    expect(ignored.filter((path) => !path.startsWith('copilot.'))).toEqual([
       'metrics.scrape_service_dns',
       'leader_election.namespace',
       'leader_election.lease_name',
@@ -49,13 +49,14 @@ describe('fleetSchema', () => {
       'store.index_shards',
       'store.export_cache_mode',
     ]);
-    const telemetryKeys = entries.filter(({ path }) => path.startsWith('telemetry.'));
-    expect(telemetryKeys.filter(({ spec }) => spec.ignored === undefined)).toEqual([]);
-    expect(telemetryKeys).toHaveLength(4);
-    // Every Copilot key has a meaning here (issue 13).
+    // Every telemetry and Copilot key has a meaning here (issues 13 and 14).
     expect(
       entries
-        .filter(({ path, spec }) => path.startsWith('copilot.') && spec.ignored !== undefined)
+        .filter(
+          ({ path, spec }) =>
+            (path.startsWith('copilot.') || path.startsWith('telemetry.')) &&
+            spec.ignored !== undefined,
+        )
         .map(({ path }) => path),
     ).toEqual([]);
   });

@@ -36,7 +36,8 @@ export const SECTION_DOCS: Readonly<Record<keyof RawFleetConfig, string>> = {
   amqp: 'The RabbitMQ connection and names used by backfill.',
   store: 'Redis: connection, key prefix and the lifecycle of series.',
   health: "The leader's GitHub health probe.",
-  telemetry: "The Go exporter's OpenTelemetry settings: accepted and validated, not used yet.",
+  telemetry:
+    'OpenTelemetry tracing of the fleet: one trace per org cycle across scheduler, scraper-worker and backfill-worker, exported over OTLP ([ADR 0014](decisions/0014-tracing.md)).',
   copilot:
     "Copilot usage from GitHub's users reports (gh_copilot_usage_*), read on their own schedule; differences from the Go exporter are listed [below](#copilot-differences-from-the-go-exporter).",
   bullmq: 'The BullMQ queues for org and repo scrape jobs (in the same Redis as the store).',

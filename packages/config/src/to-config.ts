@@ -8,6 +8,7 @@ import type {
   CopilotReportKind,
   LogLevel,
   OrgConfig,
+  TelemetryConfig,
 } from './config-types.js';
 import { parseDurationMs as ms } from './duration.js';
 import { parseHostPort } from './host-port.js';
@@ -21,7 +22,7 @@ import { ORG_FIELDS } from './schema.js';
  */
 export function toConfig(raw: RawFleetConfig, options: { readonly configDir: string }): Config {
   const { server, leader_election: election, github, rate_limit: rateLimit, retry } = raw;
-  const { loc, backfill, amqp, store, health, bullmq, services, demo, copilot } = raw;
+  const { loc, backfill, amqp, store, health, bullmq, services, demo, copilot, telemetry } = raw;
   return {
     server: {
       listenAddr: parseHostPort(server.listen_addr),
@@ -130,6 +131,13 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
         bullBoardReadOnly: services.admin.bull_board_read_only,
       },
       shutdownTimeoutMs: ms(services.shutdown_timeout),
+    },
+    telemetry: {
+      tracingEnabled: telemetry.otel_enabled && telemetry.otel_trace_mode !== 'off',
+      traceMode: telemetry.otel_trace_mode as TelemetryConfig['traceMode'],
+      traceSampleRatio: telemetry.otel_trace_sample_ratio,
+      otlpEndpoint: telemetry.otel_exporter_otlp_endpoint,
+      otlpProtocol: telemetry.otel_exporter_otlp_protocol as TelemetryConfig['otlpProtocol'],
     },
     copilot: toCopilotConfig(copilot, options.configDir),
     demo: { enabled: demo.enabled, seed: demo.seed, githubSimPort: demo.github_sim_port },

@@ -1,4 +1,5 @@
 import type { Logger } from '@gse/logging';
+import { type Span, withSpan } from '@gse/tracing';
 import type { Octokit } from '@octokit/core';
 
 import type { Sleep } from './abortable-sleep.js';
@@ -8,6 +9,7 @@ import type { InstallationSemaphore, SemaphoreLease } from './client-ports.js';
 import type { GitHubErrorDecision } from './github-error-decision.js';
 import { GitHubRequestError } from './github-errors.js';
 import { toRequestReport, type GitHubRequestObserver } from './github-request-report.js';
+import { recordGitHubResponse, toGitHubSpanStart } from './github-request-span.js';
 import { sendRequest, type RawResponse } from './github-transport.js';
 import {
   TOKEN_ENDPOINT,
@@ -86,11 +88,24 @@ export function createRequestExecutor(
     }
   }
 
-  async function sendHoldingLease(
+  function sendHoldingLease(
     request: ExecuteRequest,
     token: string,
     attempt: number,
     lease: SemaphoreLease,
+  ): Promise<AttemptResult> {
+    const span = toGitHubSpanStart(request.method, request.endpoint, { ...context, attempt });
+    return withSpan(span.name, span.options, (active) =>
+      sendInSpan(request, token, attempt, lease, active),
+    );
+  }
+
+  async function sendInSpan(
+    request: ExecuteRequest,
+    token: string,
+    attempt: number,
+    lease: SemaphoreLease,
+    span: Span,
   ): Promise<AttemptResult> {
     const startedMs = now();
     let result: AttemptResult;
@@ -135,16 +150,16 @@ export function createRequestExecutor(
     } finally {
       await lease.release();
     }
-    deps.onRequest(
-      toRequestReport({
-        ...context,
-        endpoint: `${request.method} ${request.endpoint}`,
-        status,
-        headers,
-        durationMs: now() - startedMs,
-        attempt,
-      }),
-    );
+    const report = toRequestReport({
+      ...context,
+      endpoint: `${request.method} ${request.endpoint}`,
+      status,
+      headers,
+      durationMs: now() - startedMs,
+      attempt,
+    });
+    recordGitHubResponse(span, report);
+    deps.onRequest(report);
     return result;
   }
 

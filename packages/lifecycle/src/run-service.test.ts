@@ -16,7 +16,17 @@ import { createLineCollector } from '@gse/testing';
 const packageJsonUrl = new URL('../package.json', import.meta.url);
 
 const loaded: LoadedRunnableConfig<RunnableConfig> = {
-  config: { server: { logLevel: 'info' }, services: { shutdownTimeoutMs: 50 } },
+  config: {
+    server: { logLevel: 'info' },
+    services: { shutdownTimeoutMs: 50 },
+    telemetry: {
+      tracingEnabled: false,
+      traceMode: 'off',
+      traceSampleRatio: 0.05,
+      otlpEndpoint: '',
+      otlpProtocol: 'http/protobuf',
+    },
+  },
   source: { kind: 'file', path: '/etc/gse/config.yaml' },
   warnings: ['store.backend is ignored'],
 };

@@ -7,6 +7,7 @@ import {
   toErrorMessage,
   toLoggedError,
 } from '@gse/logging';
+import { startTracing, type OtlpProtocol, type TraceMode } from '@gse/tracing/sdk';
 
 import type { Service } from './service.js';
 
@@ -14,6 +15,14 @@ import type { Service } from './service.js';
 export interface RunnableConfig {
   readonly server: { readonly logLevel: LogLevel };
   readonly services: { readonly shutdownTimeoutMs: number };
+  /** `telemetry.*` (`TelemetryConfig` of `@gse/config`). */
+  readonly telemetry: {
+    readonly tracingEnabled: boolean;
+    readonly traceMode: TraceMode;
+    readonly traceSampleRatio: number;
+    readonly otlpEndpoint: string;
+    readonly otlpProtocol: OtlpProtocol;
+  };
 }
 
 /** What a config loader returns (`loadConfig` of `@gse/config` fits). */
@@ -85,9 +94,11 @@ const STOP_BACKSTOP_MS = 1000;
  * 1. loads the config; on failure writes the message to stderr and exits 1 before any
  *    socket opens;
  * 2. creates the logger (service name, version from `package.json`, configured level) and
- *    logs the config's source and warnings;
+ *    logs the config's source and warnings; starts tracing (`telemetry.*`) under the same
+ *    service name and version;
  * 3. creates the app, starts it; a failed start exits 1;
- * 4. first SIGTERM/SIGINT: stops the app within `services.shutdownTimeoutMs`, then exits 0,
+ * 4. first SIGTERM/SIGINT: stops the app, then exports the spans still buffered, within
+ *    `services.shutdownTimeoutMs`, then exits 0,
  *    or 1 if a step failed or the deadline passed; a second signal exits 1 at once;
  * 5. an `uncaughtException` or `unhandledRejection` logs `uncaught error, exiting` with its
  *    `origin` and `error` and exits 1 without a graceful stop (Kubernetes restarts the pod).
@@ -123,7 +134,34 @@ export async function runService<C extends RunnableConfig>(
 
   exitOnUncaughtErrors(proc, logger);
 
+  const { telemetry } = config;
+  const tracing = startTracing({
+    serviceName: manifest.service,
+    serviceVersion: manifest.version,
+    enabled: telemetry.tracingEnabled,
+    mode: telemetry.traceMode,
+    sampleRatio: telemetry.traceSampleRatio,
+    endpoint: telemetry.otlpEndpoint,
+    protocol: telemetry.otlpProtocol,
+    onExportProblem: (problem) => {
+      logger.warn('trace export problem', { problem });
+    },
+  });
+  if (tracing.recording) {
+    logger.info('tracing started', {
+      mode: telemetry.traceMode,
+      protocol: telemetry.otlpProtocol,
+      instanceId: tracing.instanceId,
+    });
+  }
   const app = options.createApp({ config, logger });
+  const stopAppThenTracing = async (): Promise<void> => {
+    try {
+      await app.stop();
+    } finally {
+      await tracing.shutdown();
+    }
+  };
   let stopping: Promise<void> | undefined;
 
   function finish(code: number): void {
@@ -143,7 +181,10 @@ export async function runService<C extends RunnableConfig>(
       return;
     }
     logger.info('signal received, stopping', { signal });
-    stopping = stopWithin(app, config.services.shutdownTimeoutMs + STOP_BACKSTOP_MS).then(
+    stopping = stopWithin(
+      stopAppThenTracing,
+      config.services.shutdownTimeoutMs + STOP_BACKSTOP_MS,
+    ).then(
       () => {
         finish(0);
       },
@@ -190,7 +231,7 @@ function exitOnUncaughtErrors(proc: ServiceProcess, logger: Logger): void {
   proc.on('unhandledRejection', exitWith('unhandledRejection'));
 }
 
-async function stopWithin(app: Service, timeoutMs: number): Promise<void> {
+async function stopWithin(stop: () => Promise<void>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const backstop = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
@@ -198,7 +239,7 @@ async function stopWithin(app: Service, timeoutMs: number): Promise<void> {
     }, timeoutMs);
   });
   try {
-    await Promise.race([app.stop(), backstop]);
+    await Promise.race([stop(), backstop]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,5 +1,8 @@
 import { PassThrough } from 'node:stream';
 
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 
 import { createLogger } from './logger.js';
@@ -115,5 +118,30 @@ describe('createLogger', () => {
     const logger = createLogger({ service: 's', version: '1', level: 'info', stream });
     logger.error('scrape failed', { error: new Error('boom').stack });
     expect(String(lines()[0]?.['error'])).toContain('boom');
+  });
+});
+
+describe('createLogger with tracing', () => {
+  it('puts the active recorded span’s trace and span ids on the line, and none outside a span', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'scheduler', version: '1', level: 'info', stream });
+    const provider = new TracerProvider();
+    const contextManager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(contextManager);
+    try {
+      const span = provider.getTracer('test').startSpan('org cycle');
+      context.with(trace.setSpan(context.active(), span), () => {
+        logger.info('org cycle scheduled', { org: 'acme' });
+      });
+      span.end();
+      logger.info('outside');
+      const { traceId, spanId } = span.spanContext();
+      expect(lines().map((line) => [line['message'], line['traceId'], line['spanId']])).toEqual([
+        ['org cycle scheduled', traceId, spanId],
+        ['outside', undefined, undefined],
+      ]);
+    } finally {
+      context.disable();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import winston from 'winston';
 
 import { redactSecrets } from './redact-secrets.js';
@@ -58,10 +59,22 @@ export function createLogger(options: LoggerOptions): Logger {
 
 function wrap(target: winston.Logger): Logger {
   return {
-    debug: (message, context) => target.debug(message, context),
-    info: (message, context) => target.info(message, context),
-    warn: (message, context) => target.warn(message, context),
-    error: (message, context) => target.error(message, context),
+    debug: (message, context) => target.debug(message, withTraceIds(context)),
+    info: (message, context) => target.info(message, withTraceIds(context)),
+    warn: (message, context) => target.warn(message, withTraceIds(context)),
+    error: (message, context) => target.error(message, withTraceIds(context)),
     child: (context) => wrap(target.child(context)),
   };
+}
+
+/**
+ * Adds `traceId` and `spanId` of the span active at the call (read here, not in a winston
+ * format, which may run later, outside the span), so the lines of a traced job can be
+ * found from its trace and back. Nothing is added when tracing is off.
+ */
+function withTraceIds(context: LogContext | undefined): LogContext | undefined {
+  const span = trace.getActiveSpan();
+  if (!span?.isRecording()) return context;
+  const { traceId, spanId } = span.spanContext();
+  return { ...context, traceId, spanId };
 }

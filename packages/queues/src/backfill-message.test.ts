@@ -5,6 +5,7 @@ import {
   encodeBackfillMessage,
   MAX_ERROR_LENGTH,
   toBackfillDedupDigest,
+  toTraceHeaders,
   truncateError,
   type BackfillMessage,
 } from './backfill-message.js';
@@ -35,6 +36,20 @@ describe('backfill message codec', () => {
       ok: true,
       message: orgWide,
     });
+  });
+
+  it('carries the trace context of the span that asked for the window, as W3C headers too', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const traced = { ...MESSAGE, trace: { traceparent } };
+    expect(decodeBackfillMessage(encodeBackfillMessage(traced))).toEqual({
+      ok: true,
+      message: traced,
+    });
+    expect(toTraceHeaders(traced)).toEqual({ traceparent });
+    expect(toTraceHeaders(MESSAGE)).toEqual({});
+    // A malformed carrier is dropped, never a reason to dead-letter the window.
+    const body = JSON.stringify({ ...MESSAGE, trace: { traceparent: 'nonsense' } });
+    expect(decodeBackfillMessage(body)).toEqual({ ok: true, message: MESSAGE });
   });
 
   it('says why a body is not JSON', () => {

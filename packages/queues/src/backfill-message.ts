@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { toErrorMessage } from '@gse/logging';
+import { decodeTraceCarrier, type TraceCarrier } from '@gse/tracing';
 import { z } from 'zod';
 
 import { BACKFILL_RESOURCES, type BackfillResource } from './backfill-request.js';
@@ -38,6 +39,11 @@ export interface BackfillMessage {
   readonly firstError?: string;
   /** The error of the latest failed attempt. */
   readonly lastError?: string;
+  /**
+   * The span that asked for the window (a repo job, an org cycle): kept through the outbox,
+   * retries and splits, and sent as the W3C `traceparent`/`tracestate` AMQP headers.
+   */
+  readonly trace?: TraceCarrier;
 }
 
 const NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -59,6 +65,10 @@ const messageSchema = z
     firstEnqueuedAtMs: epochMs,
     firstError: z.string().max(MAX_ERROR_LENGTH).optional(),
     lastError: z.string().max(MAX_ERROR_LENGTH).optional(),
+    trace: z
+      .unknown()
+      .transform((value) => decodeTraceCarrier(value))
+      .optional(),
   })
   .refine((message) => message.window.fromMs < message.window.toMs, {
     error: 'window.fromMs must be before window.toMs',
@@ -154,4 +164,16 @@ export function toBackfillCoveringDigests(message: {
 /** An error text short enough for a message or a header. */
 export function truncateError(text: string): string {
   return text.length <= MAX_ERROR_LENGTH ? text : `${text.slice(0, MAX_ERROR_LENGTH - 1)}…`;
+}
+
+/**
+ * The W3C trace context headers of a message's AMQP publish (`traceparent`, `tracestate`),
+ * from its `trace`; none without one.
+ */
+export function toTraceHeaders(message: Pick<BackfillMessage, 'trace'>): Record<string, string> {
+  const { trace } = message;
+  if (trace === undefined) return {};
+  return trace.tracestate === undefined
+    ? { traceparent: trace.traceparent }
+    : { traceparent: trace.traceparent, tracestate: trace.tracestate };
 }

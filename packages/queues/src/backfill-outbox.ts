@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Logger } from '@gse/logging';
+import { toTraceCarrier, type TraceCarrier, withSpan } from '@gse/tracing';
 
 import { coalesceBackfillRequests } from './backfill-coalesce.js';
 import {
@@ -89,9 +90,28 @@ export function createBackfillOutbox(options: BackfillOutboxOptions): BackfillOu
       return summary;
     }
     for (const request of requests) checkRequest(request);
+    // The outbox record carries this span's context: the AMQP message continues from it.
+    return withSpan(
+      'backfill outbox write',
+      { attributes: { 'gse.backfill.requests': requests.length } },
+      async (span) => {
+        const written = await admit(requests);
+        span.setAttributes({
+          'gse.backfill.stored': written.stored,
+          'gse.backfill.deduped': written.deduped,
+          'gse.backfill.capped': written.capped,
+        });
+        return written;
+      },
+    );
+  }
+
+  async function admit(requests: readonly BackfillRequest[]): Promise<BackfillOutboxSummary> {
+    const summary = { stored: 0, deduped: 0, capped: 0 };
     const enqueuedAtMs = now();
+    const trace = toTraceCarrier();
     const entries = coalesceBackfillRequests(requests, backfill.coalesceWindowMs).map((request) => {
-      const message = toMessage(request, newId(), enqueuedAtMs);
+      const message = toMessage(request, newId(), enqueuedAtMs, trace);
       const pending: BackfillPending = {
         id: message.id,
         org: message.org,
@@ -140,8 +160,16 @@ export function createBackfillOutbox(options: BackfillOutboxOptions): BackfillOu
   };
 }
 
-/** The first message of a window: attempt 1, its error as first and last error. */
-function toMessage(request: BackfillRequest, id: string, enqueuedAtMs: number): BackfillMessage {
+/**
+ * The first message of a window: attempt 1, its error as first and last error, and the
+ * context of the span that asked for it.
+ */
+function toMessage(
+  request: BackfillRequest,
+  id: string,
+  enqueuedAtMs: number,
+  trace: TraceCarrier | undefined,
+): BackfillMessage {
   const error = request.lastError === undefined ? undefined : truncateError(request.lastError);
   return {
     version: BACKFILL_MESSAGE_VERSION,
@@ -154,6 +182,7 @@ function toMessage(request: BackfillRequest, id: string, enqueuedAtMs: number): 
     attempt: 1,
     firstEnqueuedAtMs: enqueuedAtMs,
     ...(error === undefined ? {} : { firstError: error, lastError: error }),
+    ...(trace === undefined ? {} : { trace }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { type Logger, toErrorMessage } from '@gse/logging';
+import { SpanKind, type TraceCarrier, withSpan } from '@gse/tracing';
 
 import {
   createAmqpConnection,
@@ -15,7 +16,11 @@ import {
   toBackfillTopology,
   type AmqpNames,
 } from './amqp/backfill-topology.js';
-import { BACKFILL_MESSAGE_TYPE, decodeBackfillMessage } from './backfill-message.js';
+import {
+  BACKFILL_MESSAGE_TYPE,
+  decodeBackfillMessage,
+  toTraceHeaders,
+} from './backfill-message.js';
 import type { BackfillLimits, BackfillPending, BackfillStateStore } from './backfill-state.js';
 
 /** The `backfill.*` settings the publisher uses. */
@@ -190,16 +195,41 @@ export function createBackfillPublisher(options: BackfillPublisherOptions): Back
     pending: readonly BackfillPending[],
   ): Promise<BackfillSweepSummary> {
     if (pending.length === 0) return NOTHING_SWEPT;
+    const traces = pending.map(traceOf);
+    const links = traces.filter((trace): trace is TraceCarrier => trace !== undefined);
+    // One publish carries windows of many traces: linked to each, the child of none. A sweep
+    // that carries no traced window opens no span (it would be a trace of its own per sweep).
+    if (links.length === 0) return publishTraced(pending, traces);
+    return withSpan(
+      'backfill outbox publish',
+      {
+        kind: SpanKind.PRODUCER,
+        links,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.destination.name': topology.mainQueue,
+          'messaging.batch.message_count': pending.length,
+        },
+      },
+      () => publishTraced(pending, traces),
+    );
+  }
+
+  async function publishTraced(
+    pending: readonly BackfillPending[],
+    traces: readonly (TraceCarrier | undefined)[],
+  ): Promise<BackfillSweepSummary> {
     const publishedAtMs = now();
     for (const entry of pending) unconfirmed.add(entry.id);
     const settled = publisher
       .publish(
-        pending.map((entry) => ({
+        pending.map((entry, index) => ({
           queue: topology.mainQueue,
           content: Buffer.from(entry.payload),
           messageId: entry.id,
           timestampMs: publishedAtMs,
           type: BACKFILL_MESSAGE_TYPE,
+          headers: toTraceHeaders({ trace: traces[index] }),
         })),
       )
       .then((results) => settle(pending, results, publishedAtMs))
@@ -271,6 +301,12 @@ export function createBackfillPublisher(options: BackfillPublisherOptions): Back
       await connection.close();
     },
   };
+}
+
+/** The context of the span that asked for an outbox entry's window, when it has one. */
+function traceOf(entry: BackfillPending): TraceCarrier | undefined {
+  const decoded = decodeBackfillMessage(entry.payload);
+  return decoded.ok ? decoded.message.trace : undefined;
 }
 
 function countByOrgAndReason(pending: readonly BackfillPending[]): Map<string, number> {

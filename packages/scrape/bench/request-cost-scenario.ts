@@ -59,7 +59,8 @@ export interface RequestCostRun {
   readonly clockEndMs: number;
 }
 
-async function forEachConcurrently(
+/** Runs `work` for every item, at most `concurrency` at once. */
+export async function forEachConcurrently(
   items: readonly string[],
   concurrency: number,
   work: (item: string) => Promise<void>,
@@ -71,7 +72,8 @@ async function forEachConcurrently(
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-async function scrapeCompletely(world: BenchWorld, repo: string): Promise<void> {
+/** `scrapeRepo` of one repo; throws on a partial scrape, which would make the numbers lie. */
+export async function scrapeCompletely(world: BenchWorld, repo: string): Promise<void> {
   const outcome = await world.scrape(repo);
   // A partial scrape would cost less than a real one and make the numbers lie.
   if (outcome.status !== 'done') {

@@ -8,6 +8,7 @@ import type { GroundTruthSeries } from '@gse/github-sim';
 import { createBenchWorld, MAX_CONCURRENT_REQUESTS } from './bench-world.js';
 import { runRequestCostScenario, type RequestCostScenario } from './request-cost-scenario.js';
 import { renderRequestCost } from './render-request-cost.js';
+import { measureTracingOverhead, renderTracingOverhead } from './tracing-overhead.js';
 
 const SCENARIO: RequestCostScenario = {
   scrapeIntervalMs: 5 * 60_000,
@@ -51,6 +52,14 @@ try {
   });
   const seriesCheck = compareSeries(await world.readAllSeries(), world.groundTruth());
   process.stdout.write(renderRequestCost(run, SCENARIO, seriesCheck));
+  // After the series check: these cycles move the scrapers' clock on.
+  const overhead = await measureTracingOverhead(world, {
+    cyclesPerMode: 6,
+    scrapeIntervalMs: SCENARIO.scrapeIntervalMs,
+    concurrency: SCENARIO.concurrency,
+    sampleRatio: 0.05,
+  });
+  process.stdout.write(`\n${renderTracingOverhead(overhead, world.repos.length)}`);
 
   // The verdicts on the targets are lines of the report; only a run whose numbers cannot be
   // trusted fails, so one result does not stop the other packages' benchmarks under turbo.

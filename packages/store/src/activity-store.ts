@@ -13,6 +13,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 
 import { APPLY_SERIES_SCRIPT } from './apply-series-script.js';
 import { decodeStoredLoc, toCommitLocFields, toWeeklyLocFields } from './loc-codec.js';
+import { withLedgerSpan, withRedisSpan } from './ledger-span.js';
 import { execOrThrow } from './redis-transaction.js';
 import { decodeUserActivity, encodeUserActivity } from './series-codec.js';
 import { createStoreKeys, toRepoId, type RepoRef } from './store-keys.js';
@@ -114,10 +115,12 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
       scores.push(event.occurredAtMs, eventId);
       users.push(eventId, event.user);
     }
-    const results = await touched(ref)
-      .zadd(keys.repoEvents(ref), ...scores)
-      .hset(keys.repoEventUsers(ref), ...users)
-      .exec();
+    const results = await withRedisSpan('MULTI zadd hset', () =>
+      touched(ref)
+        .zadd(keys.repoEvents(ref), ...scores)
+        .hset(keys.repoEventUsers(ref), ...users)
+        .exec(),
+    );
     const added = Number(results?.[1]?.[1] ?? 0);
     return { added, duplicates: events.length - added };
   }
@@ -134,7 +137,9 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
 
   async function hasCommitLoc(ref: RepoRef, shas: readonly string[]): Promise<boolean[]> {
     if (shas.length === 0) return [];
-    const stored = await redis.hmget(keys.repoCommitLoc(ref), ...shas);
+    const stored = await withRedisSpan('HMGET', () =>
+      redis.hmget(keys.repoCommitLoc(ref), ...shas),
+    );
     return stored.map((value) => value !== null);
   }
 
@@ -213,7 +218,7 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
           atMs,
           ...seriesArgs,
         );
-      const results = await transaction.exec();
+      const results = await withRedisSpan('MULTI apply series', () => transaction.exec());
       if (results === null) continue; // the ledger changed since WATCH: recompute
       const failed = results.find(([error]) => error !== null);
       if (failed?.[0]) throw failed[0];
@@ -244,11 +249,15 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
   }
 
   return {
-    recordEvents,
-    recordWeeklyLoc,
-    recordCommitLoc,
+    recordEvents: (ref, events) =>
+      withLedgerSpan('record events', ref, events.length, () => recordEvents(ref, events)),
+    recordWeeklyLoc: (ref, weeks) =>
+      withLedgerSpan('record weekly loc', ref, weeks.length, () => recordWeeklyLoc(ref, weeks)),
+    recordCommitLoc: (ref, commits) =>
+      withLedgerSpan('record commit loc', ref, commits.length, () => recordCommitLoc(ref, commits)),
     hasCommitLoc,
-    refreshSeries,
+    refreshSeries: (ref, scrapedAtMs) =>
+      withLedgerSpan('refresh series', ref, 1, () => refreshSeries(ref, scrapedAtMs)),
     readSeries,
     close,
   };

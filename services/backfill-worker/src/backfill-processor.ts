@@ -18,6 +18,7 @@ import {
 } from '@gse/queues';
 import { discoverRepos, scrapeRepo, toMissingReason, toUncoveredResources } from '@gse/scrape';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
+import { toTraceCarrier } from '@gse/tracing';
 
 export interface BackfillProcessorDeps {
   readonly clients: OrgGitHubClients<OrgConfig>;
@@ -158,5 +159,7 @@ const failed = (reason: string, error: string, permanent: boolean): BackfillOutc
  */
 function toRepoMessage(parent: BackfillMessage, repo: string): BackfillMessage {
   const id = createHash('sha256').update(`${parent.id}\n${repo}`).digest('hex').slice(0, 32);
-  return { ...parent, id, repo, attempt: 1 };
+  // Each repo's window continues the trace from the span that split the org's.
+  const trace = toTraceCarrier() ?? parent.trace;
+  return { ...parent, id, repo, attempt: 1, ...(trace === undefined ? {} : { trace }) };
 }

@@ -2,6 +2,7 @@ import { isScrapingAllowed } from '@gse/github';
 import type { Leadership } from '@gse/leader';
 import { toDueSlotStartMs, toSlotWindow } from '@gse/queues';
 import { FLEET_METRICS } from '@gse/telemetry';
+import { withSpan } from '@gse/tracing';
 
 import type { OrgHealthMonitor } from './org-health-monitor.js';
 import type { SchedulerContext } from './scheduler-context.js';
@@ -42,6 +43,22 @@ export async function createOrgSchedule(
   async function scheduleOrg(org: string, intervalMs: number): Promise<void> {
     const slotStartMs = toDueSlotStartMs(context.now(), intervalMs, handled.get(org));
     if (slotStartMs === undefined) return;
+    // The root of the org cycle's trace: its org job, repo jobs and backfills continue it.
+    await withSpan(
+      'org cycle schedule',
+      {
+        attributes: {
+          'gse.org': org,
+          'gse.slot_start_ms': slotStartMs,
+          'gse.interval_ms': intervalMs,
+          'gse.leader.term': leadership.fencingToken,
+        },
+      },
+      () => scheduleSlot(org, slotStartMs, intervalMs),
+    );
+  }
+
+  async function scheduleSlot(org: string, slotStartMs: number, intervalMs: number): Promise<void> {
     const orgHealth = health.healthOf(org);
     if (isScrapingAllowed(orgHealth)) {
       const added = await context.queues.addOrgJob({

@@ -1,4 +1,5 @@
 import { type LogContext, type Logger, toErrorMessage } from '@gse/logging';
+import { SpanKind, type TraceCarrier, withSpan } from '@gse/tracing';
 import { DelayedError, UnrecoverableError, WaitingError, type Job, type Processor } from 'bullmq';
 
 /** What a job handler gets besides its payload. */
@@ -56,7 +57,9 @@ export interface JobAdapterOptions<T, R> {
  * {@link toDeferralDelayMs}); anything else thrown is BullMQ's to retry (or, as an
  * `UnrecoverableError`, to fail at once).
  */
-export function toJobProcessor<T, R>(options: JobAdapterOptions<T, R>): Processor<unknown, R> {
+export function toJobProcessor<T extends { readonly trace?: TraceCarrier }, R>(
+  options: JobAdapterOptions<T, R>,
+): Processor<unknown, R> {
   return async (job: Job<unknown, R>, token?: string) => {
     const attempt = job.attemptsMade + 1;
     const jobLogger = options.logger.child({ queue: job.queueName, jobId: job.id, attempt });
@@ -67,27 +70,48 @@ export function toJobProcessor<T, R>(options: JobAdapterOptions<T, R>): Processo
       jobLogger.error('job payload rejected', { error: toMessage(error) });
       throw new UnrecoverableError(`job payload rejected: ${toMessage(error)}`);
     }
-    const logger = jobLogger.child(options.logContext(payload));
-    try {
-      return await options.handle(payload, {
-        logger,
-        signal: options.signal,
-        isLastAttempt: attempt >= (job.opts.attempts ?? 1),
-      });
-    } catch (error) {
-      if (error instanceof TryLaterError && token !== undefined && job.id !== undefined) {
-        const delayMs = toDeferralDelayMs(job.attemptsStarted, Math.random());
-        await job.moveToDelayed(Date.now() + delayMs, token);
-        await options.onDeferred(payload, job.id);
-        logger.debug('job deferred', { reason: error.message, delayMs });
-        throw new DelayedError();
-      }
-      if (!options.signal.aborted || token === undefined) throw error;
-      // Whatever it wrote is idempotent: the next worker redoes the job from the start.
-      await job.moveToWait(token);
-      logger.info('job handed back to the queue');
-      throw new WaitingError();
-    }
+    const ids = options.logContext(payload);
+    // The job's span continues the trace of whoever added it; a deferral or a hand-back ends
+    // it without an error.
+    return withSpan(
+      `${job.queueName} job`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: payload.trace,
+        attributes: {
+          'messaging.system': 'bullmq',
+          'messaging.destination.name': job.queueName,
+          'messaging.message.id': job.id ?? '',
+          'gse.job.attempt': attempt,
+          ...(ids.org === undefined ? {} : { 'gse.org': ids.org }),
+          ...(ids.repo === undefined ? {} : { 'gse.repo': ids.repo }),
+        },
+        isFailure: (error) => !(error instanceof DelayedError || error instanceof WaitingError),
+      },
+      async () => {
+        const logger = jobLogger.child(ids);
+        try {
+          return await options.handle(payload, {
+            logger,
+            signal: options.signal,
+            isLastAttempt: attempt >= (job.opts.attempts ?? 1),
+          });
+        } catch (error) {
+          if (error instanceof TryLaterError && token !== undefined && job.id !== undefined) {
+            const delayMs = toDeferralDelayMs(job.attemptsStarted, Math.random());
+            await job.moveToDelayed(Date.now() + delayMs, token);
+            await options.onDeferred(payload, job.id);
+            logger.debug('job deferred', { reason: error.message, delayMs });
+            throw new DelayedError();
+          }
+          if (!options.signal.aborted || token === undefined) throw error;
+          // Whatever it wrote is idempotent: the next worker redoes the job from the start.
+          await job.moveToWait(token);
+          logger.info('job handed back to the queue');
+          throw new WaitingError();
+        }
+      },
+    );
   };
 }
 

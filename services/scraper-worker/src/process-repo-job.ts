@@ -2,6 +2,7 @@ import { recordRepoScrape, recordRepoScrapeFailure, type ScrapeSource } from '@g
 import { toSlotWindow, type BackfillRequest, type RepoScrapeJob } from '@gse/queues';
 import { scrapeRepo, toIncrementalBackfillNeeds, type RepoScrapeOutcome } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
+import { activeSpan, SpanStatusCode } from '@gse/tracing';
 
 import { TryLaterError, type JobRun } from './job-adapter.js';
 import type { RepoJobResult } from './org-cycle-tracker.js';
@@ -80,6 +81,13 @@ export async function processRepoJob(
     return { status: 'skipped', added: 0, duplicates: 0, missing: 0 };
   }
   recordRepoScrape(telemetry, { org: job.org, repo: job.repo, source: SOURCE }, outcome);
+  if (outcome.missing.length > 0) {
+    // A late number starts here: `errors` mode keeps the trace of every partial scrape.
+    activeSpan().setStatus({
+      code: SpanStatusCode.ERROR,
+      message: `missing: ${outcome.missing.map((entry) => entry.resource).join(', ')}`,
+    });
+  }
   const needs = toIncrementalBackfillNeeds(outcome.missing);
   if (needs.length > 0) {
     await context.backfill.request(

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { type Logger, toErrorMessage } from '@gse/logging';
+import { decodeTraceCarrier, markSpanFailed, SpanKind, type Span, withSpan } from '@gse/tracing';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 
 import { decideBackfillFailure, type DeadLetterReason } from '../backfill-ladder.js';
 import {
   BACKFILL_MESSAGE_TYPE,
+  toTraceHeaders,
   decodeBackfillMessage,
   encodeBackfillMessage,
   isBackfillName,
@@ -120,6 +122,32 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
       return;
     }
     const { message } = decoded;
+    // The publisher's context comes in the W3C headers; the span is the window's processing.
+    await withSpan(
+      'backfill message',
+      {
+        kind: SpanKind.CONSUMER,
+        parent: decodeTraceCarrier(delivery.raw.properties.headers),
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.destination.name': topology.mainQueue,
+          'messaging.message.id': message.id,
+          'gse.org': message.org,
+          ...(message.repo === undefined ? {} : { 'gse.repo': message.repo }),
+          'gse.backfill.resource': message.resource,
+          'gse.backfill.reason': message.reason,
+          'gse.backfill.attempt': message.attempt,
+        },
+      },
+      (span) => processMessage(delivery, message, span),
+    );
+  }
+
+  async function processMessage(
+    delivery: Delivery,
+    message: BackfillMessage,
+    span: Span,
+  ): Promise<void> {
     const log = logger.child({
       messageId: message.id,
       org: message.org,
@@ -165,6 +193,8 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
         await fanOut(delivery, message, outcome.messages, log);
         return;
       case 'failed':
+        markSpanFailed(span, outcome.error);
+        span.setAttribute('gse.backfill.failure_reason', outcome.reason);
         await fail(delivery, message, outcome, log);
         return;
     }
@@ -289,7 +319,7 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
     });
     const published = await publishOrHandBack(
       delivery,
-      [{ ...toOutgoing(topology.dlq, failed, atMs), headers }],
+      [toOutgoing(topology.dlq, failed, atMs, headers)],
       log,
     );
     if (!published) return;
@@ -423,13 +453,19 @@ export function createDeliveryHandler(context: DeliveryContext): DeliveryHandler
   };
 }
 
-function toOutgoing(queue: string, message: BackfillMessage, atMs: number): OutgoingMessage {
+function toOutgoing(
+  queue: string,
+  message: BackfillMessage,
+  atMs: number,
+  extraHeaders: Readonly<Record<string, string | number>> = {},
+): OutgoingMessage {
   return {
     queue,
     content: encodeBackfillMessage(message),
     messageId: message.id,
     timestampMs: atMs,
     type: BACKFILL_MESSAGE_TYPE,
+    headers: { ...toTraceHeaders(message), ...extraHeaders },
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 
+import { markSpanFailed, SpanKind, withSpan } from '@gse/tracing';
 import type { ConfirmChannel } from 'amqplib';
 
 import { AmqpUnavailableError } from './amqp-connection.js';
@@ -108,21 +109,38 @@ export function createConfirmPublisher(options: {
         if (typeof correlationId === 'string') returned.add(correlationId);
       });
     },
-    publish: async (messages) => {
-      const channel = current;
-      if (!channel) {
-        const error = new AmqpUnavailableError('RabbitMQ is not connected');
-        return messages.map(() => ({ ok: false, error }));
-      }
-      const confirmations: Promise<PublishResult>[] = [];
-      for (const message of messages) {
-        const { confirmed, buffered } = publishOne(channel, message);
-        confirmations.push(confirmed);
-        // The channel's buffer is full: wait until it drains (or the channel dies).
-        if (!buffered) await drainedOrClosed(channel);
-      }
-      return Promise.all(confirmations);
-    },
+    publish: (messages) =>
+      withSpan(
+        'amqp publish',
+        {
+          detail: true,
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'rabbitmq',
+            'messaging.operation.name': 'publish',
+            'messaging.batch.message_count': messages.length,
+          },
+        },
+        async (span) => {
+          const channel = current;
+          if (!channel) {
+            const error = new AmqpUnavailableError('RabbitMQ is not connected');
+            markSpanFailed(span, error);
+            return messages.map(() => ({ ok: false, error }));
+          }
+          const confirmations: Promise<PublishResult>[] = [];
+          for (const message of messages) {
+            const { confirmed, buffered } = publishOne(channel, message);
+            confirmations.push(confirmed);
+            // The channel's buffer is full: wait until it drains (or the channel dies).
+            if (!buffered) await drainedOrClosed(channel);
+          }
+          const results = await Promise.all(confirmations);
+          const failure = firstPublishError(results);
+          if (failure) markSpanFailed(span, failure);
+          return results;
+        },
+      ),
   };
 }
 

@@ -38,6 +38,13 @@ describe('scrape job decoders', () => {
     expect(decodeRepoScrapeJob(JSON.parse(JSON.stringify(repo)))).toEqual(repo);
   });
 
+  it("keep the producer's trace context, and drop a malformed one without failing the job", () => {
+    const trace = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    const repo = { org: 'acme', repo: 'api', slotStartMs: 60_000, intervalMs: 60_000 };
+    expect(decodeRepoScrapeJob({ ...repo, trace })).toEqual({ ...repo, trace });
+    expect(decodeRepoScrapeJob({ ...repo, trace: { traceparent: 'x' } })).toEqual(repo);
+  });
+
   it('name the field that is wrong', () => {
     expect(() => decodeOrgScrapeJob(null)).toThrow('org scrape job: expected an object, got null');
     expect(() =>

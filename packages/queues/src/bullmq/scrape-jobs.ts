@@ -1,3 +1,5 @@
+import { decodeTraceCarrier, type TraceCarrier } from '@gse/tracing';
+
 /**
  * The BullMQ job catalog of scraping (DESIGN.md §6): one queue of org cycles, one of repo
  * scrapes, their payloads, decoders and job ids.
@@ -22,6 +24,8 @@ export interface OrgScrapeJob {
   readonly intervalMs: number;
   /** Fencing token of the scheduler term that scheduled it (for tracing a failover). */
   readonly fencingToken: number;
+  /** The scheduling span's context: the org job's span is its child. */
+  readonly trace?: TraceCarrier;
 }
 
 /** One repo of an org cycle. */
@@ -30,6 +34,8 @@ export interface RepoScrapeJob {
   readonly repo: string;
   readonly slotStartMs: number;
   readonly intervalMs: number;
+  /** The org job's span context: the repo job's span is its child. */
+  readonly trace?: TraceCarrier;
 }
 
 // GitHub logins are [A-Za-z0-9-], repo names [A-Za-z0-9._-]: neither can hold `/` or `:`,
@@ -92,6 +98,7 @@ export function decodeOrgScrapeJob(data: unknown): OrgScrapeJob {
     slotStartMs: integerField(record, 'slotStartMs'),
     intervalMs: integerField(record, 'intervalMs'),
     fencingToken: integerField(record, 'fencingToken'),
+    ...traceField(record),
   };
 }
 
@@ -103,6 +110,7 @@ export function decodeRepoScrapeJob(data: unknown): RepoScrapeJob {
     repo: stringField(record, 'repo'),
     slotStartMs: integerField(record, 'slotStartMs'),
     intervalMs: integerField(record, 'intervalMs'),
+    ...traceField(record),
   };
 }
 
@@ -127,4 +135,10 @@ function integerField(record: Readonly<Record<string, unknown>>, field: string):
     throw new TypeError(`${field}: expected an integer ≥ 0, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** A malformed carrier is left out rather than failing the job: its span starts a new trace. */
+function traceField(record: Readonly<Record<string, unknown>>): { trace?: TraceCarrier } {
+  const trace = decodeTraceCarrier(record['trace']);
+  return trace === undefined ? {} : { trace };
 }

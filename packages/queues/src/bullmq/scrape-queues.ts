@@ -1,3 +1,4 @@
+import { toTraceCarrier } from '@gse/tracing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -46,7 +47,8 @@ export interface ScrapeQueues {
   readonly orgs: Queue<OrgScrapeJob>;
   readonly repos: Queue<RepoScrapeJob>;
   /**
-   * Adds an org cycle under its deterministic id: `duplicate` when a job with that id is
+   * Adds an org cycle under its deterministic id, carrying the active span's context:
+   * `duplicate` when a job with that id is
    * already queued, running or kept after finishing (`keep_completed`); `collapsed` when a
    * cycle of an earlier slot of the org still waits or runs (BullMQ deduplication by
    * {@link toOrgDeduplicationId}, released when that job finishes). Either way nothing is
@@ -54,7 +56,8 @@ export interface ScrapeQueues {
    */
   addOrgJob(job: OrgScrapeJob): Promise<'added' | 'duplicate' | 'collapsed'>;
   /**
-   * Adds repo jobs under their deterministic ids (an id already present collapses), at most
+   * Adds repo jobs under their deterministic ids (an id already present collapses), each
+   * carrying the active span's context, at most
    * one pending per repo: a repo whose job of an earlier cycle still waits or runs is not
    * added again (BullMQ deduplication by {@link toRepoDeduplicationId}, released when that
    * job finishes) and comes back in `collapsed`, so a queue that falls behind stops growing.
@@ -115,7 +118,7 @@ export function createScrapeQueues(options: ScrapeQueuesOptions): ScrapeQueues {
       const jobId = toOrgScrapeJobId(job);
       // Only the answer depends on this read: the add itself collapses on the id either way.
       if (await orgs.getJob(jobId)) return 'duplicate';
-      const added = await orgs.add(SCRAPE_QUEUES.orgs, job, {
+      const added = await orgs.add(SCRAPE_QUEUES.orgs, withActiveTrace(job), {
         jobId,
         deduplication: { id: toOrgDeduplicationId(job) },
       });
@@ -128,7 +131,7 @@ export function createScrapeQueues(options: ScrapeQueuesOptions): ScrapeQueues {
       const added = await repos.addBulk(
         jobs.map((job, index) => ({
           name: SCRAPE_QUEUES.repos,
-          data: job,
+          data: withActiveTrace(job),
           opts: { jobId: ids[index], deduplication: { id: toRepoDeduplicationId(job) } },
         })),
       );
@@ -145,4 +148,10 @@ export function createScrapeQueues(options: ScrapeQueuesOptions): ScrapeQueues {
       return closing;
     },
   };
+}
+
+/** The job with the active span's context in its data, so the worker's span continues the trace. */
+function withActiveTrace<T extends { readonly trace?: unknown }>(job: T): T {
+  const trace = toTraceCarrier();
+  return trace === undefined ? job : { ...job, trace };
 }

@@ -30,7 +30,17 @@ function createCrashingApp(): Service {
 await runService({
   packageJsonUrl: new URL('../../../package.json', import.meta.url),
   loadConfig: () => ({
-    config: { server: { logLevel: 'info' }, services: { shutdownTimeoutMs: 1000 } },
+    config: {
+      server: { logLevel: 'info' },
+      services: { shutdownTimeoutMs: 1000 },
+      telemetry: {
+        tracingEnabled: false,
+        traceMode: 'off',
+        traceSampleRatio: 0,
+        otlpEndpoint: '',
+        otlpProtocol: 'http/protobuf',
+      },
+    },
     source: { kind: 'test' },
     warnings: [],
   }),
