@@ -51,8 +51,15 @@ export async function collectLoc(context: CollectorContext): Promise<CollectorRe
   if (stats === undefined)
     return { ...refreshed, checkpoints: { locRefreshedAtMs: context.nowMs } };
   const week = lastCompleteWeek(context.nowMs);
-  await context.store.recordWeeklyLoc(context.ref, toWeeklyLoc(stats, week.startMs));
-  const checkpoints = nextZeroLineCheckpoints(context, stats);
+  const noLines = reportsNoLines(stats);
+  // An answer without a single line (10,000+ commits) says nothing about lines: stored as
+  // an empty snapshot, so the fallback's per-commit lines count for everyone.
+  await context.store.replaceWeeklyLoc(
+    context.ref,
+    week.startMs,
+    noLines ? [] : toWeeklyLoc(stats, week.startMs),
+  );
+  const checkpoints = nextZeroLineCheckpoints(context, noLines);
   if (loc.fallbackEnabled) {
     if ((checkpoints.locFallbackUntilMs ?? 0) > context.nowMs) {
       await collectCommitLoc(context, new Set());
@@ -84,15 +91,15 @@ async function pollContributorStats(
   throw new StatsNotReadyError(attempts);
 }
 
-/** Counts stats answers with commits but not one line; enough in a row start the cooldown. */
-function nextZeroLineCheckpoints(
-  context: CollectorContext,
-  stats: ContributorStats,
-): RepoCheckpoints {
+/** Whether the stats count commits but not one line (docs/github-limitations.md). */
+function reportsNoLines(stats: ContributorStats): boolean {
   const weeks = stats.flatMap((contributor) => contributor.weeks);
-  const reportsZeroLines =
-    weeks.some((week) => week.c > 0) && weeks.every((week) => week.a === 0 && week.d === 0);
-  if (!reportsZeroLines) return { locZeroLineRefreshes: 0 };
+  return weeks.some((week) => week.c > 0) && weeks.every((week) => week.a === 0 && week.d === 0);
+}
+
+/** Counts stats answers with commits but not one line; enough in a row start the cooldown. */
+function nextZeroLineCheckpoints(context: CollectorContext, noLines: boolean): RepoCheckpoints {
+  if (!noLines) return { locZeroLineRefreshes: 0 };
   const refreshes = (context.checkpoints.locZeroLineRefreshes ?? 0) + 1;
   return refreshes >= context.options.loc.zeroDetectionRefreshes
     ? {

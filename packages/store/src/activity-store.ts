@@ -12,7 +12,12 @@ import {
 import type { ChainableCommander, Redis } from 'ioredis';
 
 import { APPLY_SERIES_SCRIPT } from './apply-series-script.js';
-import { decodeStoredLoc, toCommitLocFields, toWeeklyLocFields } from './loc-codec.js';
+import {
+  decodeStoredLoc,
+  REPLACE_WEEKLY_LOC_SCRIPT,
+  toCommitLocFields,
+  toWeeklyLocFields,
+} from './loc-codec.js';
 import { execOrThrow } from './redis-transaction.js';
 import { decodeUserActivity, encodeUserActivity } from './series-codec.js';
 import { createStoreKeys, toRepoId, type RepoRef } from './store-keys.js';
@@ -67,8 +72,17 @@ export class StoreConflictError extends Error {
 export interface ActivityStore {
   /** Adds events to the repo's ledger; an event already there changes nothing. */
   recordEvents(ref: RepoRef, events: readonly ActivityEvent[]): Promise<RecordEventsResult>;
-  /** Stores weekly LOC snapshots, replacing earlier values for the same (user, week). */
-  recordWeeklyLoc(ref: RepoRef, weeks: readonly WeeklyLoc[]): Promise<void>;
+  /**
+   * Stores one `/stats/contributors` answer: in one step it replaces the values of **every**
+   * user for each week from `sinceWeekStartMs` on (the weeks the answer covers), so a user
+   * the answer no longer lists keeps no old value. For a (user, week) it lists, the stats
+   * value wins over the fallback's per-commit lines (they never add up).
+   */
+  replaceWeeklyLoc(
+    ref: RepoRef,
+    sinceWeekStartMs: number,
+    weeks: readonly WeeklyLoc[],
+  ): Promise<void>;
   /** Stores the LOC fallback's per-commit lines; a commit stored twice counts once. */
   recordCommitLoc(ref: RepoRef, commits: readonly CommitLoc[]): Promise<void>;
   /** For each sha, whether its per-commit lines are stored (so its details need no request). */
@@ -122,9 +136,20 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     return { added, duplicates: events.length - added };
   }
 
-  async function recordWeeklyLoc(ref: RepoRef, weeks: readonly WeeklyLoc[]): Promise<void> {
-    if (weeks.length === 0) return;
-    await execOrThrow(touched(ref).hset(keys.repoWeeklyLoc(ref), ...toWeeklyLocFields(weeks)));
+  async function replaceWeeklyLoc(
+    ref: RepoRef,
+    sinceWeekStartMs: number,
+    weeks: readonly WeeklyLoc[],
+  ): Promise<void> {
+    await execOrThrow(
+      touched(ref).eval(
+        REPLACE_WEEKLY_LOC_SCRIPT,
+        1,
+        keys.repoWeeklyLoc(ref),
+        sinceWeekStartMs,
+        ...toWeeklyLocFields(weeks),
+      ),
+    );
   }
 
   async function recordCommitLoc(ref: RepoRef, commits: readonly CommitLoc[]): Promise<void> {
@@ -245,7 +270,7 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
 
   return {
     recordEvents,
-    recordWeeklyLoc,
+    replaceWeeklyLoc,
     recordCommitLoc,
     hasCommitLoc,
     refreshSeries,
