@@ -19,8 +19,8 @@ export class LocBudgetExhaustedError extends Error {
 }
 
 /**
- * The LOC fallback: lines of the last complete week from per-commit details, for linked
- * authors that `/stats/contributors` does not cover (beyond its top 100, or everyone when it
+ * The LOC fallback: lines of the last complete week from per-commit details (merge commits
+ * skipped, as in the stats), for linked authors that `/stats/contributors` does not cover (beyond its top 100, or everyone when it
  * reports zero lines at 10,000+ commits; see docs/github-limitations.md). Each commit's
  * details are read once (stored by sha) and each read takes from the fleet-wide budgets; when
  * one is spent the week stays truncated and the error says how much is missing.
@@ -69,7 +69,12 @@ interface UncoveredCommit {
   readonly login: string;
 }
 
-/** Commits authored in `week` by linked authors outside `coveredLogins`. */
+/**
+ * Commits authored in `week` by linked authors outside `coveredLogins`, merges left out:
+ * GitHub's statistics exclude merge commits, and a merge's details diff it against its
+ * first parent, so its lines are those of the commits it merged (counted on their own)
+ * (docs/github-limitations.md#contributor-statistics-leave-out-merge-and-empty-commits).
+ */
 async function listUncoveredCommits(
   context: CollectorContext,
   week: TimeRange,
@@ -90,6 +95,7 @@ async function listUncoveredCommits(
 }
 
 function authoredInWeekBy(commit: CommitListItem, week: TimeRange): string | undefined {
+  if (commit.parents.length > 1) return undefined;
   const login = commit.author?.login;
   const authoredAt = commit.commit.author?.date;
   if (login === undefined || authoredAt === undefined) return undefined;
