@@ -42,8 +42,14 @@ export function recordRepoScrape(
       Math.floor(outcome.series.scrapedAtMs / 1000),
     );
   }
-  if (outcome.missing.some((missing) => missing.reason === 'loc_budget_exhausted')) {
-    telemetry.increment(FLEET_METRICS.locFallbackBudgetExhausted, { org });
+  // Set on each LOC refresh only: a refresh waits for a spent budget to renew, and the
+  // gauge keeps saying the week is truncated until then.
+  if (outcome.collectors.some((run) => run.resource === 'loc' && run.success)) {
+    telemetry.set(
+      FLEET_METRICS.locFallbackIncomplete,
+      { org, repo },
+      outcome.locTruncation ? 1 : 0,
+    );
   }
 }
 

@@ -1,21 +1,18 @@
 import { lastCompleteWeek, SCRAPE_CATALOG, type CommitLoc, type TimeRange } from '@gse/activity';
 import { decodeCommitDetail, decodeCommitList, type CommitListItem } from '@gse/github';
-import type { LocBudgetDecision } from '@gse/store';
+import { toLocBudgetRenewalMs, type LocBudgetDecision } from '@gse/store';
 
 import { repoParams, toIsoSeconds, type CollectorContext } from './scrape-context.js';
 
 const { weekCommits: COMMITS_ROUTE, commitDetail: COMMIT_ROUTE } = SCRAPE_CATALOG.loc.endpoints;
 
-/** The LOC fallback stopped because a fleet-wide budget was spent: the week is truncated. */
-export class LocBudgetExhaustedError extends Error {
-  constructor(
-    readonly budget: Exclude<LocBudgetDecision, 'granted'>,
-    /** Commits of the week whose lines could not be read. */
-    readonly unreadCommits: number,
-  ) {
-    super(`LOC fallback budget ${budget}: ${unreadCommits} commits of the week left unread`);
-    this.name = 'LocBudgetExhaustedError';
-  }
+/** The fallback's week stayed truncated because a fleet-wide budget was spent. */
+export interface LocTruncation {
+  readonly budget: Exclude<LocBudgetDecision, 'granted'>;
+  /** Commits of the week whose lines could not be read. */
+  readonly unreadCommits: number;
+  /** When the spent budget renews: the refresh is retried then, not every cycle before. */
+  readonly retryAtMs: number;
 }
 
 /**
@@ -23,14 +20,16 @@ export class LocBudgetExhaustedError extends Error {
  * skipped, as in the stats), for linked authors that `/stats/contributors` does not cover (beyond its top 100, or everyone when it
  * reports zero lines at 10,000+ commits; see docs/github-limitations.md). Each commit's
  * details are read once (stored by sha) and each read takes from the fleet-wide budgets; when
- * one is spent the week stays truncated and the error says how much is missing.
+ * one is spent the week stays truncated, and the result says how much is missing and when
+ * the budget renews. A spent budget is a declared outcome, not a failure: the backfill
+ * ladder could not read more before the renewal either.
  *
  * @param coveredLogins authors whose lines the stats already report.
  */
 export async function collectCommitLoc(
   context: CollectorContext,
   coveredLogins: ReadonlySet<string>,
-): Promise<void> {
+): Promise<LocTruncation | undefined> {
   const week = lastCompleteWeek(context.nowMs);
   const pending = await listUncoveredCommits(context, week, coveredLogins);
   const known = await context.store.hasCommitLoc(
@@ -42,8 +41,13 @@ export async function collectCommitLoc(
   try {
     for (const [index, commit] of unread.entries()) {
       const decision = await context.locBudget.take(context.ref, week.startMs, context.nowMs);
-      if (decision !== 'granted')
-        throw new LocBudgetExhaustedError(decision, unread.length - index);
+      if (decision !== 'granted') {
+        return {
+          budget: decision,
+          unreadCommits: unread.length - index,
+          retryAtMs: toLocBudgetRenewalMs(decision, week.startMs, context.nowMs),
+        };
+      }
       const answer = await context.client.getJson(
         COMMIT_ROUTE,
         { ...repoParams(context), ref: commit.sha },
@@ -62,6 +66,7 @@ export async function collectCommitLoc(
     // What was read is kept even when the budget or GitHub stopped the rest.
     await context.store.recordCommitLoc(context.ref, read);
   }
+  return undefined;
 }
 
 interface UncoveredCommit {

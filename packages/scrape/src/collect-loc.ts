@@ -2,7 +2,7 @@ import { lastCompleteWeek, SCRAPE_CATALOG } from '@gse/activity';
 import { decodeContributorStats, toWeeklyLoc, type ContributorStats } from '@gse/github';
 import type { RepoCheckpoints } from '@gse/store';
 
-import { collectCommitLoc } from './collect-commit-loc.js';
+import { collectCommitLoc, type LocTruncation } from './collect-commit-loc.js';
 import { repoParams, type CollectorContext, type CollectorResult } from './scrape-context.js';
 
 const STATS_ROUTE = SCRAPE_CATALOG.loc.endpoints.stats;
@@ -18,15 +18,18 @@ export class StatsNotReadyError extends Error {
 }
 
 /**
- * Whether LOC is due: never read, older than `loc.refresh_interval`, or read before the last
- * complete week ended (so that week's numbers are final).
+ * Whether LOC is due: never read, older than `loc.refresh_interval`, read before the last
+ * complete week ended (so that week's numbers are final), or left truncated by a spent
+ * fallback budget that has renewed since (`locRetryAtMs`; before it, a retry would only
+ * spend requests on the stats and commit list to be refused again).
  */
 export function isLocRefreshDue(context: CollectorContext): boolean {
-  const refreshedAtMs = context.checkpoints.locRefreshedAtMs;
+  const { locRefreshedAtMs: refreshedAtMs, locRetryAtMs: retryAtMs = 0 } = context.checkpoints;
   if (context.window || refreshedAtMs === undefined) return true;
   return (
     context.nowMs - refreshedAtMs >= context.options.loc.refreshIntervalMs ||
-    refreshedAtMs < lastCompleteWeek(context.nowMs).endMs
+    refreshedAtMs < lastCompleteWeek(context.nowMs).endMs ||
+    (retryAtMs > 0 && context.nowMs >= retryAtMs)
   );
 }
 
@@ -41,15 +44,12 @@ export function isLocRefreshDue(context: CollectorContext): boolean {
  */
 export async function collectLoc(context: CollectorContext): Promise<CollectorResult> {
   const { loc } = context.options;
-  const refreshed = { added: 0, duplicates: 0 };
   const fallbackUntilMs = context.checkpoints.locFallbackUntilMs ?? 0;
   if (loc.fallbackEnabled && fallbackUntilMs > context.nowMs) {
-    await collectCommitLoc(context, new Set());
-    return { ...refreshed, checkpoints: { locRefreshedAtMs: context.nowMs } };
+    return refreshed(context, {}, await collectCommitLoc(context, new Set()));
   }
   const stats = await pollContributorStats(context);
-  if (stats === undefined)
-    return { ...refreshed, checkpoints: { locRefreshedAtMs: context.nowMs } };
+  if (stats === undefined) return refreshed(context, {}, undefined);
   const week = lastCompleteWeek(context.nowMs);
   const noLines = reportsNoLines(stats);
   // An answer without a single line (10,000+ commits) says nothing about lines: stored as
@@ -60,15 +60,34 @@ export async function collectLoc(context: CollectorContext): Promise<CollectorRe
     noLines ? [] : toWeeklyLoc(stats, week.startMs),
   );
   const checkpoints = nextZeroLineCheckpoints(context, noLines);
+  let truncation: LocTruncation | undefined;
   if (loc.fallbackEnabled) {
     if ((checkpoints.locFallbackUntilMs ?? 0) > context.nowMs) {
-      await collectCommitLoc(context, new Set());
+      truncation = await collectCommitLoc(context, new Set());
     } else if (stats.length >= STATS_CONTRIBUTOR_CAP) {
       const covered = stats.flatMap((contributor) => contributor.author?.login ?? []);
-      await collectCommitLoc(context, new Set(covered));
+      truncation = await collectCommitLoc(context, new Set(covered));
     }
   }
-  return { ...refreshed, checkpoints: { ...checkpoints, locRefreshedAtMs: context.nowMs } };
+  return refreshed(context, checkpoints, truncation);
+}
+
+/** A refresh that ran to its end: dated, and retried at the budget's renewal if truncated. */
+function refreshed(
+  context: CollectorContext,
+  checkpoints: RepoCheckpoints,
+  truncation: LocTruncation | undefined,
+): CollectorResult {
+  return {
+    added: 0,
+    duplicates: 0,
+    checkpoints: {
+      ...checkpoints,
+      locRefreshedAtMs: context.nowMs,
+      locRetryAtMs: truncation?.retryAtMs ?? 0,
+    },
+    ...(truncation ? { locTruncation: truncation } : {}),
+  };
 }
 
 /** The stats, `undefined` for an empty repository (204); throws while GitHub keeps computing. */

@@ -3,6 +3,8 @@ import type { GitHubClient } from '@gse/github';
 import type { Sleep } from '@gse/github';
 import type { ActivityStore, LocFallbackBudget, RepoCheckpoints, RepoRef } from '@gse/store';
 
+import type { LocTruncation } from './collect-commit-loc.js';
+
 /** A time range to re-read, `[fromMs, toMs]` in epoch ms. */
 export interface ScrapeWindow {
   readonly fromMs: number;
@@ -61,6 +63,8 @@ export interface CollectorResult {
   readonly added: number;
   readonly duplicates: number;
   readonly checkpoints: RepoCheckpoints;
+  /** LOC only: the fallback's week stayed truncated by a spent budget (a declared outcome). */
+  readonly locTruncation?: LocTruncation;
 }
 
 const BOT_LOGIN = /\[bot\]$/;

@@ -16,6 +16,7 @@ import type {
   RepoRef,
 } from '@gse/store';
 
+import type { LocTruncation } from './collect-commit-loc.js';
 import { collectCommits } from './collect-commits.js';
 import { collectComments } from './collect-comments.js';
 import { collectLoc, isLocRefreshDue } from './collect-loc.js';
@@ -55,6 +56,11 @@ export interface RepoScrapeOutcome {
   readonly missing: readonly MissingResource[];
   /** Each collector that ran, in catalog order: per-collector success and duration telemetry. */
   readonly collectors: readonly CollectorRun[];
+  /**
+   * Set when LOC was refreshed but the fallback's week stayed truncated by a spent budget
+   * (`gh_exporter_loc_fallback_incomplete`); the refresh is retried at `retryAtMs`.
+   */
+  readonly locTruncation: LocTruncation | undefined;
   /**
    * The refreshed series, when every activity resource was read. After a partial read the
    * window does not move: the series keep describing the last complete scrape.
@@ -143,6 +149,7 @@ export async function scrapeRepo(
   let checkpoints: RepoCheckpoints = {};
   const missing: MissingResource[] = [];
   const collectors: CollectorRun[] = [];
+  let locTruncation: LocTruncation | undefined;
   for (const resource of resources) {
     const startedAtMs = now();
     try {
@@ -151,6 +158,13 @@ export async function scrapeRepo(
       duplicates += result.duplicates;
       checkpoints = { ...checkpoints, ...result.checkpoints };
       collectors.push({ resource, success: true, durationMs: now() - startedAtMs });
+      if (result.locTruncation) {
+        locTruncation = result.locTruncation;
+        deps.logger.warn('repo LOC truncated by the fallback budget', {
+          ...ref,
+          ...result.locTruncation,
+        });
+      }
     } catch (error) {
       if (deps.signal.aborted) throw deps.signal.reason;
       const reason = toMissingReason(error);
@@ -173,6 +187,7 @@ export async function scrapeRepo(
     duplicates,
     missing,
     collectors,
+    locTruncation,
     series,
   };
 }

@@ -23,6 +23,11 @@ export type RepoCheckpoints = {
   readonly locZeroLineRefreshes?: number;
   /** Until when the repo takes its LOC from per-commit details instead of the stats. */
   readonly locFallbackUntilMs?: number;
+  /**
+   * When the LOC fallback's spent budget renews and the truncated week is read again (0:
+   * the last refresh was complete). Until then the refresh is not due: no request each cycle.
+   */
+  readonly locRetryAtMs?: number;
 };
 
 type NumericCheckpoint = Exclude<keyof RepoCheckpoints, 'pullsReadAtCheckpoint'>;
@@ -31,6 +36,7 @@ const CHECKPOINT_FIELDS: readonly NumericCheckpoint[] = [
   ...SCRAPE_RESOURCES.map((resource): NumericCheckpoint => SCRAPE_CATALOG[resource].checkpoint),
   'locZeroLineRefreshes',
   'locFallbackUntilMs',
+  'locRetryAtMs',
 ];
 const PULLS_READ_FIELD = 'pullsReadAtCheckpoint';
 

@@ -173,10 +173,10 @@ export const FLEET_METRICS = {
     help: 'Commit details read by the LOC fallback.',
     labels: ['org'],
   }),
-  locFallbackBudgetExhausted: defineCounter({
-    name: 'gh_exporter_loc_fallback_budget_exhausted_total',
-    help: 'Repo LOC refreshes left truncated because a LOC fallback budget was spent.',
-    labels: ['org'],
+  locFallbackIncomplete: defineGauge({
+    name: 'gh_exporter_loc_fallback_incomplete',
+    help: "1 while the repo's last complete LOC week is truncated because a LOC fallback budget was spent (retried when it renews), 0 once complete.",
+    labels: ['org', 'repo'],
   }),
   leaderInfo: defineGauge({
     name: 'gh_exporter_leader_info',

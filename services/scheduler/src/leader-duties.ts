@@ -44,8 +44,10 @@ export async function runLeaderDuties(
     every('github probes', config.health.githubProbeIntervalMs, () => health.probeAll()),
     every('retention gc', config.store.gcIntervalMs, async () => {
       const removed = await gc.collect(context.now());
-      // The per-repo gauge would keep a field for every repo that ever existed.
-      telemetry.remove(FLEET_METRICS.repoLastSuccessfulScrape, removed.repos.map(parseRepoId));
+      // The per-repo gauges would keep a field for every repo that ever existed.
+      const gone = removed.repos.map(parseRepoId);
+      telemetry.remove(FLEET_METRICS.repoLastSuccessfulScrape, gone);
+      telemetry.remove(FLEET_METRICS.locFallbackIncomplete, gone);
       if (removed.repos.length > 0) {
         logger.info('retention gc removed repos', {
           repos: removed.repos.length,
