@@ -29,4 +29,9 @@ export {
   type ScrapeResource,
   type ScrapeResourceEntry,
 } from './scrape-catalog.js';
-export { tallyRepoActivity, toEmptyUserActivity, type TallyOptions } from './user-activity.js';
+export {
+  isBotLogin,
+  tallyRepoActivity,
+  toEmptyUserActivity,
+  type TallyOptions,
+} from './user-activity.js';

@@ -1,4 +1,4 @@
-import type { ActivityEvent, ScrapeResource } from '@gse/activity';
+import type { ScrapeResource } from '@gse/activity';
 import type { GitHubClient } from '@gse/github';
 import type { Sleep } from '@gse/github';
 import type { ActivityStore, LocFallbackBudget, RepoCheckpoints, RepoRef } from '@gse/store';
@@ -30,8 +30,6 @@ export interface LocOptions {
 export interface ScrapeOptions {
   /** `store.retention`: how far back a first scrape reads. */
   readonly retentionMs: number;
-  /** `github.exclude_bots`: drop `…[bot]` users. */
-  readonly excludeBots: boolean;
   readonly loc: LocOptions;
   /**
    * What a scrape reads unless asked for less: the fleet's scope
@@ -65,13 +63,6 @@ export interface CollectorResult {
   readonly checkpoints: RepoCheckpoints;
   /** LOC only: the fallback's week stayed truncated by a spent budget (a declared outcome). */
   readonly locTruncation?: LocTruncation;
-}
-
-const BOT_LOGIN = /\[bot\]$/;
-
-/** Whether the event counts under `github.exclude_bots`. */
-export function isCountedUser(event: ActivityEvent, options: ScrapeOptions): boolean {
-  return !options.excludeBots || !BOT_LOGIN.test(event.user);
 }
 
 /** The oldest instant a scrape reads back to: the backfill window, else retention. */

@@ -37,6 +37,11 @@ export interface ActivityStoreOptions {
    * the ledger keeps the others. Default: every kind.
    */
   readonly countedKinds?: ReadonlySet<ActivityKind>;
+  /**
+   * `github.exclude_bots`: bots get no series. Applied when series are computed; the ledger
+   * keeps their events, so the switch takes effect either way at each repo's next refresh.
+   */
+  readonly excludeBots?: boolean;
   /** The clock of the ledger index (`repoLedgers`) that retention GC reads (`Date.now`). */
   readonly now?: () => number;
 }
@@ -207,6 +212,7 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
         scrapedAtMs: atMs,
         retentionMs: options.retentionMs,
         ...(options.countedKinds ? { kinds: options.countedKinds } : {}),
+        excludeBots: options.excludeBots ?? false,
       });
       const seriesArgs = [...tally].flatMap(([user, activity]) => [
         user,

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+
+import { isBotLogin } from '@gse/activity';
+
+import { createScrapeFixture } from './scrape-fixture.js';
+
+describe('scrapeRepo: rules applied when series are computed', () => {
+  it('applies exclude_bots at the next refresh either way, without reading history again', async () => {
+    const world = await createScrapeFixture({ excludeBots: true });
+    try {
+      const truth = (excludeBots: boolean) =>
+        world.simulator.groundTruth(world.nowMs, { retentionMs: 30 * 86_400_000, excludeBots });
+      await world.scrapeAll();
+      const withoutBots = await world.readAllSeries();
+      expect(withoutBots).toEqual(truth(true));
+      expect(withoutBots.filter((row) => isBotLogin(row.user))).toEqual([]);
+
+      // The operator turns exclude_bots off: the next refresh brings the bots' history back.
+      const including = await world.sharingRedisAndSimulator({ excludeBots: false });
+      try {
+        const outcomes = await including.scrapeAll();
+        expect(outcomes.reduce((sum, outcome) => sum + outcome.added, 0)).toBe(0);
+        // Nothing was read again: every list answered 304 (the empty repo's 409 aside).
+        expect(including.reports.filter((report) => report.status === 200)).toEqual([]);
+        const withBots = await world.readAllSeries();
+        expect(withBots).toEqual(truth(false));
+        expect(withBots.filter((row) => isBotLogin(row.user)).length).toBeGreaterThan(0);
+      } finally {
+        await including.close();
+      }
+    } finally {
+      await world.close();
+    }
+  });
+});
