@@ -77,6 +77,11 @@ export interface ScrapeRepoDeps {
   readonly logger: Logger;
   /** Shutdown: aborts waits and requests; the scrape then rejects with the signal's reason. */
   readonly signal: AbortSignal;
+  /**
+   * The scrape's instant, the anchor of the repo's 24 h window. Default: Redis's clock
+   * (`store.readClockMs`), so one worker with a skewed clock cannot pin the window in the
+   * future (`refreshSeries` never moves it back). Tests set their own clock.
+   */
   readonly now?: () => number;
   readonly sleep?: Sleep;
 }
@@ -125,8 +130,9 @@ export async function scrapeRepo(
   request: ScrapeRepoRequest,
 ): Promise<RepoScrapeOutcome> {
   const ref = { org: request.org, repo: request.repo };
+  // Durations only: the worker's clock is good enough for the time it takes itself.
   const now = deps.now ?? Date.now;
-  const nowMs = now();
+  const nowMs = deps.now ? deps.now() : await deps.store.readClockMs();
   const context: CollectorContext = {
     ref,
     client: deps.client,

@@ -53,6 +53,8 @@ export interface FixtureOptions {
   readonly locBudget?: Partial<Omit<LocFallbackBudgetOptions, 'redis' | 'keyPrefix'>>;
   /** `github.exclude_bots` of the store (default false). */
   readonly excludeBots?: boolean;
+  /** Scrape at Redis's clock, as production does, instead of the fixture's `nowMs`. */
+  readonly redisClock?: boolean;
 }
 
 /** One scraping process: its own client per org, store and ports, on a shared Redis prefix. */
@@ -224,7 +226,7 @@ function createScraper(context: {
           options: scrapeOptions,
           logger: quietLogger,
           signal: shutdown.signal,
-          now: () => clock.nowMs,
+          ...(options.redisClock === true ? {} : { now: () => clock.nowMs }),
         },
         { org, repo, ...(window ? { window } : {}), ...(resources ? { resources } : {}) },
       );

@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { isBotLogin } from '@gse/activity';
 
 import { createScrapeFixture } from './scrape-fixture.js';
+
+const MINUTE = 60_000;
 
 describe('scrapeRepo: rules applied when series are computed', () => {
   it('applies exclude_bots at the next refresh either way, without reading history again', async () => {
@@ -29,6 +31,32 @@ describe('scrapeRepo: rules applied when series are computed', () => {
         await including.close();
       }
     } finally {
+      await world.close();
+    }
+  });
+
+  it('anchors the window at Redis TIME, so a worker whose clock runs ahead cannot pin it in the future', async () => {
+    const world = await createScrapeFixture({ redisClock: true });
+    const redisNowMs = async (): Promise<number> => {
+      const [seconds, microseconds] = await world.redis.redis.time();
+      return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
+    };
+    try {
+      // A first scrape mints the installation token; the skew below stays inside its hour.
+      await world.scrape('acme', 'web');
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 10 * MINUTE);
+      const beforeMs = await redisNowMs();
+      const outcome = await world.scrape('acme', 'web');
+      const afterMs = await redisNowMs();
+      expect(outcome.missing).toEqual([]);
+      const anchorMs = outcome.series?.scrapedAtMs ?? 0;
+      expect({ notBefore: anchorMs >= beforeMs, notAfter: anchorMs <= afterMs }).toEqual({
+        notBefore: true,
+        notAfter: true,
+      });
+    } finally {
+      vi.useRealTimers();
       await world.close();
     }
   });

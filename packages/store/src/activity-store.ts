@@ -100,6 +100,11 @@ export interface ActivityStore {
   refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult>;
   /** The repo's current series by user. */
   readSeries(ref: RepoRef): Promise<Map<string, UserActivity>>;
+  /**
+   * Redis's clock (`TIME`) in epoch ms: the one clock every process shares, so the anchor
+   * of a repo's 24 h window does not depend on which worker's clock scraped it.
+   */
+  readClockMs(): Promise<number>;
   /** Closes the store's own connection (not the one passed in). Idempotent. */
   close(): Promise<void>;
 }
@@ -267,6 +272,11 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     );
   }
 
+  async function readClockMs(): Promise<number> {
+    const [seconds, microseconds] = await redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
+  }
+
   async function close(): Promise<void> {
     await refreshQueue;
     const connection = watchConnection;
@@ -281,6 +291,7 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     hasCommitLoc,
     refreshSeries,
     readSeries,
+    readClockMs,
     close,
   };
 }
