@@ -18,6 +18,7 @@ export { attributeCommit, UNLINKED_USER, type CommitAuthorship } from './commit-
 export {
   ACTIVITY_KINDS,
   isActivityKind,
+  isScrapeResource,
   OPTIONAL_RESOURCES,
   SCRAPE_CATALOG,
   SCRAPE_RESOURCES,

@@ -26,6 +26,8 @@ const base: RepoScrapeOutcome = {
   duplicates: 0,
   missing: [],
   collectors: [],
+  newlyRefused: [],
+  noLongerRefused: [],
   locTruncation: undefined,
   series: undefined,
 };

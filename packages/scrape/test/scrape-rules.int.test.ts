@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { isBotLogin } from '@gse/activity';
 
+import { toIncrementalBackfillNeeds } from '../src/index.js';
 import { createScrapeFixture } from './scrape-fixture.js';
 
 const MINUTE = 60_000;
@@ -57,6 +58,68 @@ describe('scrapeRepo: rules applied when series are computed', () => {
       });
     } finally {
       vi.useRealTimers();
+      await world.close();
+    }
+  });
+
+  it('reports a permanent refusal once and keeps the other families of the repo fresh', async () => {
+    const world = await createScrapeFixture();
+    try {
+      const web = { org: 'acme', repo: 'web' };
+      const ofWeb = <T extends { repo: string; org: string }>(rows: T[]): T[] =>
+        rows.filter((row) => row.org === web.org && row.repo === web.repo);
+      await world.scrape(web.org, web.repo);
+      // The App loses the Issues permission; meanwhile someone commits and someone comments.
+      world.simulator.denyPermission({
+        org: 'acme',
+        endpoint: 'GET /repos/{owner}/{repo}/issues/comments',
+      });
+      world.nowMs += 5 * MINUTE;
+      world.simulator.addCommit(web, { authorLogin: 'newcomer' }, world.nowMs - MINUTE);
+      world.simulator.addIssueComment(web, 1, { user: 'unseen-commenter' }, world.nowMs - MINUTE);
+
+      const first = await world.scrape(web.org, web.repo);
+      expect({
+        status: first.status,
+        missing: first.missing.map(({ resource, reason, error }) => ({ resource, reason, error })),
+        newlyRefused: first.newlyRefused,
+        needs: toIncrementalBackfillNeeds(first).map((entry) => entry.resource),
+        refreshedAt: first.series?.scrapedAtMs,
+      }).toEqual({
+        status: 'partial',
+        missing: [
+          {
+            resource: 'issue_comments',
+            reason: 'github_rejected',
+            error: expect.stringContaining('Resource not accessible by integration') as string,
+          },
+        ],
+        newlyRefused: ['issue_comments'],
+        needs: ['issue_comments'],
+        refreshedAt: world.nowMs,
+      });
+      // Every family but the refused one equals GitHub; the comment made meanwhile is unseen.
+      const withoutUnseen = ofWeb(world.groundTruth()).filter(
+        (row) => row.user !== 'unseen-commenter',
+      );
+      expect(ofWeb(await world.readAllSeries())).toEqual(withoutUnseen);
+
+      // Next cycle: still refused, reported no more.
+      world.nowMs += 5 * MINUTE;
+      const second = await world.scrape(web.org, web.repo);
+      expect([
+        second.newlyRefused,
+        toIncrementalBackfillNeeds(second),
+        second.series?.scrapedAtMs,
+      ]).toEqual([[], [], world.nowMs]);
+
+      // Permission back: the comment is read from the resource's checkpoint, exactly.
+      world.simulator.clearFaults();
+      world.nowMs += 5 * MINUTE;
+      const third = await world.scrape(web.org, web.repo);
+      expect([third.status, third.noLongerRefused]).toEqual(['done', ['issue_comments']]);
+      expect(ofWeb(await world.readAllSeries())).toEqual(ofWeb(world.groundTruth()));
+    } finally {
       await world.close();
     }
   });

@@ -80,7 +80,7 @@ export async function processRepoJob(
     return { status: 'skipped', added: 0, duplicates: 0, missing: 0 };
   }
   recordRepoScrape(telemetry, { org: job.org, repo: job.repo, source: SOURCE }, outcome);
-  const needs = toIncrementalBackfillNeeds(outcome.missing);
+  const needs = toIncrementalBackfillNeeds(outcome);
   if (needs.length > 0) {
     await context.backfill.request(
       needs.map((missing): BackfillRequest => ({
