@@ -1,23 +1,11 @@
-import { Writable } from 'node:stream';
-
-import { createLogger } from '@gse/logging';
 import type { RepoScrapeOutcome } from '@gse/scrape';
 import { createFleetTelemetry, FLEET_METRICS } from '@gse/telemetry';
-import { createRedisFixture } from '@gse/testing';
+import { createCapturedLogger, createRedisFixture } from '@gse/testing';
 import { describe, expect, it } from 'vitest';
 
 import { recordRepoScrape } from '../src/index.js';
 
-const logger = createLogger({
-  service: 'fleet-adapters-test',
-  version: '0',
-  level: 'error',
-  stream: new Writable({
-    write: (_chunk, _encoding, done) => {
-      done();
-    },
-  }),
-});
+const { logger } = createCapturedLogger('error');
 
 const base: RepoScrapeOutcome = {
   status: 'done',
@@ -61,6 +49,31 @@ describe('recordRepoScrape', () => {
       recordRepoScrape(telemetry, scrape, { ...base, collectors: [locRun] });
       await telemetry.flush();
       expect(await fixture.redis.hgetall(key)).toEqual({ [field]: '0' });
+    } finally {
+      await telemetry.close();
+      await fixture.cleanup();
+    }
+  });
+
+  it('shows gh_exporter_repo_resource_refused from the start of a refusal until GitHub answers', async () => {
+    const fixture = await createRedisFixture();
+    const keyOf = (name: string): string => `${fixture.keyPrefix}:telemetry:${name}`;
+    const telemetry = createFleetTelemetry({
+      redis: fixture.redis,
+      keyOf,
+      logger,
+      flushIntervalMs: 60_000,
+    });
+    try {
+      const key = keyOf(FLEET_METRICS.repoResourceRefused.name);
+      recordRepoScrape(telemetry, scrape, { ...base, newlyRefused: ['issue_comments'] });
+      await telemetry.flush();
+      expect(await fixture.redis.hgetall(key)).toEqual({
+        [JSON.stringify(['acme', 'api', 'issue_comments'])]: '1',
+      });
+      recordRepoScrape(telemetry, scrape, { ...base, noLongerRefused: ['issue_comments'] });
+      await telemetry.flush();
+      expect(await fixture.redis.hgetall(key)).toEqual({});
     } finally {
       await telemetry.close();
       await fixture.cleanup();
