@@ -1,19 +1,15 @@
 import { lastCompleteWeek, SCRAPE_CATALOG, type CommitLoc, type TimeRange } from '@gse/activity';
 import { decodeCommitDetail, decodeCommitList, type CommitListItem } from '@gse/github';
-import { toLocBudgetRenewalMs, type LocBudgetDecision } from '@gse/store';
+import { toLocBudgetRenewalMs } from '@gse/store';
 
-import { repoParams, toIsoSeconds, type CollectorContext } from './scrape-context.js';
+import {
+  repoParams,
+  toIsoSeconds,
+  type CollectorContext,
+  type LocTruncation,
+} from './scrape-context.js';
 
 const { weekCommits: COMMITS_ROUTE, commitDetail: COMMIT_ROUTE } = SCRAPE_CATALOG.loc.endpoints;
-
-/** The fallback's week stayed truncated because a fleet-wide budget was spent. */
-export interface LocTruncation {
-  readonly budget: Exclude<LocBudgetDecision, 'granted'>;
-  /** Commits of the week whose lines could not be read. */
-  readonly unreadCommits: number;
-  /** When the spent budget renews: the refresh is retried then, not every cycle before. */
-  readonly retryAtMs: number;
-}
 
 /**
  * The LOC fallback: lines of the last complete week from per-commit details (merge commits

@@ -2,8 +2,13 @@ import { lastCompleteWeek, SCRAPE_CATALOG } from '@gse/activity';
 import { decodeContributorStats, toWeeklyLoc, type ContributorStats } from '@gse/github';
 import type { RepoCheckpoints } from '@gse/store';
 
-import { collectCommitLoc, type LocTruncation } from './collect-commit-loc.js';
-import { repoParams, type CollectorContext, type CollectorResult } from './scrape-context.js';
+import { collectCommitLoc } from './collect-commit-loc.js';
+import {
+  repoParams,
+  type CollectorContext,
+  type CollectorResult,
+  type LocTruncation,
+} from './scrape-context.js';
 
 const STATS_ROUTE = SCRAPE_CATALOG.loc.endpoints.stats;
 /** `/stats/contributors` lists at most this many contributors. */

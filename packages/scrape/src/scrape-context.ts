@@ -1,9 +1,13 @@
 import type { ScrapeResource } from '@gse/activity';
 import type { GitHubClient } from '@gse/github';
 import type { Sleep } from '@gse/github';
-import type { ActivityStore, LocFallbackBudget, RepoCheckpoints, RepoRef } from '@gse/store';
-
-import type { LocTruncation } from './collect-commit-loc.js';
+import type {
+  ActivityStore,
+  LocBudgetDecision,
+  LocFallbackBudget,
+  RepoCheckpoints,
+  RepoRef,
+} from '@gse/store';
 
 /** A time range to re-read, `[fromMs, toMs]` in epoch ms. */
 export interface ScrapeWindow {
@@ -54,6 +58,15 @@ export interface CollectorContext {
   /** Set for a backfill: read exactly this range, ignoring checkpoints and ETags. */
   readonly window: ScrapeWindow | undefined;
   readonly checkpoints: RepoCheckpoints;
+}
+
+/** The fallback's week stayed truncated because a fleet-wide budget was spent. */
+export interface LocTruncation {
+  readonly budget: Exclude<LocBudgetDecision, 'granted'>;
+  /** Commits of the week whose lines could not be read. */
+  readonly unreadCommits: number;
+  /** When the spent budget renews: the refresh is retried then, not every cycle before. */
+  readonly retryAtMs: number;
 }
 
 /** What a collector read completely: its checkpoints move, its events are in the ledger. */

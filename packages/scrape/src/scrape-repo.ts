@@ -16,7 +16,6 @@ import type {
   RepoRef,
 } from '@gse/store';
 
-import type { LocTruncation } from './collect-commit-loc.js';
 import { collectCommits } from './collect-commits.js';
 import { collectComments } from './collect-comments.js';
 import { collectLoc, isLocRefreshDue } from './collect-loc.js';
@@ -24,6 +23,7 @@ import { collectPulls } from './collect-pulls.js';
 import type {
   CollectorContext,
   CollectorResult,
+  LocTruncation,
   ScrapeOptions,
   ScrapeWindow,
 } from './scrape-context.js';
