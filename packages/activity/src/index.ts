@@ -18,6 +18,7 @@ export { attributeCommit, UNLINKED_USER, type CommitAuthorship } from './commit-
 export {
   ACTIVITY_KINDS,
   isActivityKind,
+  isScrapeResource,
   OPTIONAL_RESOURCES,
   SCRAPE_CATALOG,
   SCRAPE_RESOURCES,
@@ -29,4 +30,9 @@ export {
   type ScrapeResource,
   type ScrapeResourceEntry,
 } from './scrape-catalog.js';
-export { tallyRepoActivity, toEmptyUserActivity, type TallyOptions } from './user-activity.js';
+export {
+  isBotLogin,
+  tallyRepoActivity,
+  toEmptyUserActivity,
+  type TallyOptions,
+} from './user-activity.js';

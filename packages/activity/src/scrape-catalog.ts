@@ -120,6 +120,11 @@ export function toCountedField(kind: ActivityKind): ActivityField {
   return entry.field;
 }
 
+/** Whether a string read back from storage is a resource of the catalog. */
+export function isScrapeResource(resource: string): resource is ScrapeResource {
+  return Object.hasOwn(SCRAPE_CATALOG, resource);
+}
+
 /** Whether a string read back from storage is an event kind of the catalog. */
 export function isActivityKind(kind: string): kind is ActivityKind {
   return EVENT_KINDS.has(kind as ActivityKind);

@@ -20,6 +20,23 @@ function event(
 }
 
 describe('tallyRepoActivity', () => {
+  it('gives bots no series under excludeBots, from the same events', () => {
+    const events = [event('commit', 'ada', HOUR), event('pr_opened', 'dependabot[bot]', HOUR)];
+    const loc = [
+      { user: 'dependabot[bot]', weekStartMs: lastWeekStartMs, additions: 5, deletions: 1 },
+    ];
+    expect([...tallyRepoActivity(events, loc, { ...options, excludeBots: true }).keys()]).toEqual([
+      'ada',
+    ]);
+    expect(tallyRepoActivity(events, loc, options).get('dependabot[bot]')).toEqual({
+      ...toEmptyUserActivity(),
+      prsOpened24h: 1,
+      locAddedWeekly: 5,
+      locRemovedWeekly: 1,
+      lastEventUnixtime: Math.floor((scrapedAtMs - HOUR) / 1000),
+    });
+  });
+
   it('counts each kind in the window and keeps the latest event time in seconds', () => {
     const tally = tallyRepoActivity(
       [

@@ -10,6 +10,19 @@ export interface TallyOptions {
   readonly retentionMs: number;
   /** The kinds counted (`toActivityScope`); events of other kinds are skipped. Default: all. */
   readonly kinds?: ReadonlySet<ActivityKind>;
+  /**
+   * `github.exclude_bots`: users whose login ends in `[bot]` get no series. Applied here,
+   * when series are computed, not when events are recorded: the ledger keeps bots' events,
+   * so switching it off brings their history back at the next refresh without a re-read.
+   */
+  readonly excludeBots?: boolean;
+}
+
+const BOT_LOGIN = /\[bot\]$/;
+
+/** Whether a login is a GitHub App's bot account (`dependabot[bot]`). */
+export function isBotLogin(login: string): boolean {
+  return BOT_LOGIN.test(login);
 }
 
 /**
@@ -25,6 +38,7 @@ export function tallyRepoActivity(
   const byUser = new Map<string, UserActivity>();
   for (const event of events) {
     if (options.kinds && !options.kinds.has(event.kind)) continue;
+    if (options.excludeBots === true && isBotLogin(event.user)) continue;
     if (!isInRetention(event.occurredAtMs, options.scrapedAtMs, options.retentionMs)) continue;
     let activity = byUser.get(event.user);
     if (!activity) {

@@ -153,7 +153,7 @@ export const carriedSections = {
       format: POSITIVE_DURATION,
     }),
     exclude_bots: leaf({
-      doc: 'Drop users whose login ends in [bot] from the business metrics (they count like anyone when false).',
+      doc: "Drop users whose login ends in [bot] from the business metrics (they count like anyone when false). Applied when series are computed: bots' events stay in the ledger, so a change shows at each repo's next refresh, history included.",
       default: false,
       format: booleanFormat,
     }),

@@ -28,6 +28,7 @@ export function createFleetScrapeDeps(options: {
     retentionMs: config.store.retentionMs,
     maxSeriesBudget: config.store.maxSeriesBudget,
     countedKinds: toActivityScope(config.github.optionalResources).kinds,
+    excludeBots: config.github.excludeBots,
   });
   options.scope.defer('activity store', () => store.close());
   return {
@@ -43,13 +44,12 @@ export function createFleetScrapeDeps(options: {
 }
 
 /**
- * The scrape options of the config (`store.retention`, `github.exclude_bots`, `loc.*`, and
+ * The scrape options of the config (`store.retention`, `loc.*`, and
  * the resources `github.optional_resources` adds).
  */
 export function toScrapeOptions(config: Pick<Config, 'store' | 'github' | 'loc'>): ScrapeOptions {
   return {
     retentionMs: config.store.retentionMs,
-    excludeBots: config.github.excludeBots,
     resources: toActivityScope(config.github.optionalResources).resources,
     loc: {
       refreshIntervalMs: config.loc.refreshIntervalMs,

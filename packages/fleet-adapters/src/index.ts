@@ -3,6 +3,7 @@ export {
   recordCollectorRuns,
   recordRepoScrape,
   recordRepoScrapeFailure,
+  removeRepoTelemetry,
   type ScrapeSource,
 } from './scrape-outcome-telemetry.js';
 export {

@@ -1,3 +1,4 @@
+import { SCRAPE_RESOURCES } from '@gse/activity';
 import type { CollectorRun, RepoScrapeOutcome } from '@gse/scrape';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 
@@ -42,9 +43,42 @@ export function recordRepoScrape(
       Math.floor(outcome.series.scrapedAtMs / 1000),
     );
   }
-  if (outcome.missing.some((missing) => missing.reason === 'loc_budget_exhausted')) {
-    telemetry.increment(FLEET_METRICS.locFallbackBudgetExhausted, { org });
+  // Transitions only: a refusal lasts until GitHub answers again, however many cycles.
+  for (const resource of outcome.newlyRefused) {
+    telemetry.set(FLEET_METRICS.repoResourceRefused, { org, repo, resource }, 1);
   }
+  if (outcome.noLongerRefused.length > 0) {
+    telemetry.remove(
+      FLEET_METRICS.repoResourceRefused,
+      outcome.noLongerRefused.map((resource) => ({ org, repo, resource })),
+    );
+  }
+  // Set on each LOC refresh only: a refresh waits for a spent budget to renew, and the
+  // gauge keeps saying the week is truncated until then.
+  if (outcome.collectors.some((run) => run.resource === 'loc' && run.success)) {
+    telemetry.set(
+      FLEET_METRICS.locFallbackIncomplete,
+      { org, repo },
+      outcome.locTruncation ? 1 : 0,
+    );
+  }
+}
+
+/**
+ * Drops the per-repo gauges of repos that are gone (retention GC removed them): each
+ * gauge's hash would otherwise keep a field for every repo that ever existed.
+ */
+export function removeRepoTelemetry(
+  telemetry: FleetTelemetry,
+  repos: readonly { readonly org: string; readonly repo: string }[],
+): void {
+  if (repos.length === 0) return;
+  telemetry.remove(FLEET_METRICS.repoLastSuccessfulScrape, repos);
+  telemetry.remove(FLEET_METRICS.locFallbackIncomplete, repos);
+  telemetry.remove(
+    FLEET_METRICS.repoResourceRefused,
+    repos.flatMap((repo) => SCRAPE_RESOURCES.map((resource) => ({ ...repo, resource }))),
+  );
 }
 
 /** A repo scrape that threw (not GitHub: Redis or the worker) instead of finishing. */

@@ -23,7 +23,8 @@ import type { SimCommit, SimDataset, SimRepo } from './model.js';
  *   comments are no events at all (they neither create a series nor move its last event).
  * - `locAddedWeekly` / `locRemovedWeekly`: the last complete week before t,
  *   `[E − 7d, E)` with E = the latest Sunday 00:00 UTC ≤ t: the sum of the files' additions
- *   / deletions of default-branch commits (committed by t) whose git AUTHOR date is in that
+ *   / deletions of default-branch commits that are not merges (one parent at most, as
+ *   GitHub's statistics exclude merge commits; committed by t) whose git AUTHOR date is in that
  *   week, credited to `authorLogin` only (GitHub's `/stats/contributors` counts only commits
  *   linked to an account, so unlinked ones add no lines). The true value: also for repos
  *   with `statsReportZeroLines` and for contributors beyond GitHub's top 100.
@@ -132,7 +133,8 @@ function repoSeries(org: string, repo: SimRepo, options: GroundTruthOptions): Gr
     record(attributeCommit(commit), commit.committer.date, 'commits24h');
     const authoredMs = Date.parse(commit.author.date);
     const login = commit.authorLogin;
-    if (login === null || Date.parse(commit.committer.date) > t) continue;
+    if (login === null || commit.parents.length > 1 || Date.parse(commit.committer.date) > t)
+      continue;
     if (authoredMs < week.startMs || authoredMs >= week.endMs) continue;
     const total = lines.get(login) ?? { added: 0, removed: 0 };
     for (const file of commit.files) {

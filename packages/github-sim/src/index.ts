@@ -23,6 +23,7 @@ export type {
   LatencyFault,
   MalformedFault,
   OutageFault,
+  PermissionFault,
   SecondaryLimitFault,
 } from './server/faults.js';
 export type {

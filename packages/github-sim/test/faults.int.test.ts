@@ -80,6 +80,32 @@ describe('fault injection', () => {
     expect((await fetch(`${simulator.url}/meta`)).status).toBe(200);
   });
 
+  it('refuses an endpoint the App has no permission for with 403 until the faults are cleared', async () => {
+    expect(
+      await control('POST', '/faults/permission-denied', {
+        org: 'acme',
+        endpoint: 'GET /repos/{owner}/{repo}/issues/comments',
+      }),
+    ).toMatchObject({ status: 201 });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const denied = await getWithToken(simulator, '/repos/acme/web/issues/comments', acme);
+      expect([denied.status, denied.headers.get('retry-after'), denied.body]).toEqual([
+        403,
+        null,
+        {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '403',
+        },
+      ]);
+    }
+    expect((await getWithToken(simulator, '/repos/acme/web/pulls', acme)).status).toBe(200);
+    simulator.clearFaults();
+    expect((await getWithToken(simulator, '/repos/acme/web/issues/comments', acme)).status).toBe(
+      200,
+    );
+  });
+
   it('sends the next N matching responses as 200 with a truncated JSON body', async () => {
     await control('POST', '/faults/malformed', {
       count: 1,
@@ -109,6 +135,7 @@ describe('fault injection', () => {
         secondaryLimits: [{ count: 3, org: 'acme' }],
         malformed: [],
         outages: [],
+        permissionsDenied: [],
       },
     });
     simulator.clearFaults();
@@ -153,6 +180,7 @@ describe('fault injection', () => {
       secondaryLimits: [],
       malformed: [],
       outages: [],
+      permissionsDenied: [],
     });
   });
 });

@@ -63,7 +63,6 @@ export interface BenchWorld {
  */
 export const BENCH_SCRAPE_OPTIONS: ScrapeOptions = {
   retentionMs: 30 * DAY_MS,
-  excludeBots: false,
   loc: {
     refreshIntervalMs: DAY_MS,
     statsPollAttempts: 6,
@@ -219,7 +218,6 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     groundTruth: () =>
       simulator.groundTruth(world.nowMs, {
         retentionMs: BENCH_SCRAPE_OPTIONS.retentionMs,
-        excludeBots: BENCH_SCRAPE_OPTIONS.excludeBots,
       }),
     close: async () => {
       shutdown.abort(new Error('benchmark finished'));

@@ -43,20 +43,23 @@ describe('backfill coverage by the next incremental scrape', () => {
     ).toEqual(['commits']);
   });
 
-  it('sends only permanent refusals of an incremental scrape to backfill', () => {
+  it('sends only permanent refusals that start with an incremental scrape to backfill', () => {
     const miss = (resource: MissingResource['resource'], reason: MissingResource['reason']) => ({
       resource,
       reason,
       error: 'x',
       window,
     });
-    expect(
-      toIncrementalBackfillNeeds([
-        miss('commits', 'github_unavailable'),
-        miss('pulls', 'rate_limited'),
-        miss('issue_comments', 'github_rejected'),
-        miss('loc', 'stats_computing'),
-      ]),
-    ).toEqual([miss('issue_comments', 'github_rejected')]);
+    const missing = [
+      miss('commits', 'github_unavailable'),
+      miss('pulls', 'rate_limited'),
+      miss('issue_comments', 'github_rejected'),
+      miss('loc', 'stats_computing'),
+    ];
+    expect(toIncrementalBackfillNeeds({ missing, newlyRefused: ['issue_comments'] })).toEqual([
+      miss('issue_comments', 'github_rejected'),
+    ]);
+    // Refused since an earlier cycle: already reported.
+    expect(toIncrementalBackfillNeeds({ missing, newlyRefused: [] })).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import {
 import type { RepoCheckpoints } from '@gse/store';
 
 import type { ScrapeWindow } from './scrape-context.js';
-import type { MissingResource } from './scrape-repo.js';
+import type { RepoScrapeOutcome } from './scrape-repo.js';
 
 /**
  * Whether the repo's next incremental scrape re-reads `window` of `resource` anyway: its
@@ -47,9 +47,14 @@ export function toUncoveredResources(
  * checkpoint only when it read the resource completely, so each missing window starts at
  * a checkpoint that did not move: the next scheduled scrape covers it, and a backfill would
  * read it a second time (after an outage, once per cycle of the outage). Only a permanent
- * refusal (`github_rejected`) still goes to backfill: the next scrape would fail the same
- * way, and the retry ladder takes it to the DLQ with its reason, where an operator sees it.
+ * refusal (`github_rejected`) that starts with this scrape still goes to backfill: the
+ * next scrape would fail the same way, and the retry ladder takes it to the DLQ with its
+ * reason, where an operator sees it — once per repo and resource, not once per cycle.
  */
-export function toIncrementalBackfillNeeds(missing: readonly MissingResource[]): MissingResource[] {
-  return missing.filter((entry) => entry.reason === 'github_rejected');
+export function toIncrementalBackfillNeeds(
+  outcome: Pick<RepoScrapeOutcome, 'missing' | 'newlyRefused'>,
+): RepoScrapeOutcome['missing'] {
+  return outcome.missing.filter(
+    (entry) => entry.reason === 'github_rejected' && outcome.newlyRefused.includes(entry.resource),
+  );
 }

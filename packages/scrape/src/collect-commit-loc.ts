@@ -1,36 +1,31 @@
 import { lastCompleteWeek, SCRAPE_CATALOG, type CommitLoc, type TimeRange } from '@gse/activity';
 import { decodeCommitDetail, decodeCommitList, type CommitListItem } from '@gse/github';
-import type { LocBudgetDecision } from '@gse/store';
+import { toLocBudgetRenewalMs } from '@gse/store';
 
-import { repoParams, toIsoSeconds, type CollectorContext } from './scrape-context.js';
+import {
+  repoParams,
+  toIsoSeconds,
+  type CollectorContext,
+  type LocTruncation,
+} from './scrape-context.js';
 
 const { weekCommits: COMMITS_ROUTE, commitDetail: COMMIT_ROUTE } = SCRAPE_CATALOG.loc.endpoints;
 
-/** The LOC fallback stopped because a fleet-wide budget was spent: the week is truncated. */
-export class LocBudgetExhaustedError extends Error {
-  constructor(
-    readonly budget: Exclude<LocBudgetDecision, 'granted'>,
-    /** Commits of the week whose lines could not be read. */
-    readonly unreadCommits: number,
-  ) {
-    super(`LOC fallback budget ${budget}: ${unreadCommits} commits of the week left unread`);
-    this.name = 'LocBudgetExhaustedError';
-  }
-}
-
 /**
- * The LOC fallback: lines of the last complete week from per-commit details, for linked
- * authors that `/stats/contributors` does not cover (beyond its top 100, or everyone when it
+ * The LOC fallback: lines of the last complete week from per-commit details (merge commits
+ * skipped, as in the stats), for linked authors that `/stats/contributors` does not cover (beyond its top 100, or everyone when it
  * reports zero lines at 10,000+ commits; see docs/github-limitations.md). Each commit's
  * details are read once (stored by sha) and each read takes from the fleet-wide budgets; when
- * one is spent the week stays truncated and the error says how much is missing.
+ * one is spent the week stays truncated, and the result says how much is missing and when
+ * the budget renews. A spent budget is a declared outcome, not a failure: the backfill
+ * ladder could not read more before the renewal either.
  *
  * @param coveredLogins authors whose lines the stats already report.
  */
 export async function collectCommitLoc(
   context: CollectorContext,
   coveredLogins: ReadonlySet<string>,
-): Promise<void> {
+): Promise<LocTruncation | undefined> {
   const week = lastCompleteWeek(context.nowMs);
   const pending = await listUncoveredCommits(context, week, coveredLogins);
   const known = await context.store.hasCommitLoc(
@@ -42,8 +37,13 @@ export async function collectCommitLoc(
   try {
     for (const [index, commit] of unread.entries()) {
       const decision = await context.locBudget.take(context.ref, week.startMs, context.nowMs);
-      if (decision !== 'granted')
-        throw new LocBudgetExhaustedError(decision, unread.length - index);
+      if (decision !== 'granted') {
+        return {
+          budget: decision,
+          unreadCommits: unread.length - index,
+          retryAtMs: toLocBudgetRenewalMs(decision, week.startMs, context.nowMs),
+        };
+      }
       const answer = await context.client.getJson(
         COMMIT_ROUTE,
         { ...repoParams(context), ref: commit.sha },
@@ -62,6 +62,7 @@ export async function collectCommitLoc(
     // What was read is kept even when the budget or GitHub stopped the rest.
     await context.store.recordCommitLoc(context.ref, read);
   }
+  return undefined;
 }
 
 interface UncoveredCommit {
@@ -69,7 +70,12 @@ interface UncoveredCommit {
   readonly login: string;
 }
 
-/** Commits authored in `week` by linked authors outside `coveredLogins`. */
+/**
+ * Commits authored in `week` by linked authors outside `coveredLogins`, merges left out:
+ * GitHub's statistics exclude merge commits, and a merge's details diff it against its
+ * first parent, so its lines are those of the commits it merged (counted on their own)
+ * (docs/github-limitations.md#contributor-statistics-leave-out-merge-and-empty-commits).
+ */
 async function listUncoveredCommits(
   context: CollectorContext,
   week: TimeRange,
@@ -90,6 +96,7 @@ async function listUncoveredCommits(
 }
 
 function authoredInWeekBy(commit: CommitListItem, week: TimeRange): string | undefined {
+  if (commit.parents.length > 1) return undefined;
   const login = commit.author?.login;
   const authoredAt = commit.commit.author?.date;
   if (login === undefined || authoredAt === undefined) return undefined;

@@ -3,7 +3,12 @@ import { decodeContributorStats, toWeeklyLoc, type ContributorStats } from '@gse
 import type { RepoCheckpoints } from '@gse/store';
 
 import { collectCommitLoc } from './collect-commit-loc.js';
-import { repoParams, type CollectorContext, type CollectorResult } from './scrape-context.js';
+import {
+  repoParams,
+  type CollectorContext,
+  type CollectorResult,
+  type LocTruncation,
+} from './scrape-context.js';
 
 const STATS_ROUTE = SCRAPE_CATALOG.loc.endpoints.stats;
 /** `/stats/contributors` lists at most this many contributors. */
@@ -18,15 +23,18 @@ export class StatsNotReadyError extends Error {
 }
 
 /**
- * Whether LOC is due: never read, older than `loc.refresh_interval`, or read before the last
- * complete week ended (so that week's numbers are final).
+ * Whether LOC is due: never read, older than `loc.refresh_interval`, read before the last
+ * complete week ended (so that week's numbers are final), or left truncated by a spent
+ * fallback budget that has renewed since (`locRetryAtMs`; before it, a retry would only
+ * spend requests on the stats and commit list to be refused again).
  */
 export function isLocRefreshDue(context: CollectorContext): boolean {
-  const refreshedAtMs = context.checkpoints.locRefreshedAtMs;
+  const { locRefreshedAtMs: refreshedAtMs, locRetryAtMs: retryAtMs = 0 } = context.checkpoints;
   if (context.window || refreshedAtMs === undefined) return true;
   return (
     context.nowMs - refreshedAtMs >= context.options.loc.refreshIntervalMs ||
-    refreshedAtMs < lastCompleteWeek(context.nowMs).endMs
+    refreshedAtMs < lastCompleteWeek(context.nowMs).endMs ||
+    (retryAtMs > 0 && context.nowMs >= retryAtMs)
   );
 }
 
@@ -41,27 +49,50 @@ export function isLocRefreshDue(context: CollectorContext): boolean {
  */
 export async function collectLoc(context: CollectorContext): Promise<CollectorResult> {
   const { loc } = context.options;
-  const refreshed = { added: 0, duplicates: 0 };
   const fallbackUntilMs = context.checkpoints.locFallbackUntilMs ?? 0;
   if (loc.fallbackEnabled && fallbackUntilMs > context.nowMs) {
-    await collectCommitLoc(context, new Set());
-    return { ...refreshed, checkpoints: { locRefreshedAtMs: context.nowMs } };
+    return refreshed(context, {}, await collectCommitLoc(context, new Set()));
   }
   const stats = await pollContributorStats(context);
-  if (stats === undefined)
-    return { ...refreshed, checkpoints: { locRefreshedAtMs: context.nowMs } };
+  if (stats === undefined) return refreshed(context, {}, undefined);
   const week = lastCompleteWeek(context.nowMs);
-  await context.store.recordWeeklyLoc(context.ref, toWeeklyLoc(stats, week.startMs));
-  const checkpoints = nextZeroLineCheckpoints(context, stats);
+  const noLines = reportsNoLines(stats);
+  // An answer without a single line (10,000+ commits) says nothing about lines: stored as
+  // an empty snapshot, so the fallback's per-commit lines count for everyone.
+  await context.store.replaceWeeklyLoc(
+    context.ref,
+    week.startMs,
+    noLines ? [] : toWeeklyLoc(stats, week.startMs),
+  );
+  const checkpoints = nextZeroLineCheckpoints(context, noLines);
+  let truncation: LocTruncation | undefined;
   if (loc.fallbackEnabled) {
     if ((checkpoints.locFallbackUntilMs ?? 0) > context.nowMs) {
-      await collectCommitLoc(context, new Set());
+      truncation = await collectCommitLoc(context, new Set());
     } else if (stats.length >= STATS_CONTRIBUTOR_CAP) {
       const covered = stats.flatMap((contributor) => contributor.author?.login ?? []);
-      await collectCommitLoc(context, new Set(covered));
+      truncation = await collectCommitLoc(context, new Set(covered));
     }
   }
-  return { ...refreshed, checkpoints: { ...checkpoints, locRefreshedAtMs: context.nowMs } };
+  return refreshed(context, checkpoints, truncation);
+}
+
+/** A refresh that ran to its end: dated, and retried at the budget's renewal if truncated. */
+function refreshed(
+  context: CollectorContext,
+  checkpoints: RepoCheckpoints,
+  truncation: LocTruncation | undefined,
+): CollectorResult {
+  return {
+    added: 0,
+    duplicates: 0,
+    checkpoints: {
+      ...checkpoints,
+      locRefreshedAtMs: context.nowMs,
+      locRetryAtMs: truncation?.retryAtMs ?? 0,
+    },
+    ...(truncation ? { locTruncation: truncation } : {}),
+  };
 }
 
 /** The stats, `undefined` for an empty repository (204); throws while GitHub keeps computing. */
@@ -84,15 +115,15 @@ async function pollContributorStats(
   throw new StatsNotReadyError(attempts);
 }
 
-/** Counts stats answers with commits but not one line; enough in a row start the cooldown. */
-function nextZeroLineCheckpoints(
-  context: CollectorContext,
-  stats: ContributorStats,
-): RepoCheckpoints {
+/** Whether the stats count commits but not one line (docs/github-limitations.md). */
+function reportsNoLines(stats: ContributorStats): boolean {
   const weeks = stats.flatMap((contributor) => contributor.weeks);
-  const reportsZeroLines =
-    weeks.some((week) => week.c > 0) && weeks.every((week) => week.a === 0 && week.d === 0);
-  if (!reportsZeroLines) return { locZeroLineRefreshes: 0 };
+  return weeks.some((week) => week.c > 0) && weeks.every((week) => week.a === 0 && week.d === 0);
+}
+
+/** Counts stats answers with commits but not one line; enough in a row start the cooldown. */
+function nextZeroLineCheckpoints(context: CollectorContext, noLines: boolean): RepoCheckpoints {
+  if (!noLines) return { locZeroLineRefreshes: 0 };
   const refreshes = (context.checkpoints.locZeroLineRefreshes ?? 0) + 1;
   return refreshes >= context.options.loc.zeroDetectionRefreshes
     ? {

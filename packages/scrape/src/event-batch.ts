@@ -1,11 +1,12 @@
 import type { ActivityEvent } from '@gse/activity';
 
-import { isCountedUser, type CollectorContext } from './scrape-context.js';
+import type { CollectorContext } from './scrape-context.js';
 
 /** Writes collected events page by page and sums what the ledger reported. */
 export interface EventBatch {
   /**
-   * Records the events of one page that are inside `(readBackTo, …]` and count, and says
+   * Records the events of one page that are inside `(readBackTo, …]` (bots' too:
+   * `github.exclude_bots` applies when series are computed), and says
    * how many of them the ledger already had (the incremental stop signal).
    */
   record(events: readonly ActivityEvent[], readBackToMs: number): Promise<{ known: number }>;
@@ -18,9 +19,7 @@ export function createEventBatch(context: CollectorContext): EventBatch {
   let duplicates = 0;
   return {
     async record(events, readBackToMs) {
-      const counted = events.filter(
-        (event) => event.occurredAtMs > readBackToMs && isCountedUser(event, context.options),
-      );
+      const counted = events.filter((event) => event.occurredAtMs > readBackToMs);
       if (counted.length === 0) return { known: 0 };
       const result = await context.store.recordEvents(context.ref, counted);
       added += result.added;

@@ -1,8 +1,7 @@
 export { discoverRepos, type DiscoverReposRequest, type RepoDiscovery } from './discover-repos.js';
-export { LocBudgetExhaustedError } from './collect-commit-loc.js';
 export { StatsNotReadyError } from './collect-loc.js';
 export { toMissingReason, type MissingReason } from './missing-reason.js';
-export type { LocOptions, ScrapeOptions, ScrapeWindow } from './scrape-context.js';
+export type { LocOptions, LocTruncation, ScrapeOptions, ScrapeWindow } from './scrape-context.js';
 export {
   scrapeRepo,
   type CollectorRun,

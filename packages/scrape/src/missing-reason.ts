@@ -1,6 +1,5 @@
 import { GitHubNetworkError, GitHubRequestError, GitHubResponseError } from '@gse/github';
 
-import { LocBudgetExhaustedError } from './collect-commit-loc.js';
 import { StatsNotReadyError } from './collect-loc.js';
 
 /**
@@ -11,20 +10,20 @@ import { StatsNotReadyError } from './collect-loc.js';
  * - `github_rejected`: a permanent refusal (401 after renewal, 403, 404, 422)
  * - `malformed_response`: GitHub's answer did not have the promised shape
  * - `stats_computing`: `/stats/contributors` kept answering 202
- * - `loc_budget_exhausted`: the LOC fallback's fleet-wide budget ran out (LOC truncated)
+ *
+ * A spent LOC fallback budget is none of these: the LOC refresh completes truncated, says so
+ * (`RepoScrapeOutcome.locTruncation`) and is retried when the budget renews.
  */
 export type MissingReason =
   | 'github_unavailable'
   | 'rate_limited'
   | 'github_rejected'
   | 'malformed_response'
-  | 'stats_computing'
-  | 'loc_budget_exhausted';
+  | 'stats_computing';
 
 /** The reason for a GitHub-side failure, or `undefined` for anything else (rethrow it). */
 export function toMissingReason(error: unknown): MissingReason | undefined {
   if (error instanceof StatsNotReadyError) return 'stats_computing';
-  if (error instanceof LocBudgetExhaustedError) return 'loc_budget_exhausted';
   if (error instanceof GitHubResponseError) return 'malformed_response';
   if (error instanceof GitHubNetworkError) return 'github_unavailable';
   if (error instanceof GitHubRequestError) {

@@ -1,7 +1,13 @@
-import type { ActivityEvent, ScrapeResource } from '@gse/activity';
+import type { ScrapeResource } from '@gse/activity';
 import type { GitHubClient } from '@gse/github';
 import type { Sleep } from '@gse/github';
-import type { ActivityStore, LocFallbackBudget, RepoCheckpoints, RepoRef } from '@gse/store';
+import type {
+  ActivityStore,
+  LocBudgetDecision,
+  LocFallbackBudget,
+  RepoCheckpoints,
+  RepoRef,
+} from '@gse/store';
 
 /** A time range to re-read, `[fromMs, toMs]` in epoch ms. */
 export interface ScrapeWindow {
@@ -28,8 +34,6 @@ export interface LocOptions {
 export interface ScrapeOptions {
   /** `store.retention`: how far back a first scrape reads. */
   readonly retentionMs: number;
-  /** `github.exclude_bots`: drop `…[bot]` users. */
-  readonly excludeBots: boolean;
   readonly loc: LocOptions;
   /**
    * What a scrape reads unless asked for less: the fleet's scope
@@ -56,18 +60,22 @@ export interface CollectorContext {
   readonly checkpoints: RepoCheckpoints;
 }
 
+/** The fallback's week stayed truncated because a fleet-wide budget was spent. */
+export interface LocTruncation {
+  readonly budget: Exclude<LocBudgetDecision, 'granted'>;
+  /** Commits of the week whose lines could not be read. */
+  readonly unreadCommits: number;
+  /** When the spent budget renews: the refresh is retried then, not every cycle before. */
+  readonly retryAtMs: number;
+}
+
 /** What a collector read completely: its checkpoints move, its events are in the ledger. */
 export interface CollectorResult {
   readonly added: number;
   readonly duplicates: number;
   readonly checkpoints: RepoCheckpoints;
-}
-
-const BOT_LOGIN = /\[bot\]$/;
-
-/** Whether the event counts under `github.exclude_bots`. */
-export function isCountedUser(event: ActivityEvent, options: ScrapeOptions): boolean {
-  return !options.excludeBots || !BOT_LOGIN.test(event.user);
+  /** LOC only: the fallback's week stayed truncated by a spent budget (a declared outcome). */
+  readonly locTruncation?: LocTruncation;
 }
 
 /** The oldest instant a scrape reads back to: the backfill window, else retention. */

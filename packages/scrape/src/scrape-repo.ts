@@ -23,6 +23,7 @@ import { collectPulls } from './collect-pulls.js';
 import type {
   CollectorContext,
   CollectorResult,
+  LocTruncation,
   ScrapeOptions,
   ScrapeWindow,
 } from './scrape-context.js';
@@ -56,6 +57,19 @@ export interface RepoScrapeOutcome {
   /** Each collector that ran, in catalog order: per-collector success and duration telemetry. */
   readonly collectors: readonly CollectorRun[];
   /**
+   * Resources GitHub started refusing for good with this scrape (`github_rejected`, e.g. a
+   * 403 for a missing App permission), and those it refused before and answered now: a
+   * refusal is reported once, when it starts (`gh_exporter_repo_resource_refused`, one
+   * backfill that takes it to the DLQ with its reason), not every cycle it lasts.
+   */
+  readonly newlyRefused: readonly ScrapeResource[];
+  readonly noLongerRefused: readonly ScrapeResource[];
+  /**
+   * Set when LOC was refreshed but the fallback's week stayed truncated by a spent budget
+   * (`gh_exporter_loc_fallback_incomplete`); the refresh is retried at `retryAtMs`.
+   */
+  readonly locTruncation: LocTruncation | undefined;
+  /**
    * The refreshed series, when every activity resource was read. After a partial read the
    * window does not move: the series keep describing the last complete scrape.
    */
@@ -71,6 +85,11 @@ export interface ScrapeRepoDeps {
   readonly logger: Logger;
   /** Shutdown: aborts waits and requests; the scrape then rejects with the signal's reason. */
   readonly signal: AbortSignal;
+  /**
+   * The scrape's instant, the anchor of the repo's 24 h window. Default: Redis's clock
+   * (`store.readClockMs`), so one worker with a skewed clock cannot pin the window in the
+   * future (`refreshSeries` never moves it back). Tests set their own clock.
+   */
   readonly now?: () => number;
   readonly sleep?: Sleep;
 }
@@ -119,8 +138,9 @@ export async function scrapeRepo(
   request: ScrapeRepoRequest,
 ): Promise<RepoScrapeOutcome> {
   const ref = { org: request.org, repo: request.repo };
+  // Durations only: the worker's clock is good enough for the time it takes itself.
   const now = deps.now ?? Date.now;
-  const nowMs = now();
+  const nowMs = deps.now ? deps.now() : await deps.store.readClockMs();
   const context: CollectorContext = {
     ref,
     client: deps.client,
@@ -143,6 +163,8 @@ export async function scrapeRepo(
   let checkpoints: RepoCheckpoints = {};
   const missing: MissingResource[] = [];
   const collectors: CollectorRun[] = [];
+  const wasRefused = new Set(context.checkpoints.refusedResources ?? []);
+  let locTruncation: LocTruncation | undefined;
   for (const resource of resources) {
     const startedAtMs = now();
     try {
@@ -151,6 +173,13 @@ export async function scrapeRepo(
       duplicates += result.duplicates;
       checkpoints = { ...checkpoints, ...result.checkpoints };
       collectors.push({ resource, success: true, durationMs: now() - startedAtMs });
+      if (result.locTruncation) {
+        locTruncation = result.locTruncation;
+        deps.logger.warn('repo LOC truncated by the fallback budget', {
+          ...ref,
+          ...result.locTruncation,
+        });
+      }
     } catch (error) {
       if (deps.signal.aborted) throw deps.signal.reason;
       const reason = toMissingReason(error);
@@ -158,11 +187,28 @@ export async function scrapeRepo(
       const message = toErrorMessage(error);
       missing.push({ resource, reason, error: message, window: missingWindow(context, resource) });
       collectors.push({ resource, success: false, durationMs: now() - startedAtMs });
-      deps.logger.warn('repo resource missing', { ...ref, resource, reason, error: message });
+      const fields = { ...ref, resource, reason, error: message };
+      if (isRefusal(reason) && wasRefused.has(resource)) {
+        deps.logger.debug('repo resource still refused', fields);
+      } else deps.logger.warn('repo resource missing', fields);
     }
   }
-  await deps.checkpoints.write(ref, checkpoints);
-  const activityComplete = missing.every((entry) => !hasEvents(entry.resource));
+  const refusedNow = missing.flatMap((entry) => (isRefusal(entry.reason) ? [entry.resource] : []));
+  const answered = collectors.flatMap((run) => (run.success ? [run.resource] : []));
+  await deps.checkpoints.write(ref, {
+    ...checkpoints,
+    // A refused resource that was not tried this time (LOC not due) stays refused.
+    refusedResources: SCRAPE_RESOURCES.filter(
+      (resource) =>
+        refusedNow.includes(resource) || (wasRefused.has(resource) && !answered.includes(resource)),
+    ),
+  });
+  // A refusal does not freeze the repo's other families: GitHub will not answer it next
+  // cycle either, so the series refresh from the ledger; the refused resource's family
+  // counts the events read before it (packages/activity/README.md).
+  const activityComplete = missing.every(
+    (entry) => !hasEvents(entry.resource) || isRefusal(entry.reason),
+  );
   const series = activityComplete
     ? await deps.store.refreshSeries(ref, request.window?.toMs ?? nowMs)
     : undefined;
@@ -173,8 +219,16 @@ export async function scrapeRepo(
     duplicates,
     missing,
     collectors,
+    newlyRefused: refusedNow.filter((resource) => !wasRefused.has(resource)),
+    noLongerRefused: answered.filter((resource) => wasRefused.has(resource)),
+    locTruncation,
     series,
   };
+}
+
+/** A permanent refusal: retrying, by the schedule or a backfill, gets the same answer. */
+function isRefusal(reason: MissingReason): boolean {
+  return reason === 'github_rejected';
 }
 
 /** Whether a resource yields events (its failure leaves the 24 h windows incomplete). */

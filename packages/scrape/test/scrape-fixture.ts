@@ -36,7 +36,6 @@ const DAY_MS = 86_400_000;
 
 export const TEST_SCRAPE_OPTIONS: ScrapeOptions = {
   retentionMs: 30 * DAY_MS,
-  excludeBots: false,
   loc: {
     refreshIntervalMs: DAY_MS,
     statsPollAttempts: 8,
@@ -52,6 +51,10 @@ export interface FixtureOptions {
   readonly simulator?: Partial<GitHubSimulatorOptions>;
   readonly scrape?: Partial<ScrapeOptions>;
   readonly locBudget?: Partial<Omit<LocFallbackBudgetOptions, 'redis' | 'keyPrefix'>>;
+  /** `github.exclude_bots` of the store (default false). */
+  readonly excludeBots?: boolean;
+  /** Scrape at Redis's clock, as production does, instead of the fixture's `nowMs`. */
+  readonly redisClock?: boolean;
 }
 
 /** One scraping process: its own client per org, store and ports, on a shared Redis prefix. */
@@ -76,8 +79,11 @@ export interface ScrapeFixture extends Scraper {
   readonly redis: RedisFixture;
   /** The scrapers' clock: the dataset's end unless a test moves it. */
   nowMs: number;
-  /** Another scraper, as another process would be: same Redis keys, same simulator. */
-  sharingRedisAndSimulator(): Promise<Scraper>;
+  /**
+   * Another scraper, as another process would be: same Redis keys, same simulator; its
+   * store may be configured otherwise (`excludeBots`).
+   */
+  sharingRedisAndSimulator(store?: { readonly excludeBots?: boolean }): Promise<Scraper>;
   /** Every stored series, in the ground truth's shape and order. */
   readAllSeries(): Promise<GroundTruthSeries[]>;
   groundTruth(): GroundTruthSeries[];
@@ -105,8 +111,8 @@ export async function createScrapeFixture(options: FixtureOptions = {}): Promise
   const redis = await createRedisFixture();
   const scrapeOptions = { ...TEST_SCRAPE_OPTIONS, ...options.scrape };
   const clock = { nowMs: dataset.generatedAtMs };
-  const openScraper = (): Scraper =>
-    createScraper({ simulator, redis, dataset, scrapeOptions, clock, options });
+  const openScraper = (excludeBots = options.excludeBots ?? false): Scraper =>
+    createScraper({ simulator, redis, dataset, scrapeOptions, clock, options, excludeBots });
   const scraper = openScraper();
 
   return {
@@ -120,7 +126,7 @@ export async function createScrapeFixture(options: FixtureOptions = {}): Promise
     set nowMs(value: number) {
       clock.nowMs = value;
     },
-    sharingRedisAndSimulator: () => Promise.resolve(openScraper()),
+    sharingRedisAndSimulator: (store) => Promise.resolve(openScraper(store?.excludeBots)),
     readAllSeries: async () => {
       const rows: GroundTruthSeries[] = [];
       for (const org of dataset.orgs) {
@@ -138,7 +144,7 @@ export async function createScrapeFixture(options: FixtureOptions = {}): Promise
     groundTruth: () =>
       simulator.groundTruth(clock.nowMs, {
         retentionMs: scrapeOptions.retentionMs,
-        excludeBots: scrapeOptions.excludeBots,
+        excludeBots: options.excludeBots ?? false,
         optionalResources: (scrapeOptions.resources ?? []).filter((resource) =>
           OPTIONAL_RESOURCES.includes(resource),
         ),
@@ -158,6 +164,7 @@ function createScraper(context: {
   readonly scrapeOptions: ScrapeOptions;
   readonly clock: { readonly nowMs: number };
   readonly options: FixtureOptions;
+  readonly excludeBots: boolean;
 }): Scraper {
   const { simulator, dataset, scrapeOptions, clock, options } = context;
   const ports = { redis: context.redis.redis, keyPrefix: context.redis.keyPrefix };
@@ -165,6 +172,7 @@ function createScraper(context: {
     ...ports,
     retentionMs: scrapeOptions.retentionMs,
     maxSeriesBudget: 1_000_000,
+    excludeBots: context.excludeBots,
   });
   const checkpoints = createRepoCheckpointStore(ports);
   const locBudget = createRedisLocFallbackBudget({
@@ -218,7 +226,7 @@ function createScraper(context: {
           options: scrapeOptions,
           logger: quietLogger,
           signal: shutdown.signal,
-          now: () => clock.nowMs,
+          ...(options.redisClock === true ? {} : { now: () => clock.nowMs }),
         },
         { org, repo, ...(window ? { window } : {}), ...(resources ? { resources } : {}) },
       );

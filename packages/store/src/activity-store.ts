@@ -12,7 +12,12 @@ import {
 import type { ChainableCommander, Redis } from 'ioredis';
 
 import { APPLY_SERIES_SCRIPT } from './apply-series-script.js';
-import { decodeStoredLoc, toCommitLocFields, toWeeklyLocFields } from './loc-codec.js';
+import {
+  decodeStoredLoc,
+  REPLACE_WEEKLY_LOC_SCRIPT,
+  toCommitLocFields,
+  toWeeklyLocFields,
+} from './loc-codec.js';
 import { withLedgerSpan, withRedisSpan } from './ledger-span.js';
 import { execOrThrow } from './redis-transaction.js';
 import { decodeUserActivity, encodeUserActivity } from './series-codec.js';
@@ -33,6 +38,11 @@ export interface ActivityStoreOptions {
    * the ledger keeps the others. Default: every kind.
    */
   readonly countedKinds?: ReadonlySet<ActivityKind>;
+  /**
+   * `github.exclude_bots`: bots get no series. Applied when series are computed; the ledger
+   * keeps their events, so the switch takes effect either way at each repo's next refresh.
+   */
+  readonly excludeBots?: boolean;
   /** The clock of the ledger index (`repoLedgers`) that retention GC reads (`Date.now`). */
   readonly now?: () => number;
 }
@@ -68,8 +78,17 @@ export class StoreConflictError extends Error {
 export interface ActivityStore {
   /** Adds events to the repo's ledger; an event already there changes nothing. */
   recordEvents(ref: RepoRef, events: readonly ActivityEvent[]): Promise<RecordEventsResult>;
-  /** Stores weekly LOC snapshots, replacing earlier values for the same (user, week). */
-  recordWeeklyLoc(ref: RepoRef, weeks: readonly WeeklyLoc[]): Promise<void>;
+  /**
+   * Stores one `/stats/contributors` answer: in one step it replaces the values of **every**
+   * user for each week from `sinceWeekStartMs` on (the weeks the answer covers), so a user
+   * the answer no longer lists keeps no old value. For a (user, week) it lists, the stats
+   * value wins over the fallback's per-commit lines (they never add up).
+   */
+  replaceWeeklyLoc(
+    ref: RepoRef,
+    sinceWeekStartMs: number,
+    weeks: readonly WeeklyLoc[],
+  ): Promise<void>;
   /** Stores the LOC fallback's per-commit lines; a commit stored twice counts once. */
   recordCommitLoc(ref: RepoRef, commits: readonly CommitLoc[]): Promise<void>;
   /** For each sha, whether its per-commit lines are stored (so its details need no request). */
@@ -82,6 +101,11 @@ export interface ActivityStore {
   refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult>;
   /** The repo's current series by user. */
   readSeries(ref: RepoRef): Promise<Map<string, UserActivity>>;
+  /**
+   * Redis's clock (`TIME`) in epoch ms: the one clock every process shares, so the anchor
+   * of a repo's 24 h window does not depend on which worker's clock scraped it.
+   */
+  readClockMs(): Promise<number>;
   /** Closes the store's own connection (not the one passed in). Idempotent. */
   close(): Promise<void>;
 }
@@ -125,9 +149,20 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     return { added, duplicates: events.length - added };
   }
 
-  async function recordWeeklyLoc(ref: RepoRef, weeks: readonly WeeklyLoc[]): Promise<void> {
-    if (weeks.length === 0) return;
-    await execOrThrow(touched(ref).hset(keys.repoWeeklyLoc(ref), ...toWeeklyLocFields(weeks)));
+  async function replaceWeeklyLoc(
+    ref: RepoRef,
+    sinceWeekStartMs: number,
+    weeks: readonly WeeklyLoc[],
+  ): Promise<void> {
+    await execOrThrow(
+      touched(ref).eval(
+        REPLACE_WEEKLY_LOC_SCRIPT,
+        1,
+        keys.repoWeeklyLoc(ref),
+        sinceWeekStartMs,
+        ...toWeeklyLocFields(weeks),
+      ),
+    );
   }
 
   async function recordCommitLoc(ref: RepoRef, commits: readonly CommitLoc[]): Promise<void> {
@@ -187,6 +222,7 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
         scrapedAtMs: atMs,
         retentionMs: options.retentionMs,
         ...(options.countedKinds ? { kinds: options.countedKinds } : {}),
+        excludeBots: options.excludeBots ?? false,
       });
       const seriesArgs = [...tally].flatMap(([user, activity]) => [
         user,
@@ -241,6 +277,11 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     );
   }
 
+  async function readClockMs(): Promise<number> {
+    const [seconds, microseconds] = await redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
+  }
+
   async function close(): Promise<void> {
     await refreshQueue;
     const connection = watchConnection;
@@ -251,14 +292,17 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
   return {
     recordEvents: (ref, events) =>
       withLedgerSpan('record events', ref, events.length, () => recordEvents(ref, events)),
-    recordWeeklyLoc: (ref, weeks) =>
-      withLedgerSpan('record weekly loc', ref, weeks.length, () => recordWeeklyLoc(ref, weeks)),
+    replaceWeeklyLoc: (ref, sinceWeekStartMs, weeks) =>
+      withLedgerSpan('replace weekly loc', ref, weeks.length, () =>
+        replaceWeeklyLoc(ref, sinceWeekStartMs, weeks),
+      ),
     recordCommitLoc: (ref, commits) =>
       withLedgerSpan('record commit loc', ref, commits.length, () => recordCommitLoc(ref, commits)),
     hasCommitLoc,
     refreshSeries: (ref, scrapedAtMs) =>
       withLedgerSpan('refresh series', ref, 1, () => refreshSeries(ref, scrapedAtMs)),
     readSeries,
+    readClockMs,
     close,
   };
 }

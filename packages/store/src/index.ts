@@ -33,6 +33,7 @@ export {
 } from './installation-token-cache.js';
 export {
   createRedisLocFallbackBudget,
+  toLocBudgetRenewalMs,
   type LocBudgetDecision,
   type LocFallbackBudget,
   type LocFallbackBudgetOptions,

@@ -8,6 +8,20 @@ const WEEK_MS = 7 * 24 * HOUR_MS;
 /** Whether the LOC fallback may fetch one more commit detail, and if not which budget is spent. */
 export type LocBudgetDecision = 'granted' | 'repo_week_exhausted' | 'org_hour_exhausted';
 
+/**
+ * When a spent budget renews: the org's at the next clock hour; the repo's for the week never
+ * (that week stays truncated), so a retry is due when the next week is the last complete one.
+ */
+export function toLocBudgetRenewalMs(
+  decision: Exclude<LocBudgetDecision, 'granted'>,
+  weekStartMs: number,
+  nowMs: number,
+): number {
+  return decision === 'org_hour_exhausted'
+    ? nowMs - (nowMs % HOUR_MS) + HOUR_MS
+    : weekStartMs + 2 * WEEK_MS;
+}
+
 export interface LocFallbackBudget {
   /** Takes one commit-detail call from both budgets, atomically, or none if either is spent. */
   take(ref: RepoRef, weekStartMs: number, nowMs: number): Promise<LocBudgetDecision>;

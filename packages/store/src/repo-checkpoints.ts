@@ -1,4 +1,9 @@
-import { SCRAPE_CATALOG, SCRAPE_RESOURCES, type ScrapeResource } from '@gse/activity';
+import {
+  isScrapeResource,
+  SCRAPE_CATALOG,
+  SCRAPE_RESOURCES,
+  type ScrapeResource,
+} from '@gse/activity';
 import type { Redis } from 'ioredis';
 
 import { execOrThrow } from './redis-transaction.js';
@@ -23,16 +28,32 @@ export type RepoCheckpoints = {
   readonly locZeroLineRefreshes?: number;
   /** Until when the repo takes its LOC from per-commit details instead of the stats. */
   readonly locFallbackUntilMs?: number;
+  /**
+   * When the LOC fallback's spent budget renews and the truncated week is read again (0:
+   * the last refresh was complete). Until then the refresh is not due: no request each cycle.
+   */
+  readonly locRetryAtMs?: number;
+  /**
+   * Resources GitHub refuses for good (`github_rejected`: 403 for a missing App permission,
+   * 404, …) as of the last scrape that tried them: a refusal is reported when it starts, not
+   * every cycle it lasts.
+   */
+  readonly refusedResources?: readonly ScrapeResource[];
 };
 
-type NumericCheckpoint = Exclude<keyof RepoCheckpoints, 'pullsReadAtCheckpoint'>;
+type NumericCheckpoint = Exclude<
+  keyof RepoCheckpoints,
+  'pullsReadAtCheckpoint' | 'refusedResources'
+>;
 
 const CHECKPOINT_FIELDS: readonly NumericCheckpoint[] = [
   ...SCRAPE_RESOURCES.map((resource): NumericCheckpoint => SCRAPE_CATALOG[resource].checkpoint),
   'locZeroLineRefreshes',
   'locFallbackUntilMs',
+  'locRetryAtMs',
 ];
 const PULLS_READ_FIELD = 'pullsReadAtCheckpoint';
+const REFUSED_FIELD = 'refusedResources';
 
 export interface RepoCheckpointStore {
   read(ref: RepoRef): Promise<RepoCheckpoints>;
@@ -55,6 +76,7 @@ export function createRepoCheckpointStore(options: {
         keys.repoState(ref),
         ...CHECKPOINT_FIELDS,
         PULLS_READ_FIELD,
+        REFUSED_FIELD,
       );
       const checkpoints: { -readonly [K in keyof RepoCheckpoints]: RepoCheckpoints[K] } = {};
       CHECKPOINT_FIELDS.forEach((field, index) => {
@@ -66,6 +88,11 @@ export function createRepoCheckpointStore(options: {
         checkpoints.pullsReadAtCheckpoint =
           pullsRead === '' ? [] : pullsRead.split(',').map(Number);
       }
+      const refused = values[CHECKPOINT_FIELDS.length + 1];
+      if (refused !== null && refused !== undefined) {
+        // A resource this code does not know (a newer replica's) is left out.
+        checkpoints.refusedResources = refused.split(',').filter(isScrapeResource);
+      }
       return checkpoints;
     },
     write: async (ref, checkpoints) => {
@@ -75,6 +102,9 @@ export function createRepoCheckpointStore(options: {
       });
       if (checkpoints.pullsReadAtCheckpoint !== undefined) {
         fields.push(PULLS_READ_FIELD, checkpoints.pullsReadAtCheckpoint.join(','));
+      }
+      if (checkpoints.refusedResources !== undefined) {
+        fields.push(REFUSED_FIELD, checkpoints.refusedResources.join(','));
       }
       if (fields.length === 0) return;
       // Dated in the ledger index with the write: retention GC finds the state of a repo

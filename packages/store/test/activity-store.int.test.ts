@@ -68,7 +68,7 @@ describe('activity store', () => {
         occurredAtMs: scrapedAtMs - 2 * HOUR,
       },
     ]);
-    await store.recordWeeklyLoc(ref, [
+    await store.replaceWeeklyLoc(ref, lastWeekStartMs, [
       { user: 'ada', weekStartMs: lastWeekStartMs, additions: 12, deletions: 3 },
     ]);
     const result = await store.refreshSeries(ref, scrapedAtMs);
@@ -168,7 +168,7 @@ describe('activity store', () => {
 
   it('adds per-commit LOC to weekly snapshots once per commit and drops weeks that ended', async () => {
     await store.recordEvents(ref, [commit('c1', 'ada', HOUR), commit('c2', 'bob', HOUR)]);
-    await store.recordWeeklyLoc(ref, [
+    await store.replaceWeeklyLoc(ref, lastWeekStartMs - 7 * DAY, [
       { user: 'ada', weekStartMs: lastWeekStartMs, additions: 10, deletions: 1 },
       { user: 'ada', weekStartMs: lastWeekStartMs - 7 * DAY, additions: 99, deletions: 99 },
     ]);
@@ -188,6 +188,38 @@ describe('activity store', () => {
     expect(series.get('bob')).toMatchObject({ locAddedWeekly: 6, locRemovedWeekly: 4 });
     expect(await fixture.redis.hkeys(`${fixture.keyPrefix}:repo:acme/api:weekly-loc`)).toEqual([
       `${lastWeekStartMs}|ada`,
+    ]);
+  });
+
+  it('replaces every user of the weeks a stats answer covers, and never adds fallback lines to stats lines', async () => {
+    await store.recordEvents(ref, [
+      commit('c1', 'ada', HOUR),
+      commit('c2', 'bob', HOUR),
+      commit('c3', 'cy', HOUR),
+    ]);
+    await store.replaceWeeklyLoc(ref, lastWeekStartMs, [
+      { user: 'ada', weekStartMs: lastWeekStartMs, additions: 10, deletions: 1 },
+      { user: 'bob', weekStartMs: lastWeekStartMs, additions: 20, deletions: 2 },
+    ]);
+    // The fallback read cy (beyond the top 100) and ada's commit (before she entered it).
+    await store.recordCommitLoc(ref, [
+      { sha: 'c1', user: 'ada', weekStartMs: lastWeekStartMs, additions: 7, deletions: 7 },
+      { sha: 'c3', user: 'cy', weekStartMs: lastWeekStartMs, additions: 3, deletions: 1 },
+    ]);
+    // The next answer no longer lists bob for that week (GitHub recomputed it).
+    await store.replaceWeeklyLoc(ref, lastWeekStartMs, [
+      { user: 'ada', weekStartMs: lastWeekStartMs, additions: 11, deletions: 1 },
+    ]);
+    await store.refreshSeries(ref, scrapedAtMs);
+    const lines = [...(await store.readSeries(ref))].map(([user, activity]) => [
+      user,
+      activity.locAddedWeekly,
+      activity.locRemovedWeekly,
+    ]);
+    expect(lines.sort()).toEqual([
+      ['ada', 11, 1],
+      ['bob', 0, 0],
+      ['cy', 3, 1],
     ]);
   });
 

@@ -47,7 +47,7 @@ describe('retention GC', () => {
       ref,
       users.map((user, index) => commit(`${repo}${index}`, user, scrapedAtMs - DAY)),
     );
-    await store.recordWeeklyLoc(ref, [
+    await store.replaceWeeklyLoc(ref, scrapedAtMs - 7 * DAY, [
       { user: users[0] ?? 'x', weekStartMs: scrapedAtMs - 7 * DAY, additions: 1, deletions: 1 },
     ]);
     await createRepoCheckpointStore(fixture).write(ref, { commitsSyncedAtMs: scrapedAtMs });
@@ -112,7 +112,7 @@ describe('retention GC', () => {
 
     // A backfill writes the repo again after GC removed it.
     clockMs = nowMs;
-    await writer.recordWeeklyLoc(partial, [
+    await writer.replaceWeeklyLoc(partial, nowMs - 7 * DAY, [
       { user: 'ann', weekStartMs: nowMs - 7 * DAY, additions: 2, deletions: 1 },
     ]);
     expect(await gc.collect(nowMs + DAY)).toEqual({ repos: [], seriesRemoved: 0 });

@@ -66,6 +66,11 @@ export const FLEET_METRICS = {
     help: 'Unix time of the last scrape of the repo that read every activity resource.',
     labels: ['org', 'repo'],
   }),
+  repoResourceRefused: defineGauge({
+    name: 'gh_exporter_repo_resource_refused',
+    help: 'Present (1) while GitHub refuses a resource of the repo for good (github_rejected, e.g. 403: the App lacks a permission); the reason is logged and dead-lettered once, when the refusal starts. The other families of the repo keep refreshing.',
+    labels: ['org', 'repo', 'resource'],
+  }),
   githubRequests: defineCounter({
     name: 'gh_exporter_github_requests_total',
     help: 'GitHub API requests by endpoint template and status; counted="false" for free 304s.',
@@ -178,10 +183,10 @@ export const FLEET_METRICS = {
     help: 'Commit details read by the LOC fallback.',
     labels: ['org'],
   }),
-  locFallbackBudgetExhausted: defineCounter({
-    name: 'gh_exporter_loc_fallback_budget_exhausted_total',
-    help: 'Repo LOC refreshes left truncated because a LOC fallback budget was spent.',
-    labels: ['org'],
+  locFallbackIncomplete: defineGauge({
+    name: 'gh_exporter_loc_fallback_incomplete',
+    help: "1 while the repo's last complete LOC week is truncated because a LOC fallback budget was spent (retried when it renews), 0 once complete.",
+    labels: ['org', 'repo'],
   }),
   leaderInfo: defineGauge({
     name: 'gh_exporter_leader_info',

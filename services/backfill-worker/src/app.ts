@@ -48,7 +48,7 @@ export interface BackfillWorkerTuning {
   readonly republishBackoffMs?: number;
   /** Longest wait between RabbitMQ reconnection attempts (5 s). */
   readonly amqpMaxReconnectDelayMs?: number;
-  /** The scrapes' clock (`Date.now`). */
+  /** The scrapes' clock (default: Redis's `TIME`, the window anchor every process shares). */
   readonly now?: () => number;
 }
 

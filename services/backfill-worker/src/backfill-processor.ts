@@ -28,6 +28,7 @@ export interface BackfillProcessorDeps {
   readonly orgHealth: (org: string) => Promise<OrgHealth>;
   /** The service's shutdown: a scrape it aborts is handed back, not failed. */
   readonly signal: AbortSignal;
+  /** Default: Redis's clock (`store.readClockMs`), the anchor every process shares. */
   readonly now?: () => number;
   /** Copilot messages (`@gse/copilot`), when `copilot.enabled`. */
   readonly copilot?: BackfillHandler;
@@ -44,7 +45,9 @@ export interface BackfillProcessorDeps {
  */
 export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHandler {
   const { telemetry } = deps;
-  const now = deps.now ?? Date.now;
+  const clock = deps.now ? { now: deps.now } : {};
+  const readNowMs = (): Promise<number> =>
+    deps.now ? Promise.resolve(deps.now()) : deps.scrape.store.readClockMs();
   return async (message, context) => {
     if (isCopilotBackfillResource(message.resource)) {
       if (deps.copilot) return deps.copilot(message, context);
@@ -79,7 +82,7 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       }
       // A coalesced window ends on the grid, possibly after now: read up to now only, or
       // the series would be computed for an instant still to come.
-      const nowMs = now();
+      const nowMs = await readNowMs();
       const window = { fromMs: message.window.fromMs, toMs: Math.min(message.window.toMs, nowMs) };
       if (window.fromMs >= window.toMs) return { kind: 'done' };
       const ref = { org: message.org, repo: message.repo };
@@ -107,7 +110,7 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
           client: await deps.clients.clientOf(org),
           logger: context.logger,
           signal,
-          now,
+          ...clock,
         },
         {
           ...ref,

@@ -1,3 +1,4 @@
+import { removeRepoTelemetry } from '@gse/fleet-adapters';
 import { LeadershipEndedError, type Leadership } from '@gse/leader';
 import { createRetentionGc, parseRepoId } from '@gse/store';
 import { FLEET_METRICS } from '@gse/telemetry';
@@ -44,8 +45,7 @@ export async function runLeaderDuties(
     every('github probes', config.health.githubProbeIntervalMs, () => health.probeAll()),
     every('retention gc', config.store.gcIntervalMs, async () => {
       const removed = await gc.collect(context.now());
-      // The per-repo gauge would keep a field for every repo that ever existed.
-      telemetry.remove(FLEET_METRICS.repoLastSuccessfulScrape, removed.repos.map(parseRepoId));
+      removeRepoTelemetry(telemetry, removed.repos.map(parseRepoId));
       if (removed.repos.length > 0) {
         logger.info('retention gc removed repos', {
           repos: removed.repos.length,

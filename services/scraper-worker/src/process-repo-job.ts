@@ -88,7 +88,7 @@ export async function processRepoJob(
       message: `missing: ${outcome.missing.map((entry) => entry.resource).join(', ')}`,
     });
   }
-  const needs = toIncrementalBackfillNeeds(outcome.missing);
+  const needs = toIncrementalBackfillNeeds(outcome);
   if (needs.length > 0) {
     await context.backfill.request(
       needs.map((missing): BackfillRequest => ({

@@ -9,6 +9,7 @@ import {
   githubError,
   notFound,
   primaryRateLimitExceeded,
+  resourceNotAccessible,
   secondaryRateLimitExceeded,
   serverError,
   type ApiResult,
@@ -135,6 +136,7 @@ export function createApiPipeline(
     requestId: string,
   ): ApiResult | undefined => {
     if (deps.faults.isOutage(target)) return serverError(503);
+    if (deps.faults.isPermissionDenied(target)) return resourceNotAccessible();
     const burst = deps.faults.takeErrorBurst(target);
     if (burst) return serverError(burst.status);
     const secondary = deps.faults.takeSecondaryLimit(target);

@@ -84,6 +84,18 @@ describe('computeContributorStats', () => {
     ]);
   });
 
+  it('leaves out merge commits and empty commits, as GitHub documents for its statistics', () => {
+    const merge = { ...commit('m', 'ann', SUNDAY_MS + 1, 50), parents: ['c0', 'side'] };
+    const empty = { ...commit('e', 'bob', SUNDAY_MS + 2), files: [] };
+    const stats = computeContributorStats(
+      repo([merge, empty, commit('c0', 'ann', SUNDAY_MS, 3)]),
+      SUNDAY_MS,
+    );
+    expect(stats).toEqual([
+      { login: 'ann', total: 1, weeks: [{ w: SUNDAY_MS / 1000, a: 3, d: 2, c: 1 }] },
+    ]);
+  });
+
   it('reports zero lines for a repo flagged as too large, and keeps only the top 100', () => {
     const commits = Array.from({ length: 102 }, (_, index) =>
       commit(`c${index}`, `user${index}`, SUNDAY_MS),

@@ -20,13 +20,19 @@ export interface ContributorStats {
 
 /**
  * GitHub's `/stats/contributors` as computed from the model: commits on the default branch
- * by linked authors (unlinked ones are not listed), bucketed into Sunday-aligned weeks by
+ * by linked authors (unlinked ones are not listed), without merge commits (more than one
+ * parent) and empty ones (no file changed), as GitHub documents for its statistics
+ * ("All statistics exclude merge commits. Contributor statistics also exclude empty
+ * commits."; docs/github-limitations.md), bucketed into Sunday-aligned weeks by
  * git author date, every contributor carrying the same weeks from the repo's first to the
  * current one. The top 100 by commit count, listed in ascending order of it as GitHub
  * does; additions and deletions read 0 for the stand-in of a 10,000+ commit repository.
  */
 export function computeContributorStats(repo: SimRepo, nowMs: number): ContributorStats[] {
-  const commits = repo.commits.filter((commit) => commit.branch === repo.defaultBranch);
+  const commits = repo.commits.filter(
+    (commit) =>
+      commit.branch === repo.defaultBranch && commit.parents.length <= 1 && commit.files.length > 0,
+  );
   if (commits.length === 0) return [];
   const authoredMs = commits.map((commit) => Date.parse(commit.author.date));
   // A loop, not Math.min(...spread): a long history would overflow the argument list.

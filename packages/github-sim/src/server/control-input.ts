@@ -4,6 +4,7 @@ import type {
   LatencyFault,
   MalformedFault,
   OutageFault,
+  PermissionFault,
   SecondaryLimitFault,
 } from './faults.js';
 
@@ -104,6 +105,7 @@ export function createFaultParser(endpointKeys: readonly string[]): {
   secondaryLimit(value: unknown): SecondaryLimitFault;
   malformed(value: unknown): MalformedFault;
   outage(value: unknown): OutageFault;
+  permission(value: unknown): PermissionFault;
 } {
   const templates = endpointKeys.map((key) => key.slice(key.indexOf(' ') + 1));
   const scope = (body: ControlBody): FaultScope => {
@@ -149,6 +151,9 @@ export function createFaultParser(endpointKeys: readonly string[]): {
     malformed(value) {
       const body = readBody(value, ['count', ...scopeKeys]);
       return { ...scope(body), count: requireInteger(body, 'count', { min: 1 }) };
+    },
+    permission(value) {
+      return scope(readBody(value, scopeKeys));
     },
     outage(value) {
       const body = readBody(value, ['org']);

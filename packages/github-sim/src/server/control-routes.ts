@@ -105,6 +105,10 @@ export function createControlRoutes(
     control.injectErrors(parseFault.errors(await jsonBody(c)));
     return c.json(control.faults(), 201);
   });
+  app.post('/faults/permission-denied', async (c) => {
+    control.denyPermission(parseFault.permission(await jsonBody(c)));
+    return c.json(control.faults(), 201);
+  });
   app.post('/faults/outage', async (c) => {
     control.startOutage(parseFault.outage(await jsonBody(c)));
     return c.json(control.faults(), 201);

@@ -30,6 +30,12 @@ export interface MalformedFault extends FaultScope {
   readonly count: number;
 }
 
+/**
+ * Matching requests answer `403 Resource not accessible by integration` until faults are
+ * cleared: the App lacks the permission the endpoint needs (e.g. Issues for issue comments).
+ */
+export type PermissionFault = FaultScope;
+
 export interface OutageFault {
   /** Absent: every org, and the endpoints of no org (`/meta`, `/rate_limit`). */
   readonly org?: string;
@@ -42,6 +48,7 @@ export interface FaultsSnapshot {
   readonly secondaryLimits: readonly SecondaryLimitFault[];
   readonly malformed: readonly MalformedFault[];
   readonly outages: readonly OutageFault[];
+  readonly permissionsDenied: readonly PermissionFault[];
 }
 
 /** What the faults say about one request. */
@@ -59,10 +66,12 @@ export interface FaultStore {
   addSecondaryLimit(fault: SecondaryLimitFault): void;
   addMalformed(fault: MalformedFault): void;
   startOutage(fault: OutageFault): void;
+  denyPermission(fault: PermissionFault): void;
   clear(): void;
   snapshot(): FaultsSnapshot;
   latencyMs(target: RequestTarget): number;
   isOutage(target: RequestTarget): boolean;
+  isPermissionDenied(target: RequestTarget): boolean;
   takeErrorBurst(target: RequestTarget): ErrorBurstFault | undefined;
   takeSecondaryLimit(target: RequestTarget): SecondaryLimitFault | undefined;
   takeMalformed(target: RequestTarget): boolean;
@@ -97,18 +106,21 @@ export function createFaultStore(): FaultStore {
   let secondaryLimits: SecondaryLimitFault[] = [];
   let malformed: MalformedFault[] = [];
   let outages: OutageFault[] = [];
+  let permissionsDenied: PermissionFault[] = [];
   return {
     addLatency: (fault) => latency.push(fault),
     addErrorBurst: (fault) => errors.push(fault),
     addSecondaryLimit: (fault) => secondaryLimits.push(fault),
     addMalformed: (fault) => malformed.push(fault),
     startOutage: (fault) => outages.push(fault),
+    denyPermission: (fault) => permissionsDenied.push(fault),
     clear() {
       latency = [];
       errors = [];
       secondaryLimits = [];
       malformed = [];
       outages = [];
+      permissionsDenied = [];
     },
     snapshot: () => ({
       latency: [...latency],
@@ -116,6 +128,7 @@ export function createFaultStore(): FaultStore {
       secondaryLimits: [...secondaryLimits],
       malformed: [...malformed],
       outages: [...outages],
+      permissionsDenied: [...permissionsDenied],
     }),
     // Overlapping latency rules do not add up: the slowest one wins.
     latencyMs: (target) =>
@@ -124,6 +137,7 @@ export function createFaultStore(): FaultStore {
         0,
       ),
     isOutage: (target) => outages.some((outage) => matches(outage, target)),
+    isPermissionDenied: (target) => permissionsDenied.some((rule) => matches(rule, target)),
     takeErrorBurst: (target) => take(errors, target),
     takeSecondaryLimit: (target) => take(secondaryLimits, target),
     takeMalformed: (target) => take(malformed, target) !== undefined,

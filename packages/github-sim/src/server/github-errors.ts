@@ -37,6 +37,11 @@ export function jwtRejected(message: string): ApiResult {
   return githubError(401, message);
 }
 
+/** 403 as GitHub sends it when the App's installation lacks the endpoint's permission. */
+export function resourceNotAccessible(): ApiResult {
+  return githubError(403, 'Resource not accessible by integration');
+}
+
 export function notFound(): ApiResult {
   return githubError(404, 'Not Found');
 }

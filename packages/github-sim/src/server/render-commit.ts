@@ -1,4 +1,4 @@
-import type { SimCommit, SimGitIdentity, SimOrg, SimRepo } from '../model.js';
+import type { SimCommit, SimCommitFile, SimGitIdentity, SimOrg, SimRepo } from '../model.js';
 import { toUserJson } from './render-account.js';
 import { derivedSha, nodeId, type RenderContext } from './render-context.js';
 
@@ -51,7 +51,11 @@ export function toCommitJson(
   };
 }
 
-/** `GET /repos/{owner}/{repo}/commits/{ref}`: the list shape plus `stats` and `files`. */
+/**
+ * `GET /repos/{owner}/{repo}/commits/{ref}`: the list shape plus `stats` and `files`. As on
+ * GitHub, a merge commit's diff is against its first parent: it carries the lines of every
+ * commit it brings in, which is why a per-commit LOC count must skip merges.
+ */
 export function toCommitDetailJson(
   context: RenderContext,
   org: SimOrg,
@@ -60,12 +64,13 @@ export function toCommitDetailJson(
 ): Record<string, unknown> {
   const repoUrl = `${context.apiRoot}/repos/${org.login}/${repo.name}`;
   const htmlRepoUrl = `${context.webRoot}/${org.login}/${repo.name}`;
-  const additions = commit.files.reduce((sum, file) => sum + file.additions, 0);
-  const deletions = commit.files.reduce((sum, file) => sum + file.deletions, 0);
+  const files = commit.parents.length > 1 ? mergedInFiles(repo, commit) : commit.files;
+  const additions = files.reduce((sum, file) => sum + file.additions, 0);
+  const deletions = files.reduce((sum, file) => sum + file.deletions, 0);
   return {
     ...toCommitJson(context, org, repo, commit),
     stats: { total: additions + deletions, additions, deletions },
-    files: commit.files.map((file) => {
+    files: files.map((file) => {
       const path = file.filename.split('/').map(encodeURIComponent).join('/');
       return {
         sha: file.status === 'removed' ? null : derivedSha('blob', commit.sha, file.filename),
@@ -80,4 +85,27 @@ export function toCommitDetailJson(
       };
     }),
   };
+}
+
+/**
+ * The files of a merge's diff against its first parent: those of every commit reachable from
+ * its other parents but not from the first one (the merged branch's own commits).
+ */
+function mergedInFiles(repo: SimRepo, merge: SimCommit): SimCommitFile[] {
+  const bySha = new Map(repo.commits.map((commit) => [commit.sha, commit]));
+  const ancestors = (starts: readonly string[]): Set<string> => {
+    const seen = new Set<string>();
+    const pending = [...starts];
+    for (let sha = pending.pop(); sha !== undefined; sha = pending.pop()) {
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      pending.push(...(bySha.get(sha)?.parents ?? []));
+    }
+    return seen;
+  };
+  const [first, ...others] = merge.parents;
+  const base = ancestors(first === undefined ? [] : [first]);
+  return [...ancestors(others)]
+    .filter((sha) => !base.has(sha))
+    .flatMap((sha) => bySha.get(sha)?.files ?? []);
 }

@@ -35,6 +35,7 @@ import type {
   LatencyFault,
   MalformedFault,
   OutageFault,
+  PermissionFault,
   SecondaryLimitFault,
 } from './faults.js';
 import type { InstallationTokenStore } from './installation-tokens.js';
@@ -58,6 +59,8 @@ export interface SimControl {
   injectSecondaryLimit(fault: SecondaryLimitFault): void;
   /** The next `count` matching requests answer 200 with a truncated JSON body. */
   injectMalformed(fault: MalformedFault): void;
+  /** Matching requests answer 403 "Resource not accessible by integration" until cleared. */
+  denyPermission(fault: PermissionFault): void;
   clearFaults(): void;
   faults(): FaultsSnapshot;
   addCommit(ref: RepoRef, input: AddCommitInput, atMs?: number): SimCommit;
@@ -117,6 +120,9 @@ export function createSimControl(deps: SimControlDeps): SimControl {
     },
     injectMalformed(fault) {
       deps.faults.addMalformed(parse.malformed(fault));
+    },
+    denyPermission(fault) {
+      deps.faults.denyPermission(parse.permission(fault));
     },
     clearFaults() {
       deps.faults.clear();

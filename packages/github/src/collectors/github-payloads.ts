@@ -22,6 +22,8 @@ export const commitListItemSchema = z.object({
   commit: z.object({ author: gitIdentity, committer: gitIdentity }),
   // null for an unlinked author; GitHub has been seen to send `{}` for some, read alike.
   author: z.object({ login: z.string().min(1).optional() }).nullable(),
+  // More than one parent: a merge commit, which GitHub's statistics leave out.
+  parents: z.array(z.object({ sha: z.string().min(7) })),
 });
 export type CommitListItem = z.infer<typeof commitListItemSchema>;
 export const commitListSchema = z.array(commitListItemSchema);

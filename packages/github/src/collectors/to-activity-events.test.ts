@@ -26,6 +26,7 @@ describe('toCommitEvent', () => {
       },
       author: { login: 'ada', id: 1 },
       committer: { login: 'web-flow', id: 19864447 },
+      parents: [{ sha: '0000000001' }, { sha: '0000000002' }],
     },
     {
       sha: 'f00dfeed00',
@@ -42,6 +43,7 @@ describe('toCommitEvent', () => {
         },
       },
       author: null,
+      parents: [{ sha: 'a1b2c3d4e5' }],
     },
     {
       sha: 'deadbeef00',
@@ -50,6 +52,7 @@ describe('toCommitEvent', () => {
         committer: { name: 'X', email: 'x@corp.example', date: '2026-11-28T07:00:00Z' },
       },
       author: {},
+      parents: [{ sha: 'f00dfeed00' }],
     },
   ]);
 
