@@ -30,7 +30,15 @@ module.exports = {
     ),
     importsOf('scrape', ['activity', 'logging', 'tracing', 'github', 'store', 'queues']),
     // The status page reads what the others store: their types and readers, no wiring.
-    importsOf('status', ['activity', 'logging', 'tracing', 'github', 'store', 'queues', 'telemetry']),
+    importsOf('status', [
+      'activity',
+      'logging',
+      'tracing',
+      'github',
+      'store',
+      'queues',
+      'telemetry',
+    ]),
     // The services' shared wiring: every library below it, and nothing imports it but services.
     importsOf('fleet-adapters', [
       'activity',

@@ -15,7 +15,6 @@ import { leaf } from './schema-node.js';
 /** The port the demo GitHub simulator listens on unless `demo.github_sim_port` says otherwise. */
 export const DEMO_GITHUB_SIM_PORT = 9900;
 
-
 /** The Go exporter's optional sections: `telemetry` (tracing) and `copilot`. */
 export const optionalSections = {
   telemetry: {
