@@ -237,7 +237,8 @@ describe('status page (the demo fleet in Chromium)', () => {
     await mkdir(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: join(OUTPUT_DIR, 'status-page.png'), fullPage: true });
 
-    // Bull Board (a JavaScript app of its own) lists both scrape queues, read-only.
+    // Bull Board (a JavaScript app of its own) lists the scrape queues and, Copilot being on
+    // in demo mode, its reads' queue, read-only.
     const board = await browser.newPage();
     await board.goto(`${ADMIN_URL}/queues`);
     for (const name of Object.values(SCRAPE_QUEUES)) {
@@ -249,6 +250,7 @@ describe('status page (the demo fleet in Chromium)', () => {
         .map((queue) => [queue.name, queue.readOnlyMode])
         .sort(),
     ).toEqual([
+      ['copilot-reports', true],
       ['org-scrapes', true],
       ['repo-scrapes', true],
     ]);

@@ -8,7 +8,7 @@ import {
 import type { Config } from '@gse/config';
 import type { GitHubClient, GitHubRequestObserver, RetryOptions } from '@gse/github';
 import type { Logger } from '@gse/logging';
-import type { BackfillHandler, BackfillProducer } from '@gse/queues';
+import { COPILOT_QUEUE, type BackfillHandler, type BackfillProducer } from '@gse/queues';
 import { createRedisCopilotDayStore } from '@gse/store';
 import type { FleetTelemetry } from '@gse/telemetry';
 import { Queue, Worker } from 'bullmq';
@@ -72,9 +72,6 @@ export function toCopilotFleetOptions(
 
 /** GitHub documents no number; operators see about two days (docs/github-limitations.md). */
 export const COPILOT_REPORT_LAG_DAYS = 2;
-
-/** The BullMQ queue of the scheduled Copilot reads (one job per scope per interval slot). */
-export const COPILOT_QUEUE = 'copilot-reports';
 
 interface CopilotJob {
   readonly scope: 'org' | 'enterprise';

@@ -25,7 +25,6 @@ export {
   type FleetBackfillOutboxOptions,
 } from './fleet-backfill-outbox.js';
 export {
-  COPILOT_QUEUE,
   COPILOT_REPORT_LAG_DAYS,
   createCopilotFleetBackfillHandler,
   createCopilotSchedule,

@@ -8,6 +8,7 @@ export {
   type CopilotBackfillResource,
 } from './backfill-request.js';
 export {
+  COPILOT_QUEUE,
   decodeOrgScrapeJob,
   decodeRepoScrapeJob,
   SCRAPE_QUEUES,

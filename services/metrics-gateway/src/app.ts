@@ -1,7 +1,7 @@
 import { toActivityScope } from '@gse/activity';
 import type { Config } from '@gse/config';
 import { createService, type Service, type ServiceDeps } from '@gse/lifecycle';
-import { createScrapeQueues, toBackfillTopology } from '@gse/queues';
+import { COPILOT_QUEUE, createScrapeQueues, toBackfillTopology } from '@gse/queues';
 import {
   readStatusInputs,
   toStatusReport,
@@ -9,6 +9,7 @@ import {
   type StatusSources,
 } from '@gse/status';
 import { createInstanceHeartbeat, createRedisConnection } from '@gse/store';
+import { Queue } from 'bullmq';
 
 import { createAdminServer } from './admin-server.js';
 import { createGatewayHealth } from './gateway-health.js';
@@ -154,6 +155,11 @@ export function createMetricsGateway(
         keepFailedMs: config.bullmq.keepFailedMs,
       });
       defer('scrape queues', () => queues.close());
+      // Bull Board shows the Copilot reads too where they are scheduled.
+      const copilotQueue = config.copilot.enabled
+        ? new Queue(COPILOT_QUEUE, { connection: link.redis, prefix: config.bullmq.prefix })
+        : undefined;
+      if (copilotQueue) defer('copilot queue', () => copilotQueue.close());
       const topology = toBackfillTopology(config.amqp, config.backfill.requeueDelaysMs);
       const statusContext: StatusContext = {
         orgs: config.github.orgs,
@@ -182,7 +188,7 @@ export function createMetricsGateway(
         listen: admin.listenAddr,
         auth: admin.auth,
         bullBoardReadOnly: admin.bullBoardReadOnly,
-        queues: [queues.orgs, queues.repos],
+        queues: [queues.orgs, queues.repos, ...(copilotQueue ? [copilotQueue] : [])],
         status: async () =>
           toStatusReport(await readStatusInputs(statusSources, Date.now()), statusContext),
         logger,

@@ -13,6 +13,12 @@ export const SCRAPE_QUEUES = {
   repos: 'repo-scrapes',
 } as const;
 
+/**
+ * The BullMQ queue of the scheduled Copilot reads (one job per scope per interval slot;
+ * `@gse/fleet-adapters` runs it), named here so every reader of the queues finds it.
+ */
+export const COPILOT_QUEUE = 'copilot-reports';
+
 export type ScrapeQueueName = (typeof SCRAPE_QUEUES)[keyof typeof SCRAPE_QUEUES];
 
 /** An org's scrape cycle: the interval slot `[slotStartMs, slotStartMs + intervalMs)`. */
