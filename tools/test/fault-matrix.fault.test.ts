@@ -19,6 +19,14 @@ const INTERVAL_MS = 5000;
 /** A cycle that starts after a fault and completes, with margin for a loaded machine. */
 const RECOVERY_MS = 120_000;
 const ALARM_MS = 180_000;
+const OVERLOAD_MS = 600_000;
+/** BullMQ's default cap on a queue's events stream (`streams.events.maxLen`), trimmed with `~`. */
+const EVENTS_STREAM_CAP = 10_000;
+/** `XADD MAXLEN ~` trims whole stream nodes: a stream may exceed its cap by one node (100 entries). */
+const EVENTS_STREAM_NODE = 100;
+/** Room for a kept job's hash, its set entry and its logs: generous, a job here is below 1 KiB. */
+const KEPT_JOB_BYTES = 4096;
+const MEMORY_SLACK_BYTES = 8 * 1024 * 1024;
 
 let fleet: FaultFleet;
 
@@ -72,6 +80,49 @@ async function awaitScraping(
     },
     { timeoutMs: 90_000, intervalMs: 50, description: `acme repo job ${jobId ?? ''} scraping` },
   );
+}
+
+/** Jobs of a scrape queue that wait, are deferred or run. */
+async function pendingJobs(queue: 'orgs' | 'repos'): Promise<number> {
+  const counts = await fleet.queues[queue].getJobCounts('wait', 'prioritized', 'delayed', 'active');
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * What the fleet's Redis holds beyond what is bounded by construction: `used_memory` less the
+ * BullMQ events streams (capped) and the finished jobs BullMQ keeps (aged out).
+ */
+async function redisMemory(): Promise<{
+  readonly usedBytes: number;
+  readonly streamBytes: number;
+  readonly streamLengths: number[];
+  readonly keptJobs: number;
+}> {
+  const info = await fleet.redis.client.info('memory');
+  const usedBytes = Number(/^used_memory:(\d+)/m.exec(info)?.[1]);
+  const queues = [fleet.queues.orgs, fleet.queues.repos];
+  const streams = await Promise.all(
+    queues.map(async (queue) => {
+      const key = queue.keys['events'] ?? '';
+      const [bytes, length] = await Promise.all([
+        fleet.redis.client.memory('USAGE', key, 'SAMPLES', '0'),
+        fleet.redis.client.xlen(key),
+      ]);
+      return { bytes: bytes ?? 0, length };
+    }),
+  );
+  const kept = await Promise.all(
+    queues.map(async (queue) => {
+      const counts = await queue.getJobCounts('completed', 'failed');
+      return (counts['completed'] ?? 0) + (counts['failed'] ?? 0);
+    }),
+  );
+  return {
+    usedBytes,
+    streamBytes: streams.reduce((sum, stream) => sum + stream.bytes, 0),
+    streamLengths: streams.map((stream) => stream.length),
+    keptJobs: kept.reduce((sum, count) => sum + count, 0),
+  };
 }
 
 /** A repo of `org` with series in the ground truth. */
@@ -370,4 +421,59 @@ describe('the fleet under faults (real processes, own Redis and RabbitMQ, the si
     }
     await expectGatewayExact();
   }, 300_000);
+
+  it(
+    'arrivals faster than throughput for 10 minutes: one pending job per org and per repo, Redis memory bounded, exact after',
+    async () => {
+      // Every request answers 1 s late: a cycle's repos take far longer than the 5 s interval,
+      // so slots keep arriving while the previous cycles' jobs still wait.
+      for (const org of ORGS) fleet.simulator.injectLatency({ ms: 1000, org });
+      const collapsedBefore = await Promise.all(
+        ORGS.map((org) => fleet.counter('gh_exporter_org_jobs_collapsed_total', [org])),
+      );
+      const repos = (
+        await Promise.all(
+          ORGS.map((org) => fleet.counter('gh_exporter_org_repos', [org, 'scraped'])),
+        )
+      ).reduce((sum, count) => sum + count, 0);
+      const start = await redisMemory();
+      const startedMs = Date.now();
+      let mostOrgJobs = 0;
+      let mostRepoJobs = 0;
+      try {
+        await waitFor(
+          async () => {
+            mostOrgJobs = Math.max(mostOrgJobs, await pendingJobs('orgs'));
+            mostRepoJobs = Math.max(mostRepoJobs, await pendingJobs('repos'));
+            return Date.now() - startedMs >= OVERLOAD_MS;
+          },
+          { timeoutMs: OVERLOAD_MS + 60_000, intervalMs: 1000, description: 'the overload period' },
+        );
+        const end = await redisMemory();
+        const collapsed = await Promise.all(
+          ORGS.map((org) => fleet.counter('gh_exporter_org_jobs_collapsed_total', [org])),
+        );
+        // Before: every slot queued an org cycle of its own while the earlier ones waited for
+        // their org's scrape slots (76 and 107 pending after 10 minutes in two runs).
+        expect(mostOrgJobs).toBeLessThanOrEqual(ORGS.length);
+        expect(mostRepoJobs).toBeLessThanOrEqual(repos);
+        for (const length of end.streamLengths) {
+          expect(length).toBeLessThanOrEqual(EVENTS_STREAM_CAP + EVENTS_STREAM_NODE);
+        }
+        const unboundedGrowth =
+          end.usedBytes - end.streamBytes - (start.usedBytes - start.streamBytes);
+        expect(unboundedGrowth).toBeLessThanOrEqual(
+          Math.max(0, end.keptJobs - start.keptJobs) * KEPT_JOB_BYTES + MEMORY_SLACK_BYTES,
+        );
+        // And the arrivals really outran the workers: slots of each org collapsed.
+        expect(
+          ORGS.filter((_, index) => (collapsed[index] ?? 0) <= (collapsedBefore[index] ?? 0)),
+        ).toEqual([]);
+      } finally {
+        fleet.simulator.clearFaults();
+      }
+      await expectGatewayExact();
+    },
+    OVERLOAD_MS + 300_000,
+  );
 });
