@@ -12,6 +12,7 @@ import {
 import type { ChainableCommander, Redis } from 'ioredis';
 
 import { APPLY_SERIES_SCRIPT } from './apply-series-script.js';
+import { RECONCILE_EVENTS_SCRIPT } from './reconcile-events-script.js';
 import {
   decodeStoredLoc,
   REPLACE_WEEKLY_LOC_SCRIPT,
@@ -54,6 +55,19 @@ export interface RecordEventsResult {
   readonly duplicates: number;
 }
 
+/** A closed time range `[fromMs, toMs]` in epoch ms. */
+export interface LedgerRange {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+export interface ReconcileEventsResult {
+  /** Listed events the ledger did not have. */
+  readonly added: number;
+  /** Ledger events of the kind in the range that GitHub no longer listed. */
+  readonly removed: number;
+}
+
 export interface RefreshSeriesResult {
   /** The window end the series were computed for: the latest successful scrape of the repo. */
   readonly scrapedAtMs: number;
@@ -78,6 +92,18 @@ export class StoreConflictError extends Error {
 export interface ActivityStore {
   /** Adds events to the repo's ledger; an event already there changes nothing. */
   recordEvents(ref: RepoRef, events: readonly ActivityEvent[]): Promise<RecordEventsResult>;
+  /**
+   * Makes the ledger's `kind` events inside `range` exactly `listed`, in one step: GitHub
+   * returned every such event that still exists (a complete listing of the range), so one
+   * it did not return was deleted or rewritten away and stops counting. `listed` is
+   * recorded like `recordEvents` (events of another kind are refused).
+   */
+  reconcileEvents(
+    ref: RepoRef,
+    kind: ActivityKind,
+    range: LedgerRange,
+    listed: readonly ActivityEvent[],
+  ): Promise<ReconcileEventsResult>;
   /**
    * Stores one `/stats/contributors` answer: in one step it replaces the values of **every**
    * user for each week from `sinceWeekStartMs` on (the weeks the answer covers), so a user
@@ -147,6 +173,39 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     );
     const added = Number(results?.[1]?.[1] ?? 0);
     return { added, duplicates: events.length - added };
+  }
+
+  async function reconcileEvents(
+    ref: RepoRef,
+    kind: ActivityKind,
+    range: LedgerRange,
+    listed: readonly ActivityEvent[],
+  ): Promise<ReconcileEventsResult> {
+    const triples: (string | number)[] = [];
+    for (const event of listed) {
+      if (event.kind !== kind) {
+        throw new TypeError(`reconcileEvents of ${kind} got a ${event.kind} event`);
+      }
+      triples.push(toEventId(event), event.occurredAtMs, event.user);
+    }
+    const results = await withRedisSpan('MULTI reconcile events', () =>
+      touched(ref)
+        .eval(
+          RECONCILE_EVENTS_SCRIPT,
+          2,
+          keys.repoEvents(ref),
+          keys.repoEventUsers(ref),
+          toEventId({ kind, sourceId: '' }),
+          range.fromMs,
+          range.toMs,
+          ...triples,
+        )
+        .exec(),
+    );
+    const failed = results?.find(([error]) => error !== null);
+    if (failed?.[0]) throw failed[0];
+    const [added, removed] = results?.at(-1)?.[1] as [number, number];
+    return { added, removed };
   }
 
   async function replaceWeeklyLoc(
@@ -292,6 +351,10 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
   return {
     recordEvents: (ref, events) =>
       withLedgerSpan('record events', ref, events.length, () => recordEvents(ref, events)),
+    reconcileEvents: (ref, kind, range, listed) =>
+      withLedgerSpan('reconcile events', ref, listed.length, () =>
+        reconcileEvents(ref, kind, range, listed),
+      ),
     replaceWeeklyLoc: (ref, sinceWeekStartMs, weeks) =>
       withLedgerSpan('replace weekly loc', ref, weeks.length, () =>
         replaceWeeklyLoc(ref, sinceWeekStartMs, weeks),

@@ -3,6 +3,8 @@ export {
   StoreConflictError,
   type ActivityStore,
   type ActivityStoreOptions,
+  type LedgerRange,
+  type ReconcileEventsResult,
   type RecordEventsResult,
   type RefreshSeriesResult,
 } from './activity-store.js';

@@ -56,6 +56,37 @@ describe('activity store', () => {
     expect((await store.readSeries(ref)).get('ada')?.commits24h).toBe(3);
   });
 
+  it('reconciles one kind in a range to exactly what GitHub listed, atomically', async () => {
+    const comment = (id: string, user: string, ageMs: number): ActivityEvent => ({
+      ...commit(id, user, ageMs),
+      kind: 'issue_comment',
+    });
+    await store.recordEvents(ref, [
+      comment('1', 'ada', HOUR),
+      comment('2', 'bob', 2 * HOUR),
+      comment('3', 'bob', 3 * DAY),
+      commit('c1', 'bob', 2 * HOUR),
+    ]);
+    const range = { fromMs: scrapedAtMs - DAY, toMs: scrapedAtMs };
+    // Comment 2 was deleted, comment 4 appeared (an issue transferred in); comment 3 lies
+    // outside the range and the commit is of another kind: both stay.
+    expect(
+      await store.reconcileEvents(ref, 'issue_comment', range, [
+        comment('1', 'ada', HOUR),
+        comment('4', 'cy', 4 * HOUR),
+      ]),
+    ).toEqual({ added: 1, removed: 1 });
+    await store.refreshSeries(ref, scrapedAtMs);
+    const series = await store.readSeries(ref);
+    expect(series.get('ada')?.issueComments24h).toBe(1);
+    expect(series.get('cy')?.issueComments24h).toBe(1);
+    expect(series.get('bob')).toMatchObject({ issueComments24h: 0, commits24h: 1 });
+    expect(series.get('bob')?.lastEventUnixtime).toBe((scrapedAtMs - 2 * HOUR) / 1000);
+    await expect(
+      store.reconcileEvents(ref, 'issue_comment', range, [commit('c2', 'ada', HOUR)]),
+    ).rejects.toThrow('reconcileEvents of issue_comment got a commit event');
+  });
+
   it('computes every value, reads 0 for a quiet window and drops series past retention', async () => {
     await store.recordEvents(ref, [
       commit('new', 'ada', HOUR),
