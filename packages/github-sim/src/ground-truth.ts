@@ -33,7 +33,11 @@ import type { SimCommit, SimDataset, SimRepo } from './model.js';
  *   review submitted (not PENDING), comment created (review comments when switched on).
  * - A series (org, repo, user) exists iff the user has at least one such event within
  *   retention; it then carries every value (0 when quiet). Lines alone create no series.
- * - Archived and disabled repos have no series (a fresh fleet never scrapes them).
+ * - Archived and disabled repos have no series (a fresh fleet never scrapes them), except a
+ *   repo archived through the control API (`archivedAt`): a fleet saw it before, and keeps
+ *   computing its series from what it read, so they are counted like any repo's (nothing
+ *   can happen in it after the archival). A deleted or transferred repo is no longer in its
+ *   org, so it has no series; a renamed one has its series under its new name.
  *   `excludeBots` drops logins ending in `[bot]`.
  * - Sorted by org, then repo, then user (plain code-unit order).
  */
@@ -86,7 +90,7 @@ export function computeGroundTruth(
   const series: GroundTruthSeries[] = [];
   for (const org of dataset.orgs) {
     for (const repo of org.repos) {
-      if (repo.archived || repo.disabled) continue;
+      if (repo.disabled || (repo.archived && repo.archivedAt === undefined)) continue;
       series.push(...repoSeries(org.login, repo, options));
     }
   }

@@ -9,7 +9,7 @@ export {
   type SimEnterpriseCredentials,
   type WrittenAppKey,
 } from './server/simulator.js';
-export type { SimControl } from './server/sim-control.js';
+export type { SimControl, SimRepoSummary } from './server/sim-control.js';
 export type {
   AddIssueCommentInput,
   AddReviewCommentInput,

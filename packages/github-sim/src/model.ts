@@ -110,13 +110,21 @@ export interface SimReviewComment {
 }
 
 export interface SimRepo {
+  /** GitHub's repository id: never changes, also across renames. */
   readonly id: number;
-  readonly name: string;
+  /** Changes on a rename (`renameRepo`); the id stays. */
+  name: string;
   readonly defaultBranch: string;
   readonly private: boolean;
   readonly fork: boolean;
-  readonly archived: boolean;
+  /** Changes when the control API archives or unarchives the repo. */
+  archived: boolean;
   readonly disabled: boolean;
+  /**
+   * ISO timestamp the control API archived the repo at; absent for a repo generated
+   * archived (archived before any fleet could see it) or not archived.
+   */
+  archivedAt?: string;
   readonly createdAt: string;
   updatedAt: string;
   pushedAt: string;

@@ -11,6 +11,7 @@ import {
   readInteger,
   readString,
   requireInteger,
+  requireString,
 } from './control-input.js';
 import {
   parseCommentEvent,
@@ -159,6 +160,22 @@ export function createControlRoutes(
   app.post('/repos/:org/:repo/pulls/:number/comments', async (c) => {
     const { input, atMs } = parseCommentEvent(await jsonBody(c));
     return c.json(control.addReviewComment(repoRef(c), numberParam(c, 'number'), input, atMs), 201);
+  });
+
+  app.post('/repos/:org/:repo/rename', async (c) => {
+    const body = readBody(await jsonBody(c), ['name', 'atMs']);
+    const atMs = readInteger(body, 'atMs', { min: 0 });
+    return c.json(control.renameRepo(repoRef(c), requireString(body, 'name'), atMs));
+  });
+  app.delete('/repos/:org/:repo', (c) => c.json(control.deleteRepo(repoRef(c))));
+  app.post('/repos/:org/:repo/transfer', (c) => c.json(control.transferRepoOut(repoRef(c))));
+  app.post('/repos/:org/:repo/archive', async (c) => {
+    const atMs = readInteger(readBody(await jsonBody(c), ['atMs']), 'atMs', { min: 0 });
+    return c.json(control.archiveRepo(repoRef(c), atMs));
+  });
+  app.post('/repos/:org/:repo/unarchive', async (c) => {
+    const atMs = readInteger(readBody(await jsonBody(c), ['atMs']), 'atMs', { min: 0 });
+    return c.json(control.unarchiveRepo(repoRef(c), atMs));
   });
 
   app.get('/counters', (c) => c.json(control.counters()));

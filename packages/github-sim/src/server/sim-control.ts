@@ -3,11 +3,13 @@ import {
   addIssueComment,
   addReviewComment,
   addReview,
+  findRepo,
   mergePull,
   openPull,
   type AddCommitInput,
   type RepoRef,
 } from '../dataset/index.js';
+import { removeRepo, renameRepo, setRepoArchived } from '../dataset/repo-lifecycle.js';
 import {
   computeGroundTruth,
   type GroundTruthOptions,
@@ -40,7 +42,16 @@ import type {
 } from './faults.js';
 import type { InstallationTokenStore } from './installation-tokens.js';
 import type { ConcurrencyTracker, RateLimiter, RateLimitState } from './rate-limiter.js';
+import type { RepoRedirects } from './repo-redirects.js';
 import type { RequestCounters, SimCounters } from './request-counters.js';
+
+/** A repo as the control API reports it after a change to the repo itself. */
+export interface SimRepoSummary {
+  readonly org: string;
+  readonly id: number;
+  readonly name: string;
+  readonly archived: boolean;
+}
 
 /**
  * The control API in-process; the HTTP control API under `/_sim/` calls exactly these.
@@ -79,6 +90,21 @@ export interface SimControl {
     input: AddReviewCommentInput,
     atMs?: number,
   ): SimReviewComment;
+  /**
+   * Renames the repo (same id, same history). From then on its old name answers `301` with a
+   * `Location` on `/repositories/{id}/…`, as GitHub's does, until a repo takes the old name.
+   */
+  renameRepo(ref: RepoRef, newName: string, atMs?: number): SimRepoSummary;
+  /** Deletes the repo: it leaves the installation's list, and its name and id answer `404`. */
+  deleteRepo(ref: RepoRef): SimRepoSummary;
+  /**
+   * Transfers the repo to an owner outside the simulator: gone for this org's installation.
+   * Its old name answers `301` to `/repositories/{id}/…`, which answers `404` to this org.
+   */
+  transferRepoOut(ref: RepoRef): SimRepoSummary;
+  /** Archives the repo: read-only from then on (writes answer `409`), `archived: true` in lists. */
+  archiveRepo(ref: RepoRef, atMs?: number): SimRepoSummary;
+  unarchiveRepo(ref: RepoRef, atMs?: number): SimRepoSummary;
   /** Ends every installation token (of `org` only, when given): the hourly rotation, now. */
   expireTokens(org?: string): number;
   /** Sets what is left of an installation's primary limit in its current window. */
@@ -100,11 +126,19 @@ export interface SimControlDeps {
   readonly counters: RequestCounters;
   /** Every `GET /template` key the simulator serves, to validate fault scopes. */
   readonly endpointKeys: readonly string[];
+  readonly redirects: RepoRedirects;
 }
 
 export function createSimControl(deps: SimControlDeps): SimControl {
   const parse = createFaultParser(deps.endpointKeys);
   const { dataset } = deps;
+  const summary = (ref: RepoRef, repo: { id: number; name: string; archived: boolean }) => ({
+    org:
+      dataset.orgs.find((o) => o.login.toLowerCase() === ref.org.toLowerCase())?.login ?? ref.org,
+    id: repo.id,
+    name: repo.name,
+    archived: repo.archived,
+  });
   return {
     injectLatency(fault) {
       deps.faults.addLatency(parse.latency(fault));
@@ -138,6 +172,22 @@ export function createSimControl(deps: SimControlDeps): SimControl {
       addIssueComment(dataset, ref, issueNumber, input, atMs ?? deps.now()),
     addReviewComment: (ref, pullNumber, input, atMs) =>
       addReviewComment(dataset, ref, pullNumber, input, atMs ?? deps.now()),
+    renameRepo(ref, newName, atMs) {
+      const oldName = findRepo(dataset, ref).name;
+      const repo = renameRepo(dataset, ref, newName, atMs ?? deps.now());
+      deps.redirects.add(ref.org, oldName, repo.id);
+      return summary(ref, repo);
+    },
+    deleteRepo: (ref) => summary(ref, removeRepo(dataset, ref)),
+    transferRepoOut(ref) {
+      const repo = removeRepo(dataset, ref);
+      deps.redirects.add(ref.org, repo.name, repo.id);
+      return summary(ref, repo);
+    },
+    archiveRepo: (ref, atMs) =>
+      summary(ref, setRepoArchived(dataset, ref, true, atMs ?? deps.now())),
+    unarchiveRepo: (ref, atMs) =>
+      summary(ref, setRepoArchived(dataset, ref, false, atMs ?? deps.now())),
     expireTokens(org) {
       if (org !== undefined && !dataset.orgs.some((candidate) => candidate.login === org)) {
         throw new ControlInputError(`unknown org ${org}`);

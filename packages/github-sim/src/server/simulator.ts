@@ -22,6 +22,7 @@ import { createInstallationTokenStore } from './installation-tokens.js';
 import { createPendingDelays } from './pending-delays.js';
 import { createConcurrencyTracker, createRateLimiter } from './rate-limiter.js';
 import { createUserIndex } from './render-context.js';
+import { createRepoRedirects } from './repo-redirects.js';
 import { createRequestCounters } from './request-counters.js';
 import { createAppRoutes } from './routes-app.js';
 import { createCommitRoutes } from './routes-commits.js';
@@ -185,7 +186,9 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
       : []),
   ];
   const endpointKeys = routes.map((route) => `${route.method} ${route.template}`);
+  const redirects = createRepoRedirects();
   const control = createSimControl({
+    redirects,
     dataset,
     now,
     faults,
@@ -213,7 +216,10 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
       concurrencyRetryAfterSeconds: options.secondaryLimit?.retryAfterSeconds ?? 60,
     },
   });
-  const app = createHttpApp(routes, createControlRoutes(control, dataset, endpointKeys), pipeline);
+  const app = createHttpApp(routes, createControlRoutes(control, dataset, endpointKeys), pipeline, {
+    dataset,
+    redirects,
+  });
 
   let server: Server | undefined;
   let url: string | undefined;
