@@ -21,6 +21,10 @@ const BOUNDED_WITHOUT_TTL: readonly { readonly pattern: RegExp; readonly bound: 
   { pattern: /^repos$/, bound: 'one member per repo with series; retention GC removes them' },
   { pattern: /^repo-ledgers$/, bound: 'one member per repo with ledger keys; retention GC' },
   { pattern: /^series-count$/, bound: 'one counter' },
+  {
+    pattern: /^users:(logins|login-seen-at|login-holders)$/,
+    bound: 'one field per user id seen within retention; retention GC forgets the others',
+  },
   { pattern: /^telemetry:gh_exporter_[a-z_]+$/, bound: 'one hash per FLEET_METRICS family' },
   { pattern: /^leader:fencing-token$/, bound: 'one counter' },
   { pattern: /^schedule:(slots|org-health)$/, bound: 'one field per configured org' },

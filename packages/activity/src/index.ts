@@ -36,3 +36,10 @@ export {
   toEmptyUserActivity,
   type TallyOptions,
 } from './user-activity.js';
+export {
+  toUserIdOfKey,
+  toUserKey,
+  toUserLabel,
+  type LoginSighting,
+  type SeenLogin,
+} from './user-identity.js';

@@ -18,9 +18,10 @@ export interface TallyOptions {
   readonly excludeBots?: boolean;
 }
 
-const BOT_LOGIN = /\[bot\]$/;
+// A bot's label may carry its id (`toUserLabel`: `dependabot[bot]#49699333`).
+const BOT_LOGIN = /\[bot\](?:#\d+)?$/;
 
-/** Whether a login is a GitHub App's bot account (`dependabot[bot]`). */
+/** Whether a login or `user` label is a GitHub App's bot account (`dependabot[bot]`). */
 export function isBotLogin(login: string): boolean {
   return BOT_LOGIN.test(login);
 }

@@ -6,6 +6,7 @@ import {
   type ActivityEvent,
   type ActivityKind,
   type CommitLoc,
+  type LoginSighting,
   type UserActivity,
   type WeeklyLoc,
 } from '@gse/activity';
@@ -23,6 +24,7 @@ import { withLedgerSpan, withRedisSpan } from './ledger-span.js';
 import { execOrThrow } from './redis-transaction.js';
 import { decodeUserActivity, encodeUserActivity } from './series-codec.js';
 import { createStoreKeys, toRepoId, type RepoRef } from './store-keys.js';
+import { readUserLabels, recordLoginSightings } from './user-logins.js';
 
 export interface ActivityStoreOptions {
   readonly redis: Redis;
@@ -90,19 +92,29 @@ export class StoreConflictError extends Error {
 }
 
 export interface ActivityStore {
-  /** Adds events to the repo's ledger; an event already there changes nothing. */
-  recordEvents(ref: RepoRef, events: readonly ActivityEvent[]): Promise<RecordEventsResult>;
+  /**
+   * Adds events to the repo's ledger; an event already there changes nothing. In the same
+   * step it records the logins the page they came from showed for user ids (the newest
+   * sighting of an id wins, fleet-wide), so an event keyed by an id never lands without a
+   * login to label it.
+   */
+  recordEvents(
+    ref: RepoRef,
+    events: readonly ActivityEvent[],
+    sightings?: readonly LoginSighting[],
+  ): Promise<RecordEventsResult>;
   /**
    * Makes the ledger's `kind` events inside `range` exactly `listed`, in one step: GitHub
    * returned every such event that still exists (a complete listing of the range), so one
    * it did not return was deleted or rewritten away and stops counting. `listed` is
-   * recorded like `recordEvents` (events of another kind are refused).
+   * recorded like `recordEvents`, with its `sightings` (events of another kind are refused).
    */
   reconcileEvents(
     ref: RepoRef,
     kind: ActivityKind,
     range: LedgerRange,
     listed: readonly ActivityEvent[],
+    sightings?: readonly LoginSighting[],
   ): Promise<ReconcileEventsResult>;
   /**
    * Stores one `/stats/contributors` answer: in one step it replaces the values of **every**
@@ -122,7 +134,9 @@ export interface ActivityStore {
   /**
    * Recomputes the repo's series from its ledger for the window ending at the later of
    * `scrapedAtMs` and the repo's previous scrape, so a backfill of an older window never
-   * moves the window back. Trims ledger entries older than retention.
+   * moves the window back. Trims ledger entries older than retention. Each series is
+   * labelled with its user's latest login (`toUserLabel`): a rename seen anywhere in the
+   * fleet moves the user's series at the repo's next refresh.
    */
   refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult>;
   /** The repo's current series by user. */
@@ -156,8 +170,14 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
   async function recordEvents(
     ref: RepoRef,
     events: readonly ActivityEvent[],
+    sightings: readonly LoginSighting[] = [],
   ): Promise<RecordEventsResult> {
-    if (events.length === 0) return { added: 0, duplicates: 0 };
+    if (events.length === 0) {
+      if (sightings.length > 0) {
+        await execOrThrow(recordLoginSightings(redis.multi(), keys, sightings));
+      }
+      return { added: 0, duplicates: 0 };
+    }
     const scores: (string | number)[] = [];
     const users: string[] = [];
     for (const event of events) {
@@ -166,11 +186,16 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
       users.push(eventId, event.user);
     }
     const results = await withRedisSpan('MULTI zadd hset', () =>
-      touched(ref)
-        .zadd(keys.repoEvents(ref), ...scores)
-        .hset(keys.repoEventUsers(ref), ...users)
-        .exec(),
+      recordLoginSightings(
+        touched(ref)
+          .zadd(keys.repoEvents(ref), ...scores)
+          .hset(keys.repoEventUsers(ref), ...users),
+        keys,
+        sightings,
+      ).exec(),
     );
+    const failed = results?.find(([error]) => error !== null);
+    if (failed?.[0]) throw failed[0];
     const added = Number(results?.[1]?.[1] ?? 0);
     return { added, duplicates: events.length - added };
   }
@@ -180,6 +205,7 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     kind: ActivityKind,
     range: LedgerRange,
     listed: readonly ActivityEvent[],
+    sightings: readonly LoginSighting[] = [],
   ): Promise<ReconcileEventsResult> {
     const triples: (string | number)[] = [];
     for (const event of listed) {
@@ -189,8 +215,8 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
       triples.push(toEventId(event), event.occurredAtMs, event.user);
     }
     const results = await withRedisSpan('MULTI reconcile events', () =>
-      touched(ref)
-        .eval(
+      recordLoginSightings(
+        touched(ref).eval(
           RECONCILE_EVENTS_SCRIPT,
           2,
           keys.repoEvents(ref),
@@ -199,12 +225,14 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
           range.fromMs,
           range.toMs,
           ...triples,
-        )
-        .exec(),
+        ),
+        keys,
+        sightings,
+      ).exec(),
     );
     const failed = results?.find(([error]) => error !== null);
     if (failed?.[0]) throw failed[0];
-    const [added, removed] = results?.at(-1)?.[1] as [number, number];
+    const [added, removed] = results?.[1]?.[1] as [number, number];
     return { added, removed };
   }
 
@@ -277,7 +305,18 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
       ]);
       const expiredEventIds = await redis.zrangebyscore(keys.repoEvents(ref), '-inf', cutoffMs);
       const loc = decodeStoredLoc(weeklyLoc, commitLoc, lastCompleteWeek(atMs).startMs);
-      const tally = tallyRepoActivity(toEvents(ledger, eventUsers), loc.weeks, {
+      // Not WATCHed: a login seen meanwhile relabels the series at the repo's next refresh.
+      const labels = await readUserLabels(redis, keys, [
+        ...Object.values(eventUsers),
+        ...loc.weeks.map((week) => week.user),
+      ]);
+      const labelOf = (user: string): string => labels.get(user) ?? user;
+      const events = [...toEvents(ledger, eventUsers)].map((event) => ({
+        ...event,
+        user: labelOf(event.user),
+      }));
+      const weeks = loc.weeks.map((week) => ({ ...week, user: labelOf(week.user) }));
+      const tally = tallyRepoActivity(events, weeks, {
         scrapedAtMs: atMs,
         retentionMs: options.retentionMs,
         ...(options.countedKinds ? { kinds: options.countedKinds } : {}),
@@ -349,11 +388,13 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
   }
 
   return {
-    recordEvents: (ref, events) =>
-      withLedgerSpan('record events', ref, events.length, () => recordEvents(ref, events)),
-    reconcileEvents: (ref, kind, range, listed) =>
+    recordEvents: (ref, events, sightings) =>
+      withLedgerSpan('record events', ref, events.length, () =>
+        recordEvents(ref, events, sightings),
+      ),
+    reconcileEvents: (ref, kind, range, listed, sightings) =>
       withLedgerSpan('reconcile events', ref, listed.length, () =>
-        reconcileEvents(ref, kind, range, listed),
+        reconcileEvents(ref, kind, range, listed, sightings),
       ),
     replaceWeeklyLoc: (ref, sinceWeekStartMs, weeks) =>
       withLedgerSpan('replace weekly loc', ref, weeks.length, () =>

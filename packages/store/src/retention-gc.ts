@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import { createStoreKeys, parseRepoId } from './store-keys.js';
+import { FORGET_LOGINS_SCRIPT } from './user-logins.js';
 
 export interface RetentionGcOptions {
   readonly redis: Redis;
@@ -17,9 +18,14 @@ export interface RetentionGcResult {
   readonly repos: readonly string[];
   /** Series removed with them (the fleet's series count went down by this much). */
   readonly seriesRemoved: number;
+  /** User ids whose login nobody saw within retention, forgotten (`users:logins`). */
+  readonly loginsForgotten: number;
 }
 
-/** Removes repos nobody scraped within retention: archived, deleted or no longer allowed. */
+/**
+ * Removes repos nobody scraped within retention (archived, deleted or no longer allowed), and
+ * the logins of user ids nobody saw within retention.
+ */
 export interface RetentionGc {
   collect(nowMs: number): Promise<RetentionGcResult>;
 }
@@ -84,6 +90,35 @@ export function createRetentionGc(options: RetentionGcOptions): RetentionGc {
     );
   }
 
+  // An id seen before the cutoff has no event within retention in any ledger: every event was
+  // recorded with a sighting of its id at or after the event (user-logins.ts).
+  async function forgetLogins(cutoffMs: number): Promise<number> {
+    let forgotten = 0;
+    for (;;) {
+      const ids = await redis.zrangebyscore(
+        keys.userLoginSeenAt,
+        '-inf',
+        `(${cutoffMs}`,
+        'LIMIT',
+        0,
+        batchSize,
+      );
+      if (ids.length === 0) return forgotten;
+      forgotten += Number(
+        await redis.eval(
+          FORGET_LOGINS_SCRIPT,
+          3,
+          keys.userLogins,
+          keys.userLoginSeenAt,
+          keys.loginHolders,
+          cutoffMs,
+          ...ids,
+        ),
+      );
+      if (ids.length < batchSize) return forgotten;
+    }
+  }
+
   return {
     async collect(nowMs) {
       const cutoffMs = nowMs - options.retentionMs;
@@ -111,7 +146,7 @@ export function createRetentionGc(options: RetentionGcOptions): RetentionGc {
           if (batch.length < batchSize) break;
         }
       }
-      return { repos: removed, seriesRemoved };
+      return { repos: removed, seriesRemoved, loginsForgotten: await forgetLogins(cutoffMs) };
     },
   };
 }

@@ -34,6 +34,12 @@ export interface StoreKeys {
   readonly repoLedgers: string;
   /** STRING: number of series fleet-wide, checked against `store.max_series_budget`. */
   readonly seriesCount: string;
+  /** HASH user id → the login most recently seen for it: the `user` label of its series. */
+  readonly userLogins: string;
+  /** ZSET user id → when (epoch ms) that login was seen: newest wins; retention GC by it. */
+  readonly userLoginSeenAt: string;
+  /** HASH lower-case login → the id most recently seen with it (who holds the login now). */
+  readonly loginHolders: string;
   /** HASH of one fleet metric (`@gse/telemetry`): encoded label values → value. */
   telemetryMetric(metricName: string): string;
   /** HASH day → the day's Copilot users-report records (JSON) of one scope (`org/acme`). */
@@ -110,6 +116,9 @@ export function createStoreKeys(prefix: string): StoreKeys {
     repoIndex: `${prefix}:repos`,
     repoLedgers: `${prefix}:repo-ledgers`,
     seriesCount: `${prefix}:series-count`,
+    userLogins: `${prefix}:users:logins`,
+    userLoginSeenAt: `${prefix}:users:login-seen-at`,
+    loginHolders: `${prefix}:users:login-holders`,
     telemetryMetric: (metricName) => `${prefix}:telemetry:${metricName}`,
     copilotDays: (scopeKey) => `${prefix}:copilot:${scopeKey}:days`,
     copilotWindow: (scopeKey) => `${prefix}:copilot:${scopeKey}:window`,

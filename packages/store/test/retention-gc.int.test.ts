@@ -70,6 +70,7 @@ describe('retention GC', () => {
     expect(await gc.collect(nowMs)).toEqual({
       repos: ['acme/archived', 'acme/deleted'],
       seriesRemoved: 3,
+      loginsForgotten: 0,
     });
     expect(await fixture.redis.get(keys.seriesCount)).toBe('2');
     expect(await fixture.redis.zrange(keys.repoIndex, 0, '-1')).toEqual(['acme/active']);
@@ -82,7 +83,7 @@ describe('retention GC', () => {
       'dan',
     ]);
     // Idempotent: a second run (or a second leader) finds nothing.
-    expect(await gc.collect(nowMs)).toEqual({ repos: [], seriesRemoved: 0 });
+    expect(await gc.collect(nowMs)).toEqual({ repos: [], seriesRemoved: 0, loginsForgotten: 0 });
   });
 
   // Before: only repos with series were indexed, so the ledger and state of a repo without
@@ -106,7 +107,11 @@ describe('retention GC', () => {
     const repoKeys = async (): Promise<string[]> =>
       (await fixture.redis.keys(`${fixture.keyPrefix}:repo:acme/partial:*`)).sort();
 
-    expect(await gc.collect(nowMs)).toEqual({ repos: ['acme/partial'], seriesRemoved: 0 });
+    expect(await gc.collect(nowMs)).toEqual({
+      repos: ['acme/partial'],
+      seriesRemoved: 0,
+      loginsForgotten: 0,
+    });
     expect(await repoKeys()).toEqual([]);
     expect(await fixture.redis.zrange(keys.repoLedgers, 0, '-1')).toEqual(['acme/active']);
 
@@ -115,11 +120,16 @@ describe('retention GC', () => {
     await writer.replaceWeeklyLoc(partial, nowMs - 7 * DAY, [
       { user: 'ann', weekStartMs: nowMs - 7 * DAY, additions: 2, deletions: 1 },
     ]);
-    expect(await gc.collect(nowMs + DAY)).toEqual({ repos: [], seriesRemoved: 0 });
+    expect(await gc.collect(nowMs + DAY)).toEqual({
+      repos: [],
+      seriesRemoved: 0,
+      loginsForgotten: 0,
+    });
     expect(await repoKeys()).toEqual([keys.repoWeeklyLoc(partial)]);
     expect(await gc.collect(nowMs + RETENTION + 1)).toEqual({
       repos: ['acme/active', 'acme/partial'],
       seriesRemoved: 1,
+      loginsForgotten: 0,
     });
     expect(await repoKeys()).toEqual([]);
     expect(await fixture.redis.exists(keys.repoLedgers, keys.repoIndex)).toBe(0);

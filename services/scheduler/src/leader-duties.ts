@@ -46,10 +46,11 @@ export async function runLeaderDuties(
     every('retention gc', config.store.gcIntervalMs, async () => {
       const removed = await gc.collect(context.now());
       removeRepoTelemetry(telemetry, removed.repos.map(parseRepoId));
-      if (removed.repos.length > 0) {
-        logger.info('retention gc removed repos', {
+      if (removed.repos.length > 0 || removed.loginsForgotten > 0) {
+        logger.info('retention gc removed data', {
           repos: removed.repos.length,
           series: removed.seriesRemoved,
+          logins: removed.loginsForgotten,
         });
       }
     }),
