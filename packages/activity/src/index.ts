@@ -14,7 +14,16 @@ export {
   lastCompleteWeek,
   type TimeRange,
 } from './activity-window.js';
-export { attributeCommit, UNLINKED_USER, type CommitAuthorship } from './commit-attribution.js';
+export {
+  attributeCommit,
+  createNoreplyEmailReader,
+  toNoreplyDomain,
+  UNLINKED_USER,
+  type CommitAuthorship,
+  type GitHubAccount,
+  type NoreplyAddress,
+  type NoreplyEmailReader,
+} from './commit-attribution.js';
 export {
   ACTIVITY_KINDS,
   isActivityKind,

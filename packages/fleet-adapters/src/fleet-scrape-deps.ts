@@ -1,4 +1,4 @@
-import { toActivityScope } from '@gse/activity';
+import { toActivityScope, toNoreplyDomain } from '@gse/activity';
 import type { Config } from '@gse/config';
 import type { ServiceScope } from '@gse/lifecycle';
 import type { ScrapeOptions, ScrapeRepoDeps } from '@gse/scrape';
@@ -44,12 +44,13 @@ export function createFleetScrapeDeps(options: {
 }
 
 /**
- * The scrape options of the config (`store.retention`, `loc.*`, and
- * the resources `github.optional_resources` adds).
+ * The scrape options of the config (`store.retention`, `loc.*`, the resources
+ * `github.optional_resources` adds, and the noreply domain of `github.api_base_url`).
  */
 export function toScrapeOptions(config: Pick<Config, 'store' | 'github' | 'loc'>): ScrapeOptions {
   return {
     retentionMs: config.store.retentionMs,
+    noreplyDomain: toNoreplyDomain(config.github.apiBaseUrl),
     resources: toActivityScope(config.github.optionalResources).resources,
     loc: {
       refreshIntervalMs: config.loc.refreshIntervalMs,

@@ -40,7 +40,9 @@ export type {
 } from './collectors/github-payloads.js';
 export {
   DELETED_ACCOUNT_LOGIN,
+  toAccountSightings,
   toCommitEvent,
+  toCommitSightings,
   toCommentEvent,
   toPullEvents,
   toReviewEvent,

@@ -1,3 +1,4 @@
+import { toNoreplyDomain } from '@gse/activity';
 import {
   createGitHubClient,
   type EtagCache,
@@ -61,7 +62,7 @@ export interface BenchWorld {
  * `loc.stats_poll_initial_delay`: 25 ms instead of 1 s, as the simulator computes statistics
  * in 20 ms (the wait costs time, not requests).
  */
-export const BENCH_SCRAPE_OPTIONS: ScrapeOptions = {
+export const BENCH_SCRAPE_OPTIONS: Omit<ScrapeOptions, 'noreplyDomain'> = {
   retentionMs: 30 * DAY_MS,
   loc: {
     refreshIntervalMs: DAY_MS,
@@ -199,7 +200,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
           store,
           checkpoints,
           locBudget,
-          options: BENCH_SCRAPE_OPTIONS,
+          options: { ...BENCH_SCRAPE_OPTIONS, noreplyDomain: toNoreplyDomain(simulator.url) },
           logger,
           signal: shutdown.signal,
           now: () => world.nowMs,

@@ -4,7 +4,13 @@ import {
   type ScrapeResource,
   type ScrapeResourceEntry,
 } from '@gse/activity';
-import { decodeCommentList, toCommentEvent, type Comment, type Page } from '@gse/github';
+import {
+  decodeCommentList,
+  toAccountSightings,
+  toCommentEvent,
+  type Comment,
+  type Page,
+} from '@gse/github';
 import type { RepoCheckpoints } from '@gse/store';
 
 import { createEventBatch } from './event-batch.js';
@@ -80,6 +86,11 @@ export async function collectComments(
     await batch.record(
       fresh.map((comment) => toCommentEvent(comment, kind)),
       readBackTo,
+      // Every commenter on the page, fresh or not: a rename changes no `updated_at`.
+      toAccountSightings(
+        page.items.map((comment) => comment.user),
+        context.readClockMs(),
+      ),
     );
     if (reachedCheckpoint) break;
   }

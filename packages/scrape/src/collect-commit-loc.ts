@@ -1,4 +1,10 @@
-import { lastCompleteWeek, SCRAPE_CATALOG, type CommitLoc, type TimeRange } from '@gse/activity';
+import {
+  lastCompleteWeek,
+  SCRAPE_CATALOG,
+  toUserKey,
+  type CommitLoc,
+  type TimeRange,
+} from '@gse/activity';
 import { decodeCommitDetail, decodeCommitList, type CommitListItem } from '@gse/github';
 import { toLocBudgetRenewalMs } from '@gse/store';
 
@@ -20,14 +26,14 @@ const { weekCommits: COMMITS_ROUTE, commitDetail: COMMIT_ROUTE } = SCRAPE_CATALO
  * the budget renews. A spent budget is a declared outcome, not a failure: the backfill
  * ladder could not read more before the renewal either.
  *
- * @param coveredLogins authors whose lines the stats already report.
+ * @param coveredUsers user keys (`toUserKey`) of the authors whose lines the stats already report.
  */
 export async function collectCommitLoc(
   context: CollectorContext,
-  coveredLogins: ReadonlySet<string>,
+  coveredUsers: ReadonlySet<string>,
 ): Promise<LocTruncation | undefined> {
   const week = lastCompleteWeek(context.nowMs);
-  const pending = await listUncoveredCommits(context, week, coveredLogins);
+  const pending = await listUncoveredCommits(context, week, coveredUsers);
   const known = await context.store.hasCommitLoc(
     context.ref,
     pending.map((commit) => commit.sha),
@@ -52,7 +58,7 @@ export async function collectCommitLoc(
       if (answer.status !== 200) continue;
       read.push({
         sha: commit.sha,
-        user: commit.login,
+        user: commit.user,
         weekStartMs: week.startMs,
         additions: answer.data.stats.additions,
         deletions: answer.data.stats.deletions,
@@ -67,11 +73,12 @@ export async function collectCommitLoc(
 
 interface UncoveredCommit {
   readonly sha: string;
-  readonly login: string;
+  /** The author's user key. */
+  readonly user: string;
 }
 
 /**
- * Commits authored in `week` by linked authors outside `coveredLogins`, merges left out:
+ * Commits authored in `week` by linked authors outside `coveredUsers`, merges left out:
  * GitHub's statistics exclude merge commits, and a merge's details diff it against its
  * first parent, so its lines are those of the commits it merged (counted on their own)
  * (docs/github-limitations.md#contributor-statistics-leave-out-merge-and-empty-commits).
@@ -79,7 +86,7 @@ interface UncoveredCommit {
 async function listUncoveredCommits(
   context: CollectorContext,
   week: TimeRange,
-  coveredLogins: ReadonlySet<string>,
+  coveredUsers: ReadonlySet<string>,
 ): Promise<UncoveredCommit[]> {
   // `since` filters on the committer date, which is never before the author date.
   const params = { ...repoParams(context), since: toIsoSeconds(week.startMs), per_page: 100 };
@@ -87,19 +94,21 @@ async function listUncoveredCommits(
   for await (const page of context.client.paginate(COMMITS_ROUTE, params, decodeCommitList)) {
     if (page.status === 304) break;
     for (const commit of page.items) {
-      const login = authoredInWeekBy(commit, week);
-      if (login !== undefined && !coveredLogins.has(login))
-        commits.push({ sha: commit.sha, login });
+      const user = authoredInWeekBy(commit, week);
+      if (user !== undefined && !coveredUsers.has(user)) commits.push({ sha: commit.sha, user });
     }
   }
   return commits;
 }
 
+/** The user key of a commit's linked author, if it authored the commit in `week` (not a merge). */
 function authoredInWeekBy(commit: CommitListItem, week: TimeRange): string | undefined {
   if (commit.parents.length > 1) return undefined;
   const login = commit.author?.login;
   const authoredAt = commit.commit.author?.date;
   if (login === undefined || authoredAt === undefined) return undefined;
   const authoredAtMs = Date.parse(authoredAt);
-  return authoredAtMs >= week.startMs && authoredAtMs < week.endMs ? login : undefined;
+  return authoredAtMs >= week.startMs && authoredAtMs < week.endMs
+    ? toUserKey({ login, id: commit.author?.id })
+    : undefined;
 }

@@ -3,6 +3,7 @@ import {
   GitHubRequestError,
   decodeCommitList,
   toCommitEvent,
+  toCommitSightings,
   type Page,
   type CommitListItem,
 } from '@gse/github';
@@ -47,8 +48,17 @@ export async function collectCommits(context: CollectorContext): Promise<Collect
     for await (const page of context.client.paginate(COMMITS_ROUTE, params, decodeCommitList)) {
       firstPage ??= page;
       if (page.status === 304) break;
-      const events = page.items.flatMap((commit) => toCommitEvent(commit) ?? []);
-      const { known } = await batch.record(events, readBackTo);
+      const seenAtMs = context.readClockMs();
+      const events = page.items.flatMap(
+        (commit) => toCommitEvent(commit, context.readNoreplyEmail) ?? [],
+      );
+      const { known } = await batch.record(
+        events,
+        readBackTo,
+        page.items.flatMap((commit) =>
+          toCommitSightings(commit, context.readNoreplyEmail, seenAtMs),
+        ),
+      );
       const oldestMs = Math.min(...events.map((event) => event.occurredAtMs));
       const reachedKnownHistory = known > 0 && oldestMs <= windowStartMs;
       if (oldestMs <= readBackTo || (isIncremental && reachedKnownHistory)) break;

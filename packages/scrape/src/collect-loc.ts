@@ -1,4 +1,4 @@
-import { lastCompleteWeek, SCRAPE_CATALOG } from '@gse/activity';
+import { lastCompleteWeek, SCRAPE_CATALOG, toUserKey } from '@gse/activity';
 import { decodeContributorStats, toWeeklyLoc, type ContributorStats } from '@gse/github';
 import type { RepoCheckpoints } from '@gse/store';
 
@@ -70,7 +70,9 @@ export async function collectLoc(context: CollectorContext): Promise<CollectorRe
     if ((checkpoints.locFallbackUntilMs ?? 0) > context.nowMs) {
       truncation = await collectCommitLoc(context, new Set());
     } else if (stats.length >= STATS_CONTRIBUTOR_CAP) {
-      const covered = stats.flatMap((contributor) => contributor.author?.login ?? []);
+      const covered = stats.flatMap((contributor) =>
+        contributor.author ? toUserKey(contributor.author) : [],
+      );
       truncation = await collectCommitLoc(context, new Set(covered));
     }
   }

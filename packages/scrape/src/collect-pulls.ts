@@ -2,6 +2,7 @@ import { SCRAPE_CATALOG } from '@gse/activity';
 import {
   decodePullList,
   decodeReviewList,
+  toAccountSightings,
   toPullEvents,
   toReviewEvent,
   type Page,
@@ -48,10 +49,19 @@ export async function collectPulls(context: CollectorContext): Promise<Collector
   pages: for await (const page of context.client.paginate(PULLS_ROUTE, params, decodePullList)) {
     firstPage ??= page;
     if (page.status === 304) break;
+    // A rename changes no `updated_at`: the authors of PRs past the checkpoint are seen too.
+    await batch.record(
+      [],
+      readBackTo,
+      toAccountSightings(
+        page.items.map((pull) => pull.user),
+        context.readClockMs(),
+      ),
+    );
     for (const pull of page.items) {
       const updatedAtMs = Date.parse(pull.updated_at);
       if (updatedAtMs < updatedSinceMs) break pages;
-      await batch.record(toPullEvents(pull), readBackTo);
+      await batch.record(toPullEvents(pull), readBackTo, []);
       const isUnchanged = updatedAtMs === checkpointMs && readAtCheckpoint.has(pull.number);
       if (!isUnchanged) await collectReviews(context, batch, pull.number, readBackTo);
       if (newest.updatedAtMs === undefined || updatedAtMs > newest.updatedAtMs) {
@@ -86,6 +96,10 @@ async function collectReviews(
     await batch.record(
       page.items.flatMap((review) => toReviewEvent(review) ?? []),
       readBackTo,
+      toAccountSightings(
+        page.items.map((review) => review.user),
+        context.readClockMs(),
+      ),
     );
   }
   if (firstPage?.status === 200) await context.client.rememberEtag(firstPage);

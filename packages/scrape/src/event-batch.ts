@@ -1,4 +1,4 @@
-import type { ActivityEvent } from '@gse/activity';
+import type { ActivityEvent, LoginSighting } from '@gse/activity';
 
 import type { CollectorContext } from './scrape-context.js';
 
@@ -6,10 +6,15 @@ import type { CollectorContext } from './scrape-context.js';
 export interface EventBatch {
   /**
    * Records the events of one page that are inside `(readBackTo, …]` (bots' too:
-   * `github.exclude_bots` applies when series are computed), and says
-   * how many of them the ledger already had (the incremental stop signal).
+   * `github.exclude_bots` applies when series are computed) with the logins the page showed
+   * (all of them: a rename is noticed on any page that shows the user), and says
+   * how many of the events the ledger already had (the incremental stop signal).
    */
-  record(events: readonly ActivityEvent[], readBackToMs: number): Promise<{ known: number }>;
+  record(
+    events: readonly ActivityEvent[],
+    readBackToMs: number,
+    sightings: readonly LoginSighting[],
+  ): Promise<{ known: number }>;
   readonly added: number;
   readonly duplicates: number;
 }
@@ -18,10 +23,10 @@ export function createEventBatch(context: CollectorContext): EventBatch {
   let added = 0;
   let duplicates = 0;
   return {
-    async record(events, readBackToMs) {
+    async record(events, readBackToMs, sightings) {
       const counted = events.filter((event) => event.occurredAtMs > readBackToMs);
-      if (counted.length === 0) return { known: 0 };
-      const result = await context.store.recordEvents(context.ref, counted);
+      if (counted.length === 0 && sightings.length === 0) return { known: 0 };
+      const result = await context.store.recordEvents(context.ref, counted, sightings);
       added += result.added;
       duplicates += result.duplicates;
       return { known: result.duplicates };

@@ -1,4 +1,4 @@
-import type { ScrapeResource } from '@gse/activity';
+import type { NoreplyEmailReader, ScrapeResource } from '@gse/activity';
 import type { GitHubClient } from '@gse/github';
 import type { Sleep } from '@gse/github';
 import type {
@@ -36,6 +36,12 @@ export interface ScrapeOptions {
   readonly retentionMs: number;
   readonly loc: LocOptions;
   /**
+   * The noreply email domain of the fleet's GitHub (`toNoreplyDomain(github.api_base_url)`):
+   * commits without a linked account count for the account a noreply address of this domain
+   * names; any other address is `unlinked`.
+   */
+  readonly noreplyDomain: string;
+  /**
    * What a scrape reads unless asked for less: the fleet's scope
    * (`toActivityScope(github.optional_resources).resources`). Default: every resource that
    * is not optional.
@@ -55,6 +61,14 @@ export interface CollectorContext {
   readonly signal: AbortSignal;
   /** The scrape's instant: the window end on success. */
   readonly nowMs: number;
+  /**
+   * Redis's clock now: the scrape's instant plus the time the worker measured since. Dates
+   * the logins a page shows (newest sighting wins across the fleet), so a worker whose clock
+   * runs ahead cannot make a stale login win.
+   */
+  readonly readClockMs: () => number;
+  /** Reads noreply author emails of the fleet's GitHub (`options.noreplyDomain`). */
+  readonly readNoreplyEmail: NoreplyEmailReader;
   /** Set for a backfill: read exactly this range, ignoring checkpoints and ETags. */
   readonly window: ScrapeWindow | undefined;
   readonly checkpoints: RepoCheckpoints;

@@ -1,4 +1,5 @@
 import {
+  createNoreplyEmailReader,
   SCRAPE_CATALOG,
   SCRAPE_RESOURCES,
   toActivityScope,
@@ -141,6 +142,7 @@ export async function scrapeRepo(
   // Durations only: the worker's clock is good enough for the time it takes itself.
   const now = deps.now ?? Date.now;
   const nowMs = deps.now ? deps.now() : await deps.store.readClockMs();
+  const startedAtLocalMs = now();
   const context: CollectorContext = {
     ref,
     client: deps.client,
@@ -150,6 +152,8 @@ export async function scrapeRepo(
     sleep: deps.sleep ?? abortableSleep,
     signal: deps.signal,
     nowMs,
+    readClockMs: () => nowMs + (now() - startedAtLocalMs),
+    readNoreplyEmail: createNoreplyEmailReader(deps.options.noreplyDomain),
     window: request.window,
     checkpoints: await deps.checkpoints.read(ref),
   };

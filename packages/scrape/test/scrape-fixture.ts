@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 
 import { test } from 'vitest';
 
-import { OPTIONAL_RESOURCES, type ScrapeResource } from '@gse/activity';
+import { OPTIONAL_RESOURCES, toNoreplyDomain, type ScrapeResource } from '@gse/activity';
 import { createGitHubClient, type GitHubClient, type GitHubRequestReport } from '@gse/github';
 import {
   createGitHubSimulator,
@@ -34,7 +34,8 @@ import {
 
 const DAY_MS = 86_400_000;
 
-export const TEST_SCRAPE_OPTIONS: ScrapeOptions = {
+/** The scrape options of the tests; the noreply domain follows the simulator's URL. */
+export const TEST_SCRAPE_OPTIONS: Omit<ScrapeOptions, 'noreplyDomain'> = {
   retentionMs: 30 * DAY_MS,
   loc: {
     refreshIntervalMs: DAY_MS,
@@ -109,7 +110,11 @@ export async function createScrapeFixture(options: FixtureOptions = {}): Promise
   });
   await simulator.start();
   const redis = await createRedisFixture();
-  const scrapeOptions = { ...TEST_SCRAPE_OPTIONS, ...options.scrape };
+  const scrapeOptions: ScrapeOptions = {
+    ...TEST_SCRAPE_OPTIONS,
+    noreplyDomain: toNoreplyDomain(simulator.url),
+    ...options.scrape,
+  };
   const clock = { nowMs: dataset.generatedAtMs };
   const openScraper = (excludeBots = options.excludeBots ?? false): Scraper =>
     createScraper({ simulator, redis, dataset, scrapeOptions, clock, options, excludeBots });

@@ -2,8 +2,15 @@ import type { SimCommit, SimCommitFile, SimGitIdentity, SimOrg, SimRepo } from '
 import { toUserJson } from './render-account.js';
 import { derivedSha, nodeId, type RenderContext } from './render-context.js';
 
-function gitIdentityJson(identity: SimGitIdentity): Record<string, unknown> {
-  return { name: identity.name, email: identity.email, date: identity.date };
+const DATASET_NOREPLY = /@users\.noreply\.github\.com$/i;
+
+/** A git identity; a noreply address of the dataset is served under this host's domain. */
+function gitIdentityJson(
+  context: RenderContext,
+  identity: SimGitIdentity,
+): Record<string, unknown> {
+  const email = identity.email.replace(DATASET_NOREPLY, `@${context.noreplyDomain}`);
+  return { name: identity.name, email, date: identity.date };
 }
 
 /**
@@ -28,8 +35,8 @@ export function toCommitJson(
     comments_url: `${repoUrl}/commits/${commit.sha}/comments`,
     commit: {
       url: `${repoUrl}/git/commits/${commit.sha}`,
-      author: gitIdentityJson(commit.author),
-      committer: gitIdentityJson(commit.committer),
+      author: gitIdentityJson(context, commit.author),
+      committer: gitIdentityJson(context, commit.committer),
       message: commit.message,
       tree: { sha: treeSha, url: `${repoUrl}/git/trees/${treeSha}` },
       comment_count: 0,

@@ -11,6 +11,11 @@ export interface RenderContext {
    * Server, where the web UI lives at the host root and the API beside it.
    */
   readonly webRoot: string;
+  /**
+   * The noreply email domain of this host (`users.noreply.<hostname>`), as on GitHub
+   * Enterprise Server: the dataset's `users.noreply.github.com` addresses are served under it.
+   */
+  readonly noreplyDomain: string;
   /** The account behind a login, or a stand-in with a stable id for logins not in the dataset. */
   readonly userOf: (login: string) => SimUser;
 }

@@ -208,7 +208,12 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
     faults,
     counters,
     delays,
-    renderContext: (url) => ({ apiRoot: url.origin, webRoot: url.origin, userOf }),
+    renderContext: (url) => ({
+      apiRoot: url.origin,
+      webRoot: url.origin,
+      noreplyDomain: `users.noreply.${url.hostname}`,
+      userOf,
+    }),
     limits: {
       maxConcurrent: options.secondaryLimit?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
       exhaustedStatus: options.rateLimit?.exhaustedStatus ?? 403,

@@ -10,8 +10,11 @@ const isoTimestamp = z.string().refine((value) => Number.isFinite(Date.parse(val
   error: 'expected an ISO-8601 timestamp',
 });
 
+// The id survives a rename: users are identified by it (DESIGN.md §5).
+const userId = z.number().int().positive();
+
 // A deleted account comes back as `null` (GitHub shows it as "ghost").
-const account = z.object({ login: z.string().min(1) }).nullable();
+const account = z.object({ login: z.string().min(1), id: userId.optional() }).nullable();
 
 const gitIdentity = z
   .object({ name: z.string().nullish(), email: z.string().nullish(), date: isoTimestamp })
@@ -21,7 +24,7 @@ export const commitListItemSchema = z.object({
   sha: z.string().min(7),
   commit: z.object({ author: gitIdentity, committer: gitIdentity }),
   // null for an unlinked author; GitHub has been seen to send `{}` for some, read alike.
-  author: z.object({ login: z.string().min(1).optional() }).nullable(),
+  author: z.object({ login: z.string().min(1).optional(), id: userId.optional() }).nullable(),
   // More than one parent: a merge commit, which GitHub's statistics leave out.
   parents: z.array(z.object({ sha: z.string().min(7) })),
 });

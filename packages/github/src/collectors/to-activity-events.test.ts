@@ -6,8 +6,12 @@ import {
   pullListSchema,
   reviewListSchema,
 } from './github-payloads.js';
+import { createNoreplyEmailReader } from '@gse/activity';
+
 import {
+  toAccountSightings,
   toCommitEvent,
+  toCommitSightings,
   toCommentEvent,
   toPullEvents,
   toReviewEvent,
@@ -15,6 +19,7 @@ import {
 } from './to-activity-events.js';
 
 const at = (iso: string): number => Date.parse(iso);
+const readNoreply = createNoreplyEmailReader('users.noreply.github.com');
 
 describe('toCommitEvent', () => {
   const [merge, unlinked, empty] = commitListSchema.parse([
@@ -56,18 +61,34 @@ describe('toCommitEvent', () => {
     },
   ]);
 
-  it('credits the author at the committer date, never web-flow', () => {
-    expect(merge && toCommitEvent(merge)).toEqual({
+  it('credits the author, by id, at the committer date, never web-flow', () => {
+    expect(merge && toCommitEvent(merge, readNoreply)).toEqual({
       kind: 'commit',
       sourceId: 'a1b2c3d4e5',
-      user: 'ada',
+      user: '#1',
       occurredAtMs: at('2026-11-28T09:00:00Z'),
     });
   });
 
-  it('falls back to the noreply login, then to unlinked', () => {
-    expect(unlinked && toCommitEvent(unlinked)?.user).toBe('bo');
-    expect(empty && toCommitEvent(empty)?.user).toBe('unlinked');
+  it('falls back to the id of the noreply email, then to unlinked', () => {
+    expect(unlinked && toCommitEvent(unlinked, readNoreply)?.user).toBe('#42');
+    expect(empty && toCommitEvent(empty, readNoreply)?.user).toBe('unlinked');
+  });
+
+  it('reads a noreply email of another GitHub as unlinked', () => {
+    const readGhesNoreply = createNoreplyEmailReader('users.noreply.ghe.example');
+    expect(unlinked && toCommitEvent(unlinked, readGhesNoreply)?.user).toBe('unlinked');
+  });
+
+  it('sees the linked author at the page time, a noreply login at the commit date', () => {
+    const pageAtMs = at('2026-11-28T12:00:00Z');
+    expect(merge && toCommitSightings(merge, readNoreply, pageAtMs)).toEqual([
+      { userId: 1, login: 'ada', seenAtMs: pageAtMs },
+    ]);
+    expect(unlinked && toCommitSightings(unlinked, readNoreply, pageAtMs)).toEqual([
+      { userId: 42, login: 'bo', seenAtMs: at('2026-11-28T08:00:00Z') },
+    ]);
+    expect(empty && toCommitSightings(empty, readNoreply, pageAtMs)).toEqual([]);
   });
 
   it('names the bad field of a malformed commit', () => {
@@ -88,7 +109,7 @@ describe('toPullEvents', () => {
     const [pull] = pullListSchema.parse([
       {
         number: 7,
-        user: { login: 'ada' },
+        user: { login: 'ada', id: 1 },
         created_at: '2026-11-27T10:00:00Z',
         updated_at: '2026-11-28T10:00:00Z',
         merged_at: '2026-11-28T09:00:00Z',
@@ -96,8 +117,8 @@ describe('toPullEvents', () => {
       },
     ]);
     expect(pull && toPullEvents(pull)).toEqual([
-      { kind: 'pr_opened', sourceId: '7', user: 'ada', occurredAtMs: at('2026-11-27T10:00:00Z') },
-      { kind: 'pr_merged', sourceId: '7', user: 'ada', occurredAtMs: at('2026-11-28T09:00:00Z') },
+      { kind: 'pr_opened', sourceId: '7', user: '#1', occurredAtMs: at('2026-11-27T10:00:00Z') },
+      { kind: 'pr_merged', sourceId: '7', user: '#1', occurredAtMs: at('2026-11-28T09:00:00Z') },
     ]);
   });
 
@@ -114,6 +135,14 @@ describe('toPullEvents', () => {
     expect(pull && toPullEvents(pull)).toEqual([
       { kind: 'pr_opened', sourceId: '8', user: 'ghost', occurredAtMs: at('2026-11-27T10:00:00Z') },
     ]);
+  });
+});
+
+describe('toAccountSightings', () => {
+  it('sees every account with an id, and no deleted or id-less one', () => {
+    expect(
+      toAccountSightings([{ login: 'ada', id: 1 }, null, { login: 'old-style' }], 5_000),
+    ).toEqual([{ userId: 1, login: 'ada', seenAtMs: 5_000 }]);
   });
 });
 
@@ -164,7 +193,7 @@ describe('toWeeklyLoc', () => {
   it('keeps linked contributors and weeks from the given week on', () => {
     const stats = contributorStatsSchema.parse([
       {
-        author: { login: 'ada' },
+        author: { login: 'ada', id: 1 },
         total: 3,
         weeks: [
           { w: at('2026-11-08T00:00:00Z') / 1000, a: 1, d: 1, c: 1 },
@@ -178,7 +207,7 @@ describe('toWeeklyLoc', () => {
       },
     ]);
     expect(toWeeklyLoc(stats, at('2026-11-15T00:00:00Z'))).toEqual([
-      { user: 'ada', weekStartMs: at('2026-11-15T00:00:00Z'), additions: 10, deletions: 2 },
+      { user: '#1', weekStartMs: at('2026-11-15T00:00:00Z'), additions: 10, deletions: 2 },
     ]);
   });
 });
