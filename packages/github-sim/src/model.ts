@@ -109,6 +109,13 @@ export interface SimReviewComment {
   updatedAt: string;
 }
 
+/** An issue transferred away: `GET` of its old number answers 301 to where it went. */
+export interface SimIssueTransfer {
+  readonly fromNumber: number;
+  readonly toRepoId: number;
+  readonly toNumber: number;
+}
+
 export interface SimRepo {
   /** GitHub's repository id: never changes, also across renames. */
   readonly id: number;
@@ -143,6 +150,8 @@ export interface SimRepo {
    * be tested without generating 10,000 commits; the server honours it.
    */
   readonly statsReportZeroLines: boolean;
+  /** Issues transferred to another repo at run time (the control API); absent: none. */
+  transferredIssues?: SimIssueTransfer[];
 }
 
 export interface SimOrg {

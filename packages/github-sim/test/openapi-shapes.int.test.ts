@@ -76,9 +76,12 @@ describe('responses match GitHub OpenAPI description', () => {
       pull.reviews.some((review) => review.state === 'PENDING'),
     );
     const commented = web.comments[0];
-    if (merged)
-      simulator.addReviewComment({ org: 'acme', repo: 'web' }, merged.number, { user: 'cy' });
-    if (!commit || !merged || !reviewed || !commented) throw new Error('acme/web has full history');
+    const reviewComment = merged
+      ? simulator.addReviewComment({ org: 'acme', repo: 'web' }, merged.number, { user: 'cy' })
+      : undefined;
+    const issue = web.issues[0];
+    if (!commit || !merged || !reviewed || !commented || !reviewComment || !issue)
+      throw new Error('acme/web has full history');
 
     const cases: readonly (readonly [path: string, operation: string, status: number])[] = [
       ['/installation/repositories?per_page=100', '/installation/repositories', 200],
@@ -110,6 +113,26 @@ describe('responses match GitHub OpenAPI description', () => {
         '/repos/{owner}/{repo}/issues/{issue_number}/comments',
         200,
       ],
+      [
+        `/repos/acme/web/issues/comments/${commented.id}`,
+        '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+        200,
+      ],
+      [
+        `/repos/acme/web/pulls/comments/${reviewComment.id}`,
+        '/repos/{owner}/{repo}/pulls/comments/{comment_id}',
+        200,
+      ],
+      [
+        `/repos/acme/web/issues/${issue.number}`,
+        '/repos/{owner}/{repo}/issues/{issue_number}',
+        200,
+      ],
+      [
+        `/repos/acme/web/issues/${merged.number}`,
+        '/repos/{owner}/{repo}/issues/{issue_number}',
+        200,
+      ],
       ['/repos/acme/web/stats/contributors', '/repos/{owner}/{repo}/stats/contributors', 200],
       ['/rate_limit', '/rate_limit', 200],
       ['/meta', '/meta', 200],
@@ -137,6 +160,9 @@ describe('responses match GitHub OpenAPI description', () => {
         'GET /repos/{owner}/{repo}/commits/{ref}',
         'GET /repos/{owner}/{repo}/issues/comments',
         'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+        'GET /repos/{owner}/{repo}/issues/comments/{comment_id}',
+        'GET /repos/{owner}/{repo}/issues/{issue_number}',
+        'GET /repos/{owner}/{repo}/pulls/comments/{comment_id}',
         'GET /repos/{owner}/{repo}/pulls',
         'GET /repos/{owner}/{repo}/pulls/comments',
         'GET /repos/{owner}/{repo}/pulls/{pull_number}',

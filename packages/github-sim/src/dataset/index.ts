@@ -14,6 +14,7 @@ export {
   openPull,
 } from './mutate-dataset.js';
 export type { AddCommitInput, RepoRef } from './mutate-dataset.js';
+export { deleteIssueComment, deleteReviewComment, transferIssue } from './mutate-comments.js';
 export { SimConflictError, SimNotFoundError } from './sim-errors.js';
 export {
   ACME_PEOPLE,

@@ -114,8 +114,7 @@ export function openPull(
     );
   }
   ensureUser(dataset, input.user);
-  const number =
-    Math.max(0, ...repo.pulls.map((p) => p.number), ...repo.issues.map((i) => i.number)) + 1;
+  const number = nextIssueNumber(repo);
   const at = toIsoSeconds(atMs);
   const pull: SimPull = {
     number,
@@ -318,6 +317,18 @@ function committerIdentity(
   }
   const user = ensureUser(dataset, committerLogin);
   return { name: user.login, email: noreplyEmail(user) };
+}
+
+/** The repo's next issue or PR number: GitHub never reuses one, transferred issues' included. */
+export function nextIssueNumber(repo: SimRepo): number {
+  return (
+    Math.max(
+      0,
+      ...repo.pulls.map((pull) => pull.number),
+      ...repo.issues.map((issue) => issue.number),
+      ...(repo.transferredIssues ?? []).map((transfer) => transfer.fromNumber),
+    ) + 1
+  );
 }
 
 function writableRepo(dataset: SimDataset, ref: RepoRef): SimRepo {

@@ -19,6 +19,7 @@ import {
   parseMergeEvent,
   parsePullEvent,
   parseReviewEvent,
+  parseTransferEvent,
 } from './event-input.js';
 import type { SimControl } from './sim-control.js';
 
@@ -176,6 +177,16 @@ export function createControlRoutes(
   app.post('/repos/:org/:repo/unarchive', async (c) => {
     const atMs = readInteger(readBody(await jsonBody(c), ['atMs']), 'atMs', { min: 0 });
     return c.json(control.unarchiveRepo(repoRef(c), atMs));
+  });
+  app.delete('/repos/:org/:repo/issues/comments/:id', (c) =>
+    c.json(control.deleteIssueComment(repoRef(c), numberParam(c, 'id'))),
+  );
+  app.delete('/repos/:org/:repo/pulls/comments/:id', (c) =>
+    c.json(control.deleteReviewComment(repoRef(c), numberParam(c, 'id'))),
+  );
+  app.post('/repos/:org/:repo/issues/:number/transfer', async (c) => {
+    const { toRepo, atMs } = parseTransferEvent(await jsonBody(c));
+    return c.json(control.transferIssue(repoRef(c), numberParam(c, 'number'), toRepo, atMs));
   });
 
   app.get('/counters', (c) => c.json(control.counters()));

@@ -133,3 +133,9 @@ export function parseCommentEvent(value: unknown): {
   }) as AddIssueCommentInput;
   return { input, atMs: readAtMs(body) };
 }
+
+/** An issue transfer: the target repo of the same org, and when. */
+export function parseTransferEvent(value: unknown): { toRepo: string; atMs: number | undefined } {
+  const body = readBody(value, ['toRepo', 'atMs']);
+  return { toRepo: requireString(body, 'toRepo'), atMs: readAtMs(body) };
+}

@@ -1,8 +1,10 @@
-import type { SimDataset } from '../model.js';
+import type { SimDataset, SimOrg, SimRepo } from '../model.js';
 import { findOrgRepo, type ApiRoute } from './api-route.js';
-import { notFound, type ApiResult } from './github-errors.js';
+import { githubError, notFound, type ApiResult } from './github-errors.js';
 import { isApiResult, pagedResult, parsePageRequest } from './pagination.js';
 import { compareIso, readEnum, readTimestamp } from './query-params.js';
+import { toUserJson } from './render-account.js';
+import { nodeId, stableId, type RenderContext } from './render-context.js';
 import { toIssueCommentJson } from './render-issue-comment.js';
 
 // `created_at` is an alias of `created` that only the review-comment list documents; the
@@ -37,7 +39,70 @@ export function listRepoComments<T extends { id: number; createdAt: string; upda
     });
 }
 
-/** Conversation comments: a repo's (`since` on `updated_at`, `sort`, `direction`) and one issue's. */
+/** A path parameter that must be a positive integer (an issue number, a comment id). */
+export function readNumberParam(raw: string | undefined): number | undefined {
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * An issue (`issue`), or a PR as the issues endpoints show it (with `pull_request`). Issues
+ * carry no id of their own in the model: a stable one is derived from the repo and number.
+ */
+function toIssueJson(
+  render: RenderContext,
+  org: SimOrg,
+  repo: SimRepo,
+  number: number,
+): Record<string, unknown> | undefined {
+  const issue = repo.issues.find((candidate) => candidate.number === number);
+  const pull = repo.pulls.find((candidate) => candidate.number === number);
+  const thread = issue ?? pull;
+  if (thread === undefined) return undefined;
+  const fullName = `${org.login}/${repo.name}`;
+  const url = `${render.apiRoot}/repos/${fullName}/issues/${number}`;
+  const id = stableId(`issue:${fullName}#${number}`);
+  return {
+    id,
+    node_id: nodeId('Issue', id),
+    url,
+    repository_url: `${render.apiRoot}/repos/${fullName}`,
+    labels_url: `${url}/labels{/name}`,
+    comments_url: `${url}/comments`,
+    events_url: `${url}/events`,
+    html_url: `${render.webRoot}/${fullName}/${pull ? 'pull' : 'issues'}/${number}`,
+    number,
+    state: thread.state,
+    title: thread.title,
+    body: null,
+    user: toUserJson(render, thread.user),
+    labels: [],
+    assignee: null,
+    assignees: [],
+    milestone: null,
+    locked: false,
+    comments: repo.comments.filter((comment) => comment.issueNumber === number).length,
+    created_at: thread.createdAt,
+    updated_at: thread.updatedAt,
+    closed_at: pull ? pull.closedAt : null,
+    author_association: 'MEMBER',
+    ...(pull
+      ? {
+          pull_request: {
+            url: `${render.apiRoot}/repos/${fullName}/pulls/${number}`,
+            html_url: `${render.webRoot}/${fullName}/pull/${number}`,
+            diff_url: `${render.webRoot}/${fullName}/pull/${number}.diff`,
+            patch_url: `${render.webRoot}/${fullName}/pull/${number}.patch`,
+            merged_at: pull.mergedAt,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * Conversation comments: a repo's (`since` on `updated_at`, `sort`, `direction`), one by id,
+ * and one issue's; and one issue, or the 301 of an issue transferred away.
+ */
 export function createIssueRoutes(dataset: SimDataset): ApiRoute[] {
   return [
     {
@@ -54,6 +119,40 @@ export function createIssueRoutes(dataset: SimDataset): ApiRoute[] {
         return pagedResult(comments, page, url, (comment) =>
           toIssueCommentJson(render, found.org, found.repo, comment),
         );
+      },
+    },
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+      auth: 'installation',
+      handle({ params, render }) {
+        const found = findOrgRepo(dataset, params['owner'] ?? '', params['repo'] ?? '');
+        const id = readNumberParam(params['comment_id']);
+        const comment = found?.repo.comments.find((candidate) => candidate.id === id);
+        if (!found || !comment) return notFound();
+        return { status: 200, body: toIssueCommentJson(render, found.org, found.repo, comment) };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/issues/{issue_number}',
+      auth: 'installation',
+      handle({ params, render }) {
+        const found = findOrgRepo(dataset, params['owner'] ?? '', params['repo'] ?? '');
+        const number = readNumberParam(params['issue_number']);
+        if (!found || number === undefined) return notFound();
+        const transfer = found.repo.transferredIssues?.find((moved) => moved.fromNumber === number);
+        if (transfer) {
+          const location = `${render.apiRoot}/repositories/${transfer.toRepoId}/issues/${transfer.toNumber}`;
+          const moved = githubError(301, 'Moved Permanently');
+          return {
+            ...moved,
+            body: { ...(moved.body as object), url: location },
+            headers: { location },
+          };
+        }
+        const issue = toIssueJson(render, found.org, found.repo, number);
+        return issue ? { status: 200, body: issue } : notFound();
       },
     },
     {

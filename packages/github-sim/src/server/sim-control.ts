@@ -4,8 +4,11 @@ import {
   addReviewComment,
   addReview,
   findRepo,
+  deleteIssueComment,
+  deleteReviewComment,
   mergePull,
   openPull,
+  transferIssue,
   type AddCommitInput,
   type RepoRef,
 } from '../dataset/index.js';
@@ -18,7 +21,9 @@ import {
 import type {
   SimCommit,
   SimDataset,
+  SimIssue,
   SimIssueComment,
+  SimIssueTransfer,
   SimPull,
   SimReview,
   SimReviewComment,
@@ -105,6 +110,20 @@ export interface SimControl {
   /** Archives the repo: read-only from then on (writes answer `409`), `archived: true` in lists. */
   archiveRepo(ref: RepoRef, atMs?: number): SimRepoSummary;
   unarchiveRepo(ref: RepoRef, atMs?: number): SimRepoSummary;
+  /** Deletes a conversation comment: gone from every listing, its `GET` answers 404. */
+  deleteIssueComment(ref: RepoRef, commentId: number): SimIssueComment;
+  /** Deletes a PR review comment: gone from every listing, its `GET` answers 404. */
+  deleteReviewComment(ref: RepoRef, commentId: number): SimReviewComment;
+  /**
+   * Transfers an issue with its comments to another repo of the org; `GET` of its old number
+   * answers 301.
+   */
+  transferIssue(
+    ref: RepoRef,
+    issueNumber: number,
+    toRepo: string,
+    atMs?: number,
+  ): { readonly issue: SimIssue; readonly transfer: SimIssueTransfer };
   /** Ends every installation token (of `org` only, when given): the hourly rotation, now. */
   expireTokens(org?: string): number;
   /** Sets what is left of an installation's primary limit in its current window. */
@@ -188,6 +207,10 @@ export function createSimControl(deps: SimControlDeps): SimControl {
       summary(ref, setRepoArchived(dataset, ref, true, atMs ?? deps.now())),
     unarchiveRepo: (ref, atMs) =>
       summary(ref, setRepoArchived(dataset, ref, false, atMs ?? deps.now())),
+    deleteIssueComment: (ref, commentId) => deleteIssueComment(dataset, ref, commentId),
+    deleteReviewComment: (ref, commentId) => deleteReviewComment(dataset, ref, commentId),
+    transferIssue: (ref, issueNumber, toRepo, atMs) =>
+      transferIssue(dataset, ref, issueNumber, toRepo, atMs ?? deps.now()),
     expireTokens(org) {
       if (org !== undefined && !dataset.orgs.some((candidate) => candidate.login === org)) {
         throw new ControlInputError(`unknown org ${org}`);
