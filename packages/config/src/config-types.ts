@@ -61,6 +61,8 @@ export interface Config {
     readonly excludeBots: boolean;
     /** `github.optional_resources`: resources of the scrape catalog switched on. */
     readonly optionalResources: readonly ScrapeResource[];
+    /** `github.comment_reconcile_interval`: each repo's comment lists read back to retention at most this often. */
+    readonly commentReconcileIntervalMs: number;
     readonly orgs: readonly OrgConfig[];
   };
   readonly rateLimit: {

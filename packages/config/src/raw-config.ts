@@ -26,6 +26,7 @@ export interface RawFleetConfig {
     unhealthy_cooldown: string;
     exclude_bots: boolean;
     optional_resources: string[];
+    comment_reconcile_interval: string;
     orgs: RawOrg[];
   };
   rate_limit: {

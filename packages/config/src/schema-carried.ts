@@ -162,6 +162,11 @@ export const carriedSections = {
       default: [] as string[],
       format: enumListFormat(OPTIONAL_RESOURCES),
     }),
+    comment_reconcile_interval: leaf({
+      doc: "How often, at most, each repo's comment lists are read back to store.retention to find comments GitHub no longer lists (deleted, or moved with a transferred issue). Free for a repo whose first page of comments reaches back to retention (its deletions show in one cycle); otherwise one read of the comments of the retention per repo and interval, repos spread over the last quarter of it. Bounds how long a deleted comment keeps counting.",
+      default: '1h',
+      format: POSITIVE_DURATION,
+    }),
     orgs: leaf({
       doc: 'The organizations to scrape, one GitHub App installation each. Required; see the github.orgs[] table.',
       default: [] as RawOrg[],

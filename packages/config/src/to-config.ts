@@ -51,6 +51,7 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       unhealthyCooldownMs: ms(github.unhealthy_cooldown),
       excludeBots: github.exclude_bots,
       optionalResources: github.optional_resources as ScrapeResource[],
+      commentReconcileIntervalMs: ms(github.comment_reconcile_interval),
       orgs: github.orgs.map((org) => toOrgConfig(org, options.configDir)),
     },
     rateLimit: {

@@ -51,6 +51,7 @@ export function toScrapeOptions(config: Pick<Config, 'store' | 'github' | 'loc'>
   return {
     retentionMs: config.store.retentionMs,
     noreplyDomain: toNoreplyDomain(config.github.apiBaseUrl),
+    commentReconcileIntervalMs: config.github.commentReconcileIntervalMs,
     resources: toActivityScope(config.github.optionalResources).resources,
     loc: {
       refreshIntervalMs: config.loc.refreshIntervalMs,

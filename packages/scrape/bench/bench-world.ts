@@ -64,6 +64,7 @@ export interface BenchWorld {
  */
 export const BENCH_SCRAPE_OPTIONS: Omit<ScrapeOptions, 'noreplyDomain'> = {
   retentionMs: 30 * DAY_MS,
+  commentReconcileIntervalMs: 3_600_000,
   loc: {
     refreshIntervalMs: DAY_MS,
     statsPollAttempts: 6,

@@ -13,6 +13,12 @@ import {
 } from '@gse/github';
 import type { RepoCheckpoints } from '@gse/store';
 
+import {
+  coversReadBack,
+  isReconcileDue,
+  toCoveredFromMs,
+  toReconcileRange,
+} from './comment-coverage.js';
 import { createEventBatch } from './event-batch.js';
 import {
   readBackToMs,
@@ -22,10 +28,29 @@ import {
   type CollectorResult,
 } from './scrape-context.js';
 
+type CommentCheckpoint = 'commentsUpdatedAtMs' | 'reviewCommentsUpdatedAtMs';
+
+/** What each comment list keeps beside its `updated_at` checkpoint to prove its ledger whole. */
+const RECONCILE_CHECKPOINTS = {
+  commentsUpdatedAtMs: {
+    reconciledAt: 'commentsReconciledAtMs',
+    firstPageFrom: 'commentsFirstPageFromMs',
+  },
+  reviewCommentsUpdatedAtMs: {
+    reconciledAt: 'reviewCommentsReconciledAtMs',
+    firstPageFrom: 'reviewCommentsFirstPageFromMs',
+  },
+} as const satisfies Record<
+  CommentCheckpoint,
+  { reconciledAt: keyof RepoCheckpoints; firstPageFrom: keyof RepoCheckpoints }
+>;
+
+const PER_PAGE = 100;
+
 /** A resource of the catalog read by this collector: one comment list, one event kind. */
 interface CommentListResource {
   readonly route: `GET /${string}`;
-  readonly checkpoint: keyof RepoCheckpoints & `${string}UpdatedAtMs`;
+  readonly checkpoint: CommentCheckpoint;
   readonly kind: ActivityKind;
 }
 
@@ -38,11 +63,12 @@ function toCommentListResource(resource: ScrapeResource): CommentListResource {
     entry.collector !== 'comments' ||
     route === undefined ||
     kind === undefined ||
-    kinds.length !== 1
+    kinds.length !== 1 ||
+    !(entry.checkpoint in RECONCILE_CHECKPOINTS)
   ) {
     throw new TypeError(`${resource} is not a comment list of the scrape catalog`);
   }
-  return { route, checkpoint: entry.checkpoint as CommentListResource['checkpoint'], kind };
+  return { route, checkpoint: entry.checkpoint as CommentCheckpoint, kind };
 }
 
 /**
@@ -51,37 +77,56 @@ function toCommentListResource(resource: ScrapeResource): CommentListResource {
  * changed), until the first comment not updated since the resource's checkpoint. Counted at
  * creation as the resource's one event kind: an edit re-lists a comment but adds nothing.
  * A backfill asks GitHub for `since` its window start.
+ *
+ * Every read also makes the ledger equal to what it listed over the range it covers
+ * (`comment-coverage.ts`): a deleted comment, or one moved away with its issue, leaves the
+ * counts, and one moved in is added. Once per `github.comment_reconcile_interval` the read
+ * goes on back to retention, unless the list's first page already proves that for free.
  */
 export async function collectComments(
   context: CollectorContext,
   resource: ScrapeResource,
 ): Promise<CollectorResult> {
   const { route, checkpoint, kind } = toCommentListResource(resource);
+  const proof = RECONCILE_CHECKPOINTS[checkpoint];
   const batch = createEventBatch(context);
   const readBackTo = readBackToMs(context);
-  const updatedSinceMs = context.window?.fromMs ?? context.checkpoints[checkpoint] ?? readBackTo;
+  const window = context.window;
+  const updatedSinceMs = window?.fromMs ?? context.checkpoints[checkpoint] ?? readBackTo;
+  const reconcileDue =
+    !window &&
+    isReconcileDue({
+      reconciledAtMs: context.checkpoints[proof.reconciledAt],
+      nowMs: context.nowMs,
+      intervalMs: context.options.commentReconcileIntervalMs,
+      repoKey: `${context.ref.org}/${context.ref.repo}`,
+    });
   const params = {
     ...repoParams(context),
     sort: 'updated',
     direction: 'desc',
-    per_page: 100,
-    ...(context.window ? { since: toIsoSeconds(context.window.fromMs) } : {}),
+    per_page: PER_PAGE,
+    ...(window ? { since: toIsoSeconds(window.fromMs) } : {}),
   };
+
   let firstPage: Page<Comment> | undefined;
   let newestUpdatedAtMs = context.checkpoints[checkpoint];
+  const listed: Comment[] = [];
+  let oldestUpdatedAtMs: number | undefined;
+  let reachedEnd = true;
+  let pagesRead = 0;
+  // Pages the incremental read needed: up to the one that reached the checkpoint.
+  let pagesToCheckpoint: number | undefined;
   for await (const page of context.client.paginate(route, params, decodeCommentList)) {
     firstPage ??= page;
     if (page.status === 304) break;
-    const fresh: Comment[] = [];
-    let reachedCheckpoint = false;
-    for (const comment of page.items) {
-      const updatedAtMs = Date.parse(comment.updated_at);
-      if (updatedAtMs < updatedSinceMs) {
-        reachedCheckpoint = true;
-        break;
-      }
-      newestUpdatedAtMs = Math.max(newestUpdatedAtMs ?? 0, updatedAtMs);
-      fresh.push(comment);
+    pagesRead += 1;
+    const staleIndex = page.items.findIndex(
+      (comment) => Date.parse(comment.updated_at) < updatedSinceMs,
+    );
+    const fresh = staleIndex === -1 ? page.items : page.items.slice(0, staleIndex);
+    for (const comment of fresh) {
+      newestUpdatedAtMs = Math.max(newestUpdatedAtMs ?? 0, Date.parse(comment.updated_at));
     }
     await batch.record(
       fresh.map((comment) => toCommentEvent(comment, kind)),
@@ -92,13 +137,113 @@ export async function collectComments(
         context.readClockMs(),
       ),
     );
-    if (reachedCheckpoint) break;
+    listed.push(...page.items);
+    oldestUpdatedAtMs = lastUpdatedAtMs(page.items) ?? oldestUpdatedAtMs;
+    if (staleIndex !== -1) pagesToCheckpoint ??= pagesRead;
+    const wantsMore =
+      reconcileDue && oldestUpdatedAtMs !== undefined && oldestUpdatedAtMs > readBackTo;
+    if (pagesToCheckpoint !== undefined && !wantsMore) {
+      reachedEnd = page.items.length < PER_PAGE;
+      break;
+    }
   }
-  if (!context.window && firstPage?.status === 200) await context.client.rememberEtag(firstPage);
+  // Past the checkpoint, a page is read only to reconcile back to retention.
+  let reconcileRequests = pagesRead - (pagesToCheckpoint ?? pagesRead);
+
+  const sinceMs = window ? Date.parse(toIsoSeconds(window.fromMs)) : undefined;
+  let coveredFromMs: number | undefined;
+  let firstPageFromMs: number | undefined;
+  // Whether `listed` is a listing to compare the ledger with (not after a `304` alone).
+  let hasListing = firstPage?.status === 200;
+  if (firstPage?.status === 200) {
+    coveredFromMs = toCoveredFromMs({ oldestUpdatedAtMs, reachedEnd, sinceMs });
+    const firstItems = firstPage.items;
+    firstPageFromMs = toCoveredFromMs({
+      oldestUpdatedAtMs: lastUpdatedAtMs(firstItems),
+      reachedEnd: firstItems.length < PER_PAGE,
+      sinceMs,
+    });
+  } else if (firstPage?.status === 304) {
+    // The first page is what it was at its last `200`, so what that page proved still holds.
+    const provenFromMs = context.checkpoints[proof.firstPageFrom];
+    if (provenFromMs !== undefined && coversReadBack(provenFromMs, readBackTo)) {
+      coveredFromMs = provenFromMs;
+    } else if (reconcileDue) {
+      const deep = await readBackToRetention(context, route, params, readBackTo);
+      listed.push(...deep.comments);
+      reconcileRequests += deep.pages;
+      coveredFromMs = deep.coveredFromMs;
+      hasListing = true;
+    }
+  }
+
+  let added = batch.added;
+  let removed = 0;
+  // A `304` the checkpoint proves needs no comparison: the ledger matched that page already.
+  if (hasListing && coveredFromMs !== undefined) {
+    const range = toReconcileRange(coveredFromMs, readBackTo);
+    const events = listed
+      .map((comment) => toCommentEvent(comment, kind))
+      .filter((event) => event.occurredAtMs >= range.fromMs);
+    const result = await context.store.reconcileEvents(context.ref, kind, range, events);
+    added += result.added;
+    removed = result.removed;
+  }
+  const reconciledToRetention =
+    !window && coveredFromMs !== undefined && coversReadBack(coveredFromMs, readBackTo);
+
+  if (!window && firstPage?.status === 200) await context.client.rememberEtag(firstPage);
   return {
-    added: batch.added,
+    added,
     duplicates: batch.duplicates,
-    checkpoints:
-      context.window || newestUpdatedAtMs === undefined ? {} : { [checkpoint]: newestUpdatedAtMs },
+    removed,
+    reconcileRequests,
+    reconciledToRetention,
+    checkpoints: window
+      ? {}
+      : {
+          ...(newestUpdatedAtMs === undefined ? {} : { [checkpoint]: newestUpdatedAtMs }),
+          ...(firstPageFromMs === undefined ? {} : { [proof.firstPageFrom]: firstPageFromMs }),
+          ...(reconciledToRetention ? { [proof.reconciledAt]: context.nowMs } : {}),
+        },
   };
+}
+
+/**
+ * The list since the read-back limit, every page, for a reconcile that the first page could
+ * not prove (it answered `304` and reaches less far back). `since` gives the read a URL of its
+ * own: no ETag is stored for it, so it is never a `304`.
+ */
+async function readBackToRetention(
+  context: CollectorContext,
+  route: `GET /${string}`,
+  params: Record<string, string | number>,
+  readBackTo: number,
+): Promise<{ comments: Comment[]; pages: number; coveredFromMs: number }> {
+  const since = toIsoSeconds(readBackTo);
+  const comments: Comment[] = [];
+  let pages = 0;
+  for await (const page of context.client.paginate(
+    route,
+    { ...params, since },
+    decodeCommentList,
+  )) {
+    if (page.status === 304) throw new TypeError(`${route} since ${since} answered 304 unasked`);
+    pages += 1;
+    comments.push(...page.items);
+  }
+  return {
+    comments,
+    pages,
+    coveredFromMs: toCoveredFromMs({
+      oldestUpdatedAtMs: undefined,
+      reachedEnd: true,
+      sinceMs: Date.parse(since),
+    }),
+  };
+}
+
+function lastUpdatedAtMs(comments: readonly Comment[]): number | undefined {
+  const last = comments.at(-1);
+  return last === undefined ? undefined : Date.parse(last.updated_at);
 }

@@ -34,6 +34,11 @@ export interface LocOptions {
 export interface ScrapeOptions {
   /** `store.retention`: how far back a first scrape reads. */
   readonly retentionMs: number;
+  /**
+   * `github.comment_reconcile_interval`: each repo's comment lists are proven equal to the
+   * ledger back to retention at least this often (deleted comments leave the counts).
+   */
+  readonly commentReconcileIntervalMs: number;
   readonly loc: LocOptions;
   /**
    * The noreply email domain of the fleet's GitHub (`toNoreplyDomain(github.api_base_url)`):
@@ -88,6 +93,12 @@ export interface CollectorResult {
   readonly added: number;
   readonly duplicates: number;
   readonly checkpoints: RepoCheckpoints;
+  /** Events of the ledger GitHub no longer lists (a deleted comment), removed by this read. */
+  readonly removed?: number;
+  /** Counted requests made only to reconcile the ledger back to retention. */
+  readonly reconcileRequests?: number;
+  /** The resource's ledger was proven equal to GitHub's listing back to retention. */
+  readonly reconciledToRetention?: boolean;
   /** LOC only: the fallback's week stayed truncated by a spent budget (a declared outcome). */
   readonly locTruncation?: LocTruncation;
 }

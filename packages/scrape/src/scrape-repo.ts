@@ -54,6 +54,15 @@ export interface RepoScrapeOutcome {
   /** Events the ledger did not have before, and those it had. */
   readonly added: number;
   readonly duplicates: number;
+  /** Events of the ledger GitHub no longer lists (deleted comments, transferred issues'). */
+  readonly removed: number;
+  /**
+   * Counted requests made only to reconcile a comment list back to retention
+   * (`github.comment_reconcile_interval`), and the resources whose ledger this scrape proved
+   * equal to GitHub's listing back to retention (free, or by those requests).
+   */
+  readonly reconcileRequests: number;
+  readonly reconciledToRetention: readonly ScrapeResource[];
   readonly missing: readonly MissingResource[];
   /** Each collector that ran, in catalog order: per-collector success and duration telemetry. */
   readonly collectors: readonly CollectorRun[];
@@ -164,6 +173,9 @@ export async function scrapeRepo(
 
   let added = 0;
   let duplicates = 0;
+  let removed = 0;
+  let reconcileRequests = 0;
+  const reconciledToRetention: ScrapeResource[] = [];
   let checkpoints: RepoCheckpoints = {};
   const missing: MissingResource[] = [];
   const collectors: CollectorRun[] = [];
@@ -175,6 +187,9 @@ export async function scrapeRepo(
       const result = await COLLECTORS[SCRAPE_CATALOG[resource].collector](context, resource);
       added += result.added;
       duplicates += result.duplicates;
+      removed += result.removed ?? 0;
+      reconcileRequests += result.reconcileRequests ?? 0;
+      if (result.reconciledToRetention === true) reconciledToRetention.push(resource);
       checkpoints = { ...checkpoints, ...result.checkpoints };
       collectors.push({ resource, success: true, durationMs: now() - startedAtMs });
       if (result.locTruncation) {
@@ -221,6 +236,9 @@ export async function scrapeRepo(
     ref,
     added,
     duplicates,
+    removed,
+    reconcileRequests,
+    reconciledToRetention,
     missing,
     collectors,
     newlyRefused: refusedNow.filter((resource) => !wasRefused.has(resource)),

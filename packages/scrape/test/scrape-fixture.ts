@@ -37,6 +37,7 @@ const DAY_MS = 86_400_000;
 /** The scrape options of the tests; the noreply domain follows the simulator's URL. */
 export const TEST_SCRAPE_OPTIONS: Omit<ScrapeOptions, 'noreplyDomain'> = {
   retentionMs: 30 * DAY_MS,
+  commentReconcileIntervalMs: 3_600_000,
   loc: {
     refreshIntervalMs: DAY_MS,
     statsPollAttempts: 8,

@@ -34,6 +34,16 @@ export type RepoCheckpoints = {
    */
   readonly locRetryAtMs?: number;
   /**
+   * When each comment list's ledger was last proven equal to GitHub's listing back to
+   * retention (`github.comment_reconcile_interval`), and where the list's first page reached
+   * at its last `200` (`created_at` from which it holds every comment; 0: the whole list), so
+   * a `304` of that page can prove it again for free.
+   */
+  readonly commentsReconciledAtMs?: number;
+  readonly commentsFirstPageFromMs?: number;
+  readonly reviewCommentsReconciledAtMs?: number;
+  readonly reviewCommentsFirstPageFromMs?: number;
+  /**
    * Resources GitHub refuses for good (`github_rejected`: 403 for a missing App permission,
    * 404, …) as of the last scrape that tried them: a refusal is reported when it starts, not
    * every cycle it lasts.
@@ -51,6 +61,10 @@ const CHECKPOINT_FIELDS: readonly NumericCheckpoint[] = [
   'locZeroLineRefreshes',
   'locFallbackUntilMs',
   'locRetryAtMs',
+  'commentsReconciledAtMs',
+  'commentsFirstPageFromMs',
+  'reviewCommentsReconciledAtMs',
+  'reviewCommentsFirstPageFromMs',
 ];
 const PULLS_READ_FIELD = 'pullsReadAtCheckpoint';
 const REFUSED_FIELD = 'refusedResources';
