@@ -64,6 +64,11 @@ export interface FleetFixture {
   readonly queues: ScrapeQueues;
   /** Starts a service process on the fixture's config; killed at cleanup if still running. */
   spawn(service: FleetService): SpawnedService;
+  /**
+   * Merges `extra` into the org's `github.orgs[]` entry of the config file: services spawned
+   * from then on run on it; running ones keep what they loaded.
+   */
+  rewriteOrgConfig(org: string, extra: ConfigInput): Promise<void>;
   /** Every stored series with its repo's scrape time, in the ground truth's shape and order. */
   readStoredSeries(): Promise<GroundTruthSeries[]>;
   /**
@@ -92,7 +97,7 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
   const redis = await createRedisFixture();
   const amqp = await createAmqpFixture({ requeueDelaysMs: [60_000] });
   const bullPrefix = `${redis.keyPrefix}-bull`;
-  const config = mergeInput(
+  let config = mergeInput(
     {
       server: LOOPBACK_INPUT,
       github: {
@@ -162,6 +167,14 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
       });
       spawned.push(process);
       return process;
+    },
+    async rewriteOrgConfig(org, extra) {
+      const github = config['github'] as ConfigInput;
+      const orgs = (github['orgs'] as ConfigInput[]).map((entry) =>
+        entry['org'] === org ? mergeInput(entry, extra) : entry,
+      );
+      config = { ...config, github: { ...github, orgs } };
+      await writeFile(configPath, JSON.stringify(config, null, 2));
     },
     readStoredSeries,
     async drainBackfillRequests() {

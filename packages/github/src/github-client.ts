@@ -39,6 +39,14 @@ export type JsonResult<T> =
   /** `202`: GitHub is still computing (statistics); `204`: nothing there (empty repo). */
   | { readonly status: 202 | 204; readonly url: string };
 
+export interface PaginateOptions {
+  /**
+   * `false` asks the first page without its stored ETag: for a caller that no longer has
+   * what it derived from the last `200`, so a `304` would leave it with nothing. Default true.
+   */
+  readonly conditional?: boolean;
+}
+
 /** One page of a paginated list. */
 export type Page<T> =
   | {
@@ -112,6 +120,7 @@ export interface GitHubClient {
     route: GetRoute,
     params: RouteParams | undefined,
     decodeItems: Decode<readonly T[]>,
+    options?: PaginateOptions,
   ): AsyncGenerator<Page<T>, void, undefined>;
   /**
    * Stores the ETag of a `200` for its URL, making the next request for it conditional (any
@@ -265,10 +274,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     route: GetRoute,
     params?: RouteParams,
     decodeItems: Decode<readonly T[]> = asArray as Decode<readonly T[]>,
+    pageOptions: PaginateOptions = {},
   ): AsyncGenerator<Page<T>, void, undefined> {
     let url: string | undefined = toUrl(route, params);
+    const conditional = pageOptions.conditional ?? true;
     for (let index = 0; url !== undefined; index++) {
-      const etag = index === 0 ? await options.etagCache.get(installationId, url) : undefined;
+      const etag =
+        index === 0 && conditional ? await options.etagCache.get(installationId, url) : undefined;
       const response = await execute({ method: 'GET', endpoint: endpointOf(route), url, etag });
       if (response.status === 304 && index === 0) {
         yield { status: 304, url, index: 0 };

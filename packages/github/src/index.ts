@@ -16,6 +16,7 @@ export {
   type GitHubClientOptions,
   type JsonResult,
   type Page,
+  type PaginateOptions,
   type RouteParams,
 } from './github-client.js';
 export type { GitHubErrorDecision } from './github-error-decision.js';

@@ -1,11 +1,19 @@
 import type { Decode, GitHubClient } from '@gse/github';
-import type { ListedRepo, OrgRepoListStore } from '@gse/store';
+import type { AdmittedRepo, ListedRepo, OrgRepoListStore } from '@gse/store';
 
 /** The org's repos split by what happens to them this cycle. */
 export interface RepoDiscovery {
+  /**
+   * Every repo `repo_allowlist` admits (scraped, archived and disabled), by GitHub id and
+   * current name: what the store keeps data of (`OrgRepoSync`).
+   */
+  readonly admitted: readonly AdmittedRepo[];
   /** Allowed, not archived, not disabled: each gets a repo job. */
   readonly scrape: readonly string[];
-  /** Allowed but archived: nothing in them can change; their series age out with retention. */
+  /**
+   * Allowed but archived: nothing in them can change, so no request; their series are
+   * recomputed from the ledger.
+   */
   readonly archived: readonly string[];
   /** Allowed but disabled (GitHub blocked access). */
   readonly disabled: readonly string[];
@@ -39,12 +47,16 @@ const PER_PAGE = 100;
  */
 export async function discoverRepos(request: DiscoverReposRequest): Promise<RepoDiscovery> {
   const { client, org, lists } = request;
+  // Without a list to reuse (Redis lost it, or an earlier release stored it without ids) a
+  // `304` would leave nothing to go on: the list is asked unconditionally then.
+  const stored = await lists?.read(org);
   let repos: ListedRepo[] = [];
   let firstPage: { readonly url: string; readonly etag: string | undefined } | undefined;
   let pages = 0;
-  for await (const page of client.paginate(REPOS_ROUTE, { per_page: PER_PAGE }, decodeRepoPage)) {
+  for await (const page of client.paginate(REPOS_ROUTE, { per_page: PER_PAGE }, decodeRepoPage, {
+    conditional: stored !== undefined,
+  })) {
     if (page.status === 304) {
-      const stored = await lists?.read(org);
       if (stored === undefined) throw new Error(`no stored repo list of ${org} to reuse on a 304`);
       repos = [...stored];
       break;
@@ -65,26 +77,37 @@ function splitRepos(repos: readonly ListedRepo[], allowlist: readonly string[]):
   const allowAll = allowlist.includes('*');
   const allowed = new Set(allowlist);
   const split = { scrape: [], archived: [], disabled: [], notAllowed: [] } as {
-    [K in keyof RepoDiscovery]: string[];
+    [K in Exclude<keyof RepoDiscovery, 'admitted'>]: string[];
   };
+  const admitted: AdmittedRepo[] = [];
   for (const repo of [...repos].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (!allowAll && !allowed.has(repo.name)) split.notAllowed.push(repo.name);
-    else if (repo.archived) split.archived.push(repo.name);
+    if (!allowAll && !allowed.has(repo.name)) {
+      split.notAllowed.push(repo.name);
+      continue;
+    }
+    admitted.push({ id: repo.id, name: repo.name });
+    if (repo.archived) split.archived.push(repo.name);
     else if (repo.disabled) split.disabled.push(repo.name);
     else split.scrape.push(repo.name);
   }
-  return split;
+  return { admitted, ...split };
 }
 
 const decodeRepoPage: Decode<readonly ListedRepo[]> = (data) => {
   const repositories = (data as { repositories?: unknown } | null)?.repositories;
   if (!Array.isArray(repositories)) throw new TypeError('expected { repositories: [...] }');
   return repositories.map((item: unknown) => {
-    const repo = item as { name?: unknown; archived?: unknown; disabled?: unknown } | null;
-    if (typeof repo?.name !== 'string') {
-      throw new TypeError(`repository without a name: ${JSON.stringify(item)}`);
+    const repo = item as {
+      id?: unknown;
+      name?: unknown;
+      archived?: unknown;
+      disabled?: unknown;
+    } | null;
+    if (typeof repo?.name !== 'string' || !Number.isSafeInteger(repo.id)) {
+      throw new TypeError(`repository without a name or an id: ${JSON.stringify(item)}`);
     }
     return {
+      id: repo.id as number,
       name: repo.name,
       archived: repo.archived === true,
       disabled: repo.disabled === true,

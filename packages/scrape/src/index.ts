@@ -15,3 +15,4 @@ export {
   toIncrementalBackfillNeeds,
   toUncoveredResources,
 } from './backfill-coverage.js';
+export { syncOrgRepos, type SyncOrgReposDeps, type SyncOrgReposResult } from './sync-org-repos.js';

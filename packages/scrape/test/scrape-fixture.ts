@@ -63,6 +63,8 @@ export interface FixtureOptions {
 export interface Scraper {
   readonly store: ActivityStore;
   readonly reports: GitHubRequestReport[];
+  /** The org's GitHub client (discovery, or a request of the test's own). */
+  client(org: string): GitHubClient;
   scrape(
     org: string,
     repo: string,
@@ -217,15 +219,19 @@ function createScraper(context: {
       }),
     );
   }
+  const clientOf = (org: string): GitHubClient => {
+    const client = clients.get(org);
+    if (!client) throw new Error(`no client for ${org}`);
+    return client;
+  };
   const scraper: Scraper = {
     store,
     reports,
-    scrape: (org, repo, window, resources) => {
-      const client = clients.get(org);
-      if (!client) throw new Error(`no client for ${org}`);
-      return scrapeRepo(
+    client: clientOf,
+    scrape: (org, repo, window, resources) =>
+      scrapeRepo(
         {
-          client,
+          client: clientOf(org),
           store,
           checkpoints,
           locBudget,
@@ -235,8 +241,7 @@ function createScraper(context: {
           ...(options.redisClock === true ? {} : { now: () => clock.nowMs }),
         },
         { org, repo, ...(window ? { window } : {}), ...(resources ? { resources } : {}) },
-      );
-    },
+      ),
     scrapeAll: async () => {
       const outcomes: RepoScrapeOutcome[] = [];
       for (const org of dataset.orgs) {

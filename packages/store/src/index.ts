@@ -51,6 +51,12 @@ export {
   type RepoCheckpointStore,
 } from './repo-checkpoints.js';
 export { createOrgRepoListStore, type ListedRepo, type OrgRepoListStore } from './org-repo-list.js';
+export {
+  createOrgRepoSync,
+  type AdmittedRepo,
+  type OrgRepoSync,
+  type OrgRepoSyncResult,
+} from './org-repo-sync.js';
 export { decodeUserActivity, encodeUserActivity, SERIES_CODEC_VERSION } from './series-codec.js';
 export {
   createStoreKeys,

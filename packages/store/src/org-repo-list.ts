@@ -4,6 +4,8 @@ import { createStoreKeys } from './store-keys.js';
 
 /** A repo as the installation's repo list gives it, as much as discovery keeps. */
 export interface ListedRepo {
+  /** GitHub's repository id: the repo's identity, kept across renames. */
+  readonly id: number;
   readonly name: string;
   readonly archived: boolean;
   readonly disabled: boolean;
@@ -11,7 +13,10 @@ export interface ListedRepo {
 
 /** The org's repo list from its last full discovery, reused when GitHub answers `304`. */
 export interface OrgRepoListStore {
-  /** The stored list, or `undefined` when there is none (never listed, or Redis lost it). */
+  /**
+   * The stored list, or `undefined` when there is none (never listed, Redis lost it, or it
+   * was stored by a release that kept no repo ids).
+   */
   read(org: string): Promise<readonly ListedRepo[] | undefined>;
   write(org: string, repos: readonly ListedRepo[]): Promise<void>;
 }
@@ -42,9 +47,16 @@ export function createOrgRepoListStore(options: {
   };
 }
 
-function decodeStoredList(org: string, stored: string): ListedRepo[] {
+function decodeStoredList(org: string, stored: string): ListedRepo[] | undefined {
   const value: unknown = JSON.parse(stored);
-  if (!Array.isArray(value) || !value.every(isListedRepo)) {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`the stored repo list of ${org} is not a list of repos`);
+  }
+  // A list an earlier release stored has no ids: as good as none (discovery reads the list).
+  if (value.some((repo) => (repo as Partial<ListedRepo> | null)?.id === undefined)) {
+    return undefined;
+  }
+  if (!value.every(isListedRepo)) {
     throw new TypeError(`the stored repo list of ${org} is not a list of repos`);
   }
   return value;
@@ -53,7 +65,8 @@ function decodeStoredList(org: string, stored: string): ListedRepo[] {
 function isListedRepo(value: unknown): value is ListedRepo {
   const repo = value as Partial<ListedRepo> | null;
   return (
-    typeof repo?.name === 'string' &&
+    typeof repo?.id === 'number' &&
+    typeof repo.name === 'string' &&
     typeof repo.archived === 'boolean' &&
     typeof repo.disabled === 'boolean'
   );

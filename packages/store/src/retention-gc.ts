@@ -35,21 +35,21 @@ export interface RetentionGc {
 // WATCHed keys change and recomputes. A repo with series goes by its last complete scrape
 // (the series index); one without by its last ledger write (the ledger index). A repo with
 // fresh series keeps its ledger date in step, so the ledger pass does not see it again.
-// KEYS: 1 index, 2 series count, 3 series, 4..8 the rest of the repo's keys, 9 ledger index.
+// KEYS: 1 index, 2 series count, 3 ledger index, 4 series, 5.. the rest of the repo's keys.
 // ARGV: repo id, cutoff ms. Returns the series removed, or -1 when kept.
 const REMOVE_REPO_SCRIPT = `
 local cutoff = tonumber(ARGV[2])
 local scraped = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if scraped and tonumber(scraped) >= cutoff then
-  redis.call('ZADD', KEYS[9], 'GT', scraped, ARGV[1])
+  redis.call('ZADD', KEYS[3], 'GT', scraped, ARGV[1])
   return -1
 end
-local written = redis.call('ZSCORE', KEYS[9], ARGV[1])
+local written = redis.call('ZSCORE', KEYS[3], ARGV[1])
 if not scraped and (not written or tonumber(written) >= cutoff) then return -1 end
-local series = redis.call('HLEN', KEYS[3])
-redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
+local series = redis.call('HLEN', KEYS[4])
+for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
 redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[9], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
 local count = tonumber(redis.call('GET', KEYS[2]) or '0') - series
 if count < 0 then count = 0 end
 redis.call('SET', KEYS[2], count)
@@ -70,20 +70,15 @@ export function createRetentionGc(options: RetentionGcOptions): RetentionGc {
   const keys = createStoreKeys(options.keyPrefix);
   const batchSize = options.batchSize ?? 100;
   async function removeRepo(repoId: string, cutoffMs: number): Promise<number> {
-    const ref = parseRepoId(repoId);
+    const repoKeys = keys.repoKeys(parseRepoId(repoId));
     return Number(
       await redis.eval(
         REMOVE_REPO_SCRIPT,
-        9,
+        3 + repoKeys.length,
         keys.repoIndex,
         keys.seriesCount,
-        keys.repoSeries(ref),
-        keys.repoEvents(ref),
-        keys.repoEventUsers(ref),
-        keys.repoWeeklyLoc(ref),
-        keys.repoCommitLoc(ref),
-        keys.repoState(ref),
         keys.repoLedgers,
+        ...repoKeys,
         repoId,
         cutoffMs,
       ),

@@ -24,6 +24,12 @@ export interface StoreKeys {
   repoSeries(ref: RepoRef): string;
   /** HASH of the repo's scrape state (`scrapedAtMs`, …). */
   repoState(ref: RepoRef): string;
+  /**
+   * Every key of the repo's ledger, series and scrape state, its series hash first: what
+   * retention GC removes, what follows a renamed repo and what goes with a repo that left.
+   * The LOC budget counters are not among them: they expire within a week on their own.
+   */
+  repoKeys(ref: RepoRef): readonly string[];
   /** ZSET `org/repo` → scrapedAtMs of every repo that has series. */
   readonly repoIndex: string;
   /**
@@ -80,6 +86,11 @@ export interface StoreKeys {
   readonly instances: string;
   /** STRING: JSON of the org's repos from its last discovery, for a `304` on the next one. */
   orgRepos(org: string): string;
+  /**
+   * HASH GitHub repo id → the name the store keeps the repo's keys under: how a rename is
+   * told from a departure plus an arrival (`createOrgRepoSync`).
+   */
+  orgRepoNames(org: string): string;
   /** HASH of one org cycle: expected repo count, start, and each repo's result. */
   orgCycle(org: string, slotStartMs: number): string;
   /** ZSET of the org's scrape jobs deferred for want of a scrape slot (`<queue>|<jobId>` → when). */
@@ -113,6 +124,10 @@ export function createStoreKeys(prefix: string): StoreKeys {
       `${prefix}:org:${checkName('org', org)}:loc-budget:${hourStartMs}`,
     repoSeries: (ref) => repoKey(ref, 'series'),
     repoState: (ref) => repoKey(ref, 'state'),
+    repoKeys: (ref) =>
+      ['series', 'events', 'event-users', 'weekly-loc', 'commit-loc', 'state'].map((suffix) =>
+        repoKey(ref, suffix),
+      ),
     repoIndex: `${prefix}:repos`,
     repoLedgers: `${prefix}:repo-ledgers`,
     seriesCount: `${prefix}:series-count`,
@@ -142,6 +157,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     instanceHeartbeat: (instanceId) => `${prefix}:instances:${instanceId}`,
     instances: `${prefix}:instances`,
     orgRepos: (org) => `${prefix}:org:${checkName('org', org)}:repos`,
+    orgRepoNames: (org) => `${prefix}:org:${checkName('org', org)}:repo-names`,
     orgCycle: (org, slotStartMs) => `${prefix}:org:${checkName('org', org)}:cycle:${slotStartMs}`,
     orgDeferredJobs: (org) => `${prefix}:org:${checkName('org', org)}:deferred-jobs`,
     orgScrapeSlotsPrefix: `${prefix}:org-scrape-slots`,

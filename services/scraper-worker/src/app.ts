@@ -18,7 +18,7 @@ import {
   decodeRepoScrapeJob,
   SCRAPE_QUEUES,
 } from '@gse/queues';
-import { createOrgRepoListStore } from '@gse/store';
+import { createOrgRepoListStore, createOrgRepoSync } from '@gse/store';
 import type { Worker } from 'bullmq';
 
 import { toJobProcessor } from './job-adapter.js';
@@ -107,6 +107,7 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
     redis,
     keys,
     repoLists: createOrgRepoListStore({ redis, keyPrefix: config.store.keyPrefix }),
+    repoSync: createOrgRepoSync({ redis, keyPrefix: config.store.keyPrefix }),
     scrape,
     now: Date.now,
   };

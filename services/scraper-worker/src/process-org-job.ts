@@ -1,6 +1,6 @@
 import { GitHubRequestError, GitHubResponseError } from '@gse/github';
 import { toSlotWindow, type OrgScrapeJob, type RepoScrapeJob } from '@gse/queues';
-import { discoverRepos, type RepoDiscovery } from '@gse/scrape';
+import { discoverRepos, syncOrgRepos, type RepoDiscovery } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
 import { UnrecoverableError } from 'bullmq';
 
@@ -17,9 +17,11 @@ export interface OrgJobResult {
 }
 
 /**
- * An org cycle: discover the repos (holding one of the org's scrape slots), record the
- * fan-out, then one repo job per repo under ids derived from (org, repo, slot), so an org
- * job that runs twice adds nothing twice. A discovery that fails for good fails the cycle
+ * An org cycle: discover the repos (holding one of the org's scrape slots), make the store
+ * follow them by repo id (renamed repos move, departed ones go, archived and disabled ones
+ * get their series recomputed without a request), record the fan-out, then one repo job per
+ * repo under ids derived from (org, repo, slot), so an org job that runs twice adds nothing
+ * twice. A discovery that fails for good fails the cycle
  * and hands its window to backfill; so does a cycle that finds its org in cooldown.
  */
 export async function processOrgJob(
@@ -69,6 +71,18 @@ export async function processOrgJob(
     run.logger.info('org cycle skipped during cooldown');
     return { repos: 0, archived: 0, disabled: 0, notAllowed: 0 };
   }
+  const synced = await syncOrgRepos(
+    { repos: context.repoSync, store: context.scrape.store },
+    job.org,
+    discovery,
+  );
+  if (synced.renamed.length > 0 || synced.removed.length > 0) {
+    run.logger.info('repos renamed or departed', {
+      renamed: synced.renamed.map(({ from, to }) => `${from}→${to}`),
+      departed: synced.removed,
+      seriesRemoved: synced.seriesRemoved,
+    });
+  }
   for (const [state, repos] of [
     ['scraped', discovery.scrape],
     ['archived', discovery.archived],
@@ -88,6 +102,7 @@ export async function processOrgJob(
     discovery.scrape.map((repo): RepoScrapeJob => ({
       org: job.org,
       repo,
+      ...repoIdOf(discovery, repo),
       slotStartMs: job.slotStartMs,
       intervalMs: job.intervalMs,
     })),
@@ -139,6 +154,12 @@ export async function failOrgJob(
     },
   ]);
   recordCycle(context, job.org, { startedAtMs: failure.startedAtMs, result: 'failure' });
+}
+
+/** `{ repoId }` of a repo discovery admitted; every repo it hands out to scrape is one. */
+function repoIdOf(discovery: RepoDiscovery, repo: string): { repoId?: number } {
+  const id = discovery.admitted.find((admitted) => admitted.name === repo)?.id;
+  return id === undefined ? {} : { repoId: id };
 }
 
 /** GitHub refused for good (or answered garbage): retrying the same request cannot help. */

@@ -11,7 +11,10 @@ import { toErrorMessage } from '@gse/logging';
 
 /** What a repo job leaves in BullMQ's completed set. */
 export interface RepoJobSummary {
-  /** `skipped`: the org was in cooldown, nothing was sent to GitHub. */
+  /**
+   * `skipped`: the org was in cooldown, or the repo was renamed or left since the job was
+   * queued; nothing was sent to GitHub.
+   */
   readonly status: RepoScrapeOutcome['status'] | 'skipped';
   readonly added: number;
   readonly duplicates: number;
@@ -36,6 +39,16 @@ export async function processRepoJob(
 ): Promise<RepoJobSummary> {
   const { config, client } = orgOf(context, job.org);
   const { telemetry } = context;
+  if (job.repoId !== undefined) {
+    // A job queued before a rename would read the repo again from nothing under its old name
+    // (GitHub's 301 still answers there); the cycle that saw the rename scrapes it by its new one.
+    const current = await context.repoSync.readCurrentName(job.org, job.repoId);
+    if (current !== job.repo) {
+      await finishRepo(context, job, 'collapsed');
+      run.logger.info('repo scrape skipped: renamed or departed', { currentName: current });
+      return { status: 'skipped', added: 0, duplicates: 0, missing: 0 };
+    }
+  }
   let outcome: RepoScrapeOutcome | 'cooldown';
   try {
     const slot = await context.slots.take(config);

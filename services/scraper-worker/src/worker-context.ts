@@ -2,7 +2,7 @@ import type { OrgConfig } from '@gse/config';
 import { decodeOrgHealth, isScrapingAllowed, type GitHubClient } from '@gse/github';
 import type { BackfillProducer, ScrapeQueues } from '@gse/queues';
 import type { ScrapeRepoDeps } from '@gse/scrape';
-import type { OrgRepoListStore, StoreKeys } from '@gse/store';
+import type { OrgRepoListStore, OrgRepoSync, StoreKeys } from '@gse/store';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 import type { Redis } from 'ioredis';
 
@@ -22,6 +22,8 @@ export interface WorkerContext {
   readonly keys: StoreKeys;
   /** Each org's last repo list, for a conditional discovery. */
   readonly repoLists: OrgRepoListStore;
+  /** Makes the store's repos of an org follow discovery by repo id. */
+  readonly repoSync: OrgRepoSync;
   /** `scrapeRepo`'s ports and options, without the per-job client, logger and signal. */
   readonly scrape: Omit<ScrapeRepoDeps, 'client' | 'logger' | 'signal'>;
   readonly now: () => number;

@@ -45,6 +45,15 @@ describe('scrape job decoders', () => {
     expect(decodeRepoScrapeJob({ ...repo, trace: { traceparent: 'x' } })).toEqual(repo);
   });
 
+  it("keep the repo's GitHub id when the job has one, and decode older jobs without it", () => {
+    const repo = { org: 'acme', repo: 'api', slotStartMs: 60_000, intervalMs: 60_000 };
+    expect(decodeRepoScrapeJob({ ...repo, repoId: 4242 })).toEqual({ ...repo, repoId: 4242 });
+    expect(decodeRepoScrapeJob(repo)).toEqual(repo);
+    expect(() => decodeRepoScrapeJob({ ...repo, repoId: '4242' })).toThrow(
+      'repoId: expected an integer ≥ 0, got "4242"',
+    );
+  });
+
   it('name the field that is wrong', () => {
     expect(() => decodeOrgScrapeJob(null)).toThrow('org scrape job: expected an object, got null');
     expect(() =>

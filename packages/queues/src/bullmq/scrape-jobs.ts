@@ -38,6 +38,12 @@ export interface OrgScrapeJob {
 export interface RepoScrapeJob {
   readonly org: string;
   readonly repo: string;
+  /**
+   * GitHub's id of the repo, as discovery listed it (absent from jobs of releases before
+   * it): a job whose repo was renamed or left since is not run (its cycle's discovery hands
+   * the repo out under its new name).
+   */
+  readonly repoId?: number;
   readonly slotStartMs: number;
   readonly intervalMs: number;
   /** The org job's span context: the repo job's span is its child. */
@@ -114,6 +120,7 @@ export function decodeRepoScrapeJob(data: unknown): RepoScrapeJob {
   return {
     org: stringField(record, 'org'),
     repo: stringField(record, 'repo'),
+    ...(record['repoId'] === undefined ? {} : { repoId: integerField(record, 'repoId') }),
     slotStartMs: integerField(record, 'slotStartMs'),
     intervalMs: integerField(record, 'intervalMs'),
     ...traceField(record),

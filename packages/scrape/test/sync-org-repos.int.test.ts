@@ -1,0 +1,171 @@
+import type { GroundTruthSeries } from '@gse/github-sim';
+import {
+  createOrgRepoListStore,
+  createOrgRepoSync,
+  createStoreKeys,
+  decodeUserActivity,
+} from '@gse/store';
+import { describe, expect, test } from 'vitest';
+
+import { discoverRepos, syncOrgRepos, type RepoDiscovery } from '../src/index.js';
+import { createScrapeFixture, type ScrapeFixture } from './scrape-fixture.js';
+
+const DAY_MS = 86_400_000;
+const RETENTION_MS = 30 * DAY_MS;
+
+/** A world scraped at Redis's clock, as the fleet scrapes. */
+const worldTest = test.extend<{ world: ScrapeFixture }>({
+  // eslint-disable-next-line no-empty-pattern -- vitest reads the fixtures a test uses from this pattern
+  world: async ({}, use) => {
+    const world = await createScrapeFixture({ redisClock: true });
+    try {
+      await use(world);
+    } finally {
+      await world.close();
+    }
+  },
+});
+
+/**
+ * One org cycle as the scraper worker runs it: discovery, the store following it
+ * (`syncOrgRepos`), then a scrape of every repo discovery hands out.
+ */
+async function runCycle(
+  world: ScrapeFixture,
+  allowlist: readonly string[] = ['*'],
+): Promise<RepoDiscovery> {
+  const ports = { redis: world.redis.redis, keyPrefix: world.redis.keyPrefix };
+  const discovery = await discoverRepos({
+    client: world.client('acme'),
+    org: 'acme',
+    allowlist,
+    lists: createOrgRepoListStore(ports),
+  });
+  await syncOrgRepos({ repos: createOrgRepoSync(ports), store: world.store }, 'acme', discovery);
+  for (const repo of discovery.scrape) await world.scrape('acme', repo);
+  return discovery;
+}
+
+/** Every series the store holds for acme (by the series index), and the truth at each repo's scrape. */
+async function storedAndTruth(
+  world: ScrapeFixture,
+): Promise<{ stored: GroundTruthSeries[]; truth: GroundTruthSeries[] }> {
+  const keys = createStoreKeys(world.redis.keyPrefix);
+  const index = await world.redis.redis.zrange(keys.repoIndex, '0', '-1', 'WITHSCORES');
+  const stored: GroundTruthSeries[] = [];
+  const truth: GroundTruthSeries[] = [];
+  const scraped = new Set<string>();
+  for (let i = 0; i < index.length; i += 2) {
+    const [org = '', repo = ''] = (index[i] ?? '').split('/');
+    if (org !== 'acme') continue;
+    scraped.add(repo);
+    for (const [user, encoded] of Object.entries(
+      await world.redis.redis.hgetall(keys.repoSeries({ org, repo })),
+    )) {
+      stored.push({ org, repo, user, ...decodeUserActivity(encoded) });
+    }
+    truth.push(
+      ...world.simulator
+        .groundTruth(Number(index[i + 1]), { retentionMs: RETENTION_MS })
+        .filter((row) => row.org === org && row.repo === repo),
+    );
+  }
+  // A repo with series in the truth that the store lacks fails the comparison.
+  truth.push(
+    ...world.simulator
+      .groundTruth(Date.now(), { retentionMs: RETENTION_MS })
+      .filter((row) => row.org === 'acme' && !scraped.has(row.repo)),
+  );
+  const order = (a: GroundTruthSeries, b: GroundTruthSeries): number =>
+    a.repo.localeCompare(b.repo) || a.user.localeCompare(b.user);
+  return { stored: stored.sort(order), truth: truth.sort(order) };
+}
+
+const reposOf = (rows: readonly GroundTruthSeries[]): string[] => [
+  ...new Set(rows.map((row) => row.repo)),
+];
+
+describe('syncOrgRepos: the store follows GitHub repo changes within one cycle', () => {
+  worldTest(
+    'a renamed repo keeps its history under the new name, with no re-read',
+    async ({ world }) => {
+      await runCycle(world);
+      await runCycle(world);
+      // What a cycle without any change costs: the baseline the rename is held to.
+      world.simulator.resetCounters();
+      await runCycle(world);
+      const quietCycle = world.simulator.counters().total;
+
+      world.simulator.renameRepo({ org: 'acme', repo: 'web' }, 'web-app');
+      world.simulator.resetCounters();
+      await runCycle(world);
+      const { stored, truth } = await storedAndTruth(world);
+      expect(stored).toEqual(truth);
+      expect(reposOf(stored)).toContain('web-app');
+      expect(reposOf(stored)).not.toContain('web');
+      // A 30-day re-read would list every PR of the month and their reviews again: the
+      // cycle makes as many requests as a quiet one. Counted ones: the repo list changed
+      // (1), and the renamed repo's three conditional reads (commits, pulls, comments) miss
+      // once, their ETags being stored by URL.
+      const afterRename = world.simulator.counters().total;
+      expect(afterRename.total).toBe(quietCycle.total);
+      expect(afterRename.counted).toBe(quietCycle.counted + 1 + 3);
+    },
+  );
+
+  worldTest(
+    'a deleted repo, a repo transferred out and one dropped from repo_allowlist lose their series',
+    async ({ world }) => {
+      const first = await runCycle(world);
+      expect(first.scrape).toEqual(expect.arrayContaining(['web', 'mobile', 'platform']));
+      const before = reposOf((await storedAndTruth(world)).stored);
+      expect(before).toEqual(expect.arrayContaining(['web', 'mobile', 'platform']));
+
+      world.simulator.deleteRepo({ org: 'acme', repo: 'web' });
+      world.simulator.transferRepoOut({ org: 'acme', repo: 'mobile' });
+      const allowlist = first.admitted
+        .map((repo) => repo.name)
+        .filter((name) => name !== 'platform' && name !== 'web' && name !== 'mobile');
+      const next = await runCycle(world, allowlist);
+      expect(next.notAllowed).toEqual(['platform']);
+      const { stored, truth } = await storedAndTruth(world);
+      expect(reposOf(stored)).toEqual(
+        before.filter((repo) => !['web', 'mobile', 'platform'].includes(repo)),
+      );
+      // `platform` is still on GitHub, so the truth has it: the allowlist is the fleet's own.
+      expect(stored).toEqual(truth.filter((row) => row.repo !== 'platform'));
+      const keys = createStoreKeys(world.redis.keyPrefix);
+      for (const repo of ['web', 'mobile', 'platform']) {
+        for (const key of keys.repoKeys({ org: 'acme', repo })) {
+          expect(await world.redis.redis.exists(key)).toBe(0);
+        }
+      }
+    },
+  );
+
+  worldTest(
+    'an archived repo gets no request, and its series are recomputed from the ledger each cycle',
+    async ({ world }) => {
+      await runCycle(world);
+      const keys = createStoreKeys(world.redis.keyPrefix);
+      const ref = { org: 'acme', repo: 'web' };
+      const readCommitsCheckpoint = (): Promise<string | null> =>
+        world.redis.redis.hget(keys.repoState(ref), 'commitsSyncedAtMs');
+      const checkpointBefore = await readCommitsCheckpoint();
+      const scoreBefore = Number(await world.redis.redis.zscore(keys.repoIndex, 'acme/web'));
+      world.simulator.archiveRepo(ref);
+      const discovery = await runCycle(world);
+      expect(discovery.archived).toContain('web');
+      expect(discovery.scrape).not.toContain('web');
+      const { stored, truth } = await storedAndTruth(world);
+      expect(stored).toEqual(truth);
+      expect(reposOf(stored)).toContain('web');
+      // Recomputed now (its window moved on) without a scrape: no collector ran, so no
+      // checkpoint moved.
+      expect(Number(await world.redis.redis.zscore(keys.repoIndex, 'acme/web'))).toBeGreaterThan(
+        scoreBefore,
+      );
+      expect(await readCommitsCheckpoint()).toBe(checkpointBefore);
+    },
+  );
+});

@@ -1,0 +1,126 @@
+import { isDeepStrictEqual } from 'node:util';
+
+import type { GroundTruthSeries } from '@gse/github-sim';
+import { waitFor, type SpawnedService } from '@gse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createFleetFixture, parseActivitySeries, type FleetFixture } from './fleet-fixture.js';
+
+const INTERVAL_MS = 2000;
+/**
+ * "Within one cycle": the next cycle starts within an interval of the change and then takes
+ * its own time, plus the gateway's snapshot refresh; the slack is for a loaded machine.
+ */
+const ONE_CYCLE_DEADLINE_MS = 2 * INTERVAL_MS + 10_000;
+/** acme's repos of this test: small ones (not `platform`'s 7,000 commits), and web's new name. */
+const ALLOWLIST = [
+  'docs',
+  'legacy-monolith',
+  'mobile',
+  'sandbox',
+  'terraform-modules',
+  'web',
+  'web-app',
+];
+
+describe('repo changes on GitHub reach /metrics within one cycle (real fleet, the simulator)', () => {
+  let fleet: FleetFixture;
+  let worker: SpawnedService;
+  let metricsUrl: string;
+  let allowlist = ALLOWLIST;
+
+  /** /metrics, and the ground truth of the repos the fleet is configured for. */
+  const readExposedAndTruth = async (): Promise<{
+    exposed: GroundTruthSeries[];
+    truth: GroundTruthSeries[];
+  }> => {
+    const exposed = parseActivitySeries(await (await fetch(metricsUrl)).text());
+    const truth = (await fleet.groundTruthAtScrapeTimes()).filter((row) =>
+      allowlist.includes(row.repo),
+    );
+    return { exposed, truth };
+  };
+  const expectMetricsEqualTruth = async (timeoutMs: number): Promise<GroundTruthSeries[]> => {
+    const { exposed, truth } = await waitFor(
+      async () => {
+        const read = await readExposedAndTruth();
+        return isDeepStrictEqual(read.exposed, read.truth) && read;
+      },
+      { timeoutMs, intervalMs: 250, description: '/metrics equal to the ground truth' },
+    ).catch(() => readExposedAndTruth());
+    expect(exposed).toEqual(truth);
+    return exposed;
+  };
+  const reposOf = (rows: readonly GroundTruthSeries[]): string[] =>
+    [...new Set(rows.map((row) => row.repo))].sort();
+
+  beforeAll(async () => {
+    fleet = await createFleetFixture({
+      orgs: { acme: { scrape_interval: `${INTERVAL_MS}ms`, repo_allowlist: ALLOWLIST } },
+      config: { store: { metric_refresh_interval: '500ms' } },
+    });
+    const gateway = fleet.spawn('metrics-gateway');
+    fleet.spawn('scheduler');
+    worker = fleet.spawn('scraper-worker');
+    const address = await gateway.addressOf('public', 30_000);
+    metricsUrl = `http://${address.host}:${address.port}/metrics`;
+    const exposed = await expectMetricsEqualTruth(60_000);
+    expect(reposOf(exposed)).toEqual(
+      ['docs', 'legacy-monolith', 'mobile', 'sandbox', 'terraform-modules', 'web'].sort(),
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await fleet.cleanup();
+  });
+
+  it('a renamed repo shows its series under the new name only', async () => {
+    fleet.simulator.renameRepo({ org: 'acme', repo: 'web' }, 'web-app');
+    const exposed = await expectMetricsEqualTruth(ONE_CYCLE_DEADLINE_MS);
+    expect(reposOf(exposed)).toContain('web-app');
+    expect(reposOf(exposed)).not.toContain('web');
+  }, 30_000);
+
+  it('a deleted repo loses its series', async () => {
+    fleet.simulator.deleteRepo({ org: 'acme', repo: 'docs' });
+    expect(reposOf(await expectMetricsEqualTruth(ONE_CYCLE_DEADLINE_MS))).not.toContain('docs');
+  }, 30_000);
+
+  it('a repo transferred out of the org loses its series', async () => {
+    fleet.simulator.transferRepoOut({ org: 'acme', repo: 'mobile' });
+    expect(reposOf(await expectMetricsEqualTruth(ONE_CYCLE_DEADLINE_MS))).not.toContain('mobile');
+  }, 30_000);
+
+  it('an archived repo keeps series recomputed from its ledger, without requests', async () => {
+    const scrapedBefore = Number(
+      await fleet.redis.redis.zscore(fleet.keys.repoIndex, 'acme/terraform-modules'),
+    );
+    fleet.simulator.archiveRepo({ org: 'acme', repo: 'terraform-modules' });
+    expect(reposOf(await expectMetricsEqualTruth(ONE_CYCLE_DEADLINE_MS))).toContain(
+      'terraform-modules',
+    );
+    // Its window keeps moving with the cycles (so its 24 h gauges fall on time) while no
+    // collector runs: the commits checkpoint stays where the last scrape left it.
+    const state = fleet.keys.repoState({ org: 'acme', repo: 'terraform-modules' });
+    const checkpoint = await fleet.redis.redis.hget(state, 'commitsSyncedAtMs');
+    await waitFor(
+      async () =>
+        Number(await fleet.redis.redis.zscore(fleet.keys.repoIndex, 'acme/terraform-modules')) >
+        scrapedBefore + INTERVAL_MS,
+      { timeoutMs: ONE_CYCLE_DEADLINE_MS, description: 'the archived repo recomputed again' },
+    );
+    expect(await fleet.redis.redis.hget(state, 'commitsSyncedAtMs')).toBe(checkpoint);
+    await expectMetricsEqualTruth(ONE_CYCLE_DEADLINE_MS);
+  }, 60_000);
+
+  it('a repo dropped from repo_allowlist loses its series once a worker runs on the new config', async () => {
+    allowlist = ALLOWLIST.filter((repo) => repo !== 'legacy-monolith');
+    await fleet.rewriteOrgConfig('acme', { repo_allowlist: allowlist });
+    worker.kill('SIGTERM');
+    await worker.exited(20_000);
+    worker = fleet.spawn('scraper-worker');
+    expect(reposOf(await expectMetricsEqualTruth(ONE_CYCLE_DEADLINE_MS + 10_000))).not.toContain(
+      'legacy-monolith',
+    );
+  }, 60_000);
+});
