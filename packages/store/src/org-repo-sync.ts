@@ -102,6 +102,13 @@ redis.call('SET', KEYS[1], count)
 return series
 `;
 
+/**
+ * How long the id → name hash outlives the org's last sync: an org that left the config
+ * leaves nothing behind. A gap that long (the org's cycles failing for a week) costs at most
+ * a re-read of a repo renamed during it: its old name's data goes as departed.
+ */
+const REPO_NAMES_TTL_MS = 7 * 86_400_000;
+
 /** Where a moving repo's keys wait between the two phases of the move. */
 const MOVING_SUFFIX = ':moving';
 
@@ -200,6 +207,7 @@ export function createOrgRepoSync(options: {
         await redis.hset(namesKey, ...changed.flatMap(({ id, name }) => [String(id), name]));
       }
       if (gone.length > 0) await redis.hdel(namesKey, ...gone.map(String));
+      await redis.pexpire(namesKey, REPO_NAMES_TTL_MS);
 
       const admittedNames = new Set(admitted.map((repo) => repo.name));
       const removed: string[] = [];

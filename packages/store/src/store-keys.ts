@@ -88,7 +88,8 @@ export interface StoreKeys {
   orgRepos(org: string): string;
   /**
    * HASH GitHub repo id → the name the store keeps the repo's keys under: how a rename is
-   * told from a departure plus an arrival (`createOrgRepoSync`).
+   * told from a departure plus an arrival (`createOrgRepoSync`); expires a week after the
+   * org's last sync.
    */
   orgRepoNames(org: string): string;
   /** HASH of one org cycle: expected repo count, start, and each repo's result. */
