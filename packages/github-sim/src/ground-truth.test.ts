@@ -368,6 +368,19 @@ describe('attributeCommit', () => {
     expect(attribute(null, 'bob@users.noreply.github.com.evil.example')).toBe('unlinked');
     expect(attribute(null, 'x+bob@users.noreply.github.com')).toBe('unlinked');
   });
+
+  it('credits a noreply address with an id to that account under its current login', () => {
+    const loginById = new Map([[9, 'bob-renamed']]);
+    const commit = (email: string) => ({
+      authorLogin: null,
+      author: { name: 'x', email, date: EDGE },
+    });
+    expect(attributeCommit(commit('9+bob@users.noreply.github.com'), loginById)).toBe(
+      'bob-renamed',
+    );
+    expect(attributeCommit(commit('10+cy@users.noreply.github.com'), loginById)).toBe('cy');
+    expect(attributeCommit(commit('bob@users.noreply.github.com'), loginById)).toBe('bob');
+  });
 });
 
 describe('lastCompleteWeek', () => {

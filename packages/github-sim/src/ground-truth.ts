@@ -8,10 +8,14 @@ import type { SimCommit, SimDataset, SimRepo } from './model.js';
  *
  * Rules, with t = `atMs`:
  * - Window `(t − 24h, t]`; retention `(t − retention, t]`. Events after t do not exist yet.
+ * - Users are identified by id: every series is labelled with its account's current login
+ *   (a rename rewrites the dataset's references, as GitHub shows the new login everywhere).
  * - `commits24h`: default-branch commits whose committer date is in the window, credited to
- *   the commit's `authorLogin`; else to the login inside a `<id>+<login>@users.noreply.github.com`
- *   or `<login>@users.noreply.github.com` author email; else to `unlinked`. Never the
- *   committer's login (`web-flow` on UI merges), never an email or part of one.
+ *   the commit's `authorLogin`; else to the account of the id inside a
+ *   `<id>+<login>@users.noreply.github.com` author email (its current login: a renamed
+ *   user's old address still names the old one), or the login inside it when no account has
+ *   that id, or inside a `<login>@users.noreply.github.com` email; else to `unlinked`. Never
+ *   the committer's login (`web-flow` on UI merges), never an email or part of one.
  * - `prsOpened24h`: PRs created in the window (drafts included), by PR author.
  * - `prsMerged24h`: PRs whose `mergedAt` is in the window, by PR author (not the merger).
  * - `reviewsSubmitted24h`: reviews whose `submittedAt` is in the window, state ≠ PENDING
@@ -72,7 +76,7 @@ const DEFAULT_RETENTION_MS = 30 * DAY_MS;
 /** The `user` label of commits no login can be found for. */
 export const UNLINKED_USER = 'unlinked';
 /** `<id>+<login>@users.noreply.github.com` or `<login>@users.noreply.github.com`. */
-const NOREPLY_EMAIL = /^(?:\d+\+)?([^@\s+]+)@users\.noreply\.github\.com$/i;
+const NOREPLY_EMAIL = /^(?:(\d+)\+)?([^@\s+]+)@users\.noreply\.github\.com$/i;
 
 type Counter =
   | 'commits24h'
@@ -88,10 +92,11 @@ export function computeGroundTruth(
   options: GroundTruthOptions,
 ): GroundTruthSeries[] {
   const series: GroundTruthSeries[] = [];
+  const loginById = new Map(dataset.users.map((user) => [user.id, user.login]));
   for (const org of dataset.orgs) {
     for (const repo of org.repos) {
       if (repo.disabled || (repo.archived && repo.archivedAt === undefined)) continue;
-      series.push(...repoSeries(org.login, repo, options));
+      series.push(...repoSeries(org.login, repo, loginById, options));
     }
   }
   return series.sort(
@@ -99,10 +104,19 @@ export function computeGroundTruth(
   );
 }
 
-/** The login a commit is credited to: its linked author, the noreply email's login, or `unlinked`. */
-export function attributeCommit(commit: Pick<SimCommit, 'authorLogin' | 'author'>): string {
+/**
+ * The login a commit is credited to: its linked author; the current login of the id in a
+ * noreply email (`loginById`: every account's current login), else the login written in
+ * it; or `unlinked`.
+ */
+export function attributeCommit(
+  commit: Pick<SimCommit, 'authorLogin' | 'author'>,
+  loginById: ReadonlyMap<number, string> = new Map(),
+): string {
   if (commit.authorLogin !== null) return commit.authorLogin;
-  return NOREPLY_EMAIL.exec(commit.author.email)?.[1] ?? UNLINKED_USER;
+  const noreply = NOREPLY_EMAIL.exec(commit.author.email);
+  if (!noreply?.[2]) return UNLINKED_USER;
+  return (noreply[1] === undefined ? undefined : loginById.get(Number(noreply[1]))) ?? noreply[2];
 }
 
 /** `[start, end)` of the last complete Sunday-to-Sunday UTC week at or before `atMs`. */
@@ -114,7 +128,12 @@ export function lastCompleteWeek(atMs: number): { startMs: number; endMs: number
   return { startMs: endMs - 7 * DAY_MS, endMs };
 }
 
-function repoSeries(org: string, repo: SimRepo, options: GroundTruthOptions): GroundTruthSeries[] {
+function repoSeries(
+  org: string,
+  repo: SimRepo,
+  loginById: ReadonlyMap<number, string>,
+  options: GroundTruthOptions,
+): GroundTruthSeries[] {
   const t = options.atMs;
   const windowStartMs = t - DAY_MS;
   const retentionStartMs = t - (options.retentionMs ?? DEFAULT_RETENTION_MS);
@@ -134,7 +153,7 @@ function repoSeries(org: string, repo: SimRepo, options: GroundTruthOptions): Gr
   const lines = new Map<string, { added: number; removed: number }>();
   for (const commit of repo.commits) {
     if (commit.branch !== repo.defaultBranch) continue;
-    record(attributeCommit(commit), commit.committer.date, 'commits24h');
+    record(attributeCommit(commit, loginById), commit.committer.date, 'commits24h');
     const authoredMs = Date.parse(commit.author.date);
     const login = commit.authorLogin;
     if (login === null || commit.parents.length > 1 || Date.parse(commit.committer.date) > t)

@@ -5,9 +5,13 @@
  * truth (`ground-truth.ts`) counts it — each on its own, never through production code.
  */
 
-/** A GitHub account. Bots have a login ending in `[bot]` and `type: 'Bot'`. */
+/**
+ * A GitHub account. Bots have a login ending in `[bot]` and `type: 'Bot'`. Content refers
+ * to accounts by login, so a rename (`renameUser`) rewrites the login here and everywhere
+ * it is referred to; the id stays.
+ */
 export interface SimUser {
-  readonly login: string;
+  login: string;
   readonly id: number;
   readonly type: 'User' | 'Bot';
 }
@@ -38,9 +42,9 @@ export interface SimCommit {
   /** Git committer; `committer.date` is the "committer date" of DESIGN.md §5. */
   readonly committer: SimGitIdentity;
   /** GitHub account linked to the author, or null (unlinked email, deleted account). */
-  readonly authorLogin: string | null;
+  authorLogin: string | null;
   /** GitHub account linked to the committer (`web-flow` for UI merges), or null. */
-  readonly committerLogin: string | null;
+  committerLogin: string | null;
   readonly files: readonly SimCommitFile[];
 }
 
@@ -49,7 +53,7 @@ export type SimReviewState =
 
 export interface SimReview {
   readonly id: number;
-  readonly user: string;
+  user: string;
   readonly state: SimReviewState;
   /** ISO timestamp; null only while PENDING (GitHub omits `submitted_at` then). */
   readonly submittedAt: string | null;
@@ -61,7 +65,7 @@ export interface SimPull {
   readonly number: number;
   readonly title: string;
   /** PR author login. */
-  readonly user: string;
+  user: string;
   readonly draft: boolean;
   readonly state: 'open' | 'closed';
   readonly createdAt: string;
@@ -70,7 +74,7 @@ export interface SimPull {
   readonly closedAt: string | null;
   readonly mergedAt: string | null;
   /** Who pressed merge (not who gets the credit: that is `user`). */
-  readonly mergedBy: string | null;
+  mergedBy: string | null;
   readonly headRef: string;
   readonly baseRef: string;
   readonly reviews: SimReview[];
@@ -80,7 +84,7 @@ export interface SimPull {
 export interface SimIssue {
   readonly number: number;
   readonly title: string;
-  readonly user: string;
+  user: string;
   readonly state: 'open' | 'closed';
   readonly createdAt: string;
   updatedAt: string;
@@ -91,7 +95,7 @@ export interface SimIssueComment {
   readonly id: number;
   /** Number of the issue or PR it belongs to. */
   readonly issueNumber: number;
-  readonly user: string;
+  user: string;
   readonly body: string;
   readonly createdAt: string;
   updatedAt: string;
@@ -101,7 +105,7 @@ export interface SimIssueComment {
 export interface SimReviewComment {
   readonly id: number;
   readonly pullNumber: number;
-  readonly user: string;
+  user: string;
   readonly body: string;
   /** The file the comment is on. */
   readonly path: string;

@@ -15,6 +15,7 @@ export {
 } from './mutate-dataset.js';
 export type { AddCommitInput, RepoRef } from './mutate-dataset.js';
 export { deleteIssueComment, deleteReviewComment, transferIssue } from './mutate-comments.js';
+export { renameUser } from './mutate-users.js';
 export { SimConflictError, SimNotFoundError } from './sim-errors.js';
 export {
   ACME_PEOPLE,

@@ -189,6 +189,11 @@ export function createControlRoutes(
     return c.json(control.transferIssue(repoRef(c), numberParam(c, 'number'), toRepo, atMs));
   });
 
+  app.post('/users/:login/rename', async (c) => {
+    const body = readBody(await jsonBody(c), ['login']);
+    return c.json(control.renameUser(c.req.param('login'), requireString(body, 'login')));
+  });
+
   app.get('/counters', (c) => c.json(control.counters()));
   app.post('/counters/reset', (c) => {
     control.resetCounters();

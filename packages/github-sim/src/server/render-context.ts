@@ -21,19 +21,26 @@ export interface RenderContext {
 }
 
 /**
- * Account lookups by login, rebuilt when the dataset's user list grows (accounts can be added
- * at run time). Logins the dataset does not list (e.g. `web-flow`) get a stable id derived
- * from the login, so the same login always renders the same account.
+ * Account lookups by login, rebuilt when they may be stale: when the dataset's user list grew
+ * (accounts can be added at run time), when an entry no longer has the login it was indexed
+ * under, or on a miss (a renamed account's new login). Logins the dataset does not list get a
+ * stable id derived from the login, so the same login always renders the same account.
  */
 export function createUserIndex(dataset: SimDataset): (login: string) => SimUser {
   let indexed = -1;
   let byLogin = new Map<string, SimUser>();
+  const lookUp = (key: string): SimUser | undefined => {
+    const user = byLogin.get(key);
+    return user?.login.toLowerCase() === key ? user : undefined;
+  };
   return (login) => {
-    if (indexed !== dataset.users.length) {
+    const key = login.toLowerCase();
+    let known = indexed === dataset.users.length ? lookUp(key) : undefined;
+    if (!known) {
       byLogin = new Map(dataset.users.map((user) => [user.login.toLowerCase(), user]));
       indexed = dataset.users.length;
+      known = lookUp(key);
     }
-    const known = byLogin.get(login.toLowerCase());
     if (known) return known;
     return { login, id: stableId(login), type: login.endsWith('[bot]') ? 'Bot' : 'User' };
   };

@@ -12,6 +12,7 @@ import {
   type AddCommitInput,
   type RepoRef,
 } from '../dataset/index.js';
+import { renameUser } from '../dataset/mutate-users.js';
 import { removeRepo, renameRepo, setRepoArchived } from '../dataset/repo-lifecycle.js';
 import {
   computeGroundTruth,
@@ -27,6 +28,7 @@ import type {
   SimPull,
   SimReview,
   SimReviewComment,
+  SimUser,
 } from '../model.js';
 import { ControlInputError, createFaultParser } from './control-input.js';
 import type {
@@ -124,6 +126,12 @@ export interface SimControl {
     toRepo: string,
     atMs?: number,
   ): { readonly issue: SimIssue; readonly transfer: SimIssueTransfer };
+  /**
+   * Renames a user (same id): from then on every payload shows `newLogin`, also on old
+   * commits, PRs, reviews and comments; old commits keep their author emails, so a
+   * `<id>+<login>@users.noreply…` address keeps the old login. The old login is free to take.
+   */
+  renameUser(login: string, newLogin: string): SimUser;
   /** Ends every installation token (of `org` only, when given): the hourly rotation, now. */
   expireTokens(org?: string): number;
   /** Sets what is left of an installation's primary limit in its current window. */
@@ -211,6 +219,7 @@ export function createSimControl(deps: SimControlDeps): SimControl {
     deleteReviewComment: (ref, commentId) => deleteReviewComment(dataset, ref, commentId),
     transferIssue: (ref, issueNumber, toRepo, atMs) =>
       transferIssue(dataset, ref, issueNumber, toRepo, atMs ?? deps.now()),
+    renameUser: (login, newLogin) => ({ ...renameUser(dataset, login, newLogin) }),
     expireTokens(org) {
       if (org !== undefined && !dataset.orgs.some((candidate) => candidate.login === org)) {
         throw new ControlInputError(`unknown org ${org}`);
