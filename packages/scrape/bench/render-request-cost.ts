@@ -60,6 +60,22 @@ function phaseTable(cycles: readonly CycleCost[], repoCount: number): string[] {
   );
 }
 
+/**
+ * The comment reconciliation's share of ours (packages/activity/README.md, "Deleted comments
+ * and transferred issues"): the requests it alone made, already in the numbers above.
+ */
+function reconcileLine(cycles: readonly CycleCost[], repoCount: number): string {
+  const sum = (field: 'requests' | 'provenToRetention' | 'removed'): number =>
+    cycles.reduce((total, cycle) => total + cycle.reconcile[field], 0);
+  const perRepoCycle = (value: number): string => fixed(value / (repoCount * cycles.length));
+  return (
+    `comment reconciliation, ours (in the numbers above): ${perRepoCycle(sum('requests'))} ` +
+    `counted/repo/cycle made only to read comments back to retention; ` +
+    `${perRepoCycle(sum('provenToRetention'))} comment lists/repo/cycle proven equal to the ` +
+    `ledger back to retention; ${sum('removed')} comments removed`
+  );
+}
+
 /** Ours in cycles right after a token rotation vs the others. */
 function rotationLines(cycles: readonly CycleCost[], repoCount: number): string[] {
   const rotated = cycles.filter((cycle) => cycle.tokenRotated);
@@ -207,11 +223,14 @@ export function renderRequestCost(
       ],
     ),
     '',
+    reconcileLine([first], repoCount),
+    '',
     `### (a) ${run.quiet.length} cycles, no new activity`,
     '',
     ...phaseTable(run.quiet, repoCount),
     '',
     ...rotationLines(run.quiet, repoCount),
+    reconcileLine(run.quiet, repoCount),
     `target ≤ ${QUIET_TARGET_COUNTED_PER_REPO_CYCLE} counted/repo/cycle: ` +
       (quietCountedPerRepoCycle <= QUIET_TARGET_COUNTED_PER_REPO_CYCLE ? 'met' : 'MISSED') +
       ` (${fixed(quietCountedPerRepoCycle)})`,
@@ -223,6 +242,7 @@ export function renderRequestCost(
     ...phaseTable(run.active, repoCount),
     '',
     ...rotationLines(run.active, repoCount),
+    reconcileLine(run.active, repoCount),
     '',
     'Each changed repo (a commit, a PR, a review and a comment), measured alone:',
     '',

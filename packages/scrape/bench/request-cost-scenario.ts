@@ -1,3 +1,4 @@
+import type { RepoScrapeOutcome } from '../src/index.js';
 import { injectActivity, toCountedPageBound } from './activity-injection.js';
 import type { BenchWorld } from './bench-world.js';
 import { readRepoLikeGoExporter } from './go-exporter-baseline.js';
@@ -38,6 +39,16 @@ export interface ChangedRepoCost {
   readonly countedPageBound: number;
 }
 
+/** What keeping the comment ledger equal to GitHub's listing cost ours in one cycle. */
+export interface ReconcileCost {
+  /** Counted requests made only to read a comment list back to retention (in `ours` too). */
+  requests: number;
+  /** Comment lists proven equal to the ledger back to retention (free or by those requests). */
+  provenToRetention: number;
+  /** Ledger events GitHub no longer listed. */
+  removed: number;
+}
+
 export interface CycleCost {
   /** 0 is the first scrape; (a) and (b) follow on one clock. */
   readonly cycle: number;
@@ -45,6 +56,7 @@ export interface CycleCost {
   readonly tokenRotated: boolean;
   readonly ours: SideCost;
   readonly baseline: SideCost;
+  readonly reconcile: ReconcileCost;
   /** Empty in (a). */
   readonly changedRepos: readonly ChangedRepoCost[];
 }
@@ -73,13 +85,17 @@ export async function forEachConcurrently(
 }
 
 /** `scrapeRepo` of one repo; throws on a partial scrape, which would make the numbers lie. */
-export async function scrapeCompletely(world: BenchWorld, repo: string): Promise<void> {
+export async function scrapeCompletely(
+  world: BenchWorld,
+  repo: string,
+): Promise<RepoScrapeOutcome> {
   const outcome = await world.scrape(repo);
   // A partial scrape would cost less than a real one and make the numbers lie.
   if (outcome.status !== 'done') {
     const missing = outcome.missing.map((entry) => `${entry.resource}: ${entry.error}`);
     throw new Error(`scrape of ${world.org}/${repo} was partial (${missing.join('; ')})`);
   }
+  return outcome;
 }
 
 async function readBaseline(world: BenchWorld, repo: string): Promise<void> {
@@ -130,9 +146,13 @@ async function runCycle(
       injectActivity(world.simulator, { org: world.org, repo }, world.nowMs, cycle + index),
     ),
   );
-  const ours = await measureSide(world, changed, scenario.concurrency, (repo) =>
-    scrapeCompletely(world, repo),
-  );
+  const reconcile: ReconcileCost = { requests: 0, provenToRetention: 0, removed: 0 };
+  const ours = await measureSide(world, changed, scenario.concurrency, async (repo) => {
+    const outcome = await scrapeCompletely(world, repo);
+    reconcile.requests += outcome.reconcileRequests;
+    reconcile.provenToRetention += outcome.reconciledToRetention.length;
+    reconcile.removed += outcome.removed;
+  });
   const baseline = await measureSide(world, changed, scenario.concurrency, (repo) =>
     readBaseline(world, repo),
   );
@@ -141,6 +161,7 @@ async function runCycle(
     tokenRotated,
     ours: ours.cost,
     baseline: baseline.cost,
+    reconcile,
     changedRepos: changed.map((repo, index) => ({
       repo,
       ours: ours.perChangedRepo[index] ?? createRequestTally(),

@@ -65,9 +65,9 @@ export async function measureTracingOverhead(
       });
       const startedAt = performance.now();
       await forEachConcurrently(world.repos, options.concurrency, (repo) =>
-        withSpan('repo-scrapes job', { attributes: { 'gse.repo': repo } }, () =>
-          scrapeCompletely(world, repo),
-        ),
+        withSpan('repo-scrapes job', { attributes: { 'gse.repo': repo } }, async () => {
+          await scrapeCompletely(world, repo);
+        }),
       );
       (mode === 'off' ? offMs : sampledMs).push(performance.now() - startedAt);
       await tracing.shutdown();

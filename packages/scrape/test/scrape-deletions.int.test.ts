@@ -83,7 +83,7 @@ describe('scrapeRepo: comments GitHub no longer lists leave the counts', () => {
     } finally {
       await world.close();
     }
-  });
+  }, 90_000);
 
   it('a busy repo drops a deletion beyond its first page once comment_reconcile_interval has passed', async () => {
     const world = await createScrapeFixture({ scrape: { commentReconcileIntervalMs: INTERVAL } });
@@ -151,7 +151,7 @@ describe('scrapeRepo: comments GitHub no longer lists leave the counts', () => {
     } finally {
       await world.close();
     }
-  });
+  }, 90_000);
 
   it("a transferred issue's comments leave the old repo and count in the new one in the next cycle", async () => {
     const world = await createScrapeFixture({ scrape: { commentReconcileIntervalMs: INTERVAL } });
@@ -188,7 +188,7 @@ describe('scrapeRepo: comments GitHub no longer lists leave the counts', () => {
     } finally {
       await world.close();
     }
-  });
+  }, 90_000);
 
   it('a deleted PR review comment leaves the counts like an issue comment', async () => {
     const world = await createScrapeFixture({
@@ -223,5 +223,5 @@ describe('scrapeRepo: comments GitHub no longer lists leave the counts', () => {
     } finally {
       await world.close();
     }
-  });
+  }, 90_000);
 });

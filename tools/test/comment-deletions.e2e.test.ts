@@ -1,0 +1,138 @@
+import type { GroundTruthSeries, SimIssueComment, SimRepo } from '@gse/github-sim';
+import { httpGet, type ListenAddress, waitFor } from '@gse/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { createFleetFixture, parseActivitySeries, type FleetFixture } from './fleet-fixture.js';
+
+const HOUR_MS = 3_600_000;
+const SCRAPE_INTERVAL_MS = 1_000;
+const RECONCILE_INTERVAL_MS = 8_000;
+const METRIC_REFRESH_MS = 500;
+/** What a loaded 2-core machine adds to a bound: job hand-off, Redis, the gateway's read. */
+const SLACK_MS = 10_000;
+const REPOS = ['community', 'mobile', 'web'];
+
+let fixture: FleetFixture | undefined;
+
+afterEach(async () => {
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+function repoOf(fleet: FleetFixture, name: string): SimRepo {
+  const repo = fleet.simulator.dataset.orgs
+    .find((org) => org.login === 'acme')
+    ?.repos.find((candidate) => candidate.name === name);
+  if (!repo) throw new Error(`no acme/${name}`);
+  return repo;
+}
+
+/** A comment of the repo created in the last `hoursAgo` hours but more than an hour ago. */
+function recentComment(fleet: FleetFixture, repo: string, hoursAgo: number): SimIssueComment {
+  const nowMs = Date.now();
+  const found = repoOf(fleet, repo).comments.find(
+    (comment) =>
+      Date.parse(comment.createdAt) > nowMs - hoursAgo * HOUR_MS &&
+      Date.parse(comment.createdAt) < nowMs - HOUR_MS,
+  );
+  if (!found) throw new Error(`acme/${repo} has a comment of the last ${hoursAgo} h`);
+  return found;
+}
+
+const inScope = (rows: readonly GroundTruthSeries[]): GroundTruthSeries[] =>
+  rows.filter((row) => row.org === 'acme' && REPOS.includes(row.repo));
+
+/**
+ * Waits until the gateway's `gh_activity_*` series of the three repos equal the simulator's
+ * ground truth at each repo's scrape time, and returns how long that took.
+ */
+async function metricsEqualTruthWithin(
+  fleet: FleetFixture,
+  gateway: ListenAddress,
+  boundMs: number,
+  description: string,
+): Promise<void> {
+  let last: { exposed: GroundTruthSeries[]; truth: GroundTruthSeries[] } | undefined;
+  const matched = await waitFor(
+    async () => {
+      const reply = await httpGet(gateway, '/metrics');
+      const exposed = inScope(parseActivitySeries(reply.body));
+      const truth = inScope(await fleet.groundTruthAtScrapeTimes());
+      last = { exposed, truth };
+      return JSON.stringify(exposed) === JSON.stringify(truth);
+    },
+    { timeoutMs: boundMs, intervalMs: 250, description },
+  ).catch(() => false);
+  if (!matched) expect(last?.exposed).toEqual(last?.truth);
+}
+
+describe('deleted comments and transferred issues (real scheduler, worker and gateway)', () => {
+  it("the gateway's series follow a deleted comment and a transferred issue within their bounds", async () => {
+    const fleet = await createFleetFixture({
+      orgs: {
+        acme: { scrape_interval: `${SCRAPE_INTERVAL_MS}ms`, repo_allowlist: REPOS },
+      },
+      config: {
+        github: { comment_reconcile_interval: `${RECONCILE_INTERVAL_MS}ms` },
+        store: { metric_refresh_interval: `${METRIC_REFRESH_MS}ms` },
+      },
+    });
+    fixture = fleet;
+    // acme/web gets 110 comments in the last half hour: its first page of comments no longer
+    // reaches back 24 h, so a deletion further back waits for the reconcile.
+    const web = { org: 'acme', repo: 'web' };
+    const pull = repoOf(fleet, 'web').pulls[0];
+    if (!pull) throw new Error('acme/web has PRs');
+    const busySinceMs = Date.now() - 30 * 60_000;
+    for (let index = 0; index < 110; index++) {
+      fleet.simulator.addIssueComment(
+        web,
+        pull.number,
+        { user: 'busy' },
+        busySinceMs + index * 10_000,
+      );
+    }
+    fleet.spawn('scheduler');
+    fleet.spawn('scraper-worker');
+    const gateway = await fleet.spawn('metrics-gateway').addressOf('public', 30_000);
+    await metricsEqualTruthWithin(fleet, gateway, 60_000, 'the first cycle in the gateway');
+
+    // A quiet repo (its first page reaches back to retention): the next cycle.
+    const oneCycleMs = 2 * SCRAPE_INTERVAL_MS + METRIC_REFRESH_MS + SLACK_MS;
+    const deleted = recentComment(fleet, 'mobile', 24);
+    fleet.simulator.deleteIssueComment({ org: 'acme', repo: 'mobile' }, deleted.id);
+    await metricsEqualTruthWithin(
+      fleet,
+      gateway,
+      oneCycleMs,
+      'a deleted comment of acme/mobile gone',
+    );
+
+    // Transferred from one quiet repo to another: both follow in the next cycle.
+    const mobileIssue = repoOf(fleet, 'mobile').issues.find((issue) =>
+      repoOf(fleet, 'mobile').comments.some(
+        (comment) =>
+          comment.issueNumber === issue.number &&
+          Date.parse(comment.createdAt) > Date.now() - 24 * HOUR_MS,
+      ),
+    );
+    if (!mobileIssue) throw new Error('acme/mobile has an issue commented on in the last 24 h');
+    fleet.simulator.transferIssue({ org: 'acme', repo: 'mobile' }, mobileIssue.number, 'community');
+    await metricsEqualTruthWithin(
+      fleet,
+      gateway,
+      oneCycleMs,
+      'a transferred issue counted in acme/community',
+    );
+
+    // A busy repo, deleted beyond its first page: within github.comment_reconcile_interval.
+    const older = recentComment(fleet, 'web', 20);
+    fleet.simulator.deleteIssueComment(web, older.id);
+    await metricsEqualTruthWithin(
+      fleet,
+      gateway,
+      RECONCILE_INTERVAL_MS + oneCycleMs,
+      'a deleted comment of acme/web gone after the reconcile',
+    );
+  }, 150_000);
+});
