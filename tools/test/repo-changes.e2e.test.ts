@@ -91,24 +91,31 @@ describe('repo changes on GitHub reach /metrics within one cycle (real fleet, th
     expect(reposOf(await expectMetricsEqualTruth(ONE_CYCLE_DEADLINE_MS))).not.toContain('mobile');
   }, 30_000);
 
-  it('an archived repo keeps series recomputed from its ledger, without requests', async () => {
-    const scrapedBefore = Number(
-      await fleet.redis.redis.zscore(fleet.keys.repoIndex, 'acme/terraform-modules'),
-    );
-    fleet.simulator.archiveRepo({ org: 'acme', repo: 'terraform-modules' });
+  it('an archived repo is read once more for what happened before the archival, then recomputed from its ledger without requests', async () => {
+    const ref = { org: 'acme', repo: 'terraform-modules' };
+    fleet.simulator.addCommit(ref, { authorLogin: 'alice', message: 'last words' });
+    const archivedAtMs = Date.now();
+    fleet.simulator.archiveRepo(ref);
     expect(reposOf(await expectMetricsEqualTruth(ONE_CYCLE_DEADLINE_MS))).toContain(
       'terraform-modules',
     );
-    // Its window keeps moving with the cycles (so its 24 h gauges fall on time) while no
-    // collector runs: the commits checkpoint stays where the last scrape left it.
-    const state = fleet.keys.repoState({ org: 'acme', repo: 'terraform-modules' });
+    // Once the reads the archival calls for are done (`ARCHIVAL_CLOCK_MARGIN_MS` of
+    // @gse/scrape, 2 s, after it, and a cycle more), the repo's window keeps moving with the
+    // cycles (its 24 h gauges fall on time) while no collector runs: its commits checkpoint
+    // stays where the last read left it.
+    await waitFor(() => Date.now() > archivedAtMs + 2_000 + 3 * INTERVAL_MS, {
+      timeoutMs: 20_000,
+      description: 'the last reads of the archived repo done',
+    });
+    const state = fleet.keys.repoState(ref);
     const checkpoint = await fleet.redis.redis.hget(state, 'commitsSyncedAtMs');
-    await waitFor(
-      async () =>
-        Number(await fleet.redis.redis.zscore(fleet.keys.repoIndex, 'acme/terraform-modules')) >
-        scrapedBefore + INTERVAL_MS,
-      { timeoutMs: ONE_CYCLE_DEADLINE_MS, description: 'the archived repo recomputed again' },
-    );
+    const recomputedAtMs = async (): Promise<number> =>
+      Number(await fleet.redis.redis.zscore(fleet.keys.repoIndex, 'acme/terraform-modules'));
+    const scoreBefore = await recomputedAtMs();
+    await waitFor(async () => (await recomputedAtMs()) > scoreBefore + INTERVAL_MS, {
+      timeoutMs: ONE_CYCLE_DEADLINE_MS,
+      description: 'the archived repo recomputed twice more',
+    });
     expect(await fleet.redis.redis.hget(state, 'commitsSyncedAtMs')).toBe(checkpoint);
     await expectMetricsEqualTruth(ONE_CYCLE_DEADLINE_MS);
   }, 60_000);

@@ -1,13 +1,18 @@
 import type { Decode, GitHubClient } from '@gse/github';
 import type { AdmittedRepo, ListedRepo, OrgRepoListStore } from '@gse/store';
 
+/** A repo discovery admitted, with GitHub's `updated_at` (epoch ms). */
+export interface DiscoveredRepo extends AdmittedRepo {
+  readonly updatedAtMs: number;
+}
+
 /** The org's repos split by what happens to them this cycle. */
 export interface RepoDiscovery {
   /**
    * Every repo `repo_allowlist` admits (scraped, archived and disabled), by GitHub id and
    * current name: what the store keeps data of (`OrgRepoSync`).
    */
-  readonly admitted: readonly AdmittedRepo[];
+  readonly admitted: readonly DiscoveredRepo[];
   /** Allowed, not archived, not disabled: each gets a repo job. */
   readonly scrape: readonly string[];
   /**
@@ -79,13 +84,13 @@ function splitRepos(repos: readonly ListedRepo[], allowlist: readonly string[]):
   const split = { scrape: [], archived: [], disabled: [], notAllowed: [] } as {
     [K in Exclude<keyof RepoDiscovery, 'admitted'>]: string[];
   };
-  const admitted: AdmittedRepo[] = [];
+  const admitted: DiscoveredRepo[] = [];
   for (const repo of [...repos].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (!allowAll && !allowed.has(repo.name)) {
       split.notAllowed.push(repo.name);
       continue;
     }
-    admitted.push({ id: repo.id, name: repo.name });
+    admitted.push({ id: repo.id, name: repo.name, updatedAtMs: repo.updatedAtMs });
     if (repo.archived) split.archived.push(repo.name);
     else if (repo.disabled) split.disabled.push(repo.name);
     else split.scrape.push(repo.name);
@@ -100,15 +105,20 @@ const decodeRepoPage: Decode<readonly ListedRepo[]> = (data) => {
     const repo = item as {
       id?: unknown;
       name?: unknown;
+      updated_at?: unknown;
       archived?: unknown;
       disabled?: unknown;
     } | null;
-    if (typeof repo?.name !== 'string' || !Number.isSafeInteger(repo.id)) {
-      throw new TypeError(`repository without a name or an id: ${JSON.stringify(item)}`);
+    const updatedAtMs = typeof repo?.updated_at === 'string' ? Date.parse(repo.updated_at) : NaN;
+    if (typeof repo?.name !== 'string' || !Number.isSafeInteger(repo.id) || isNaN(updatedAtMs)) {
+      throw new TypeError(
+        `repository without a name, an id or updated_at: ${JSON.stringify(item)}`,
+      );
     }
     return {
       id: repo.id as number,
       name: repo.name,
+      updatedAtMs,
       archived: repo.archived === true,
       disabled: repo.disabled === true,
     };

@@ -1,4 +1,9 @@
-export { discoverRepos, type DiscoverReposRequest, type RepoDiscovery } from './discover-repos.js';
+export {
+  discoverRepos,
+  type DiscoveredRepo,
+  type DiscoverReposRequest,
+  type RepoDiscovery,
+} from './discover-repos.js';
 export { StatsNotReadyError } from './collect-loc.js';
 export { toMissingReason, type MissingReason } from './missing-reason.js';
 export type { LocOptions, LocTruncation, ScrapeOptions, ScrapeWindow } from './scrape-context.js';
@@ -15,4 +20,9 @@ export {
   toIncrementalBackfillNeeds,
   toUncoveredResources,
 } from './backfill-coverage.js';
-export { syncOrgRepos, type SyncOrgReposDeps, type SyncOrgReposResult } from './sync-org-repos.js';
+export {
+  ARCHIVAL_CLOCK_MARGIN_MS,
+  syncOrgRepos,
+  type SyncOrgReposDeps,
+  type SyncOrgReposResult,
+} from './sync-org-repos.js';

@@ -1,16 +1,35 @@
-import type { ActivityStore, OrgRepoSync, OrgRepoSyncResult } from '@gse/store';
+import type {
+  ActivityStore,
+  OrgRepoSync,
+  OrgRepoSyncResult,
+  RepoCheckpointStore,
+} from '@gse/store';
 
 import type { RepoDiscovery } from './discover-repos.js';
 
 export interface SyncOrgReposDeps {
   readonly repos: OrgRepoSync;
   readonly store: ActivityStore;
+  readonly checkpoints: RepoCheckpointStore;
 }
 
 export interface SyncOrgReposResult extends Omit<OrgRepoSyncResult, 'stored'> {
+  /**
+   * Archived repos changed on GitHub since their last read (archiving moves `updated_at`):
+   * read once more, so what happened between the last cycle and the archival counts.
+   */
+  readonly lastReads: readonly string[];
   /** Archived or disabled repos whose series were recomputed from their ledger. */
   readonly recomputed: readonly string[];
 }
+
+/**
+ * How close before a repo's last complete read its `updated_at` may be and still call for
+ * another read: GitHub truncates its timestamps to whole seconds (an archival 0.9 s after a
+ * read shows as before it), and its clock is not Redis's. A repo archived just before a
+ * read is read once more; harmless.
+ */
+export const ARCHIVAL_CLOCK_MARGIN_MS = 2_000;
 
 /**
  * What an org cycle does to the store after discovery, before any repo job: the store
@@ -18,7 +37,8 @@ export interface SyncOrgReposResult extends Omit<OrgRepoSyncResult, 'stored'> {
  * loses its data; `OrgRepoSync`), and every archived or disabled repo the store has data of
  * gets its series recomputed from its ledger at Redis's clock, without a request to GitHub:
  * nothing can change in it, but its 24 h window moves on, so its gauges fall to 0 on time
- * (packages/activity/README.md, "Archived and disabled repos").
+ * (packages/activity/README.md). An archived repo changed since its last read (it was
+ * archived since) is handed back for one last read instead.
  */
 export async function syncOrgRepos(
   deps: SyncOrgReposDeps,
@@ -27,9 +47,21 @@ export async function syncOrgRepos(
 ): Promise<SyncOrgReposResult> {
   const { stored, ...synced } = await deps.repos.sync(org, discovery.admitted);
   const hasData = new Set(stored);
-  const unread = [...discovery.archived, ...discovery.disabled].filter((repo) => hasData.has(repo));
-  if (unread.length === 0) return { ...synced, recomputed: [] };
-  const nowMs = await deps.store.readClockMs();
-  for (const repo of unread) await deps.store.refreshSeries({ org, repo }, nowMs);
-  return { ...synced, recomputed: unread };
+  const updatedAtMs = new Map(discovery.admitted.map((repo) => [repo.name, repo.updatedAtMs]));
+  const lastReads: string[] = [];
+  const recomputed: string[] = [];
+  for (const repo of discovery.archived.filter((name) => hasData.has(name))) {
+    const { commitsSyncedAtMs } = await deps.checkpoints.read({ org, repo });
+    const changedSinceRead =
+      commitsSyncedAtMs === undefined ||
+      (updatedAtMs.get(repo) ?? 0) >= commitsSyncedAtMs - ARCHIVAL_CLOCK_MARGIN_MS;
+    (changedSinceRead ? lastReads : recomputed).push(repo);
+  }
+  // A disabled repo cannot be read (GitHub blocks access): recomputed only.
+  recomputed.push(...discovery.disabled.filter((name) => hasData.has(name)));
+  if (recomputed.length > 0) {
+    const nowMs = await deps.store.readClockMs();
+    for (const repo of recomputed) await deps.store.refreshSeries({ org, repo }, nowMs);
+  }
+  return { ...synced, lastReads, recomputed };
 }

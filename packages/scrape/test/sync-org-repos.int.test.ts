@@ -2,12 +2,19 @@ import type { GroundTruthSeries } from '@gse/github-sim';
 import {
   createOrgRepoListStore,
   createOrgRepoSync,
+  createRepoCheckpointStore,
   createStoreKeys,
   decodeUserActivity,
 } from '@gse/store';
+import { waitFor } from '@gse/testing';
 import { describe, expect, test } from 'vitest';
 
-import { discoverRepos, syncOrgRepos, type RepoDiscovery } from '../src/index.js';
+import {
+  ARCHIVAL_CLOCK_MARGIN_MS,
+  discoverRepos,
+  syncOrgRepos,
+  type RepoDiscovery,
+} from '../src/index.js';
 import { createScrapeFixture, type ScrapeFixture } from './scrape-fixture.js';
 
 const DAY_MS = 86_400_000;
@@ -30,12 +37,13 @@ const worldTest = test.extend<{ world: ScrapeFixture }>({
 
 /**
  * One org cycle as the scraper worker runs it: discovery, the store following it
- * (`syncOrgRepos`), then a scrape of every repo discovery hands out.
+ * (`syncOrgRepos`), then a scrape of every repo discovery hands out and of every archived
+ * one due its last read.
  */
 async function runCycle(
   world: ScrapeFixture,
   allowlist: readonly string[] = ALLOWLIST,
-): Promise<RepoDiscovery> {
+): Promise<RepoDiscovery & { readonly lastReads: readonly string[] }> {
   const ports = { redis: world.redis.redis, keyPrefix: world.redis.keyPrefix };
   const discovery = await discoverRepos({
     client: world.client('acme'),
@@ -43,9 +51,17 @@ async function runCycle(
     allowlist,
     lists: createOrgRepoListStore(ports),
   });
-  await syncOrgRepos({ repos: createOrgRepoSync(ports), store: world.store }, 'acme', discovery);
-  for (const repo of discovery.scrape) await world.scrape('acme', repo);
-  return discovery;
+  const synced = await syncOrgRepos(
+    {
+      repos: createOrgRepoSync(ports),
+      store: world.store,
+      checkpoints: createRepoCheckpointStore(ports),
+    },
+    'acme',
+    discovery,
+  );
+  for (const repo of [...discovery.scrape, ...synced.lastReads]) await world.scrape('acme', repo);
+  return { ...discovery, lastReads: synced.lastReads };
 }
 
 /**
@@ -147,23 +163,38 @@ describe('syncOrgRepos: the store follows GitHub repo changes within one cycle',
   );
 
   worldTest(
-    'an archived repo gets no request, and its series are recomputed from the ledger each cycle',
+    'an archived repo is read once more if it changed since its last read, then only recomputed from its ledger',
     async ({ world }) => {
       await runCycle(world);
       const keys = createStoreKeys(world.redis.keyPrefix);
       const ref = { org: 'acme', repo: 'web' };
       const readCommitsCheckpoint = (): Promise<string | null> =>
         world.redis.redis.hget(keys.repoState(ref), 'commitsSyncedAtMs');
+      // Activity between the last cycle and the archival: the last read must count it.
+      world.simulator.addCommit(ref, { authorLogin: 'alice', message: 'last words' });
+      const archivedAtMs = Date.now();
+      world.simulator.archiveRepo(ref);
+      const archiving = await runCycle(world);
+      expect(archiving.archived).toContain('web');
+      expect(archiving.scrape).not.toContain('web');
+      expect(archiving.lastReads).toEqual(['web']);
+      expect((await storedAndTruth(world)).stored).toEqual((await storedAndTruth(world)).truth);
+
+      // A read less than the clock margin after the archival calls for one more (GitHub's
+      // timestamps are whole seconds): cycles go on until one is past it.
+      await waitFor(() => Date.now() > archivedAtMs + ARCHIVAL_CLOCK_MARGIN_MS + 1000, {
+        timeoutMs: 10_000,
+        description: 'the clock margin past the archival',
+      });
+      expect((await runCycle(world)).lastReads.length).toBeLessThanOrEqual(1);
       const checkpointBefore = await readCommitsCheckpoint();
       const scoreBefore = Number(await world.redis.redis.zscore(keys.repoIndex, 'acme/web'));
-      world.simulator.archiveRepo(ref);
-      const discovery = await runCycle(world);
-      expect(discovery.archived).toContain('web');
-      expect(discovery.scrape).not.toContain('web');
+      const archived = await runCycle(world);
+      expect(archived.lastReads).toEqual([]);
       const { stored, truth } = await storedAndTruth(world);
       expect(stored).toEqual(truth);
       expect(reposOf(stored)).toContain('web');
-      // Recomputed now (its window moved on) without a scrape: no collector ran, so no
+      // Recomputed now (its window moved on) without a read: no collector ran, so no
       // checkpoint moved.
       expect(Number(await world.redis.redis.zscore(keys.repoIndex, 'acme/web'))).toBeGreaterThan(
         scoreBefore,

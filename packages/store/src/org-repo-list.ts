@@ -7,6 +7,8 @@ export interface ListedRepo {
   /** GitHub's repository id: the repo's identity, kept across renames. */
   readonly id: number;
   readonly name: string;
+  /** GitHub's `updated_at` (epoch ms): moves with a change to the repo itself, archiving too. */
+  readonly updatedAtMs: number;
   readonly archived: boolean;
   readonly disabled: boolean;
 }
@@ -52,8 +54,13 @@ function decodeStoredList(org: string, stored: string): ListedRepo[] | undefined
   if (!Array.isArray(value)) {
     throw new TypeError(`the stored repo list of ${org} is not a list of repos`);
   }
-  // A list an earlier release stored has no ids: as good as none (discovery reads the list).
-  if (value.some((repo) => (repo as Partial<ListedRepo> | null)?.id === undefined)) {
+  // A list an earlier release stored lacks fields: as good as none (discovery reads the list).
+  if (
+    value.some((repo) => {
+      const listed = repo as Partial<ListedRepo> | null;
+      return listed?.id === undefined || listed.updatedAtMs === undefined;
+    })
+  ) {
     return undefined;
   }
   if (!value.every(isListedRepo)) {
@@ -67,6 +74,7 @@ function isListedRepo(value: unknown): value is ListedRepo {
   return (
     typeof repo?.id === 'number' &&
     typeof repo.name === 'string' &&
+    typeof repo.updatedAtMs === 'number' &&
     typeof repo.archived === 'boolean' &&
     typeof repo.disabled === 'boolean'
   );

@@ -72,7 +72,11 @@ export async function processOrgJob(
     return { repos: 0, archived: 0, disabled: 0, notAllowed: 0 };
   }
   const synced = await syncOrgRepos(
-    { repos: context.repoSync, store: context.scrape.store },
+    {
+      repos: context.repoSync,
+      store: context.scrape.store,
+      checkpoints: context.scrape.checkpoints,
+    },
     job.org,
     discovery,
   );
@@ -83,6 +87,8 @@ export async function processOrgJob(
       seriesRemoved: synced.seriesRemoved,
     });
   }
+  // Archived repos changed since their last read get that one last read with the others.
+  const toScrape = [...discovery.scrape, ...synced.lastReads];
   for (const [state, repos] of [
     ['scraped', discovery.scrape],
     ['archived', discovery.archived],
@@ -94,12 +100,12 @@ export async function processOrgJob(
   const completion = await context.cycles.begin(
     job.org,
     job.slotStartMs,
-    discovery.scrape.length,
+    toScrape.length,
     startedAtMs,
   );
   if (completion) recordCycle(context, job.org, completion);
   const { collapsed } = await context.queues.addRepoJobs(
-    discovery.scrape.map((repo): RepoScrapeJob => ({
+    toScrape.map((repo): RepoScrapeJob => ({
       org: job.org,
       repo,
       ...repoIdOf(discovery, repo),
@@ -120,14 +126,14 @@ export async function processOrgJob(
     if (collapsedCompletion) recordCycle(context, job.org, collapsedCompletion);
   }
   run.logger.info('org cycle fanned out', {
-    repos: discovery.scrape.length,
+    repos: toScrape.length,
     collapsed: collapsed.length,
     archived: discovery.archived.length,
     disabled: discovery.disabled.length,
     notAllowed: discovery.notAllowed.length,
   });
   return {
-    repos: discovery.scrape.length,
+    repos: toScrape.length,
     archived: discovery.archived.length,
     disabled: discovery.disabled.length,
     notAllowed: discovery.notAllowed.length,
