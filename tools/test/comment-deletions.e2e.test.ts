@@ -93,7 +93,13 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
       );
     }
     fleet.spawn('scheduler');
-    fleet.spawn('scraper-worker');
+    const worker = fleet.spawn('scraper-worker');
+    /** How many comments the worker logged removing from one repo's ledger so far. */
+    const removedFrom = (repo: string): number =>
+      worker
+        .lines()
+        .filter((line) => line['message'] === 'repo scraped' && line['repo'] === repo)
+        .reduce((sum, line) => sum + Number(line['removed'] ?? 0), 0);
     const gateway = await fleet.spawn('metrics-gateway').addressOf('public', 30_000);
     await metricsEqualTruthWithin(fleet, gateway, 60_000, 'the first cycle in the gateway');
 
@@ -107,6 +113,12 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
       oneCycleMs,
       'a deleted comment of acme/mobile gone',
     );
+    // The worker logs the scrape after its series are stored: its line may trail the gateway.
+    await waitFor(() => removedFrom('mobile') > 0, {
+      timeoutMs: 5_000,
+      description: 'the worker logged the removal from acme/mobile',
+    });
+    expect(removedFrom('mobile')).toBe(1);
 
     // Transferred from one quiet repo to another: both follow in the next cycle.
     const mobileIssue = repoOf(fleet, 'mobile').issues.find((issue) =>
@@ -134,5 +146,10 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
       RECONCILE_INTERVAL_MS + oneCycleMs,
       'a deleted comment of acme/web gone after the reconcile',
     );
+    await waitFor(() => removedFrom('web') > 0, {
+      timeoutMs: 5_000,
+      description: 'the worker logged the removal from acme/web',
+    });
+    expect(removedFrom('web')).toBe(1);
   }, 150_000);
 });

@@ -120,6 +120,9 @@ export async function processRepoJob(
     status: outcome.status,
     added: outcome.added,
     duplicates: outcome.duplicates,
+    // Comments GitHub no longer lists, and what reading back to retention for them cost.
+    removed: outcome.removed,
+    reconcileRequests: outcome.reconcileRequests,
     missing: outcome.missing.map((entry) => entry.resource),
   });
   return {
