@@ -25,3 +25,5 @@ export {
   STANDARD_BOTS,
 } from './standard-people.js';
 export { STANDARD_ORGS } from './standard-profile.js';
+export { addReviewInUpdateSecond, addReviews, forcePush } from './mutate-history.js';
+export type { AddReviewsInput, ForcePushInput, ForcePushResult } from './mutate-history.js';

@@ -21,6 +21,11 @@ import {
   parseReviewEvent,
   parseTransferEvent,
 } from './event-input.js';
+import {
+  parseForcePushEvent,
+  parseReviewsEvent,
+  parseUpdateSecondReviewEvent,
+} from './history-input.js';
 import type { SimControl } from './sim-control.js';
 
 async function jsonBody(context: Context): Promise<unknown> {
@@ -152,6 +157,21 @@ export function createControlRoutes(
   app.post('/repos/:org/:repo/pulls/:number/reviews', async (c) => {
     const { input, atMs } = parseReviewEvent(await jsonBody(c));
     return c.json(control.addReview(repoRef(c), numberParam(c, 'number'), input, atMs), 201);
+  });
+  app.post('/repos/:org/:repo/pulls/:number/reviews/bulk', async (c) => {
+    const { input, atMs } = parseReviewsEvent(await jsonBody(c));
+    return c.json(control.addReviews(repoRef(c), numberParam(c, 'number'), input, atMs), 201);
+  });
+  app.post('/repos/:org/:repo/pulls/:number/reviews/in-update-second', async (c) => {
+    const input = parseUpdateSecondReviewEvent(await jsonBody(c));
+    return c.json(
+      control.addReviewInUpdateSecond(repoRef(c), numberParam(c, 'number'), input),
+      201,
+    );
+  });
+  app.post('/repos/:org/:repo/force-push', async (c) => {
+    const { input, atMs } = parseForcePushEvent(await jsonBody(c));
+    return c.json(control.forcePush(repoRef(c), input, atMs));
   });
   app.post('/repos/:org/:repo/issues/:number/comments', async (c) => {
     const { input, atMs } = parseCommentEvent(await jsonBody(c));

@@ -3,6 +3,9 @@ import {
   addIssueComment,
   addReviewComment,
   addReview,
+  addReviewInUpdateSecond,
+  addReviews,
+  forcePush,
   findRepo,
   deleteIssueComment,
   deleteReviewComment,
@@ -10,6 +13,9 @@ import {
   openPull,
   transferIssue,
   type AddCommitInput,
+  type AddReviewsInput,
+  type ForcePushInput,
+  type ForcePushResult,
   type RepoRef,
 } from '../dataset/index.js';
 import { renameUser } from '../dataset/mutate-users.js';
@@ -85,6 +91,16 @@ export interface SimControl {
   openPull(ref: RepoRef, input: OpenPullInput, atMs?: number): SimPull;
   mergePull(ref: RepoRef, pullNumber: number, mergedBy: string, atMs?: number): SimPull;
   addReview(ref: RepoRef, pullNumber: number, input: AddReviewInput, atMs?: number): SimReview;
+  /** Reviews enough to fill pages (oldest first, 100 a page), all submitted at `atMs`. */
+  addReviews(ref: RepoRef, pullNumber: number, input: AddReviewsInput, atMs?: number): SimReview[];
+  /** A review submitted in the second of the PR's last update: `updated_at` does not move. */
+  addReviewInUpdateSecond(
+    ref: RepoRef,
+    pullNumber: number,
+    input: Parameters<typeof addReviewInUpdateSecond>[3],
+  ): SimReview;
+  /** A force-push to the default branch: drops its newest commits, pushes others on top. */
+  forcePush(ref: RepoRef, input: ForcePushInput, atMs?: number): ForcePushResult;
   addIssueComment(
     ref: RepoRef,
     issueNumber: number,
@@ -195,6 +211,11 @@ export function createSimControl(deps: SimControlDeps): SimControl {
       mergePull(dataset, ref, pullNumber, mergedBy, atMs ?? deps.now()),
     addReview: (ref, pullNumber, input, atMs) =>
       addReview(dataset, ref, pullNumber, input, atMs ?? deps.now()),
+    addReviews: (ref, pullNumber, input, atMs) =>
+      addReviews(dataset, ref, pullNumber, input, atMs ?? deps.now()),
+    addReviewInUpdateSecond: (ref, pullNumber, input) =>
+      addReviewInUpdateSecond(dataset, ref, pullNumber, input),
+    forcePush: (ref, input, atMs) => forcePush(dataset, ref, input, atMs ?? deps.now()),
     addIssueComment: (ref, issueNumber, input, atMs) =>
       addIssueComment(dataset, ref, issueNumber, input, atMs ?? deps.now()),
     addReviewComment: (ref, pullNumber, input, atMs) =>
