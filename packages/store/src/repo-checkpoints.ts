@@ -17,13 +17,29 @@ type ResourceCheckpoint = (typeof SCRAPE_CATALOG)[ScrapeResource]['checkpoint'];
  * its resource was read without error, so a failed read is re-covered by the next scrape.
  * One per resource of the scrape catalog (epoch ms: commits when last read completely;
  * pulls, comments: `updated_at` of the newest item then; LOC: when last refreshed), plus
- * what the pulls and LOC collectors keep beside theirs.
+ * what the commits, pulls and LOC collectors keep beside theirs.
  */
 export type RepoCheckpoints = {
   readonly [K in ResourceCheckpoint]?: number;
 } & {
   /** PRs updated exactly at `pullsUpdatedAtMs` whose reviews were read then (no need to again). */
   readonly pullsReadAtCheckpoint?: readonly number[];
+  /**
+   * PRs whose reviews the last scrape read in the second of their `updated_at` (the
+   * checkpoint's): a review submitted later in that second leaves `updated_at` as it was,
+   * so the next scrape reads these PRs' reviews once more (conditionally: free if unchanged).
+   */
+  readonly pullsReviewRecheck?: readonly number[];
+  /**
+   * PR number → the review page its next review lands on, for PRs with more than one page
+   * of reviews (GitHub lists them oldest first, 100 a page): a changed PR's reviews are read
+   * from that page on, since page 1 keeps its ETag when a review lands on a later page.
+   */
+  readonly pullsReviewPages?: Readonly<Record<number, number>>;
+  /** The default branch's head sha at the last complete commits read (a force-push test). */
+  readonly commitsHeadSha?: string;
+  /** When a commits read last found the default branch's history rewritten (force-push). */
+  readonly commitsRewrittenAtMs?: number;
   /** Consecutive stats refreshes that reported zero lines despite commits (10,000+ commits). */
   readonly locZeroLineRefreshes?: number;
   /** Until when the repo takes its LOC from per-commit details instead of the stats. */
@@ -53,11 +69,16 @@ export type RepoCheckpoints = {
 
 type NumericCheckpoint = Exclude<
   keyof RepoCheckpoints,
-  'pullsReadAtCheckpoint' | 'refusedResources'
+  | 'pullsReadAtCheckpoint'
+  | 'pullsReviewRecheck'
+  | 'pullsReviewPages'
+  | 'commitsHeadSha'
+  | 'refusedResources'
 >;
 
 const CHECKPOINT_FIELDS: readonly NumericCheckpoint[] = [
   ...SCRAPE_RESOURCES.map((resource): NumericCheckpoint => SCRAPE_CATALOG[resource].checkpoint),
+  'commitsRewrittenAtMs',
   'locZeroLineRefreshes',
   'locFallbackUntilMs',
   'locRetryAtMs',
@@ -66,7 +87,10 @@ const CHECKPOINT_FIELDS: readonly NumericCheckpoint[] = [
   'reviewCommentsReconciledAtMs',
   'reviewCommentsFirstPageFromMs',
 ];
-const PULLS_READ_FIELD = 'pullsReadAtCheckpoint';
+type ListCheckpoint = 'pullsReadAtCheckpoint' | 'pullsReviewRecheck';
+const LIST_FIELDS: readonly ListCheckpoint[] = ['pullsReadAtCheckpoint', 'pullsReviewRecheck'];
+const REVIEW_PAGES_FIELD = 'pullsReviewPages';
+const HEAD_SHA_FIELD = 'commitsHeadSha';
 const REFUSED_FIELD = 'refusedResources';
 
 export interface RepoCheckpointStore {
@@ -89,7 +113,9 @@ export function createRepoCheckpointStore(options: {
       const values = await options.redis.hmget(
         keys.repoState(ref),
         ...CHECKPOINT_FIELDS,
-        PULLS_READ_FIELD,
+        ...LIST_FIELDS,
+        REVIEW_PAGES_FIELD,
+        HEAD_SHA_FIELD,
         REFUSED_FIELD,
       );
       const checkpoints: { -readonly [K in keyof RepoCheckpoints]: RepoCheckpoints[K] } = {};
@@ -97,12 +123,20 @@ export function createRepoCheckpointStore(options: {
         const value = Number(values[index] ?? Number.NaN);
         if (Number.isFinite(value)) checkpoints[field] = value;
       });
-      const pullsRead = values[CHECKPOINT_FIELDS.length];
-      if (pullsRead !== null && pullsRead !== undefined) {
-        checkpoints.pullsReadAtCheckpoint =
-          pullsRead === '' ? [] : pullsRead.split(',').map(Number);
+      let next = CHECKPOINT_FIELDS.length;
+      for (const field of LIST_FIELDS) {
+        const list = values[next++];
+        if (list !== null && list !== undefined) {
+          checkpoints[field] = list === '' ? [] : list.split(',').map(Number);
+        }
       }
-      const refused = values[CHECKPOINT_FIELDS.length + 1];
+      const reviewPages = values[next++];
+      if (reviewPages !== null && reviewPages !== undefined) {
+        checkpoints.pullsReviewPages = decodeReviewPages(reviewPages);
+      }
+      const headSha = values[next++];
+      if (headSha !== null && headSha !== undefined) checkpoints.commitsHeadSha = headSha;
+      const refused = values[next];
       if (refused !== null && refused !== undefined) {
         // A resource this code does not know (a newer replica's) is left out.
         checkpoints.refusedResources = refused.split(',').filter(isScrapeResource);
@@ -114,8 +148,15 @@ export function createRepoCheckpointStore(options: {
         const value = checkpoints[field];
         return value === undefined ? [] : [field, String(value)];
       });
-      if (checkpoints.pullsReadAtCheckpoint !== undefined) {
-        fields.push(PULLS_READ_FIELD, checkpoints.pullsReadAtCheckpoint.join(','));
+      for (const field of LIST_FIELDS) {
+        const list = checkpoints[field];
+        if (list !== undefined) fields.push(field, list.join(','));
+      }
+      if (checkpoints.pullsReviewPages !== undefined) {
+        fields.push(REVIEW_PAGES_FIELD, encodeReviewPages(checkpoints.pullsReviewPages));
+      }
+      if (checkpoints.commitsHeadSha !== undefined) {
+        fields.push(HEAD_SHA_FIELD, checkpoints.commitsHeadSha);
       }
       if (checkpoints.refusedResources !== undefined) {
         fields.push(REFUSED_FIELD, checkpoints.refusedResources.join(','));
@@ -131,4 +172,20 @@ export function createRepoCheckpointStore(options: {
       );
     },
   };
+}
+
+/** `pull:page` pairs, comma-separated (`481:2,502:3`). */
+function encodeReviewPages(pages: Readonly<Record<number, number>>): string {
+  return Object.entries(pages)
+    .map(([pull, page]) => `${pull}:${page}`)
+    .join(',');
+}
+
+function decodeReviewPages(encoded: string): Record<number, number> {
+  const pages: Record<number, number> = {};
+  for (const pair of encoded === '' ? [] : encoded.split(',')) {
+    const [pull, page] = pair.split(':').map(Number);
+    if (Number.isInteger(pull) && Number.isInteger(page)) pages[pull ?? 0] = page ?? 1;
+  }
+  return pages;
 }

@@ -27,4 +27,31 @@ describe('repo checkpoints', () => {
       expect(await checkpoints.read({ org: 'acme', repo: 'web' })).toEqual({});
     },
   );
+
+  redisTest(
+    'keeps the review rechecks and pages, the head sha and the rewrite time, and clears a list',
+    async ({ redis: fixture }) => {
+      const checkpoints = createRepoCheckpointStore(fixture);
+      const ref = { org: 'acme', repo: 'api' };
+      await checkpoints.write(ref, {
+        pullsReviewRecheck: [3, 9],
+        pullsReviewPages: { 481: 2, 502: 3 },
+        commitsHeadSha: 'a1b2c3',
+        commitsRewrittenAtMs: 50,
+      });
+      expect(await checkpoints.read(ref)).toEqual({
+        pullsReviewRecheck: [3, 9],
+        pullsReviewPages: { 481: 2, 502: 3 },
+        commitsHeadSha: 'a1b2c3',
+        commitsRewrittenAtMs: 50,
+      });
+      await checkpoints.write(ref, { pullsReviewRecheck: [], pullsReviewPages: {} });
+      expect(await checkpoints.read(ref)).toEqual({
+        pullsReviewRecheck: [],
+        pullsReviewPages: {},
+        commitsHeadSha: 'a1b2c3',
+        commitsRewrittenAtMs: 50,
+      });
+    },
+  );
 });
