@@ -1,0 +1,86 @@
+import { SCRAPE_CATALOG } from '@gse/activity';
+import type { GroundTruthSeries } from '@gse/github-sim';
+import { describe, expect } from 'vitest';
+
+import { scrapeWorldTest as it, type ScrapeFixture } from './scrape-fixture.js';
+
+const REF = { org: 'acme', repo: 'web' };
+const { pulls: PULLS, reviews: REVIEWS } = SCRAPE_CATALOG.pulls.endpoints;
+
+const ofRepo = (rows: readonly GroundTruthSeries[]): GroundTruthSeries[] =>
+  rows.filter((row) => row.org === REF.org && row.repo === REF.repo);
+
+/**
+ * Scrapes acme/web at the simulator's current time (events injected just now count) and
+ * returns its series and the ground truth, and the requests the scrape sent.
+ */
+async function scrapeNow(world: ScrapeFixture): Promise<{
+  stored: GroundTruthSeries[];
+  truth: GroundTruthSeries[];
+  requests: { endpoint: string; status: number | undefined }[];
+}> {
+  world.nowMs = Date.now() + 1000;
+  const reportsBefore = world.reports.length;
+  const outcome = await world.scrape(REF.org, REF.repo);
+  expect(outcome.status).toBe('done');
+  return {
+    stored: ofRepo(await world.readAllSeries()),
+    truth: ofRepo(world.groundTruth()),
+    requests: world.reports
+      .slice(reportsBefore)
+      .map(({ endpoint, status }) => ({ endpoint, status })),
+  };
+}
+
+const reviewsOf = (rows: readonly GroundTruthSeries[], user: string): number | undefined =>
+  rows.find((row) => row.user === user)?.reviewsSubmitted24h;
+
+describe('events GitHub shows only on a second look (issue 10)', () => {
+  it('counts a review submitted in the second of the PR update already read, at the next scrape', async ({
+    world,
+  }) => {
+    const pull = world.simulator.openPull(REF, { user: 'bob' });
+    const first = await scrapeNow(world);
+    expect(first.stored).toEqual(first.truth);
+
+    world.simulator.addReviewInUpdateSecond(REF, pull.number, { user: 'carol', state: 'APPROVED' });
+    const second = await scrapeNow(world);
+    // The PR list is unchanged (`updated_at` kept its second): only the recheck sees the review.
+    expect(second.requests.filter((request) => request.endpoint === PULLS)).toEqual([
+      { endpoint: PULLS, status: 304 },
+    ]);
+    expect(second.requests.filter((request) => request.endpoint === REVIEWS)).toEqual([
+      { endpoint: REVIEWS, status: 200 },
+    ]);
+    expect(second.stored).toEqual(second.truth);
+    expect(reviewsOf(second.stored, 'carol')).toBe((reviewsOf(first.stored, 'carol') ?? 0) + 1);
+
+    // Rechecked once: a quiet repo asks for no reviews after that.
+    const third = await scrapeNow(world);
+    expect(third.requests.filter((request) => request.endpoint === REVIEWS)).toEqual([]);
+    expect(third.stored).toEqual(third.truth);
+  });
+
+  it('counts a review that lands beyond the first page of 100, at the next scrape', async ({
+    world,
+  }) => {
+    const pull = world.simulator.openPull(REF, { user: 'bob' });
+    world.simulator.addReviews(REF, pull.number, { count: 150, users: ['carol', 'dave'] });
+    const first = await scrapeNow(world);
+    expect(first.stored).toEqual(first.truth);
+    const carolBefore = reviewsOf(first.stored, 'carol') ?? 0;
+
+    // 150 → 151 (page 2), 151 → 200 (page 2 full), 200 → 201 (a new page 3).
+    for (const count of [1, 49, 1]) {
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // a new second: `updated_at` moves
+      world.simulator.addReviews(REF, pull.number, { count, users: ['carol'] });
+      const next = await scrapeNow(world);
+      expect(next.stored).toEqual(next.truth);
+      // Page 1 of the reviews is not asked again: reading resumes where the next review lands.
+      expect(next.requests.filter((request) => request.endpoint === REVIEWS).length).toBeLessThan(
+        3,
+      );
+    }
+    expect(reviewsOf(ofRepo(await world.readAllSeries()), 'carol')).toBe(carolBefore + 51);
+  });
+});
