@@ -15,6 +15,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { APPLY_SERIES_SCRIPT } from './apply-series-script.js';
 import { RECONCILE_EVENTS_SCRIPT } from './reconcile-events-script.js';
 import {
+  decodeCommitLocWeekStartMs,
   decodeStoredLoc,
   REPLACE_WEEKLY_LOC_SCRIPT,
   toCommitLocFields,
@@ -131,6 +132,17 @@ export interface ActivityStore {
   recordCommitLoc(ref: RepoRef, commits: readonly CommitLoc[]): Promise<void>;
   /** For each sha, whether its per-commit lines are stored (so its details need no request). */
   hasCommitLoc(ref: RepoRef, shas: readonly string[]): Promise<boolean[]>;
+  /**
+   * Forgets the per-commit lines of commits a force-push dropped: those of a week starting
+   * at or after `fromWeekStartMs` whose sha is not in `keptShas` (the default branch's
+   * complete listing since then). Older weeks are kept: the listing does not cover them.
+   * Returns how many were removed.
+   */
+  pruneCommitLoc(
+    ref: RepoRef,
+    fromWeekStartMs: number,
+    keptShas: ReadonlySet<string>,
+  ): Promise<number>;
   /**
    * Recomputes the repo's series from its ledger for the window ending at the later of
    * `scrapedAtMs` and the repo's previous scrape, so a backfill of an older window never
@@ -263,6 +275,22 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
       redis.hmget(keys.repoCommitLoc(ref), ...shas),
     );
     return stored.map((value) => value !== null);
+  }
+
+  async function pruneCommitLoc(
+    ref: RepoRef,
+    fromWeekStartMs: number,
+    keptShas: ReadonlySet<string>,
+  ): Promise<number> {
+    const stored = await withRedisSpan('HGETALL', () => redis.hgetall(keys.repoCommitLoc(ref)));
+    const dropped = Object.entries(stored).flatMap(([sha, value]) =>
+      !keptShas.has(sha) && decodeCommitLocWeekStartMs(value) >= fromWeekStartMs ? [sha] : [],
+    );
+    // Deleting a dropped sha is right whatever else changed meanwhile: no WATCH needed.
+    if (dropped.length > 0) {
+      await execOrThrow(touched(ref).hdel(keys.repoCommitLoc(ref), ...dropped));
+    }
+    return dropped.length;
   }
 
   function refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult> {
@@ -403,6 +431,10 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     recordCommitLoc: (ref, commits) =>
       withLedgerSpan('record commit loc', ref, commits.length, () => recordCommitLoc(ref, commits)),
     hasCommitLoc,
+    pruneCommitLoc: (ref, fromWeekStartMs, keptShas) =>
+      withLedgerSpan('prune commit loc', ref, keptShas.size, () =>
+        pruneCommitLoc(ref, fromWeekStartMs, keptShas),
+      ),
     refreshSeries: (ref, scrapedAtMs) =>
       withLedgerSpan('refresh series', ref, 1, () => refreshSeries(ref, scrapedAtMs)),
     readSeries,

@@ -16,6 +16,11 @@ export function toCommitLocFields(commits: readonly CommitLoc[]): string[] {
   ]);
 }
 
+/** The week start of a commit LOC hash value (`<weekStartMs>,…`). */
+export function decodeCommitLocWeekStartMs(value: string): number {
+  return Number(value.slice(0, value.indexOf(',')));
+}
+
 /**
  * Replaces every field of the weekly LOC hash whose week starts at or after ARGV[1] with
  * the field/value pairs that follow, atomically: a reader sees the old answer or the new

@@ -222,6 +222,29 @@ describe('activity store', () => {
     ]);
   });
 
+  it('prunes the per-commit lines of commits a force-push dropped, from the listed weeks on', async () => {
+    await store.recordEvents(ref, [commit('c1', 'ada', 2 * DAY)]);
+    const olderWeekStartMs = lastWeekStartMs - 7 * DAY;
+    await store.recordCommitLoc(ref, [
+      { sha: 'kept', user: 'ada', weekStartMs: lastWeekStartMs, additions: 1, deletions: 0 },
+      { sha: 'dropped', user: 'ada', weekStartMs: lastWeekStartMs, additions: 9, deletions: 9 },
+      { sha: 'older', user: 'bob', weekStartMs: olderWeekStartMs, additions: 4, deletions: 4 },
+    ]);
+    // The listing covers the last complete week only: the older week's sha is not judged.
+    expect(await store.pruneCommitLoc(ref, lastWeekStartMs, new Set(['kept', 'c1']))).toBe(1);
+    expect(await store.hasCommitLoc(ref, ['kept', 'dropped', 'older'])).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    expect(await store.pruneCommitLoc(ref, lastWeekStartMs, new Set(['kept']))).toBe(0);
+    await store.refreshSeries(ref, scrapedAtMs);
+    expect((await store.readSeries(ref)).get('ada')).toMatchObject({
+      locAddedWeekly: 1,
+      locRemovedWeekly: 0,
+    });
+  });
+
   it('replaces every user of the weeks a stats answer covers, and never adds fallback lines to stats lines', async () => {
     await store.recordEvents(ref, [
       commit('c1', 'ada', HOUR),
