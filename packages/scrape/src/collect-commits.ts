@@ -29,11 +29,16 @@ const COMMITS_ROUTE = SCRAPE_CATALOG.commits.endpoints.commits;
  * a backfill reads exactly its window with `since`/`until`.
  * An empty repository (409) has no commits: not an error. `since`/`until` filter on the
  * committer date, the date a commit counts at (docs/github-limitations.md#since-on-commits-filters-by-committer-date).
+ * A push normally keeps the last head seen in the history; when the pages read no longer
+ * show it, the branch was force-pushed: the history back to retention is listed again and
+ * the ledger's commits (and the LOC fallback's per-commit lines) made exactly that listing
+ * (docs/github-limitations.md#a-force-push-rewrites-the-default-branch).
  */
 export async function collectCommits(context: CollectorContext): Promise<CollectorResult> {
   const batch = createEventBatch(context);
   const readBackTo = readBackToMs(context);
   const isIncremental = !context.window && context.checkpoints.commitsSyncedAtMs !== undefined;
+  const previousHead = context.window ? undefined : context.checkpoints.commitsHeadSha;
   const windowStartMs = context.nowMs - ACTIVITY_WINDOW_MS;
   const params = context.window
     ? {
@@ -44,10 +49,12 @@ export async function collectCommits(context: CollectorContext): Promise<Collect
       }
     : { ...repoParams(context), per_page: 100 };
   let firstPage: Page<CommitListItem> | undefined;
+  let showsPreviousHead = false;
   try {
     for await (const page of context.client.paginate(COMMITS_ROUTE, params, decodeCommitList)) {
       firstPage ??= page;
       if (page.status === 304) break;
+      showsPreviousHead ||= page.items.some((commit) => commit.sha === previousHead);
       const seenAtMs = context.readClockMs();
       const events = page.items.flatMap(
         (commit) => toCommitEvent(commit, context.readNoreplyEmail) ?? [],
@@ -66,13 +73,55 @@ export async function collectCommits(context: CollectorContext): Promise<Collect
   } catch (error) {
     if (!isEmptyRepository(error)) throw error;
   }
+  const head = firstPage?.status === 200 ? firstPage.items[0]?.sha : undefined;
+  const isRewritten = previousHead !== undefined && head !== undefined && !showsPreviousHead;
+  const relisted = isRewritten ? await reconcileHistory(context, readBackTo) : { added: 0 };
   // Only now is everything the first page led to in the ledger: see rememberEtag.
   if (!context.window && firstPage?.status === 200) await context.client.rememberEtag(firstPage);
   return {
-    added: batch.added,
+    added: batch.added + relisted.added,
     duplicates: batch.duplicates,
-    checkpoints: context.window ? {} : { commitsSyncedAtMs: context.nowMs },
+    checkpoints: context.window
+      ? {}
+      : {
+          commitsSyncedAtMs: context.nowMs,
+          ...(head === undefined ? {} : { commitsHeadSha: head }),
+          ...(isRewritten ? { commitsRewrittenAtMs: context.nowMs } : {}),
+        },
   };
+}
+
+/**
+ * After a force-push: lists the default branch from `readBackTo` on (`since`, so commits
+ * merged with older committer dates are all there) and makes the ledger's commits of that
+ * range exactly the listing; per-commit LOC of commits no longer listed goes too.
+ */
+async function reconcileHistory(
+  context: CollectorContext,
+  readBackTo: number,
+): Promise<{ added: number }> {
+  const params = { ...repoParams(context), since: toIsoSeconds(readBackTo), per_page: 100 };
+  const seenAtMs = context.readClockMs();
+  const listed: CommitListItem[] = [];
+  for await (const page of context.client.paginate(COMMITS_ROUTE, params, decodeCommitList)) {
+    // This URL's ETag is never stored, so a 304 would mean a cache this code does not write.
+    if (page.status === 304) throw new Error(`unexpected 304 for ${page.url}`);
+    listed.push(...page.items);
+  }
+  const sinceMs = Date.parse(params.since);
+  const { added } = await context.store.reconcileEvents(
+    context.ref,
+    'commit',
+    { fromMs: sinceMs, toMs: Number.MAX_SAFE_INTEGER },
+    listed.flatMap((commit) => toCommitEvent(commit, context.readNoreplyEmail) ?? []),
+    listed.flatMap((commit) => toCommitSightings(commit, context.readNoreplyEmail, seenAtMs)),
+  );
+  await context.store.pruneCommitLoc(
+    context.ref,
+    sinceMs,
+    new Set(listed.map((commit) => commit.sha)),
+  );
+  return { added };
 }
 
 function isEmptyRepository(error: unknown): boolean {

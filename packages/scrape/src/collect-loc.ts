@@ -24,16 +24,22 @@ export class StatsNotReadyError extends Error {
 
 /**
  * Whether LOC is due: never read, older than `loc.refresh_interval`, read before the last
- * complete week ended (so that week's numbers are final), or left truncated by a spent
+ * complete week ended (so that week's numbers are final), read before a force-push rewrote
+ * the default branch (`commitsRewrittenAtMs`: the statistics follow the new history), or left truncated by a spent
  * fallback budget that has renewed since (`locRetryAtMs`; before it, a retry would only
  * spend requests on the stats and commit list to be refused again).
  */
 export function isLocRefreshDue(context: CollectorContext): boolean {
-  const { locRefreshedAtMs: refreshedAtMs, locRetryAtMs: retryAtMs = 0 } = context.checkpoints;
+  const {
+    locRefreshedAtMs: refreshedAtMs,
+    locRetryAtMs: retryAtMs = 0,
+    commitsRewrittenAtMs: rewrittenAtMs = 0,
+  } = context.checkpoints;
   if (context.window || refreshedAtMs === undefined) return true;
   return (
     context.nowMs - refreshedAtMs >= context.options.loc.refreshIntervalMs ||
     refreshedAtMs < lastCompleteWeek(context.nowMs).endMs ||
+    rewrittenAtMs > refreshedAtMs ||
     (retryAtMs > 0 && context.nowMs >= retryAtMs)
   );
 }

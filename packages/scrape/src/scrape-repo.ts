@@ -167,9 +167,6 @@ export async function scrapeRepo(
     checkpoints: await deps.checkpoints.read(ref),
   };
   const asked = request.resources ?? deps.options.resources ?? DEFAULT_RESOURCES;
-  const resources = SCRAPE_RESOURCES.filter(
-    (resource) => asked.includes(resource) && (IS_DUE[resource]?.(context) ?? true),
-  );
 
   let added = 0;
   let duplicates = 0;
@@ -181,10 +178,14 @@ export async function scrapeRepo(
   const collectors: CollectorRun[] = [];
   const wasRefused = new Set(context.checkpoints.refusedResources ?? []);
   let locTruncation: LocTruncation | undefined;
-  for (const resource of resources) {
+  for (const resource of SCRAPE_RESOURCES.filter((candidate) => asked.includes(candidate))) {
+    // A collector sees what the earlier ones of this scrape found (LOC is due again after a
+    // force-push the commits collector noticed).
+    const current = { ...context, checkpoints: { ...context.checkpoints, ...checkpoints } };
+    if (!(IS_DUE[resource]?.(current) ?? true)) continue;
     const startedAtMs = now();
     try {
-      const result = await COLLECTORS[SCRAPE_CATALOG[resource].collector](context, resource);
+      const result = await COLLECTORS[SCRAPE_CATALOG[resource].collector](current, resource);
       added += result.added;
       duplicates += result.duplicates;
       removed += result.removed ?? 0;

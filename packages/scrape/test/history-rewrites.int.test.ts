@@ -5,27 +5,36 @@ import { describe, expect } from 'vitest';
 import { scrapeWorldTest as it, type ScrapeFixture } from './scrape-fixture.js';
 
 const REF = { org: 'acme', repo: 'web' };
+/** Its stats report zero lines (10,000+ commits): its LOC comes from per-commit details. */
+const MONOLITH = { org: 'acme', repo: 'legacy-monolith' };
+const DAY_MS = 86_400_000;
 const { pulls: PULLS, reviews: REVIEWS } = SCRAPE_CATALOG.pulls.endpoints;
+const COMMITS = SCRAPE_CATALOG.commits.endpoints.commits;
 
-const ofRepo = (rows: readonly GroundTruthSeries[]): GroundTruthSeries[] =>
-  rows.filter((row) => row.org === REF.org && row.repo === REF.repo);
+const ofRepo = (
+  rows: readonly GroundTruthSeries[],
+  ref: { org: string; repo: string } = REF,
+): GroundTruthSeries[] => rows.filter((row) => row.org === ref.org && row.repo === ref.repo);
 
 /**
  * Scrapes acme/web at the simulator's current time (events injected just now count) and
  * returns its series and the ground truth, and the requests the scrape sent.
  */
-async function scrapeNow(world: ScrapeFixture): Promise<{
+async function scrapeNow(
+  world: ScrapeFixture,
+  ref: { org: string; repo: string } = REF,
+): Promise<{
   stored: GroundTruthSeries[];
   truth: GroundTruthSeries[];
   requests: { endpoint: string; status: number | undefined }[];
 }> {
   world.nowMs = Date.now() + 1000;
   const reportsBefore = world.reports.length;
-  const outcome = await world.scrape(REF.org, REF.repo);
+  const outcome = await world.scrape(ref.org, ref.repo);
   expect(outcome.status).toBe('done');
   return {
-    stored: ofRepo(await world.readAllSeries()),
-    truth: ofRepo(world.groundTruth()),
+    stored: ofRepo(await world.readAllSeries(), ref),
+    truth: ofRepo(world.groundTruth(), ref),
     requests: world.reports
       .slice(reportsBefore)
       .map(({ endpoint, status }) => ({ endpoint, status })),
@@ -83,4 +92,54 @@ describe('events GitHub shows only on a second look (issue 10)', () => {
     }
     expect(reviewsOf(ofRepo(await world.readAllSeries()), 'carol')).toBe(carolBefore + 51);
   });
+
+  it('follows a force-push that drops commits and adds others: counts and per-commit LOC, at the next scrape', async ({
+    world,
+  }) => {
+    // Authored in the last complete week, so the LOC fallback reads their lines.
+    const authorDateMs = lastCompleteWeekStartMs(Date.now()) + 2 * DAY_MS;
+    for (const additions of [10, 20]) {
+      world.simulator.addCommit(MONOLITH, {
+        authorLogin: 'history-rewriter',
+        additions,
+        deletions: 1,
+        authorDateMs,
+      });
+    }
+    const first = await scrapeNow(world, MONOLITH);
+    expect(first.stored).toEqual(first.truth);
+    expect(first.stored.find((row) => row.user === 'history-rewriter')).toMatchObject({
+      commits24h: 2,
+      locAddedWeekly: 30,
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the push gets its own second
+    world.simulator.forcePush(MONOLITH, {
+      dropCommits: 2,
+      commits: [{ authorLogin: 'history-rewriter', additions: 5, deletions: 0, authorDateMs }],
+    });
+    const second = await scrapeNow(world, MONOLITH);
+    expect(second.stored).toEqual(second.truth);
+    expect(second.stored.find((row) => row.user === 'history-rewriter')).toMatchObject({
+      commits24h: 1,
+      locAddedWeekly: 5,
+      locRemovedWeekly: 0,
+    });
+
+    // A plain push afterwards is no rewrite: nothing is listed again.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    world.simulator.addCommit(MONOLITH, { authorLogin: 'history-rewriter' });
+    const third = await scrapeNow(world, MONOLITH);
+    expect(third.stored).toEqual(third.truth);
+    expect(
+      third.requests.filter((request) => request.endpoint === COMMITS && request.status === 200),
+    ).toHaveLength(1);
+  });
 });
+
+/** The start of the last complete Sunday-to-Sunday UTC week before `ms`. */
+function lastCompleteWeekStartMs(ms: number): number {
+  const day = Math.floor(ms / DAY_MS);
+  const sinceSunday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+  return (day - sinceSunday - 7) * DAY_MS;
+}
