@@ -1,5 +1,6 @@
 import { SCRAPE_CATALOG } from '@gse/activity';
 import type { GroundTruthSeries } from '@gse/github-sim';
+import { waitFor } from '@gse/testing';
 import { describe, expect } from 'vitest';
 
 import { scrapeWorldTest as it, type ScrapeFixture } from './scrape-fixture.js';
@@ -81,7 +82,7 @@ describe('events GitHub shows only on a second look (issue 10)', () => {
 
     // 150 → 151 (page 2), 151 → 200 (page 2 full), 200 → 201 (a new page 3).
     for (const count of [1, 49, 1]) {
-      await new Promise((resolve) => setTimeout(resolve, 1000)); // a new second: `updated_at` moves
+      await nextSecond(); // a new second: `updated_at` moves
       world.simulator.addReviews(REF, pull.number, { count, users: ['carol'] });
       const next = await scrapeNow(world);
       expect(next.stored).toEqual(next.truth);
@@ -113,7 +114,7 @@ describe('events GitHub shows only on a second look (issue 10)', () => {
       locAddedWeekly: 30,
     });
 
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // the push gets its own second
+    await nextSecond(); // the push gets its own second
     world.simulator.forcePush(MONOLITH, {
       dropCommits: 2,
       commits: [{ authorLogin: 'history-rewriter', additions: 5, deletions: 0, authorDateMs }],
@@ -127,7 +128,7 @@ describe('events GitHub shows only on a second look (issue 10)', () => {
     });
 
     // A plain push afterwards is no rewrite: nothing is listed again.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await nextSecond();
     world.simulator.addCommit(MONOLITH, { authorLogin: 'history-rewriter' });
     const third = await scrapeNow(world, MONOLITH);
     expect(third.stored).toEqual(third.truth);
@@ -142,4 +143,14 @@ function lastCompleteWeekStartMs(ms: number): number {
   const day = Math.floor(ms / DAY_MS);
   const sinceSunday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
   return (day - sinceSunday - 7) * DAY_MS;
+}
+
+/** Waits for the clock's next second: an event then moves `updated_at`/the head's date. */
+async function nextSecond(): Promise<void> {
+  const second = Math.floor(Date.now() / 1000);
+  await waitFor(() => Math.floor(Date.now() / 1000) > second, {
+    timeoutMs: 2000,
+    intervalMs: 20,
+    description: 'the next second',
+  });
 }
