@@ -75,12 +75,17 @@ export async function collectCommits(context: CollectorContext): Promise<Collect
   }
   const head = firstPage?.status === 200 ? firstPage.items[0]?.sha : undefined;
   const isRewritten = previousHead !== undefined && head !== undefined && !showsPreviousHead;
-  const relisted = isRewritten ? await reconcileHistory(context, readBackTo) : { added: 0 };
+  const relisted = isRewritten
+    ? await reconcileHistory(context, readBackTo)
+    : { added: 0, removed: 0, requests: 0 };
   // Only now is everything the first page led to in the ledger: see rememberEtag.
   if (!context.window && firstPage?.status === 200) await context.client.rememberEtag(firstPage);
   return {
     added: batch.added + relisted.added,
     duplicates: batch.duplicates,
+    removed: relisted.removed,
+    reconcileRequests: relisted.requests,
+    reconciledToRetention: isRewritten,
     checkpoints: context.window
       ? {}
       : {
@@ -99,17 +104,19 @@ export async function collectCommits(context: CollectorContext): Promise<Collect
 async function reconcileHistory(
   context: CollectorContext,
   readBackTo: number,
-): Promise<{ added: number }> {
+): Promise<{ added: number; removed: number; requests: number }> {
   const params = { ...repoParams(context), since: toIsoSeconds(readBackTo), per_page: 100 };
   const seenAtMs = context.readClockMs();
   const listed: CommitListItem[] = [];
+  let requests = 0;
   for await (const page of context.client.paginate(COMMITS_ROUTE, params, decodeCommitList)) {
     // This URL's ETag is never stored, so a 304 would mean a cache this code does not write.
     if (page.status === 304) throw new Error(`unexpected 304 for ${page.url}`);
     listed.push(...page.items);
+    requests += 1;
   }
   const sinceMs = Date.parse(params.since);
-  const { added } = await context.store.reconcileEvents(
+  const { added, removed } = await context.store.reconcileEvents(
     context.ref,
     'commit',
     { fromMs: sinceMs, toMs: Number.MAX_SAFE_INTEGER },
@@ -121,7 +128,7 @@ async function reconcileHistory(
     sinceMs,
     new Set(listed.map((commit) => commit.sha)),
   );
-  return { added };
+  return { added, removed, requests };
 }
 
 function isEmptyRepository(error: unknown): boolean {

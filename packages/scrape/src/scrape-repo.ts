@@ -54,11 +54,14 @@ export interface RepoScrapeOutcome {
   /** Events the ledger did not have before, and those it had. */
   readonly added: number;
   readonly duplicates: number;
-  /** Events of the ledger GitHub no longer lists (deleted comments, transferred issues'). */
+  /**
+   * Events of the ledger GitHub no longer lists (deleted comments, transferred issues',
+   * commits a force-push dropped).
+   */
   readonly removed: number;
   /**
    * Counted requests made only to reconcile a comment list back to retention
-   * (`github.comment_reconcile_interval`), and the resources whose ledger this scrape proved
+   * (`github.comment_reconcile_interval`) or a force-pushed default branch, and the resources whose ledger this scrape proved
    * equal to GitHub's listing back to retention (free, or by those requests).
    */
   readonly reconcileRequests: number;
