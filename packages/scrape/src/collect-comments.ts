@@ -1,6 +1,7 @@
 import {
   SCRAPE_CATALOG,
   type ActivityKind,
+  type LoginSighting,
   type ScrapeResource,
   type ScrapeResourceEntry,
 } from '@gse/activity';
@@ -153,6 +154,8 @@ export async function collectComments(
   const sinceMs = window ? Date.parse(toIsoSeconds(window.fromMs)) : undefined;
   let coveredFromMs: number | undefined;
   let firstPageFromMs: number | undefined;
+  // The commenters of pages read only to reconcile (the others were recorded page by page).
+  let deepSightings: LoginSighting[] = [];
   // Whether `listed` is a listing to compare the ledger with (not after a `304` alone).
   let hasListing = firstPage?.status === 200;
   if (firstPage?.status === 200) {
@@ -171,6 +174,7 @@ export async function collectComments(
     } else if (reconcileDue) {
       const deep = await readBackToRetention(context, route, params, readBackTo);
       listed.push(...deep.comments);
+      deepSightings = deep.sightings;
       reconcileRequests += deep.pages;
       coveredFromMs = deep.coveredFromMs;
       hasListing = true;
@@ -185,7 +189,13 @@ export async function collectComments(
     const events = listed
       .map((comment) => toCommentEvent(comment, kind))
       .filter((event) => event.occurredAtMs >= range.fromMs);
-    const result = await context.store.reconcileEvents(context.ref, kind, range, events);
+    const result = await context.store.reconcileEvents(
+      context.ref,
+      kind,
+      range,
+      events,
+      deepSightings,
+    );
     added += result.added;
     removed = result.removed;
   }
@@ -219,9 +229,15 @@ async function readBackToRetention(
   route: `GET /${string}`,
   params: Record<string, string | number>,
   readBackTo: number,
-): Promise<{ comments: Comment[]; pages: number; coveredFromMs: number }> {
+): Promise<{
+  comments: Comment[];
+  sightings: LoginSighting[];
+  pages: number;
+  coveredFromMs: number;
+}> {
   const since = toIsoSeconds(readBackTo);
   const comments: Comment[] = [];
+  const sightings: LoginSighting[] = [];
   let pages = 0;
   for await (const page of context.client.paginate(
     route,
@@ -231,9 +247,16 @@ async function readBackToRetention(
     if (page.status === 304) throw new TypeError(`${route} since ${since} answered 304 unasked`);
     pages += 1;
     comments.push(...page.items);
+    sightings.push(
+      ...toAccountSightings(
+        page.items.map((comment) => comment.user),
+        context.readClockMs(),
+      ),
+    );
   }
   return {
     comments,
+    sightings,
     pages,
     coveredFromMs: toCoveredFromMs({
       oldestUpdatedAtMs: undefined,

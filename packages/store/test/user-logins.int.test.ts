@@ -121,6 +121,18 @@ describe('user labels (users identified by id)', () => {
     );
   });
 
+  it('records the logins of a reconciled listing with its events', async () => {
+    await store.reconcileEvents(
+      ref,
+      'issue_comment',
+      { fromMs: scrapedAtMs - DAY, toMs: scrapedAtMs },
+      [event('issue_comment', '5', '#7')],
+      [seen(7, 'ada', scrapedAtMs)],
+    );
+    await store.refreshSeries(ref, scrapedAtMs);
+    expect(await labels()).toEqual(['ada']);
+  });
+
   it('applies exclude_bots to a bot whose label carries its id', async () => {
     await store.recordEvents(
       ref,
