@@ -4,7 +4,8 @@
  */
 
 /**
- * ETags by (installation, URL). GitHub's ETags are bound to the token that fetched them, so
+ * ETags by (installation, URL); the client passes `etagKeyOf(url)` as the URL, so a repo's
+ * ETags may be keyed by its id. GitHub's ETags are bound to the token that fetched them, so
  * they only help processes sharing that token
  * (docs/github-limitations.md#etags-are-bound-to-the-token).
  */

@@ -6,6 +6,7 @@ import { Octokit } from '@octokit/core';
 
 import { abortableSleep, type Sleep } from './abortable-sleep.js';
 import type { RetryOptions } from './backoff.js';
+import { etagKeyOf, type RepoIdentity } from './etag-key.js';
 import type { EtagCache, InstallationSemaphore, InstallationTokenCache } from './client-ports.js';
 import { GitHubResponseError } from './github-errors.js';
 import type { GitHubRequestObserver } from './github-request-report.js';
@@ -129,6 +130,13 @@ export interface GitHubClient {
    * would turn a crash in between into a `304` that hides data never written.
    */
   rememberEtag(answer: { readonly url: string; readonly etag?: string | undefined }): Promise<void>;
+  /**
+   * This client for the requests of one repo: the ETags of the repo's URLs are stored under
+   * its GitHub id, not its name ({@link etagKeyOf}), so after a rename the conditional
+   * requests under the new name send the ETags stored under the old one. Requests still go
+   * by name.
+   */
+  forRepo(repo: RepoIdentity): GitHubClient;
 }
 
 const asArray: Decode<readonly unknown[]> = (data) => {
@@ -241,12 +249,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   }
 
   async function getJson<T>(
+    repo: RepoIdentity | undefined,
     route: GetRoute,
     params?: RouteParams,
     decode: Decode<T> = (data) => data as T,
   ): Promise<JsonResult<T>> {
     const url = toUrl(route, params);
-    const etag = await options.etagCache.get(installationId, url);
+    const etag = await options.etagCache.get(installationId, etagKeyOf(url, repo));
     const response = await execute({ method: 'GET', endpoint: endpointOf(route), url, etag });
     switch (response.status) {
       case 200:
@@ -271,6 +280,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   }
 
   async function* paginate<T>(
+    repo: RepoIdentity | undefined,
     route: GetRoute,
     params?: RouteParams,
     decodeItems: Decode<readonly T[]> = asArray as Decode<readonly T[]>,
@@ -280,7 +290,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     const conditional = pageOptions.conditional ?? true;
     for (let index = 0; url !== undefined; index++) {
       const etag =
-        index === 0 && conditional ? await options.etagCache.get(installationId, url) : undefined;
+        index === 0 && conditional
+          ? await options.etagCache.get(installationId, etagKeyOf(url, repo))
+          : undefined;
       const response = await execute({ method: 'GET', endpoint: endpointOf(route), url, etag });
       if (response.status === 304 && index === 0) {
         yield { status: 304, url, index: 0 };
@@ -310,16 +322,25 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  return {
+  /** The client's methods, with the ETags of `repo`'s URLs keyed by its id when given. */
+  const clientFor = (repo: RepoIdentity | undefined): GitHubClient => ({
     org,
     installationId,
-    getJson,
-    paginate,
+    getJson: <T>(route: GetRoute, params?: RouteParams, decode?: Decode<T>) =>
+      getJson(repo, route, params, decode),
+    paginate: <T>(
+      route: GetRoute,
+      params?: RouteParams,
+      decodeItems?: Decode<readonly T[]>,
+      pageOptions?: PaginateOptions,
+    ) => paginate(repo, route, params, decodeItems, pageOptions),
     async rememberEtag(answer) {
       if (answer.etag !== undefined)
-        await options.etagCache.set(installationId, answer.url, answer.etag);
+        await options.etagCache.set(installationId, etagKeyOf(answer.url, repo), answer.etag);
     },
-  };
+    forRepo: (identity) => clientFor(identity),
+  });
+  return clientFor(undefined);
 }
 
 function errorMessage(error: unknown): string {

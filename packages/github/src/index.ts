@@ -8,6 +8,7 @@ export type {
   InstallationTokenCache,
   SemaphoreLease,
 } from './client-ports.js';
+export { etagKeyOf, type RepoIdentity } from './etag-key.js';
 export {
   createGitHubClient,
   type Decode,

@@ -1,7 +1,7 @@
 import type { SimDataset } from '@gse/github-sim';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { GitHubResponseError } from '../src/index.js';
+import { GitHubResponseError, type RouteParams } from '../src/index.js';
 import {
   createMemoryEtagCache,
   createMemorySemaphore,
@@ -17,6 +17,7 @@ import {
 const TOKEN_ENDPOINT = 'POST /app/installations/{installation_id}/access_tokens';
 const REPO_ROUTE = 'GET /repos/{owner}/{repo}';
 const REPO_ENDPOINT = 'GET /repos/{owner}/{repo}';
+const COMMITS_ROUTE = 'GET /repos/{owner}/{repo}/commits';
 const WEB = { owner: 'acme', repo: 'web' };
 
 describe('GitHub client against the simulator', () => {
@@ -129,6 +130,34 @@ describe('GitHub client against the simulator', () => {
     const alone = createSimClient(simulator, 'acme', { etagCache }).client;
     expect((await alone.getJson(REPO_ROUTE, WEB)).status).toBe(200);
     expect(simulator.counters().endpoints[TOKEN_ENDPOINT]?.total).toBe(2);
+  });
+
+  it("keys a repo's ETags by its id: they answer 304 under its new name after a rename", async () => {
+    // A dataset of its own: the rename changes it, and the other tests share theirs.
+    const simulator = await simulators.start({ dataset: simDataset() });
+    const { client } = createSimClient(simulator, 'acme');
+    const { data } = (await client.getJson(REPO_ROUTE, WEB)) as { data: { id: number } };
+    // An empty list: a body that names no repo, so the rename leaves its ETag as it was
+    // (docs/github-limitations.md#a-renamed-repos-lists-change-their-etag).
+    const emptyCommits = (repo: string): RouteParams => ({
+      owner: 'acme',
+      repo,
+      since: '2099-01-01T00:00:00Z',
+      per_page: 100,
+    });
+    const byId = client.forRepo({ ...WEB, repoId: data.id });
+    const first = await byId.getJson(COMMITS_ROUTE, emptyCommits('web'));
+    expect(first).toMatchObject({ status: 200, data: [] });
+    await byId.rememberEtag(first);
+
+    simulator.renameRepo({ org: 'acme', repo: 'web' }, 'web-app');
+    const renamed = client.forRepo({ owner: 'acme', repo: 'web-app', repoId: data.id });
+    expect(await renamed.getJson(COMMITS_ROUTE, emptyCommits('web-app'))).toMatchObject({
+      status: 304,
+      url: `${simulator.url}/repos/acme/web-app/commits?since=2099-01-01T00%3A00%3A00Z&per_page=100`,
+    });
+    // Without the id the ETag is the URL's: the new name has none yet.
+    expect((await client.getJson(COMMITS_ROUTE, emptyCommits('web-app'))).status).toBe(200);
   });
 
   it('pages through a list with Link and stops when the caller stops', async () => {

@@ -108,6 +108,11 @@ export interface ScrapeRepoDeps {
 }
 
 export interface ScrapeRepoRequest extends RepoRef {
+  /**
+   * The repo's GitHub id, when known (a repo job has it, a backfill message not): its ETags
+   * are then stored by id, so they still answer after a rename. Absent: by URL.
+   */
+  readonly repoId?: number;
   /** A backfill: re-read exactly this range. Absent: the incremental scrape up to now. */
   readonly window?: ScrapeWindow;
   /**
@@ -157,7 +162,10 @@ export async function scrapeRepo(
   const startedAtLocalMs = now();
   const context: CollectorContext = {
     ref,
-    client: deps.client,
+    client:
+      request.repoId === undefined
+        ? deps.client
+        : deps.client.forRepo({ owner: ref.org, repo: ref.repo, repoId: request.repoId }),
     store: deps.store,
     locBudget: deps.locBudget,
     options: deps.options,

@@ -65,9 +65,10 @@ export interface Scraper {
   readonly reports: GitHubRequestReport[];
   /** The org's GitHub client (discovery, or a request of the test's own). */
   client(org: string): GitHubClient;
+  /** `repo` by name, or by name and GitHub id as a repo job scrapes it (ETags by id). */
   scrape(
     org: string,
-    repo: string,
+    repo: string | { readonly name: string; readonly id: number },
     window?: ScrapeWindow,
     resources?: readonly ScrapeResource[],
   ): Promise<RepoScrapeOutcome>;
@@ -240,7 +241,12 @@ function createScraper(context: {
           signal: shutdown.signal,
           ...(options.redisClock === true ? {} : { now: () => clock.nowMs }),
         },
-        { org, repo, ...(window ? { window } : {}), ...(resources ? { resources } : {}) },
+        {
+          org,
+          ...(typeof repo === 'string' ? { repo } : { repo: repo.name, repoId: repo.id }),
+          ...(window ? { window } : {}),
+          ...(resources ? { resources } : {}),
+        },
       ),
     scrapeAll: async () => {
       const outcomes: RepoScrapeOutcome[] = [];

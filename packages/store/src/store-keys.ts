@@ -52,7 +52,10 @@ export interface StoreKeys {
   copilotDays(scopeKey: string): string;
   /** STRING: the 28-day window (JSON) a Copilot scope's series cover or are due to cover. */
   copilotWindow(scopeKey: string): string;
-  /** STRING: the ETag GitHub last sent for `url` to the installation's token. */
+  /**
+   * STRING: the ETag GitHub last sent for `url` to the installation's token; `url` is the
+   * client's key (`etagKeyOf`: a repo's URLs by its id when the scrape knows it).
+   */
   installationEtag(installationId: number, url: string): string;
   /** ZSET leaseId → lease expiry (Redis clock, ms): the installation's request slots. */
   installationSemaphore(installationId: number): string;

@@ -65,7 +65,11 @@ export async function processRepoJob(
         ? 'cooldown'
         : await scrapeRepo(
             { ...context.scrape, client, logger: run.logger, signal: run.signal },
-            { org: job.org, repo: job.repo },
+            {
+              org: job.org,
+              repo: job.repo,
+              ...(job.repoId === undefined ? {} : { repoId: job.repoId }),
+            },
           );
     } finally {
       await slot.release();
