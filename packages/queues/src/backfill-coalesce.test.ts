@@ -63,6 +63,26 @@ describe('coalescing backfill windows', () => {
     expect(merged[0]?.lastError).toBe('second');
   });
 
+  it('merges the windows of one repo id across its names, never two repos of one name', () => {
+    const merged = coalesceBackfillRequests(
+      [
+        request(0, 10 * MIN, { repoId: 7 }),
+        request(5 * MIN, 20 * MIN, { repo: 'web-app', repoId: 7 }),
+        // Another repo now named web, and a window of an earlier release (no id).
+        request(0, 10 * MIN, { repoId: 8 }),
+        request(0, 10 * MIN),
+      ],
+      15 * MIN,
+    );
+    expect(
+      merged.map((window) => [window.repo, window.repoId, window.fromMs, window.toMs]),
+    ).toEqual([
+      ['web', 7, 0, 30 * MIN],
+      ['web', 8, 0, 15 * MIN],
+      ['web', undefined, 0, 15 * MIN],
+    ]);
+  });
+
   it('keeps every window as asked with a grid of 0', () => {
     const asked = [request(3, 10), request(5, 30)];
     expect(coalesceBackfillRequests(asked, 0)).toEqual(asked);

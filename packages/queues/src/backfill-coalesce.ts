@@ -1,8 +1,10 @@
+import { toBackfillRepoIdentity } from './backfill-message.js';
 import type { BackfillRequest } from './backfill-request.js';
 
 /**
  * Snaps windows outward to the `backfill.coalesce_window` grid and merges the ones of the
- * same org, repo and resource that overlap or touch. A grid of 0 turns both off: every
+ * same org, repo (by id when known: `toBackfillRepoIdentity`) and resource that overlap or
+ * touch. A grid of 0 turns both off: every
  * window goes out exactly as asked.
  *
  * Why the grid: while GitHub fails, each cycle of the scraper reports the same resource as
@@ -24,7 +26,7 @@ export function coalesceBackfillRequests(
   const groups = new Map<string, BackfillRequest[]>();
   for (const request of requests) {
     const aligned = alignToGrid(request, coalesceWindowMs);
-    const key = [request.org, request.repo ?? '*', request.resource].join('\n');
+    const key = [request.org, toBackfillRepoIdentity(request), request.resource].join('\n');
     const group = groups.get(key);
     if (group) group.push(aligned);
     else groups.set(key, [aligned]);

@@ -4,6 +4,7 @@ import {
   decodeBackfillMessage,
   encodeBackfillMessage,
   MAX_ERROR_LENGTH,
+  toBackfillCoveringDigests,
   toBackfillDedupDigest,
   toTraceHeaders,
   truncateError,
@@ -35,6 +36,11 @@ describe('backfill message codec', () => {
     expect(decodeBackfillMessage(encodeBackfillMessage(orgWide))).toEqual({
       ok: true,
       message: orgWide,
+    });
+    const withId = { ...MESSAGE, repoId: 123_456 };
+    expect(decodeBackfillMessage(encodeBackfillMessage(withId))).toEqual({
+      ok: true,
+      message: withId,
     });
   });
 
@@ -68,6 +74,10 @@ describe('backfill message codec', () => {
     ],
     ['a repo name with a slash', { ...MESSAGE, repo: 'a/b' }, 'repo'],
     ['attempt 0', { ...MESSAGE, attempt: 0 }, 'attempt'],
+    ['a repo id of 0', { ...MESSAGE, repoId: 0 }, 'repoId'],
+    ['a repo id that is not an integer', { ...MESSAGE, repoId: 1.5 }, 'repoId'],
+    ['a repo id as a string', { ...MESSAGE, repoId: '7' }, 'repoId'],
+    ['a repo id without a repo', { ...MESSAGE, repo: undefined, repoId: 7 }, 'repoId'],
     ['a reason that cannot be a label', { ...MESSAGE, reason: 'Bad Reason' }, 'reason'],
     ['an unknown resource', { ...MESSAGE, resource: 'wiki' }, 'resource'],
   ])('refuses %s, naming the field', (_case, body, field) => {
@@ -98,5 +108,18 @@ describe('backfill message codec', () => {
       { ...MESSAGE, org: 'globex' },
     ].map(toBackfillDedupDigest);
     expect(new Set([digest, ...others]).size).toBe(5);
+  });
+
+  it('keys a window with a repo id by the id: the same under an old and a new name, not another repo under the old name', () => {
+    const byId = { ...MESSAGE, repoId: 7 };
+    const digest = toBackfillDedupDigest(byId);
+    expect(toBackfillDedupDigest({ ...byId, repo: 'web-app' })).toBe(digest);
+    expect(toBackfillDedupDigest({ ...byId, repoId: 8 })).not.toBe(digest);
+    // A message of an earlier release (no id) keeps its digest by name.
+    expect(toBackfillDedupDigest(MESSAGE)).not.toBe(digest);
+    expect(toBackfillCoveringDigests({ ...byId, repo: 'web-app' })).toEqual(
+      toBackfillCoveringDigests(byId),
+    );
+    expect(toBackfillCoveringDigests(byId)).not.toEqual(toBackfillCoveringDigests(MESSAGE));
   });
 });

@@ -26,6 +26,12 @@ export interface BackfillMessage {
   readonly org: string;
   /** Absent: every repo of the org. */
   readonly repo?: string;
+  /**
+   * GitHub's id of `repo`, when the producer knew it: the worker reads the repo under the
+   * name it has now (a rename since the message was queued) and drops the window of a repo
+   * that left. Absent in messages of earlier releases: `repo` is then read as named.
+   */
+  readonly repoId?: number;
   readonly resource: BackfillResource;
   /** `[fromMs, toMs]`, epoch ms, `fromMs < toMs`. */
   readonly window: { readonly fromMs: number; readonly toMs: number };
@@ -58,6 +64,7 @@ const messageSchema = z
     id: z.string().regex(ID),
     org: z.string().regex(NAME),
     repo: z.string().regex(NAME).optional(),
+    repoId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
     resource: z.enum(BACKFILL_RESOURCES),
     window: z.strictObject({ fromMs: epochMs, toMs: epochMs }),
     reason: z.string().regex(REASON),
@@ -73,6 +80,10 @@ const messageSchema = z
   .refine((message) => message.window.fromMs < message.window.toMs, {
     error: 'window.fromMs must be before window.toMs',
     path: ['window'],
+  })
+  .refine((message) => message.repoId === undefined || message.repo !== undefined, {
+    error: 'repoId needs a repo',
+    path: ['repoId'],
   });
 
 /** What {@link decodeBackfillMessage} makes of a message body. */
@@ -120,19 +131,40 @@ export const isBackfillReason = (reason: string): boolean => REASON.test(reason)
 /** Whether `name` is a name an org or a repo can have in a message. */
 export const isBackfillName = (name: string): boolean => NAME.test(name);
 
-/**
- * The identity of a window for dedup: org, repo (or the whole org), resource and range.
- * Hex, 32 characters; the Redis key of its dedup marker is built from it.
- */
-export function toBackfillDedupDigest(message: {
+/** What a window's org, repo and resource are, as dedup and coalescing compare them. */
+interface BackfillWindowScope {
   readonly org: string;
   readonly repo?: string | undefined;
+  readonly repoId?: number | undefined;
   readonly resource: BackfillResource;
-  readonly window: { readonly fromMs: number; readonly toMs: number };
+}
+
+/**
+ * The repo a window is for, as dedup and coalescing compare windows: its GitHub id when the
+ * producer knew it (`#<id>`: no name has a `#`), so a window queued under a repo's old name
+ * and one under its new name are the same window, and a new repo that took the old name is
+ * another; else its name; `*` for the whole org.
+ */
+export function toBackfillRepoIdentity(scope: {
+  readonly repo?: string | undefined;
+  readonly repoId?: number | undefined;
 }): string {
+  if (scope.repo === undefined) return '*';
+  return scope.repoId === undefined ? scope.repo : `#${scope.repoId}`;
+}
+
+/**
+ * The identity of a window for dedup: org, repo (by id when known, or the whole org),
+ * resource and range. Hex, 32 characters; the Redis key of its dedup marker is built from it.
+ */
+export function toBackfillDedupDigest(
+  message: BackfillWindowScope & {
+    readonly window: { readonly fromMs: number; readonly toMs: number };
+  },
+): string {
   const identity = [
     message.org,
-    message.repo ?? '*',
+    toBackfillRepoIdentity(message),
     message.resource,
     message.window.fromMs,
     message.window.toMs,
@@ -146,16 +178,19 @@ export function toBackfillDedupDigest(message: {
  * org. A window is not queued while one of them is pending: the org-wide window of a slot
  * subsumes the per-repo windows of the same slot.
  */
-export function toBackfillCoveringDigests(message: {
-  readonly org: string;
-  readonly repo?: string | undefined;
-  readonly resource: BackfillResource;
-  readonly window: { readonly fromMs: number; readonly toMs: number };
-}): string[] {
+export function toBackfillCoveringDigests(
+  message: BackfillWindowScope & {
+    readonly window: { readonly fromMs: number; readonly toMs: number };
+  },
+): string[] {
   const { org, window } = message;
-  const covering: { repo?: string; resource: BackfillResource }[] = [];
+  const covering: { repo?: string; repoId?: number; resource: BackfillResource }[] = [];
   if (message.repo !== undefined && message.resource !== 'all') {
-    covering.push({ repo: message.repo, resource: 'all' }, { resource: message.resource });
+    const repo = {
+      repo: message.repo,
+      ...(message.repoId === undefined ? {} : { repoId: message.repoId }),
+    };
+    covering.push({ ...repo, resource: 'all' }, { resource: message.resource });
   }
   if (message.repo !== undefined || message.resource !== 'all') covering.push({ resource: 'all' });
   return covering.map((entry) => toBackfillDedupDigest({ org, window, ...entry }));

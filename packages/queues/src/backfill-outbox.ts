@@ -176,6 +176,7 @@ function toMessage(
     id,
     org: request.org,
     ...(request.repo === undefined ? {} : { repo: request.repo }),
+    ...(request.repoId === undefined ? {} : { repoId: request.repoId }),
     resource: request.resource,
     window: { fromMs: request.fromMs, toMs: request.toMs },
     reason: request.reason,
@@ -193,6 +194,12 @@ function checkRequest(request: BackfillRequest): void {
     (request.repo !== undefined && !isBackfillName(request.repo))
   ) {
     throw new TypeError(`invalid org or repo name in a backfill request: ${JSON.stringify(where)}`);
+  }
+  if (
+    request.repoId !== undefined &&
+    (request.repo === undefined || !Number.isSafeInteger(request.repoId) || request.repoId < 1)
+  ) {
+    throw new TypeError(`invalid repo id in a backfill request for ${where}: ${request.repoId}`);
   }
   if (!isBackfillReason(request.reason)) {
     throw new TypeError(`invalid backfill reason for ${where}: ${JSON.stringify(request.reason)}`);

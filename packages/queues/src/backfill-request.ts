@@ -40,6 +40,8 @@ export interface BackfillRequest {
   readonly org: string;
   /** Absent: every repo of the org (a whole org cycle was skipped). */
   readonly repo?: string;
+  /** GitHub's id of `repo`, when the producer knows it (a repo job carries it). */
+  readonly repoId?: number;
   readonly resource: BackfillResource;
   /** `[fromMs, toMs]`, epoch ms. */
   readonly fromMs: number;

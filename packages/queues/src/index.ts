@@ -78,6 +78,7 @@ export {
   type BackfillFailureDecision,
   type DeadLetterReason,
 } from './backfill-ladder.js';
+export { resolveBackfillRepo, type BackfillRepoTarget } from './backfill-repo.js';
 export {
   BACKFILL_MESSAGE_TYPE,
   BACKFILL_MESSAGE_VERSION,
@@ -85,6 +86,7 @@ export {
   encodeBackfillMessage,
   toBackfillCoveringDigests,
   toBackfillDedupDigest,
+  toBackfillRepoIdentity,
   type BackfillMessage,
   type DecodedBackfillMessage,
 } from './backfill-message.js';
