@@ -56,6 +56,7 @@ export {
   type AdmittedRepo,
   type OrgRepoSync,
   type OrgRepoSyncResult,
+  type RepoNameLookup,
 } from './org-repo-sync.js';
 export { decodeUserActivity, encodeUserActivity, SERIES_CODEC_VERSION } from './series-codec.js';
 export {

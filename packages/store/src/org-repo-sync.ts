@@ -33,11 +33,19 @@ export interface OrgRepoSync {
    * `repo_allowlist`, or written under an old name by a job that ran late) loses its data.
    */
   sync(org: string, admitted: readonly AdmittedRepo[]): Promise<OrgRepoSyncResult>;
+  /** The name the repo `repoId` had at the org's last sync, and whether there was one. */
+  readCurrentName(org: string, repoId: number): Promise<RepoNameLookup>;
+}
+
+/** What {@link OrgRepoSync.readCurrentName} found, read in one step. */
+export interface RepoNameLookup {
   /**
-   * The name the repo `repoId` had at the org's last sync; `undefined` when it was not
-   * admitted then (it left, or was never seen).
+   * Whether the store holds the org's id → name hash: false before its first sync, a week
+   * after its last, and while it admits no repo at all (Redis keeps no empty hash).
    */
-  readCurrentName(org: string, repoId: number): Promise<string | undefined>;
+  readonly orgSynced: boolean;
+  /** The repo's name at the last sync; `undefined` when it was not admitted then (it left, or was never seen). */
+  readonly name: string | undefined;
 }
 
 // Moves repos' keys to new names in one step. Every source is first renamed to a temporary
@@ -187,8 +195,15 @@ export function createOrgRepoSync(options: {
   }
 
   return {
-    readCurrentName: async (org, repoId) =>
-      (await redis.hget(keys.orgRepoNames(org), String(repoId))) ?? undefined,
+    async readCurrentName(org, repoId) {
+      const namesKey = keys.orgRepoNames(org);
+      const replies = await redis.multi().exists(namesKey).hget(namesKey, String(repoId)).exec();
+      const [exists, name] = (replies ?? []).map(([error, reply]) => {
+        if (error) throw error;
+        return reply;
+      });
+      return { orgSynced: exists === 1, name: typeof name === 'string' ? name : undefined };
+    },
     async sync(org, admitted) {
       const namesKey = keys.orgRepoNames(org);
       const known = new Map(

@@ -122,7 +122,8 @@ describe('OrgRepoSync: the store follows repos by GitHub id', () => {
       '1': 'web-app',
       '2': 'api',
     });
-    expect(await sync.readCurrentName('acme', 1)).toBe('web-app');
+    expect(await sync.readCurrentName('acme', 1)).toEqual({ orgSynced: true, name: 'web-app' });
+    expect(await sync.readCurrentName('globex', 1)).toEqual({ orgSynced: false, name: undefined });
     expect(await seriesCount()).toBe(3);
   });
 
@@ -168,7 +169,7 @@ describe('OrgRepoSync: the store follows repos by GitHub id', () => {
     expect(await fixture.redis.zscore(keys.repoIndex, 'acme/web')).toBeNull();
     expect(await fixture.redis.zscore(keys.repoLedgers, 'acme/web')).toBeNull();
     expect(await fixture.redis.hgetall(keys.orgRepoNames('acme'))).toEqual({ '2': 'api' });
-    expect(await sync.readCurrentName('acme', 1)).toBeUndefined();
+    expect(await sync.readCurrentName('acme', 1)).toEqual({ orgSynced: true, name: undefined });
     expect(await seriesCount()).toBe(2);
     // Another org's repos are not this org's business.
     expect(Object.keys((await snapshot('other-org-web', 'globex')).series)).toEqual(['dan']);

@@ -19,7 +19,7 @@ import {
   createBackfillPublisher,
   type BackfillConsumer,
 } from '@gse/queues';
-import { createRedisBackfillState, createStoreKeys } from '@gse/store';
+import { createOrgRepoSync, createRedisBackfillState, createStoreKeys } from '@gse/store';
 
 import { createBackfillProcessor } from './backfill-processor.js';
 import {
@@ -153,6 +153,7 @@ async function startWorker(
     handler: createBackfillProcessor({
       clients,
       scrape,
+      repoNames: createOrgRepoSync({ redis, keyPrefix }),
       telemetry,
       orgHealth: async (org) =>
         decodeOrgHealth(await redis.hget(createStoreKeys(keyPrefix).orgHealth, org)),

@@ -12,17 +12,21 @@ import { GitHubRequestError, isScrapingAllowed, type OrgHealth } from '@gse/gith
 import { toErrorMessage } from '@gse/logging';
 import {
   isCopilotBackfillResource,
+  resolveBackfillRepo,
   type BackfillHandler,
   type BackfillMessage,
   type BackfillOutcome,
 } from '@gse/queues';
 import { discoverRepos, scrapeRepo, toMissingReason, toUncoveredResources } from '@gse/scrape';
+import type { OrgRepoSync } from '@gse/store';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 import { toTraceCarrier } from '@gse/tracing';
 
 export interface BackfillProcessorDeps {
   readonly clients: OrgGitHubClients<OrgConfig>;
   readonly scrape: FleetScrapeDeps;
+  /** Each org's repos by GitHub id, as its last cycle synced them (`createOrgRepoSync`). */
+  readonly repoNames: Pick<OrgRepoSync, 'readCurrentName'>;
   readonly telemetry: FleetTelemetry;
   /** The org's GitHub health as the scheduler's leader keeps it (`decodeOrgHealth` of `orgHealth`). */
   readonly orgHealth: (org: string) => Promise<OrgHealth>;
@@ -41,7 +45,9 @@ export interface BackfillProcessorDeps {
  * repo the scraper would scrape. Only the resources a message asks for are read, and of
  * those only the ones the next scheduled scrape does not cover (`toUncoveredResources`: the
  * checkpoint moved past the window's start); the window is filled when none of them is
- * missing; `github_rejected` everywhere is a permanent failure.
+ * missing; `github_rejected` everywhere is a permanent failure. A message with the repo's
+ * id is read under the name the repo has now (`resolveBackfillRepo`): a rename since it was
+ * queued moved the repo's series there; one for a repo that left is done with nothing to do.
  */
 export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHandler {
   const { telemetry } = deps;
@@ -73,19 +79,43 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       if (message.repo === undefined) {
         if (await inCooldown()) return cooldownFailure;
         // The repos the scraper scrapes; read in full, as this client asks nothing conditionally.
-        const { scrape } = await discoverRepos({
+        const { scrape, admitted } = await discoverRepos({
           client: await deps.clients.clientOf(org),
           org: org.org,
           allowlist: org.repoAllowlist,
         });
-        return { kind: 'fanned_out', messages: scrape.map((repo) => toRepoMessage(message, repo)) };
+        const ids = new Map(admitted.map((repo) => [repo.name, repo.id]));
+        return {
+          kind: 'fanned_out',
+          messages: scrape.map((repo) => toRepoMessage(message, repo, ids.get(repo))),
+        };
       }
+      const target = resolveBackfillRepo(
+        { repo: message.repo, repoId: message.repoId },
+        message.repoId === undefined
+          ? undefined
+          : await deps.repoNames.readCurrentName(message.org, message.repoId),
+      );
+      if (target.kind === 'departed') {
+        // Its series went with it: nothing to fill, and nothing a retry could change.
+        context.logger.info('backfill window dropped: the repo left the org since it was queued', {
+          repoId: message.repoId,
+        });
+        return { kind: 'done' };
+      }
+      if (target.renamedFrom !== undefined) {
+        context.logger.info("backfill window read under the repo's new name", {
+          renamedFrom: target.renamedFrom,
+          currentName: target.repo,
+        });
+      }
+      const { repo } = target;
       // A coalesced window ends on the grid, possibly after now: read up to now only, or
       // the series would be computed for an instant still to come.
       const nowMs = await readNowMs();
       const window = { fromMs: message.window.fromMs, toMs: Math.min(message.window.toMs, nowMs) };
       if (window.fromMs >= window.toMs) return { kind: 'done' };
-      const ref = { org: message.org, repo: message.repo };
+      const ref = { org: message.org, repo };
       const resources = toUncoveredResources(
         await deps.scrape.checkpoints.read(ref),
         message.resource === 'all'
@@ -119,11 +149,7 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
           resources,
         },
       );
-      recordRepoScrape(
-        telemetry,
-        { org: message.org, repo: message.repo, source: 'backfill' },
-        outcome,
-      );
+      recordRepoScrape(telemetry, { org: message.org, repo, source: 'backfill' }, outcome);
       const { missing } = outcome;
       if (missing.length === 0) return { kind: 'done' };
       return failed(
@@ -158,11 +184,23 @@ const failed = (reason: string, error: string, permanent: boolean): BackfillOutc
 
 /**
  * One repo's share of an org-wide window: a fresh ladder (attempt 1) but the org window's
- * age, and an id derived from the parent's, so a redelivered parent splits into the same ids.
+ * age, the repo's GitHub id, and an id derived from the parent's, so a redelivered parent
+ * splits into the same ids.
  */
-function toRepoMessage(parent: BackfillMessage, repo: string): BackfillMessage {
+function toRepoMessage(
+  parent: BackfillMessage,
+  repo: string,
+  repoId: number | undefined,
+): BackfillMessage {
   const id = createHash('sha256').update(`${parent.id}\n${repo}`).digest('hex').slice(0, 32);
   // Each repo's window continues the trace from the span that split the org's.
   const trace = toTraceCarrier() ?? parent.trace;
-  return { ...parent, id, repo, attempt: 1, ...(trace === undefined ? {} : { trace }) };
+  return {
+    ...parent,
+    id,
+    repo,
+    ...(repoId === undefined ? {} : { repoId }),
+    attempt: 1,
+    ...(trace === undefined ? {} : { trace }),
+  };
 }

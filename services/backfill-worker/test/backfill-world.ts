@@ -29,9 +29,10 @@ import {
   type BackfillResource,
 } from '@gse/queues';
 import { createAmqpFixture, type AmqpFixture } from '@gse/queues/testing';
-import { scrapeRepo, type RepoScrapeOutcome, type ScrapeWindow } from '@gse/scrape';
+import { discoverRepos, scrapeRepo, type RepoScrapeOutcome, type ScrapeWindow } from '@gse/scrape';
 import {
   createActivityStore,
+  createOrgRepoSync,
   createRedisBackfillState,
   createRedisEtagCache,
   createRedisInstallationSemaphore,
@@ -40,6 +41,7 @@ import {
   createRepoCheckpointStore,
   createStoreKeys,
   type ActivityStore,
+  type OrgRepoSyncResult,
 } from '@gse/store';
 import { readFleetTelemetry, type LabelValues, type MetricDefinition } from '@gse/telemetry';
 
@@ -89,6 +91,13 @@ export interface BackfillWorld {
   stopWorker(): Promise<void>;
   /** Scrapes one repo as the scraper would, at `nowMs` (exactly `window`, when given). */
   scrape(org: string, repo: string, window?: ScrapeWindow): Promise<RepoScrapeOutcome>;
+  /**
+   * The store follows the org's repos by GitHub id, as an org cycle does before its repo
+   * jobs: discovery (every repo admitted), then `OrgRepoSync`.
+   */
+  syncOrg(org: string): Promise<OrgRepoSyncResult>;
+  /** One repo's stored series, by user, in the ground truth's shape. */
+  readSeries(org: string, repo: string): Promise<GroundTruthSeries[]>;
   /** Every repo the fleet scrapes (that `repoFilter` keeps), in order. */
   readonly repos: readonly { readonly org: string; readonly repo: string }[];
   readAllSeries(): Promise<GroundTruthSeries[]>;
@@ -214,6 +223,16 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
   );
   const covered = new Set(repos.map((ref) => `${ref.org}/${ref.repo}`));
   let worker: Service | undefined;
+  const clientOf = (org: string): GitHubClient => {
+    const client = clients.get(org);
+    if (!client) throw new Error(`no client for ${org}`);
+    return client;
+  };
+  const repoSync = createOrgRepoSync(ports);
+  const readSeries = async (org: string, repo: string): Promise<GroundTruthSeries[]> =>
+    [...(await scraperStore.readSeries({ org, repo }))]
+      .map(([user, activity]) => ({ org, repo, user, ...activity }))
+      .sort(compareSeries);
 
   return {
     simulator,
@@ -239,12 +258,15 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
     stopWorker: async () => {
       await worker?.stop();
     },
-    scrape: (org, repo, window) => {
-      const client = clients.get(org);
-      if (!client) throw new Error(`no client for ${org}`);
-      return scrapeRepo(
+    syncOrg: async (org) => {
+      const { admitted } = await discoverRepos({ client: clientOf(org), org, allowlist: ['*'] });
+      return repoSync.sync(org, admitted);
+    },
+    readSeries,
+    scrape: (org, repo, window) =>
+      scrapeRepo(
         {
-          client,
+          client: clientOf(org),
           store: scraperStore,
           checkpoints,
           locBudget,
@@ -254,15 +276,10 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
           now: () => clock.nowMs,
         },
         { org, repo, ...(window ? { window } : {}) },
-      );
-    },
+      ),
     readAllSeries: async () => {
       const rows: GroundTruthSeries[] = [];
-      for (const { org, repo } of repos) {
-        for (const [user, activity] of await scraperStore.readSeries({ org, repo })) {
-          rows.push({ org, repo, user, ...activity });
-        }
-      }
+      for (const { org, repo } of repos) rows.push(...(await readSeries(org, repo)));
       return rows.sort(compareSeries);
     },
     groundTruth: () =>

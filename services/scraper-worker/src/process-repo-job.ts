@@ -42,7 +42,7 @@ export async function processRepoJob(
   if (job.repoId !== undefined) {
     // A job queued before a rename would read the repo again from nothing under its old name
     // (GitHub's 301 still answers there); the cycle that saw the rename scrapes it by its new one.
-    const current = await context.repoSync.readCurrentName(job.org, job.repoId);
+    const current = (await context.repoSync.readCurrentName(job.org, job.repoId)).name;
     if (current !== job.repo) {
       await finishRepo(context, job, 'collapsed');
       run.logger.info('repo scrape skipped: renamed or departed', { currentName: current });
@@ -87,7 +87,7 @@ export async function processRepoJob(
     await context.backfill.request([
       {
         org: job.org,
-        repo: job.repo,
+        ...repoOf(job),
         resource: 'all',
         ...toSlotWindow(job),
         reason: 'github_unhealthy',
@@ -110,7 +110,7 @@ export async function processRepoJob(
     await context.backfill.request(
       needs.map((missing): BackfillRequest => ({
         org: job.org,
-        repo: job.repo,
+        ...repoOf(job),
         resource: missing.resource,
         fromMs: missing.window.fromMs,
         toMs: missing.window.toMs,
@@ -151,7 +151,7 @@ export async function failRepoJob(
   await context.backfill.request([
     {
       org: job.org,
-      repo: job.repo,
+      ...repoOf(job),
       resource: 'all',
       ...toSlotWindow(job),
       reason: failure.reason,
@@ -160,6 +160,15 @@ export async function failRepoJob(
   ]);
   await finishRepo(context, job, 'failed');
 }
+
+/**
+ * The repo of a job's backfill windows, with its id when the job has one: the backfill
+ * worker then reads it under the name it has by then, or drops the window if it left.
+ */
+const repoOf = (job: RepoScrapeJob): Pick<BackfillRequest, 'repo' | 'repoId'> => ({
+  repo: job.repo,
+  ...(job.repoId === undefined ? {} : { repoId: job.repoId }),
+});
 
 async function finishRepo(
   context: WorkerContext,
