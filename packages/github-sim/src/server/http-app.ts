@@ -32,8 +32,8 @@ function incoming(context: Context): IncomingApiRequest {
 type Pipeline = (route: ApiRoute | undefined, request: IncomingApiRequest) => Promise<Response>;
 
 /**
- * The simulator's HTTP surface: the control API under `/_sim`, every REST route through the
- * pipeline, and anything else as GitHub's 404 (also through the pipeline, so it is counted).
+ * The simulator's HTTP surface: the control API under `/_sim`, `POST /graphql`, every REST
+ * route through the pipeline, and anything else as GitHub's 404 (also through the pipeline, so it is counted).
  * Every per-repo route (`/repos/{owner}/{repo}/…`) is also served by repo id
  * (`/repositories/{id}/…`, where GitHub's redirects point), and answers `301` on a name the
  * repo had before a rename or a transfer.
@@ -43,9 +43,11 @@ export function createHttpApp(
   control: Hono,
   pipeline: Pipeline,
   repos: { readonly dataset: SimDataset; readonly redirects: RepoRedirects },
+  graphql: (request: Request) => Promise<Response>,
 ): Hono {
   const app = new Hono();
   app.route('/_sim', control);
+  app.post('/graphql', (context) => graphql(context.req.raw));
   for (const route of routes) {
     if (!route.template.startsWith(`${BY_NAME}/`) && route.template !== BY_NAME) {
       app.on(route.method, toHonoPath(route.template), (context) =>

@@ -14,8 +14,8 @@ export interface RateLimitState {
 export interface RateLimiter {
   /** The bucket's state now (opening a window if the last one ended). */
   peek(bucket: string, nowMs: number): RateLimitState;
-  /** Counts one request against the bucket; call only when it may proceed. */
-  consume(bucket: string, nowMs: number): RateLimitState;
+  /** Counts `points` (default 1: one REST request) against the bucket; call only when it may proceed. */
+  consume(bucket: string, nowMs: number, points?: number): RateLimitState;
   /** Sets what is left in the current window (tests of near-exhaustion). */
   setRemaining(bucket: string, remaining: number, nowMs: number): RateLimitState;
   /** Forgets every window, as if no request had been made. */
@@ -52,9 +52,9 @@ export function createRateLimiter(
 
   return {
     peek: (bucket, nowMs) => stateOf(bucket, current(bucket, nowMs)),
-    consume(bucket, nowMs) {
+    consume(bucket, nowMs, points = 1) {
       const window = current(bucket, nowMs);
-      window.used += 1;
+      window.used += points;
       return stateOf(bucket, window);
     },
     setRemaining(bucket, remaining, nowMs) {

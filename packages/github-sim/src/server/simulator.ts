@@ -9,7 +9,9 @@ import { createCopilotReportHost, type CopilotReportHost } from '../copilot/copi
 import type { CopilotWorld } from '../copilot/copilot-world.js';
 import { createCopilotRoutes } from '../copilot/routes-copilot.js';
 import type { AppKeyPair } from '../dataset/app-keys.js';
-import { HOUR_MS } from '../dataset/sim-time.js';
+import { HOUR_MS, MINUTE_MS } from '../dataset/sim-time.js';
+import { createGraphqlEndpoint } from '../graphql/graphql-endpoint.js';
+import { createGitHubSchema } from '../graphql/github-schema.js';
 import type { SimDataset } from '../model.js';
 import { ANONYMOUS_RATE_LIMIT, createApiPipeline } from './api-pipeline.js';
 import type { ApiRoute } from './api-route.js';
@@ -49,6 +51,13 @@ export interface GitHubSimulatorOptions {
     readonly windowMs?: number;
     /** GitHub sends 403 or 429 on exhaustion; default 403. */
     readonly exhaustedStatus?: 403 | 429;
+  };
+  /** GraphQL's budgets per installation, apart from REST's. */
+  readonly graphqlLimit?: {
+    /** Primary points per hour; default 5000. */
+    readonly pointsPerHour?: number;
+    /** Secondary points per minute (1 a query, 5 a mutation); default 2000. */
+    readonly secondaryPointsPerMinute?: number;
   };
   readonly secondaryLimit?: {
     /**
@@ -128,6 +137,8 @@ export interface GitHubSimulator extends SimControl {
 
 const DEFAULT_MAX_CONCURRENT = 10;
 const DEFAULT_STATS_COMPUTE_DELAY_MS = 1000;
+const DEFAULT_GRAPHQL_POINTS_PER_HOUR = 5000;
+const DEFAULT_GRAPHQL_SECONDARY_POINTS_PER_MINUTE = 2000;
 
 /** Creates a GitHub simulator over `options.dataset`; call `start()` to listen. */
 export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSimulator {
@@ -185,7 +196,10 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
       ? createCopilotRoutes({ dataset, world: options.copilot.world, host: copilotHost, now })
       : []),
   ];
-  const endpointKeys = routes.map((route) => `${route.method} ${route.template}`);
+  const endpointKeys = [
+    ...routes.map((route) => `${route.method} ${route.template}`),
+    'POST /graphql',
+  ];
   const redirects = createRepoRedirects();
   const control = createSimControl({
     redirects,
@@ -199,10 +213,39 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
     endpointKeys,
   });
   const userOf = createUserIndex(dataset);
+  const authenticator = createAuthenticator(dataset, tokens);
+  const limits = {
+    maxConcurrent: options.secondaryLimit?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+    exhaustedStatus: options.rateLimit?.exhaustedStatus ?? 403,
+    concurrencyStatus: options.secondaryLimit?.status ?? 403,
+    concurrencyRetryAfterSeconds: options.secondaryLimit?.retryAfterSeconds ?? 60,
+  } as const;
+  const graphql = createGraphqlEndpoint({
+    dataset,
+    now,
+    authenticator,
+    schema: createGitHubSchema(),
+    primary: createRateLimiter(
+      () => options.graphqlLimit?.pointsPerHour ?? DEFAULT_GRAPHQL_POINTS_PER_HOUR,
+      HOUR_MS,
+    ),
+    secondary: createRateLimiter(
+      () =>
+        options.graphqlLimit?.secondaryPointsPerMinute ??
+        DEFAULT_GRAPHQL_SECONDARY_POINTS_PER_MINUTE,
+      MINUTE_MS,
+    ),
+    concurrency,
+    faults,
+    counters,
+    delays,
+    redirects,
+    limits: { ...limits, secondaryStatus: limits.concurrencyStatus },
+  });
   const pipeline = createApiPipeline({
     dataset,
     now,
-    authenticator: createAuthenticator(dataset, tokens),
+    authenticator,
     rateLimiter,
     concurrency,
     faults,
@@ -214,17 +257,15 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
       noreplyDomain: `users.noreply.${url.hostname}`,
       userOf,
     }),
-    limits: {
-      maxConcurrent: options.secondaryLimit?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
-      exhaustedStatus: options.rateLimit?.exhaustedStatus ?? 403,
-      concurrencyStatus: options.secondaryLimit?.status ?? 403,
-      concurrencyRetryAfterSeconds: options.secondaryLimit?.retryAfterSeconds ?? 60,
-    },
+    limits,
   });
-  const app = createHttpApp(routes, createControlRoutes(control, dataset, endpointKeys), pipeline, {
-    dataset,
-    redirects,
-  });
+  const app = createHttpApp(
+    routes,
+    createControlRoutes(control, dataset, endpointKeys),
+    pipeline,
+    { dataset, redirects },
+    graphql,
+  );
 
   let server: Server | undefined;
   let url: string | undefined;

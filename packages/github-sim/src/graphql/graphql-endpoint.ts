@@ -1,0 +1,284 @@
+import { toIsoSeconds } from '../dataset/sim-time.js';
+import type { SimDataset } from '../model.js';
+import type { Authenticator } from '../server/authenticate.js';
+import type { FaultStore, RequestTarget } from '../server/faults.js';
+import {
+  githubError,
+  resourceNotAccessible,
+  secondaryRateLimitExceeded,
+  serverError,
+  type ApiResult,
+} from '../server/github-errors.js';
+import type { PendingDelays } from '../server/pending-delays.js';
+import type { ConcurrencyTracker, RateLimiter, RateLimitState } from '../server/rate-limiter.js';
+import type { RepoRedirects } from '../server/repo-redirects.js';
+import type { RequestCounters } from '../server/request-counters.js';
+import { executeQuery, type GraphqlResponseBody } from './execute-query.js';
+import type { GitHubSchema } from './github-schema.js';
+import { prepareQuery, type GraphqlRequestBody } from './prepare-query.js';
+
+const GRAPHQL_DOCS = 'https://docs.github.com/graphql';
+const ENDPOINT_KEY = 'POST /graphql';
+const TEMPLATE = '/graphql';
+/** GitHub's secondary-limit points of one GraphQL request (docs: "Calculating points for the secondary rate limit"). */
+const SECONDARY_POINTS_QUERY = 1;
+const SECONDARY_POINTS_MUTATION = 5;
+
+export interface GraphqlEndpointLimits {
+  /** In-flight requests per installation, shared with REST (GitHub: 100, one limit for both). */
+  readonly maxConcurrent: number;
+  readonly concurrencyStatus: 403 | 429;
+  readonly concurrencyRetryAfterSeconds: number;
+  /** The status of a secondary points-per-minute hit (GitHub: 200 or 403; 403 here by default). */
+  readonly secondaryStatus: 403 | 429;
+}
+
+export interface GraphqlEndpointDeps {
+  readonly dataset: SimDataset;
+  readonly now: () => number;
+  readonly authenticator: Authenticator;
+  readonly schema: GitHubSchema;
+  /** GraphQL's primary budget, points per hour per installation (separate from REST's `core`). */
+  readonly primary: RateLimiter;
+  /** GraphQL's secondary budget, points per minute per installation. */
+  readonly secondary: RateLimiter;
+  readonly concurrency: ConcurrencyTracker;
+  readonly faults: FaultStore;
+  readonly counters: RequestCounters;
+  readonly delays: PendingDelays;
+  readonly redirects: RepoRedirects;
+  readonly limits: GraphqlEndpointLimits;
+}
+
+/** What one GraphQL request ended as, before headers. */
+interface Outcome {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Primary points charged (0: none). */
+  readonly points: number;
+}
+
+function refused(result: ApiResult): Outcome {
+  return {
+    status: result.status,
+    body: result.body,
+    points: 0,
+    ...(result.headers ? { headers: result.headers } : {}),
+  };
+}
+
+function graphqlHeaders(state: RateLimitState): Record<string, string> {
+  return {
+    'x-ratelimit-limit': String(state.limit),
+    'x-ratelimit-remaining': String(state.remaining),
+    'x-ratelimit-reset': String(state.resetUnixSeconds),
+    'x-ratelimit-used': String(state.used),
+    'x-ratelimit-resource': 'graphql',
+  };
+}
+
+/** `{ query, variables?, operationName? }`, or GitHub's 400 for a body it cannot use. */
+export function parseGraphqlBody(text: string): GraphqlRequestBody | ApiResult {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return githubError(400, 'Problems parsing JSON', GRAPHQL_DOCS);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return githubError(400, 'Problems parsing JSON', GRAPHQL_DOCS);
+  }
+  const { query, variables, operationName } = body as Record<string, unknown>;
+  if (typeof query !== 'string' || query.trim() === '') {
+    return {
+      status: 400,
+      body: { errors: [{ message: 'A query attribute must be specified and must be a string.' }] },
+    };
+  }
+  if (
+    variables !== undefined &&
+    variables !== null &&
+    (typeof variables !== 'object' || Array.isArray(variables))
+  ) {
+    return { status: 400, body: { errors: [{ message: 'Variables are invalid JSON.' }] } };
+  }
+  return {
+    query,
+    variables: (variables ?? {}) as Record<string, unknown>,
+    operationName: typeof operationName === 'string' ? operationName : undefined,
+  };
+}
+
+function isApiResult(value: GraphqlRequestBody | ApiResult): value is ApiResult {
+  return 'status' in value;
+}
+
+/**
+ * `POST /graphql` as GitHub serves it to an installation token: authentication, the
+ * concurrency limit shared with REST, injected latency and faults, the body, validation
+ * against GitHub's schema, the secondary points-per-minute limit (1 point a query, 5 a
+ * mutation), the primary points-per-hour budget charged the query's cost (GitHub's formula),
+ * then execution. Every answer carries `x-ratelimit-*` with `x-ratelimit-resource: graphql`.
+ */
+export function createGraphqlEndpoint(
+  deps: GraphqlEndpointDeps,
+): (request: Request) => Promise<Response> {
+  let requestCount = 0;
+
+  return async (request) => {
+    requestCount += 1;
+    const requestId = `5152:${requestCount.toString(16).toUpperCase().padStart(6, '0')}`;
+    const authentication = deps.authenticator.authenticate(
+      'installation',
+      request.headers.get('authorization') ?? undefined,
+      deps.now(),
+    );
+    const issued = authentication.ok
+      ? authentication.caller.kind === 'installation'
+        ? authentication.caller.issued
+        : undefined
+      : authentication.issued;
+    const installation = issued && { id: issued.installationId, org: issued.org };
+    const bucket = installation ? `installation:${installation.id}` : 'anonymous';
+    const respond = (outcome: Outcome): Response => {
+      deps.counters.record({
+        endpointKey: ENDPOINT_KEY,
+        status: outcome.status,
+        counted: outcome.points > 0,
+        installation,
+      });
+      const state =
+        outcome.points > 0
+          ? deps.primary.consume(bucket, deps.now(), outcome.points)
+          : deps.primary.peek(bucket, deps.now());
+      const text = JSON.stringify(outcome.body);
+      // The malformed-response fault: half of an answer, which no JSON parser accepts.
+      const malformed = outcome.status === 200 && deps.faults.takeMalformed(target);
+      return new Response(malformed ? text.slice(0, Math.floor(text.length / 2)) : text, {
+        status: outcome.status,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          ...graphqlHeaders(state),
+          'x-github-request-id': requestId,
+          'x-github-media-type': 'github.v4; format=json',
+          ...outcome.headers,
+        },
+      });
+    };
+    const target: RequestTarget = {
+      org: installation?.org,
+      endpointKey: ENDPOINT_KEY,
+      template: TEMPLATE,
+    };
+
+    if (!authentication.ok || !issued || !installation) {
+      return respond(refused(githubError(401, 'Bad credentials', GRAPHQL_DOCS)));
+    }
+    const inFlight = deps.concurrency.enter(bucket);
+    try {
+      // GitHub refuses a request over the concurrency limit at once, before any work.
+      if (inFlight > deps.limits.maxConcurrent) {
+        return respond(
+          refused(
+            secondaryRateLimitExceeded(
+              deps.limits.concurrencyStatus,
+              deps.limits.concurrencyRetryAfterSeconds,
+              requestId,
+            ),
+          ),
+        );
+      }
+      await deps.delays.wait(deps.faults.latencyMs(target));
+      const fault = injectedFault(deps.faults, target, requestId);
+      if (fault) return respond(refused(fault));
+      const parsed = parseGraphqlBody(await request.text());
+      if (isApiResult(parsed)) return respond(refused(parsed));
+      return respond(answer(deps, parsed, bucket, installation.id, issued.org, requestId));
+    } finally {
+      deps.concurrency.leave(bucket);
+    }
+  };
+}
+
+function injectedFault(
+  faults: FaultStore,
+  target: RequestTarget,
+  requestId: string,
+): ApiResult | undefined {
+  if (faults.isOutage(target)) return serverError(503);
+  if (faults.isPermissionDenied(target)) return resourceNotAccessible();
+  const burst = faults.takeErrorBurst(target);
+  if (burst) return serverError(burst.status);
+  const secondary = faults.takeSecondaryLimit(target);
+  if (secondary) {
+    return secondaryRateLimitExceeded(
+      secondary.status ?? 403,
+      secondary.retryAfterSeconds ?? 60,
+      requestId,
+    );
+  }
+  return undefined;
+}
+
+function answer(
+  deps: GraphqlEndpointDeps,
+  body: GraphqlRequestBody,
+  bucket: string,
+  installationId: number,
+  org: string,
+  requestId: string,
+): Outcome {
+  const nowMs = deps.now();
+  const schema = deps.schema.get();
+  const preparation = prepareQuery(schema, body);
+  const secondaryPoints =
+    preparation.ok && preparation.query.isMutation
+      ? SECONDARY_POINTS_MUTATION
+      : SECONDARY_POINTS_QUERY;
+  const minute = deps.secondary.peek(bucket, nowMs);
+  if (minute.remaining < secondaryPoints) {
+    const retryAfterSeconds = Math.max(1, minute.resetUnixSeconds - Math.floor(nowMs / 1000));
+    return refused(
+      secondaryRateLimitExceeded(deps.limits.secondaryStatus, retryAfterSeconds, requestId),
+    );
+  }
+  deps.secondary.consume(bucket, nowMs, secondaryPoints);
+  if (!preparation.ok) return { status: 200, body: { errors: preparation.errors }, points: 0 };
+
+  const { query } = preparation;
+  const before = deps.primary.peek(bucket, nowMs);
+  if (!query.dryRun && query.cost.cost > before.remaining) {
+    const rateLimited: GraphqlResponseBody = {
+      errors: [
+        {
+          type: 'RATE_LIMITED',
+          message: `API rate limit exceeded for installation ID ${installationId}.`,
+        },
+      ],
+    };
+    return { status: 200, body: rateLimited, points: 0 };
+  }
+  const points = query.dryRun ? 0 : query.cost.cost;
+  // The answer's `rateLimit` reports the state after this query's own charge, as GitHub's does.
+  const after = {
+    ...before,
+    used: before.used + points,
+    remaining: Math.max(0, before.remaining - points),
+  };
+  const result = executeQuery(schema, query, {
+    dataset: deps.dataset,
+    visibleOrg: org,
+    renamedRepoId: (owner, name) => deps.redirects.find(owner, name),
+    dryRun: query.dryRun,
+    rateLimit: {
+      cost: query.cost.cost,
+      nodeCount: query.cost.nodeCount,
+      limit: after.limit,
+      used: after.used,
+      remaining: after.remaining,
+      resetAt: toIsoSeconds(after.resetUnixSeconds * 1000),
+    },
+  });
+  return { status: 200, body: result, points };
+}
