@@ -29,8 +29,16 @@ export type {
 export type {
   EndpointCounter,
   InstallationCounter,
+  KindCounter,
+  SecondaryHitCause,
   SimCounters,
 } from './server/request-counters.js';
+export {
+  DEFAULT_SIM_LIMITS,
+  MAX_REST_PRIMARY_PER_HOUR,
+  parseSimLimits,
+  type SimLimits,
+} from './server/sim-limits.js';
 export type { RateLimitState } from './server/rate-limiter.js';
 export { ControlInputError } from './server/control-input.js';
 export {

@@ -176,6 +176,14 @@ describe('event injection through the control API', () => {
       status: 200,
       body: {
         total: { total: 0, counted: 0, notModified: 0, byStatus: {} },
+        byKind: {
+          restRequests: 0,
+          restCounted: 0,
+          restNotModified: 0,
+          graphqlQueries: 0,
+          graphqlPoints: 0,
+          secondaryHits: { concurrency: 0, points: 0, injected: 0 },
+        },
         endpoints: {},
         installations: {},
       },

@@ -252,7 +252,7 @@ describe('POST /graphql limits', () => {
   let simulator: GitHubSimulator;
   beforeAll(async () => {
     simulator = await startSimulator({
-      graphqlLimit: { pointsPerHour: 5, secondaryPointsPerMinute: 4 },
+      limits: { graphqlPrimaryPointsPerHour: 5, graphqlSecondaryPointsPerMinute: 4 },
     });
   });
   afterAll(async () => {

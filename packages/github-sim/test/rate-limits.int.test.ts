@@ -31,7 +31,10 @@ describe('rate limits', () => {
 
   it('exhausts the primary limit per installation, answers 403 until the reset, then serves again', async () => {
     clockMs = Date.now();
-    const simulator = await start({ rateLimit: { limit: 3, windowMs: WINDOW_MS } });
+    const simulator = await start({
+      limits: { restPrimaryPerHour: 3 },
+      primaryWindowMs: WINDOW_MS,
+    });
     const token = await mintToken(simulator, 'acme');
     const resetSeconds = String(Math.ceil((clockMs + WINDOW_MS) / 1000));
     for (const used of [1, 2, 3]) {
@@ -80,7 +83,8 @@ describe('rate limits', () => {
   it('answers 429 when configured to, and octokit throttling sees a primary limit', async () => {
     clockMs = Date.now();
     const simulator = await start({
-      rateLimit: { limit: 1, windowMs: WINDOW_MS, exhaustedStatus: 429 },
+      limits: { restPrimaryPerHour: 1, restPrimaryStatus: 429 },
+      primaryWindowMs: WINDOW_MS,
     });
     const seen: number[] = [];
     const octokit = await installationOctokit(
@@ -162,7 +166,7 @@ describe('secondary rate limits', () => {
 
   beforeAll(async () => {
     simulator = await startSimulator({
-      secondaryLimit: { maxConcurrent: 3, retryAfterSeconds: 7 },
+      limits: { maxConcurrent: 3, concurrencyRetryAfterSeconds: 7 },
     });
     token = await mintToken(simulator, 'acme');
   });

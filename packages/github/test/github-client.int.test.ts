@@ -211,7 +211,7 @@ describe('GitHub client against the simulator', () => {
   });
 
   it('keeps the concurrency per installation under the cap shared by two clients', async () => {
-    const simulator = await simulators.start({ secondaryLimit: { maxConcurrent: 4 } });
+    const simulator = await simulators.start({ limits: { maxConcurrent: 4 } });
     simulator.injectLatency({ org: 'acme', ms: 40 });
     const semaphore = createMemorySemaphore(3);
     const clients = [1, 2].map(() => createSimClient(simulator, 'acme', { semaphore }).client);

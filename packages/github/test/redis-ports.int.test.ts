@@ -59,7 +59,7 @@ describe('GitHub client with the Redis ports', () => {
   });
 
   it('caps the concurrency the simulator sees per installation across two processes', async () => {
-    const simulator = await simulators.start({ secondaryLimit: { maxConcurrent: 4 } });
+    const simulator = await simulators.start({ limits: { maxConcurrent: 4 } });
     simulator.injectLatency({ org: 'acme', ms: 40 });
     const clients = [fixture.redis, otherProcess].map(
       (redis) => createSimClient(simulator, 'acme', portsOn(redis, 3)).client,

@@ -68,7 +68,8 @@ describe('request policy against the simulator', () => {
     const clock = createSharedClock();
     const simulator = await simulators.start({
       now: () => clock.nowMs,
-      rateLimit: { limit: 3, windowMs: WINDOW_MS },
+      limits: { restPrimaryPerHour: 3 },
+      primaryWindowMs: WINDOW_MS,
     });
     const { client, reports } = createSimClient(simulator, 'acme', { clock });
     for (let request = 0; request < 3; request++) await client.getJson(REPO_ROUTE, WEB);
@@ -83,7 +84,7 @@ describe('request policy against the simulator', () => {
     const clock = createSharedClock();
     const simulator = await simulators.start({
       now: () => clock.nowMs,
-      rateLimit: { windowMs: WINDOW_MS },
+      primaryWindowMs: WINDOW_MS,
     });
     const { client, reports } = createSimClient(simulator, 'acme', { clock });
     await client.getJson(REPO_ROUTE, WEB);

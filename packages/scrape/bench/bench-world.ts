@@ -9,6 +9,7 @@ import {
 import {
   createGitHubSimulator,
   generateDataset,
+  MAX_REST_PRIMARY_PER_HOUR,
   type GitHubSimulator,
   type GroundTruthSeries,
   type SimAppCredentials,
@@ -142,8 +143,14 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
   if (!orgData || dataset.orgs.length !== 1) throw new Error('the bench profile has one org');
   const simulator = createGitHubSimulator({
     dataset,
-    // The benchmark counts requests; the 5,000/h budget would only stall the baseline.
-    rateLimit: { limit: 10_000_000 },
+    // The benchmark counts requests, it does not wait for resets: GitHub's highest primary
+    // budget in one-second windows (15,000/s) and no practical secondary points limit, which
+    // the baseline's ~500 requests a second would trip at once (it measures cost, not pacing).
+    limits: {
+      restPrimaryPerHour: MAX_REST_PRIMARY_PER_HOUR,
+      restSecondaryPointsPerMinute: 100_000_000,
+    },
+    primaryWindowMs: 1_000,
     statsComputeDelayMs: 20,
   });
   await simulator.start();

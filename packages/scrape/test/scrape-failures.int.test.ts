@@ -74,7 +74,7 @@ describe('scrapeRepo when GitHub misbehaves', () => {
   });
 
   it('waits for the primary rate limit to reset, then completes', async () => {
-    const f = await open({ simulator: { rateLimit: { limit: 5000, windowMs: 1500 } } });
+    const f = await open({ simulator: { primaryWindowMs: 1500 } });
     const installationId = f.dataset.orgs.find((org) => org.login === 'acme')?.installationId ?? 0;
     f.simulator.setRateLimitRemaining(installationId, 2);
     expect((await f.scrape('acme', 'web')).status).toBe('done');

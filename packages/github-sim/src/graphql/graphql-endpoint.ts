@@ -10,9 +10,10 @@ import {
   type ApiResult,
 } from '../server/github-errors.js';
 import type { PendingDelays } from '../server/pending-delays.js';
-import type { ConcurrencyTracker, RateLimiter, RateLimitState } from '../server/rate-limiter.js';
+import type { RateLimitState } from '../server/rate-limiter.js';
 import type { RepoRedirects } from '../server/repo-redirects.js';
-import type { RequestCounters } from '../server/request-counters.js';
+import type { RequestCounters, SecondaryHitCause } from '../server/request-counters.js';
+import type { SimLimiters } from '../server/sim-limits.js';
 import { executeQuery, type GraphqlResponseBody } from './execute-query.js';
 import type { GitHubSchema } from './github-schema.js';
 import { prepareQuery, type GraphqlRequestBody } from './prepare-query.js';
@@ -24,30 +25,20 @@ const TEMPLATE = '/graphql';
 const SECONDARY_POINTS_QUERY = 1;
 const SECONDARY_POINTS_MUTATION = 5;
 
-export interface GraphqlEndpointLimits {
-  /** In-flight requests per installation, shared with REST (GitHub: 100, one limit for both). */
-  readonly maxConcurrent: number;
-  readonly concurrencyStatus: 403 | 429;
-  readonly concurrencyRetryAfterSeconds: number;
-  /** The status of a secondary points-per-minute hit (GitHub: 200 or 403; 403 here by default). */
-  readonly secondaryStatus: 403 | 429;
-}
-
 export interface GraphqlEndpointDeps {
   readonly dataset: SimDataset;
   readonly now: () => number;
   readonly authenticator: Authenticator;
   readonly schema: GitHubSchema;
-  /** GraphQL's primary budget, points per hour per installation (separate from REST's `core`). */
-  readonly primary: RateLimiter;
-  /** GraphQL's secondary budget, points per minute per installation. */
-  readonly secondary: RateLimiter;
-  readonly concurrency: ConcurrencyTracker;
+  /**
+   * The limits in force and their windows: GraphQL's primary (points per hour) and secondary
+   * (points per minute) budgets apart from REST's, the concurrency limit shared with REST.
+   */
+  readonly limiters: SimLimiters;
   readonly faults: FaultStore;
   readonly counters: RequestCounters;
   readonly delays: PendingDelays;
   readonly redirects: RepoRedirects;
-  readonly limits: GraphqlEndpointLimits;
 }
 
 /** What one GraphQL request ended as, before headers. */
@@ -57,14 +48,17 @@ interface Outcome {
   readonly headers?: Readonly<Record<string, string>>;
   /** Primary points charged (0: none). */
   readonly points: number;
+  /** Set when a secondary limit refused the request, for the counters. */
+  readonly secondaryHit?: SecondaryHitCause;
 }
 
-function refused(result: ApiResult): Outcome {
+function refused(result: ApiResult, secondaryHit?: SecondaryHitCause): Outcome {
   return {
     status: result.status,
     body: result.body,
     points: 0,
     ...(result.headers ? { headers: result.headers } : {}),
+    ...(secondaryHit ? { secondaryHit } : {}),
   };
 }
 
@@ -143,15 +137,18 @@ export function createGraphqlEndpoint(
     const bucket = installation ? `installation:${installation.id}` : 'anonymous';
     const respond = (outcome: Outcome): Response => {
       deps.counters.record({
+        kind: 'graphql',
         endpointKey: ENDPOINT_KEY,
         status: outcome.status,
         counted: outcome.points > 0,
         installation,
+        graphqlPoints: outcome.points,
+        ...(outcome.secondaryHit ? { secondaryHit: outcome.secondaryHit } : {}),
       });
       const state =
         outcome.points > 0
-          ? deps.primary.consume(bucket, deps.now(), outcome.points)
-          : deps.primary.peek(bucket, deps.now());
+          ? deps.limiters.graphqlPrimary.consume(bucket, deps.now(), outcome.points)
+          : deps.limiters.graphqlPrimary.peek(bucket, deps.now());
       const text = JSON.stringify(outcome.body);
       // The malformed-response fault: half of an answer, which no JSON parser accepts.
       const malformed = outcome.status === 200 && deps.faults.takeMalformed(target);
@@ -175,28 +172,27 @@ export function createGraphqlEndpoint(
     if (!authentication.ok || !issued || !installation) {
       return respond(refused(githubError(401, 'Bad credentials', GRAPHQL_DOCS)));
     }
-    const inFlight = deps.concurrency.enter(bucket);
+    const inFlight = deps.limiters.concurrency.enter(bucket);
     try {
       // GitHub refuses a request over the concurrency limit at once, before any work.
-      if (inFlight > deps.limits.maxConcurrent) {
+      const { maxConcurrent, secondaryStatus, concurrencyRetryAfterSeconds } =
+        deps.limiters.current();
+      if (inFlight > maxConcurrent) {
         return respond(
           refused(
-            secondaryRateLimitExceeded(
-              deps.limits.concurrencyStatus,
-              deps.limits.concurrencyRetryAfterSeconds,
-              requestId,
-            ),
+            secondaryRateLimitExceeded(secondaryStatus, concurrencyRetryAfterSeconds, requestId),
+            'concurrency',
           ),
         );
       }
       await deps.delays.wait(deps.faults.latencyMs(target));
       const fault = injectedFault(deps.faults, target, requestId);
-      if (fault) return respond(refused(fault));
+      if (fault) return respond(fault);
       const parsed = parseGraphqlBody(await request.text());
       if (isApiResult(parsed)) return respond(refused(parsed));
       return respond(answer(deps, parsed, bucket, installation.id, issued.org, requestId));
     } finally {
-      deps.concurrency.leave(bucket);
+      deps.limiters.concurrency.leave(bucket);
     }
   };
 }
@@ -205,17 +201,20 @@ function injectedFault(
   faults: FaultStore,
   target: RequestTarget,
   requestId: string,
-): ApiResult | undefined {
-  if (faults.isOutage(target)) return serverError(503);
-  if (faults.isPermissionDenied(target)) return resourceNotAccessible();
+): Outcome | undefined {
+  if (faults.isOutage(target)) return refused(serverError(503));
+  if (faults.isPermissionDenied(target)) return refused(resourceNotAccessible());
   const burst = faults.takeErrorBurst(target);
-  if (burst) return serverError(burst.status);
+  if (burst) return refused(serverError(burst.status));
   const secondary = faults.takeSecondaryLimit(target);
   if (secondary) {
-    return secondaryRateLimitExceeded(
-      secondary.status ?? 403,
-      secondary.retryAfterSeconds ?? 60,
-      requestId,
+    return refused(
+      secondaryRateLimitExceeded(
+        secondary.status ?? 403,
+        secondary.retryAfterSeconds ?? 60,
+        requestId,
+      ),
+      'injected',
     );
   }
   return undefined;
@@ -236,18 +235,23 @@ function answer(
     preparation.ok && preparation.query.isMutation
       ? SECONDARY_POINTS_MUTATION
       : SECONDARY_POINTS_QUERY;
-  const minute = deps.secondary.peek(bucket, nowMs);
+  const minute = deps.limiters.graphqlSecondary.peek(bucket, nowMs);
   if (minute.remaining < secondaryPoints) {
-    const retryAfterSeconds = Math.max(1, minute.resetUnixSeconds - Math.floor(nowMs / 1000));
+    const retryAfterSeconds = deps.limiters.graphqlSecondary.secondsUntilReset(bucket, nowMs);
     return refused(
-      secondaryRateLimitExceeded(deps.limits.secondaryStatus, retryAfterSeconds, requestId),
+      secondaryRateLimitExceeded(
+        deps.limiters.current().secondaryStatus,
+        retryAfterSeconds,
+        requestId,
+      ),
+      'points',
     );
   }
-  deps.secondary.consume(bucket, nowMs, secondaryPoints);
+  deps.limiters.graphqlSecondary.consume(bucket, nowMs, secondaryPoints);
   if (!preparation.ok) return { status: 200, body: { errors: preparation.errors }, points: 0 };
 
   const { query } = preparation;
-  const before = deps.primary.peek(bucket, nowMs);
+  const before = deps.limiters.graphqlPrimary.peek(bucket, nowMs);
   if (!query.dryRun && query.cost.cost > before.remaining) {
     const rateLimited: GraphqlResponseBody = {
       errors: [

@@ -15,31 +15,21 @@ import {
   type ApiResult,
 } from './github-errors.js';
 import type { PendingDelays } from './pending-delays.js';
-import type { ConcurrencyTracker, RateLimiter, RateLimitState } from './rate-limiter.js';
+import type { RateLimitState } from './rate-limiter.js';
 import type { RenderContext } from './render-context.js';
-import type { RequestCounters } from './request-counters.js';
-
-/** GitHub's limit for unauthenticated callers (per IP there; per simulator here). */
-export const ANONYMOUS_RATE_LIMIT = 60;
-
-export interface PipelineLimits {
-  readonly maxConcurrent: number;
-  readonly exhaustedStatus: 403 | 429;
-  readonly concurrencyStatus: 403 | 429;
-  readonly concurrencyRetryAfterSeconds: number;
-}
+import type { RequestCounters, SecondaryHitCause } from './request-counters.js';
+import type { SimLimiters } from './sim-limits.js';
 
 export interface PipelineDeps {
   readonly dataset: SimDataset;
   readonly now: () => number;
   readonly authenticator: Authenticator;
-  readonly rateLimiter: RateLimiter;
-  readonly concurrency: ConcurrencyTracker;
+  /** The limits in force and their windows (shared with `/graphql` and the control API). */
+  readonly limiters: SimLimiters;
   readonly faults: FaultStore;
   readonly counters: RequestCounters;
   readonly delays: PendingDelays;
   readonly renderContext: (url: URL) => RenderContext;
-  readonly limits: PipelineLimits;
 }
 
 export interface IncomingApiRequest {
@@ -101,13 +91,16 @@ interface Outgoing {
   readonly status: number;
   readonly text?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Set when a secondary limit refused the request, for the counters. */
+  readonly secondaryHit?: SecondaryHitCause;
 }
 
-function serialise(result: ApiResult): Outgoing {
+function serialise(result: ApiResult, secondaryHit?: SecondaryHitCause): Outgoing {
   return {
     status: result.status,
     ...(result.body === undefined ? {} : { text: JSON.stringify(result.body) }),
     ...(result.headers ? { headers: result.headers } : {}),
+    ...(secondaryHit ? { secondaryHit } : {}),
   };
 }
 
@@ -127,6 +120,8 @@ export function createApiPipeline(
 ): (route: ApiRoute | undefined, request: IncomingApiRequest) => Promise<Response> {
   let requestCount = 0;
 
+  const { limiters } = deps;
+
   /** Faults and limits that answer before the handler runs; `undefined` lets it run. */
   const refuse = (
     caller: Caller,
@@ -134,27 +129,32 @@ export function createApiPipeline(
     target: RequestTarget,
     route: ApiRoute,
     requestId: string,
-  ): ApiResult | undefined => {
-    if (deps.faults.isOutage(target)) return serverError(503);
-    if (deps.faults.isPermissionDenied(target)) return resourceNotAccessible();
+  ): Outgoing | undefined => {
+    if (deps.faults.isOutage(target)) return serialise(serverError(503));
+    if (deps.faults.isPermissionDenied(target)) return serialise(resourceNotAccessible());
     const burst = deps.faults.takeErrorBurst(target);
-    if (burst) return serverError(burst.status);
+    if (burst) return serialise(serverError(burst.status));
     const secondary = deps.faults.takeSecondaryLimit(target);
     if (secondary) {
-      return secondaryRateLimitExceeded(
-        secondary.status ?? 403,
-        secondary.retryAfterSeconds ?? 60,
-        requestId,
+      return serialise(
+        secondaryRateLimitExceeded(
+          secondary.status ?? 403,
+          secondary.retryAfterSeconds ?? 60,
+          requestId,
+        ),
+        'injected',
       );
     }
-    if (!route.free && deps.rateLimiter.peek(bucket, deps.now()).remaining === 0) {
+    if (!route.free && limiters.restPrimary.peek(bucket, deps.now()).remaining === 0) {
       const label =
         caller.kind === 'installation'
           ? `installation ID ${caller.issued.installationId}`
           : caller.kind === 'app'
             ? `app ID ${caller.app.appId}`
             : 'your IP address';
-      return primaryRateLimitExceeded(deps.limits.exhaustedStatus, label, requestId);
+      return serialise(
+        primaryRateLimitExceeded(limiters.current().restPrimaryStatus, label, requestId),
+      );
     }
     return undefined;
   };
@@ -176,10 +176,17 @@ export function createApiPipeline(
         };
     const bucket = authentication.ok ? rateLimitBucket(authentication.caller) : 'anonymous';
     const respond = (outgoing: Outgoing, counted = false): Response => {
-      deps.counters.record({ endpointKey, status: outgoing.status, counted, installation });
+      deps.counters.record({
+        kind: 'rest',
+        endpointKey,
+        status: outgoing.status,
+        counted,
+        installation,
+        ...(outgoing.secondaryHit ? { secondaryHit: outgoing.secondaryHit } : {}),
+      });
       const state = counted
-        ? deps.rateLimiter.consume(bucket, deps.now())
-        : deps.rateLimiter.peek(bucket, deps.now());
+        ? limiters.restPrimary.consume(bucket, deps.now())
+        : limiters.restPrimary.peek(bucket, deps.now());
       return toResponse(outgoing, {
         ...rateLimitHeaders(state),
         'x-github-request-id': requestId,
@@ -204,20 +211,21 @@ export function createApiPipeline(
       endpointKey,
       template: route.template,
     };
-    const inFlight = deps.concurrency.enter(bucket);
+    const inFlight = limiters.concurrency.enter(bucket);
     try {
       // GitHub refuses a request over the concurrency limit at once, before any work.
-      if (caller.kind !== 'anonymous' && inFlight > deps.limits.maxConcurrent) {
-        const { concurrencyStatus, concurrencyRetryAfterSeconds } = deps.limits;
+      const { maxConcurrent, secondaryStatus, concurrencyRetryAfterSeconds } = limiters.current();
+      if (caller.kind !== 'anonymous' && inFlight > maxConcurrent) {
         return respond(
           serialise(
-            secondaryRateLimitExceeded(concurrencyStatus, concurrencyRetryAfterSeconds, requestId),
+            secondaryRateLimitExceeded(secondaryStatus, concurrencyRetryAfterSeconds, requestId),
+            'concurrency',
           ),
         );
       }
       await deps.delays.wait(deps.faults.latencyMs(target));
       const refusal = refuse(caller, bucket, target, route, requestId);
-      if (refusal) return respond(serialise(refusal));
+      if (refusal) return respond(refusal);
 
       const outgoing = serialise(runHandler(route, request, caller, deps));
       if (request.method === 'GET' && outgoing.status === 200 && outgoing.text !== undefined) {
@@ -231,7 +239,7 @@ export function createApiPipeline(
       if (deps.faults.takeMalformed(target)) return respond(truncate(outgoing), !route.free);
       return respond(outgoing, !route.free);
     } finally {
-      deps.concurrency.leave(bucket);
+      limiters.concurrency.leave(bucket);
     }
   };
 }

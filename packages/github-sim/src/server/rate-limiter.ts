@@ -1,7 +1,9 @@
 /**
- * GitHub's primary rate limit, one fixed window per bucket (an installation, an app's JWT
- * requests, or anonymous callers): the window opens with the first request after the last
- * reset and lasts `windowMs`; `x-ratelimit-reset` is its end in epoch seconds.
+ * One fixed window per bucket (an installation, an app's JWT requests, or anonymous callers),
+ * counting points: GitHub's primary limits (1 h windows; a REST request is 1 point, a GraphQL
+ * query its computed cost) and its secondary points limits (60 s windows). The window opens
+ * with the first request after the last reset and lasts `windowMs`; `x-ratelimit-reset` is
+ * its end in epoch seconds.
  */
 export interface RateLimitState {
   readonly limit: number;
@@ -14,8 +16,13 @@ export interface RateLimitState {
 export interface RateLimiter {
   /** The bucket's state now (opening a window if the last one ended). */
   peek(bucket: string, nowMs: number): RateLimitState;
-  /** Counts `points` (default 1: one REST request) against the bucket; call only when it may proceed. */
+  /** Charges `points` (default 1) to the bucket; call only when the request may proceed. */
   consume(bucket: string, nowMs: number, points?: number): RateLimitState;
+  /**
+   * Whole seconds until the bucket's current window ends, at least 1: a secondary hit's
+   * `retry-after` (exact to the millisecond, where `resetUnixSeconds` is rounded up).
+   */
+  secondsUntilReset(bucket: string, nowMs: number): number;
   /** Sets what is left in the current window (tests of near-exhaustion). */
   setRemaining(bucket: string, remaining: number, nowMs: number): RateLimitState;
   /** Forgets every window, as if no request had been made. */
@@ -56,6 +63,10 @@ export function createRateLimiter(
       const window = current(bucket, nowMs);
       window.used += points;
       return stateOf(bucket, window);
+    },
+    secondsUntilReset(bucket, nowMs) {
+      const window = current(bucket, nowMs);
+      return Math.max(1, Math.ceil((window.startMs + windowMs - nowMs) / 1000));
     },
     setRemaining(bucket, remaining, nowMs) {
       const window = current(bucket, nowMs);

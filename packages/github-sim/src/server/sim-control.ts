@@ -54,9 +54,10 @@ import type {
   SecondaryLimitFault,
 } from './faults.js';
 import type { InstallationTokenStore } from './installation-tokens.js';
-import type { ConcurrencyTracker, RateLimiter, RateLimitState } from './rate-limiter.js';
+import type { RateLimitState } from './rate-limiter.js';
 import type { RepoRedirects } from './repo-redirects.js';
 import type { RequestCounters, SimCounters } from './request-counters.js';
+import type { SimLimiters } from './sim-limits.js';
 
 /** A repo as the control API reports it after a change to the repo itself. */
 export interface SimRepoSummary {
@@ -164,8 +165,7 @@ export interface SimControlDeps {
   readonly now: () => number;
   readonly faults: FaultStore;
   readonly tokens: InstallationTokenStore;
-  readonly rateLimiter: RateLimiter;
-  readonly concurrency: ConcurrencyTracker;
+  readonly limiters: SimLimiters;
   readonly counters: RequestCounters;
   /** Every `GET /template` key the simulator serves, to validate fault scopes. */
   readonly endpointKeys: readonly string[];
@@ -254,13 +254,18 @@ export function createSimControl(deps: SimControlDeps): SimControl {
       if (!Number.isInteger(remaining) || remaining < 0) {
         throw new ControlInputError(`remaining must be a non-negative integer; got ${remaining}`);
       }
-      return deps.rateLimiter.setRemaining(`installation:${installationId}`, remaining, deps.now());
+      return deps.limiters.restPrimary.setRemaining(
+        `installation:${installationId}`,
+        remaining,
+        deps.now(),
+      );
     },
     resetCounters() {
       deps.counters.reset();
-      deps.concurrency.resetPeaks();
+      deps.limiters.concurrency.resetPeaks();
     },
-    counters: () => deps.counters.snapshot((id) => deps.concurrency.peak(`installation:${id}`)),
+    counters: () =>
+      deps.counters.snapshot((id) => deps.limiters.concurrency.peak(`installation:${id}`)),
     groundTruth: (atMs, options) => computeGroundTruth(dataset, { ...options, atMs }),
   };
 }

@@ -9,11 +9,11 @@ import { createCopilotReportHost, type CopilotReportHost } from '../copilot/copi
 import type { CopilotWorld } from '../copilot/copilot-world.js';
 import { createCopilotRoutes } from '../copilot/routes-copilot.js';
 import type { AppKeyPair } from '../dataset/app-keys.js';
-import { HOUR_MS, MINUTE_MS } from '../dataset/sim-time.js';
+import { HOUR_MS } from '../dataset/sim-time.js';
 import { createGraphqlEndpoint } from '../graphql/graphql-endpoint.js';
 import { createGitHubSchema } from '../graphql/github-schema.js';
 import type { SimDataset } from '../model.js';
-import { ANONYMOUS_RATE_LIMIT, createApiPipeline } from './api-pipeline.js';
+import { createApiPipeline } from './api-pipeline.js';
 import type { ApiRoute } from './api-route.js';
 import { createAuthenticator } from './authenticate.js';
 import { createContributorStatsCache } from './contributor-stats.js';
@@ -22,7 +22,6 @@ import { createFaultStore } from './faults.js';
 import { createHttpApp } from './http-app.js';
 import { createInstallationTokenStore } from './installation-tokens.js';
 import { createPendingDelays } from './pending-delays.js';
-import { createConcurrencyTracker, createRateLimiter } from './rate-limiter.js';
 import { createUserIndex } from './render-context.js';
 import { createRepoRedirects } from './repo-redirects.js';
 import { createRequestCounters } from './request-counters.js';
@@ -34,6 +33,7 @@ import { createReviewCommentRoutes } from './routes-review-comments.js';
 import { createRepoRoutes } from './routes-repos.js';
 import { createStatsMetaRoutes } from './routes-stats-meta.js';
 import { createSimControl, type SimControl } from './sim-control.js';
+import { createSimLimiters, parseSimLimits, type SimLimits } from './sim-limits.js';
 
 export interface GitHubSimulatorOptions {
   /** The world to serve; mutated in place by the control API. */
@@ -44,33 +44,14 @@ export interface GitHubSimulatorOptions {
   readonly port?: number;
   /** Installation token lifetime; default 1 h, as GitHub's. */
   readonly tokenLifetimeMs?: number;
-  readonly rateLimit?: {
-    /** Requests per window per installation (and per app JWT); default 5000. */
-    readonly limit?: number;
-    /** Default 1 h. */
-    readonly windowMs?: number;
-    /** GitHub sends 403 or 429 on exhaustion; default 403. */
-    readonly exhaustedStatus?: 403 | 429;
-  };
-  /** GraphQL's budgets per installation, apart from REST's. */
-  readonly graphqlLimit?: {
-    /** Primary points per hour; default 5000. */
-    readonly pointsPerHour?: number;
-    /** Secondary points per minute (1 a query, 5 a mutation); default 2000. */
-    readonly secondaryPointsPerMinute?: number;
-  };
-  readonly secondaryLimit?: {
-    /**
-     * Requests one installation may have in flight; one more is a secondary-limit hit.
-     * Default 10: stricter than GitHub's documented 100, so a client that fans out too
-     * widely finds out in tests rather than in production.
-     */
-    readonly maxConcurrent?: number;
-    /** Default 403. */
-    readonly status?: 403 | 429;
-    /** `retry-after` of a concurrency hit; default 60. */
-    readonly retryAfterSeconds?: number;
-  };
+  /**
+   * Per-installation limits (and per App JWT): any subset of `SimLimits`, the rest at
+   * GitHub's documented defaults (`DEFAULT_SIM_LIMITS`). Validated: a bad value throws a
+   * `RangeError` naming the field.
+   */
+  readonly limits?: Partial<SimLimits>;
+  /** Length of the primary windows (REST and GraphQL); default 1 h. Tests shorten it. */
+  readonly primaryWindowMs?: number;
   /**
    * How long `/stats/contributors` answers 202 after its cache went cold (first request, or
    * the repo's commits changed); default 1000 ms. 0 answers 200 at once.
@@ -135,22 +116,17 @@ export interface GitHubSimulator extends SimControl {
   writeKeys(dir: string): Promise<WrittenAppKey[]>;
 }
 
-const DEFAULT_MAX_CONCURRENT = 10;
 const DEFAULT_STATS_COMPUTE_DELAY_MS = 1000;
-const DEFAULT_GRAPHQL_POINTS_PER_HOUR = 5000;
-const DEFAULT_GRAPHQL_SECONDARY_POINTS_PER_MINUTE = 2000;
 
 /** Creates a GitHub simulator over `options.dataset`; call `start()` to listen. */
 export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSimulator {
   const { dataset } = options;
   const now = options.now ?? Date.now;
-  const limit = options.rateLimit?.limit ?? 5000;
   const tokens = createInstallationTokenStore(options.tokenLifetimeMs ?? HOUR_MS);
-  const rateLimiter = createRateLimiter(
-    (bucket) => (bucket === 'anonymous' ? ANONYMOUS_RATE_LIMIT : limit),
-    options.rateLimit?.windowMs ?? HOUR_MS,
-  );
-  const concurrency = createConcurrencyTracker();
+  const limiters = createSimLimiters({
+    limits: parseSimLimits(options.limits),
+    ...(options.primaryWindowMs === undefined ? {} : { primaryWindowMs: options.primaryWindowMs }),
+  });
   const faults = createFaultStore();
   const counters = createRequestCounters();
   const delays = createPendingDelays();
@@ -191,7 +167,7 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
     ...createReviewCommentRoutes(dataset),
     ...createPullRoutes(dataset),
     ...createIssueRoutes(dataset),
-    ...createStatsMetaRoutes({ dataset, now, statsCache, rateLimiter }),
+    ...createStatsMetaRoutes({ dataset, now, statsCache, rateLimiter: limiters.restPrimary }),
     ...(options.copilot && copilotHost
       ? createCopilotRoutes({ dataset, world: options.copilot.world, host: copilotHost, now })
       : []),
@@ -207,47 +183,28 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
     now,
     faults,
     tokens,
-    rateLimiter,
-    concurrency,
+    limiters,
     counters,
     endpointKeys,
   });
   const userOf = createUserIndex(dataset);
   const authenticator = createAuthenticator(dataset, tokens);
-  const limits = {
-    maxConcurrent: options.secondaryLimit?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
-    exhaustedStatus: options.rateLimit?.exhaustedStatus ?? 403,
-    concurrencyStatus: options.secondaryLimit?.status ?? 403,
-    concurrencyRetryAfterSeconds: options.secondaryLimit?.retryAfterSeconds ?? 60,
-  } as const;
   const graphql = createGraphqlEndpoint({
     dataset,
     now,
     authenticator,
     schema: createGitHubSchema(),
-    primary: createRateLimiter(
-      () => options.graphqlLimit?.pointsPerHour ?? DEFAULT_GRAPHQL_POINTS_PER_HOUR,
-      HOUR_MS,
-    ),
-    secondary: createRateLimiter(
-      () =>
-        options.graphqlLimit?.secondaryPointsPerMinute ??
-        DEFAULT_GRAPHQL_SECONDARY_POINTS_PER_MINUTE,
-      MINUTE_MS,
-    ),
-    concurrency,
+    limiters,
     faults,
     counters,
     delays,
     redirects,
-    limits: { ...limits, secondaryStatus: limits.concurrencyStatus },
   });
   const pipeline = createApiPipeline({
     dataset,
     now,
     authenticator,
-    rateLimiter,
-    concurrency,
+    limiters,
     faults,
     counters,
     delays,
@@ -257,7 +214,6 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
       noreplyDomain: `users.noreply.${url.hostname}`,
       userOf,
     }),
-    limits,
   });
   const app = createHttpApp(
     routes,
