@@ -27,6 +27,17 @@ export {
   type SemaphoreLogger,
 } from './installation-semaphore.js';
 export {
+  createRedisRequestBudget,
+  type PrimaryBudgetSnapshot,
+  type RedisRequestBudget,
+  type RedisRequestBudgetOptions,
+  type RequestBudgetDraw,
+  type RequestBudgetGrant,
+  type RequestBudgetPriority,
+  type RequestBudgetResource,
+  type RequestBudgetUsage,
+} from './request-budget.js';
+export {
   createRedisInstallationTokenCache,
   StoredTokenError,
   type RedisInstallationTokenCache,
