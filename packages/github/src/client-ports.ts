@@ -35,6 +35,72 @@ export interface InstallationSemaphore {
   acquire(installationId: number, signal: AbortSignal): Promise<SemaphoreLease>;
 }
 
+/**
+ * GitHub's API families, each with limits of its own: REST (900 points a minute, the `core`
+ * primary window) and GraphQL (2,000 points a minute, its own primary window).
+ */
+export type BudgetResource = 'rest' | 'graphql';
+
+/**
+ * Who a request serves. `scheduled`: the schedule's scrapes, which may spend a whole budget.
+ * `background`: history reads and backfills, which leave `rate_limit.scheduled_points_reserve`
+ * of each minute's points (and `backfill.rate_limit_reserve` of the hour's) to the schedule.
+ */
+export type BudgetPriority = 'scheduled' | 'background';
+
+/** What one request draws from its installation's budget. */
+export interface BudgetDraw {
+  readonly resource: BudgetResource;
+  readonly priority: BudgetPriority;
+  /** Secondary-limit points (`toSecondaryPoints`): a GET 1, a mutation 5, a GraphQL query 1. */
+  readonly points: number;
+}
+
+/** An installation's primary budget of one resource as GitHub last reported it. */
+export interface PrimaryBudgetView {
+  readonly limit: number;
+  readonly remaining: number;
+  /** `x-ratelimit-reset`, epoch ms. */
+  readonly resetAtMs: number;
+}
+
+/** A draw the budget granted. */
+export interface BudgetGrant {
+  /** How often the budget refused the draw before granting it (0: granted at once). */
+  readonly denials: number;
+  /**
+   * The fleet's newest view of the resource's primary budget (any process's latest response),
+   * or `undefined` when no process reported one lately: a client merges it into its own
+   * rate-limit gate, so it holds when the fleet nears exhaustion even if it sent nothing itself.
+   */
+  readonly primary: PrimaryBudgetView | undefined;
+}
+
+/**
+ * Per installation and resource, the points every process of the fleet may spend in any
+ * minute (`rate_limit.rest_points_per_minute`, `rate_limit.graphql_points_per_minute`, set
+ * below GitHub's secondary limits), shared through storage, plus the fleet's view of the
+ * primary budget. Together with {@link InstallationSemaphore} it keeps the fleet under every
+ * secondary limit whatever the number of workers.
+ */
+export interface RequestBudget {
+  /**
+   * Resolves once the draw's points are taken. While the minute's points are spent (for a
+   * `background` draw: all but the reserve) it sleeps until enough of them free, jittered.
+   * Rejects with `signal.reason` when `signal` aborts first.
+   */
+  take(installationId: number, draw: BudgetDraw, signal: AbortSignal): Promise<BudgetGrant>;
+  /**
+   * Records a response's primary budget for the fleet: a later reset replaces the view, and
+   * within one window the lowest `remaining` wins (responses arrive out of order).
+   */
+  observePrimary(
+    installationId: number,
+    resource: BudgetResource,
+    view: PrimaryBudgetView,
+  ): Promise<void>;
+}
+
 /** An installation access token as GitHub issued it. */
 export interface CachedInstallationToken {
   readonly token: string;

@@ -7,9 +7,15 @@ import { Octokit } from '@octokit/core';
 import { abortableSleep, type Sleep } from './abortable-sleep.js';
 import type { RetryOptions } from './backoff.js';
 import { etagKeyOf, type RepoIdentity } from './etag-key.js';
-import type { EtagCache, InstallationSemaphore, InstallationTokenCache } from './client-ports.js';
+import type {
+  BudgetPriority,
+  EtagCache,
+  InstallationSemaphore,
+  InstallationTokenCache,
+  RequestBudget,
+} from './client-ports.js';
 import { GitHubResponseError } from './github-errors.js';
-import type { GitHubRequestObserver } from './github-request-report.js';
+import type { BudgetWaitObserver, GitHubRequestObserver } from './github-request-report.js';
 import type { RawResponse } from './github-transport.js';
 import { createInstallationTokenSource } from './installation-token-source.js';
 import { parseNextLink } from './link-header.js';
@@ -77,6 +83,15 @@ export interface GitHubClientOptions {
   readonly retry: RetryOptions;
   readonly etagCache: EtagCache;
   readonly semaphore: InstallationSemaphore;
+  /**
+   * The fleet's per-installation budgets (points per minute, the primary view) and the
+   * priority this client draws at: `scheduled` for the schedule's scrapes, `background` for
+   * history reads and backfills. Without it only this client's gate and the semaphore pace
+   * its requests, so several processes together can trip GitHub's points-per-minute limit.
+   */
+  readonly budget?: { readonly port: RequestBudget; readonly priority: BudgetPriority };
+  /** Called when a request had to wait for the budget. Must not throw. */
+  readonly onBudgetWait?: BudgetWaitObserver;
   /** Shares the installation token across the fleet; see {@link InstallationTokenCache}. */
   readonly tokenCache?: InstallationTokenCache;
   /** Called for every HTTP request, retries and token mints included. Must not throw. */
@@ -215,8 +230,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     installationId,
     octokit,
     tokens,
-    gate: createRateLimitGate(options.rateLimit, now, sleep),
+    gates: {
+      rest: createRateLimitGate(options.rateLimit, now, sleep),
+      graphql: createRateLimitGate(options.rateLimit, now, sleep),
+    },
     semaphore: options.semaphore,
+    budget: options.budget,
+    onBudgetWait: options.onBudgetWait ?? (() => undefined),
     rateLimit: options.rateLimit,
     retry: options.retry,
     onRequest,

@@ -1,3 +1,5 @@
+import type { BudgetPriority, BudgetResource } from './client-ports.js';
+
 /** One HTTP request to GitHub, as the client reports it for telemetry (`onRequest`). */
 export interface GitHubRequestReport {
   readonly org: string;
@@ -28,6 +30,21 @@ export interface GitHubRequestReport {
 
 /** Receives every {@link GitHubRequestReport}; must not throw. */
 export type GitHubRequestObserver = (report: GitHubRequestReport) => void;
+
+/** A request that waited for its installation's per-minute budget (`RequestBudget`). */
+export interface BudgetWaitReport {
+  readonly org: string;
+  readonly installationId: number;
+  readonly resource: BudgetResource;
+  readonly priority: BudgetPriority;
+  /** How often the budget refused it before granting (at least 1). */
+  readonly denials: number;
+  /** From asking to being granted. */
+  readonly waitedMs: number;
+}
+
+/** Receives every {@link BudgetWaitReport}; must not throw. */
+export type BudgetWaitObserver = (report: BudgetWaitReport) => void;
 
 function headerNumber(
   headers: Readonly<Record<string, string | undefined>>,

@@ -2,10 +2,16 @@ export { abortableSleep, type Sleep } from './abortable-sleep.js';
 export { computeBackoffMs, type RetryOptions } from './backoff.js';
 export { classifyGitHubError } from './classify-github-error.js';
 export type {
+  BudgetDraw,
+  BudgetGrant,
+  BudgetPriority,
+  BudgetResource,
   CachedInstallationToken,
   EtagCache,
   InstallationSemaphore,
   InstallationTokenCache,
+  PrimaryBudgetView,
+  RequestBudget,
   SemaphoreLease,
 } from './client-ports.js';
 export { etagKeyOf, type RepoIdentity } from './etag-key.js';
@@ -22,8 +28,14 @@ export {
 } from './github-client.js';
 export type { GitHubErrorDecision } from './github-error-decision.js';
 export { GitHubNetworkError, GitHubRequestError, GitHubResponseError } from './github-errors.js';
-export type { GitHubRequestObserver, GitHubRequestReport } from './github-request-report.js';
+export type {
+  BudgetWaitObserver,
+  BudgetWaitReport,
+  GitHubRequestObserver,
+  GitHubRequestReport,
+} from './github-request-report.js';
 export type { RateLimitOptions } from './rate-limit-gate.js';
+export { toSecondaryPoints } from './secondary-points.js';
 export {
   decodeCommitDetail,
   decodeCommitList,

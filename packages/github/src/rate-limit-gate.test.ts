@@ -83,6 +83,19 @@ describe('rate-limit gate', () => {
     expect(gate.pending()).toBeUndefined();
   });
 
+  it("holds on the fleet's view merged in, by the same newest-window rule", () => {
+    const { gate } = setup();
+    gate.observe(headers(4000));
+    // Another process saw the window nearly spent; this one has not asked GitHub since.
+    gate.merge({ limit: 5000, remaining: 120, resetAtMs: resetSeconds * 1000 });
+    expect(gate.pending()).toEqual({ waitMs: 1_810_000, hold: 'primary' });
+    // A view from the previous window changes nothing.
+    gate.merge({ limit: 5000, remaining: 5000, resetAtMs: (resetSeconds - 3600) * 1000 });
+    expect(gate.pending()).toEqual({ waitMs: 1_810_000, hold: 'primary' });
+    gate.merge({ limit: 5000, remaining: 4999, resetAtMs: (resetSeconds + 3600) * 1000 });
+    expect(gate.pending()).toBeUndefined();
+  });
+
   it('ignores responses without rate-limit headers', () => {
     const { gate } = setup();
     expect(gate.observe({})).toBeUndefined();

@@ -37,6 +37,12 @@ export type GateHold = 'primary' | 'secondary';
 export interface RateLimitGate {
   /** Records the `x-ratelimit-*` headers of a response; returns what they said. */
   observe(headers: Readonly<Record<string, string | undefined>>): RateLimitSnapshot | undefined;
+  /**
+   * Takes in a snapshot another process saw (the fleet's view, from the `RequestBudget`), by
+   * the same rule as {@link observe}: a later window replaces, a lower `remaining` in the same
+   * window wins.
+   */
+  merge(snapshot: RateLimitSnapshot): void;
   /** Holds every request until `untilMs` (a secondary limit, or a reset GitHub did not date). */
   holdUntil(untilMs: number): void;
   /** How long the next request must wait, and why; `undefined` when it may go now. */
@@ -78,6 +84,11 @@ export function createRateLimitGate(
       remaining,
       resetAtMs: resetSeconds * 1000,
     };
+    merge(observed);
+    return observed;
+  }
+
+  function merge(observed: RateLimitSnapshot): void {
     // Responses of concurrent requests arrive out of order: a stale window never replaces a
     // newer one, and within one window the lowest remaining is the truest.
     if (snapshot === undefined || observed.resetAtMs > snapshot.resetAtMs) {
@@ -88,7 +99,6 @@ export function createRateLimitGate(
     ) {
       snapshot = observed;
     }
-    return observed;
   }
 
   function floorOf(current: RateLimitSnapshot): number {
@@ -124,6 +134,7 @@ export function createRateLimitGate(
 
   return {
     observe,
+    merge,
     holdUntil(untilMs) {
       heldUntilMs = Math.max(heldUntilMs, untilMs);
     },

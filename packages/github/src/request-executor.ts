@@ -5,10 +5,20 @@ import type { Octokit } from '@octokit/core';
 import type { Sleep } from './abortable-sleep.js';
 import { computeBackoffMs, type RetryOptions } from './backoff.js';
 import { classifyGitHubError } from './classify-github-error.js';
-import type { InstallationSemaphore, SemaphoreLease } from './client-ports.js';
+import type {
+  BudgetPriority,
+  BudgetResource,
+  InstallationSemaphore,
+  RequestBudget,
+  SemaphoreLease,
+} from './client-ports.js';
 import type { GitHubErrorDecision } from './github-error-decision.js';
 import { GitHubRequestError } from './github-errors.js';
-import { toRequestReport, type GitHubRequestObserver } from './github-request-report.js';
+import {
+  toRequestReport,
+  type BudgetWaitObserver,
+  type GitHubRequestObserver,
+} from './github-request-report.js';
 import { recordGitHubResponse, toGitHubSpanStart } from './github-request-span.js';
 import { sendRequest, type RawResponse } from './github-transport.js';
 import {
@@ -16,15 +26,20 @@ import {
   TokenMintError,
   type InstallationTokenSource,
 } from './installation-token-source.js';
-import type { RateLimitGate, RateLimitOptions } from './rate-limit-gate.js';
+import type { RateLimitGate, RateLimitOptions, RateLimitSnapshot } from './rate-limit-gate.js';
+import { toSecondaryPoints } from './secondary-points.js';
 
 export interface RequestExecutorDeps {
   readonly org: string;
   readonly installationId: number;
   readonly octokit: Octokit;
   readonly tokens: InstallationTokenSource;
-  readonly gate: RateLimitGate;
+  /** One gate per resource: REST and GraphQL have separate primary windows. */
+  readonly gates: Readonly<Record<BudgetResource, RateLimitGate>>;
   readonly semaphore: InstallationSemaphore;
+  /** The fleet's per-minute points and primary view, drawn from at this priority. */
+  readonly budget: { readonly port: RequestBudget; readonly priority: BudgetPriority } | undefined;
+  readonly onBudgetWait: BudgetWaitObserver;
   readonly rateLimit: RateLimitOptions;
   readonly retry: RetryOptions;
   readonly onRequest: GitHubRequestObserver;
@@ -42,6 +57,11 @@ export interface ExecuteRequest {
   readonly url: string;
   /** Sent as `If-None-Match`. */
   readonly etag?: string | undefined;
+  /**
+   * Whose limits the request counts against: `rest` (default) or `graphql` (a query: 1
+   * secondary point; its primary cost comes back in the response's `x-ratelimit-*`).
+   */
+  readonly resource?: BudgetResource;
 }
 
 /**
@@ -70,17 +90,17 @@ export function createRequestExecutor(
    * Holds the gate for a rate-limit failure. Called before the failed request's slot is
    * released, so requests queued for that slot see the hold instead of earning 403s too.
    */
-  function holdFor(decision: GitHubErrorDecision): void {
+  function holdFor(gate: RateLimitGate, decision: GitHubErrorDecision): void {
     const nowMs = now();
     if (decision.kind === 'wait-secondary') {
-      deps.gate.holdUntil(
+      gate.holdUntil(
         nowMs + Math.max(deps.rateLimit.secondaryLimitBackoffMs, decision.retryAfterMs ?? 0),
       );
     } else if (decision.kind === 'wait-primary') {
       // The gate saw `remaining: 0` already; hold explicitly when GitHub gave no reset, or one
       // our clock already passed (skew), so the retry cannot spin.
       const { resetAtMs } = decision;
-      deps.gate.holdUntil(
+      gate.holdUntil(
         resetAtMs === undefined
           ? nowMs + deps.rateLimit.secondaryLimitBackoffMs
           : Math.max(resetAtMs, nowMs) + deps.rateLimit.minResetBufferMs,
@@ -111,6 +131,9 @@ export function createRequestExecutor(
     let result: AttemptResult;
     let status: number | undefined;
     let headers: Readonly<Record<string, string>>;
+    let primary: RateLimitSnapshot | undefined;
+    const resource = request.resource ?? 'rest';
+    const gate = deps.gates[resource];
     try {
       const outcome = await sendRequest(
         deps.octokit,
@@ -129,12 +152,12 @@ export function createRequestExecutor(
       headers = outcome.ok ? outcome.response.headers : outcome.headers;
       // A refused token is answered from the anonymous bucket (limit 60, its own window):
       // those headers say nothing of the installation's budget and would hold it for an hour.
-      if (status !== 401) deps.gate.observe(headers);
+      if (status !== 401) primary = gate.observe(headers);
       if (outcome.ok) {
         result = outcome;
       } else {
         const decision = classifyGitHubError(outcome.error, now());
-        holdFor(decision);
+        holdFor(gate, decision);
         result = {
           ok: false,
           failure: {
@@ -149,6 +172,10 @@ export function createRequestExecutor(
       }
     } finally {
       await lease.release();
+    }
+    // Shared with the fleet, so a process that has not asked GitHub lately still holds.
+    if (primary !== undefined) {
+      await deps.budget?.port.observePrimary(deps.installationId, resource, primary);
     }
     const report = toRequestReport({
       ...context,
@@ -168,8 +195,10 @@ export function createRequestExecutor(
    * endpoint that failed (the token mint's, when minting failed).
    */
   async function tryOnce(request: ExecuteRequest, attempt: number): Promise<AttemptResult> {
+    const resource = request.resource ?? 'rest';
+    const gate = deps.gates[resource];
     for (;;) {
-      const hold = deps.gate.pending();
+      const hold = gate.pending();
       if (hold?.hold === 'primary' && deps.rateLimit.onPrimaryHold === 'fail') {
         const resetAtMs = now() + hold.waitMs;
         throw new GitHubRequestError(
@@ -185,7 +214,7 @@ export function createRequestExecutor(
           { cause: undefined },
         );
       }
-      await deps.gate.waitForClearance(signal, onGateWait);
+      await gate.waitForClearance(signal, onGateWait);
       let token: string;
       try {
         token = await deps.tokens.getToken();
@@ -194,7 +223,7 @@ export function createRequestExecutor(
         if (!(error instanceof TokenMintError)) throw error;
         const decision = classifyGitHubError(error.cause, now());
         // A rate-limited mint holds every request of the installation, like any other call.
-        holdFor(decision);
+        holdFor(gate, decision);
         return {
           ok: false,
           failure: {
@@ -207,15 +236,46 @@ export function createRequestExecutor(
           },
         };
       }
+      if (deps.budget !== undefined) {
+        await takeBudget(deps.budget, request, resource, gate);
+        // The fleet's view may be below this client's floor: wait (or fail) at the gate.
+        // The points just taken stay spent; that errs on the side of sending less.
+        if (gate.pending() !== undefined) continue;
+      }
       const lease = await deps.semaphore.acquire(deps.installationId, signal);
       // A response that arrived while this request queued for a slot may have closed the
       // gate (exhaustion, a secondary limit): sending now would only earn another 403.
-      if (deps.gate.pending() !== undefined) {
+      if (gate.pending() !== undefined) {
         await lease.release();
         continue;
       }
       return sendHoldingLease(request, token, attempt, lease);
     }
+  }
+
+  /** Waits for the request's points of the fleet's per-minute budget; merges the fleet's primary view. */
+  async function takeBudget(
+    { port, priority }: NonNullable<RequestExecutorDeps['budget']>,
+    request: ExecuteRequest,
+    resource: BudgetResource,
+    gate: RateLimitGate,
+  ): Promise<void> {
+    const startedMs = now();
+    const grant = await port.take(
+      deps.installationId,
+      { resource, priority, points: toSecondaryPoints(resource, request.method) },
+      signal,
+    );
+    if (grant.denials > 0) {
+      deps.onBudgetWait({
+        ...context,
+        resource,
+        priority,
+        denials: grant.denials,
+        waitedMs: now() - startedMs,
+      });
+    }
+    if (grant.primary !== undefined) gate.merge(grant.primary);
   }
 
   return async function execute(request: ExecuteRequest): Promise<RawResponse> {

@@ -1,10 +1,15 @@
 import type { LogContext, Logger } from '@gse/logging';
 
 import type {
+  BudgetDraw,
+  BudgetGrant,
+  BudgetResource,
   CachedInstallationToken,
   EtagCache,
   InstallationSemaphore,
   InstallationTokenCache,
+  PrimaryBudgetView,
+  RequestBudget,
   SemaphoreLease,
 } from '../src/index.js';
 
@@ -118,6 +123,36 @@ export function createRecordingLogger(
           child.error(message, { ...context, ...extra });
         },
       };
+    },
+  };
+}
+
+/**
+ * A budget that grants every draw, as the next of `grants` says (default: at once, no
+ * primary view), and records every draw and every primary view observed. `onTake` runs per
+ * draw: a test moves its fake clock there to stand for the wait.
+ */
+export function createRecordingBudget(
+  grants: BudgetGrant[] = [],
+  onTake: (grant: BudgetGrant) => void = () => undefined,
+): RequestBudget & {
+  readonly draws: BudgetDraw[];
+  readonly observed: { resource: BudgetResource; view: PrimaryBudgetView }[];
+} {
+  const draws: BudgetDraw[] = [];
+  const observed: { resource: BudgetResource; view: PrimaryBudgetView }[] = [];
+  return {
+    draws,
+    observed,
+    take(_installationId, draw) {
+      draws.push(draw);
+      const grant = grants.shift() ?? { denials: 0, primary: undefined };
+      onTake(grant);
+      return Promise.resolve(grant);
+    },
+    observePrimary(_installationId, resource, view) {
+      observed.push({ resource, view });
+      return Promise.resolve();
     },
   };
 }

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+
+import { createRecordingBudget } from '../test/client-fakes.js';
+import { FAKE_START_MS, json, setupFakeClient as setup } from '../test/fake-github.js';
+import type { BudgetWaitReport } from './github-request-report.js';
+import { GitHubRequestError } from './github-errors.js';
+
+const ROUTE = 'GET /repos/{owner}/{repo}';
+const PARAMS = { owner: 'acme', repo: 'web' };
+const resetUnixSeconds = FAKE_START_MS / 1000 + 600;
+const limits = (remaining: number) => ({
+  'x-ratelimit-limit': '5000',
+  'x-ratelimit-remaining': String(remaining),
+  'x-ratelimit-reset': String(resetUnixSeconds),
+});
+const fleetView = (remaining: number) => ({
+  limit: 5000,
+  remaining,
+  resetAtMs: resetUnixSeconds * 1000,
+});
+
+describe('request executor with the fleet budget', () => {
+  it('draws each attempt’s points at its priority, reports a wait, and shares the primary it saw', async () => {
+    const waits: BudgetWaitReport[] = [];
+    // Each refusal stands for a sleep of 1.5 s on the client's clock.
+    const budget = createRecordingBudget(
+      [
+        { denials: 2, primary: undefined },
+        { denials: 0, primary: undefined },
+      ],
+      (grant) => {
+        fake.clock.nowMs += grant.denials * 1500;
+      },
+    );
+    let served = 0;
+    const fake = setup(
+      () => {
+        served += 1;
+        return served === 1
+          ? json({ message: 'Server Error' }, 502, limits(4001))
+          : json({ name: 'web' }, 200, limits(4000));
+      },
+      {
+        budget: { port: budget, priority: 'background' },
+        onBudgetWait: (report) => waits.push(report),
+      },
+    );
+    expect(await fake.client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    // The retry draws again: every request GitHub sees costs its points.
+    expect(budget.draws).toEqual([
+      { resource: 'rest', priority: 'background', points: 1 },
+      { resource: 'rest', priority: 'background', points: 1 },
+    ]);
+    expect(waits).toEqual([
+      {
+        org: 'acme',
+        installationId: 1001,
+        resource: 'rest',
+        priority: 'background',
+        denials: 2,
+        waitedMs: 3000,
+      },
+    ]);
+    expect(budget.observed).toEqual([
+      { resource: 'rest', view: fleetView(4001) },
+      { resource: 'rest', view: fleetView(4000) },
+    ]);
+  });
+
+  it('holds at the gate when the fleet’s view is under the floor, though this client saw plenty', async () => {
+    const budget = createRecordingBudget([
+      { denials: 0, primary: undefined },
+      { denials: 0, primary: fleetView(150) },
+    ]);
+    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
+      rateLimit: { minRemaining: 200, minResetBufferMs: 1000, secondaryLimitBackoffMs: 60_000 },
+      budget: { port: budget, priority: 'scheduled' },
+    });
+    await client.getJson(ROUTE, PARAMS);
+    expect(slept).toEqual([]);
+    await client.getJson(ROUTE, PARAMS);
+    // Another process saw 150 left: wait for the reset (+ buffer), then draw again and send.
+    expect(slept).toEqual([601_000]);
+    expect(budget.draws).toHaveLength(3);
+    expect(github.apiRoutes()).toHaveLength(2);
+  });
+
+  it('fails at once, sending nothing, when a backfill client meets the fleet’s view under its reserve', async () => {
+    const budget = createRecordingBudget([{ denials: 0, primary: fleetView(1249) }]);
+    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
+      rateLimit: {
+        minRemaining: 0,
+        minResetBufferMs: 1000,
+        secondaryLimitBackoffMs: 60_000,
+        reservedShare: 0.25,
+        onPrimaryHold: 'fail',
+      },
+      budget: { port: budget, priority: 'background' },
+    });
+    const error = await client.getJson(ROUTE, PARAMS).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(GitHubRequestError);
+    expect(error).toMatchObject({
+      retryable: true,
+      attempts: 0,
+      decision: { kind: 'wait-primary', resetAtMs: resetUnixSeconds * 1000 + 1000 },
+    });
+    expect(slept).toEqual([]);
+    expect(github.apiRoutes()).toEqual([]);
+  });
+});
