@@ -70,6 +70,12 @@ export interface Config {
     readonly minResetBufferMs: number;
     readonly secondaryLimitBackoffMs: number;
     readonly maxConcurrentRequestsPerInstallation: number;
+    /** Fleet-wide REST points per installation per minute, ≤ GitHub's 900. */
+    readonly restPointsPerMinute: number;
+    /** Fleet-wide GraphQL points per installation per minute, ≤ GitHub's 2,000. */
+    readonly graphqlPointsPerMinute: number;
+    /** Share of each minute's points only scheduled scrapes may spend, [0, 0.9]. */
+    readonly scheduledPointsReserve: number;
   };
   readonly retry: {
     readonly maxAttempts: number;

@@ -34,6 +34,9 @@ export interface RawFleetConfig {
     min_reset_buffer: string;
     secondary_limit_backoff: string;
     max_concurrent_requests_per_installation: number;
+    rest_points_per_minute: number;
+    graphql_points_per_minute: number;
+    scheduled_points_reserve: number;
   };
   retry: { max_attempts: number; initial_backoff: string; max_backoff: string; jitter: boolean };
   loc: {

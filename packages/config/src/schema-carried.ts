@@ -20,6 +20,13 @@ import {
 import type { RawOrg } from './raw-config.js';
 import { leaf } from './schema-node.js';
 
+/**
+ * GitHub's documented secondary limits per installation ("Rate limits for the REST API",
+ * docs.github.com): the fleet's budgets may not exceed them.
+ */
+export const GITHUB_SECONDARY_POINTS_PER_MINUTE = { rest: 900, graphql: 2000 } as const;
+export const GITHUB_MAX_CONCURRENT_REQUESTS = 100;
+
 /** Log levels, lowest first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -190,9 +197,24 @@ export const carriedSections = {
       format: POSITIVE_DURATION,
     }),
     max_concurrent_requests_per_installation: leaf({
-      doc: 'Fleet-wide cap on in-flight GitHub requests per installation, across every worker process (GitHub counts concurrency toward secondary limits).',
+      doc: "Fleet-wide cap on in-flight GitHub requests per installation, across every worker process (GitHub counts concurrency toward secondary limits). At most GitHub's 100, shared by REST and GraphQL.",
       default: 4,
-      format: POSITIVE_COUNT,
+      format: integerFormat({ min: 1, max: GITHUB_MAX_CONCURRENT_REQUESTS }),
+    }),
+    rest_points_per_minute: leaf({
+      doc: "Fleet-wide REST points per installation in any minute (GET 1, POST/PATCH/PUT/DELETE 5; a 304 counts too), shared by every process through Redis. At most GitHub's secondary limit of 900; the default leaves headroom for requests outside the fleet's count (token mints, a restarted process).",
+      default: 800,
+      format: integerFormat({ min: 1, max: GITHUB_SECONDARY_POINTS_PER_MINUTE.rest }),
+    }),
+    graphql_points_per_minute: leaf({
+      doc: "Fleet-wide GraphQL points per installation in any minute (a query 1, a mutation 5), shared by every process through Redis. At most GitHub's secondary limit of 2,000.",
+      default: 1800,
+      format: integerFormat({ min: 1, max: GITHUB_SECONDARY_POINTS_PER_MINUTE.graphql }),
+    }),
+    scheduled_points_reserve: leaf({
+      doc: "Share of each minute's REST and GraphQL points only scheduled scrapes may spend: history reads and backfills wait while no more than this share is left. (The hour's primary budget has its own reserve, backfill.rate_limit_reserve.)",
+      default: 0.25,
+      format: numberFormat({ min: 0, max: 0.9 }),
     }),
   },
   retry: {

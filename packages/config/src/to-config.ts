@@ -59,6 +59,9 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       minResetBufferMs: ms(rateLimit.min_reset_buffer),
       secondaryLimitBackoffMs: ms(rateLimit.secondary_limit_backoff),
       maxConcurrentRequestsPerInstallation: rateLimit.max_concurrent_requests_per_installation,
+      restPointsPerMinute: rateLimit.rest_points_per_minute,
+      graphqlPointsPerMinute: rateLimit.graphql_points_per_minute,
+      scheduledPointsReserve: rateLimit.scheduled_points_reserve,
     },
     retry: {
       maxAttempts: retry.max_attempts,

@@ -6,7 +6,12 @@ import {
   toCopilotBackfillRequest,
 } from '@gse/copilot';
 import type { Config } from '@gse/config';
-import type { GitHubClient, GitHubRequestObserver, RetryOptions } from '@gse/github';
+import type {
+  BudgetWaitObserver,
+  GitHubClient,
+  GitHubRequestObserver,
+  RetryOptions,
+} from '@gse/github';
 import type { Logger } from '@gse/logging';
 import { COPILOT_QUEUE, type BackfillHandler, type BackfillProducer } from '@gse/queues';
 import { createRedisCopilotDayStore } from '@gse/store';
@@ -14,7 +19,7 @@ import type { FleetTelemetry } from '@gse/telemetry';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-import { recordGitHubRequest } from './github-request-telemetry.js';
+import { recordBudgetWait, recordGitHubRequest } from './github-request-telemetry.js';
 import { createOrgGitHubClients, type OrgInstallation } from './org-github-clients.js';
 
 /** `copilot.*` of the fleet config. */
@@ -35,6 +40,7 @@ export interface CopilotFleetOptions {
   readonly keyPrefix: string;
   readonly telemetry: FleetTelemetry;
   readonly onRequest: GitHubRequestObserver;
+  readonly onBudgetWait: BudgetWaitObserver;
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly now?: () => number;
@@ -65,6 +71,9 @@ export function toCopilotFleetOptions(
     keyPrefix: config.store.keyPrefix,
     onRequest: (report) => {
       recordGitHubRequest(adapters.telemetry, report);
+    },
+    onBudgetWait: (report) => {
+      recordBudgetWait(adapters.telemetry, report);
     },
     ...adapters,
   };
@@ -110,6 +119,9 @@ function createCopilotClients(
     redis: options.redis,
     keyPrefix: options.keyPrefix,
     onRequest: options.onRequest,
+    onBudgetWait: options.onBudgetWait,
+    // Copilot's daily reports are the schedule's work: they may spend the whole budget.
+    priority: 'scheduled' as const,
     logger: options.logger,
     signal: options.signal,
   };

@@ -1,5 +1,5 @@
 import { SCRAPE_CATALOG } from '@gse/activity';
-import type { GitHubRequestReport } from '@gse/github';
+import type { BudgetWaitReport, GitHubRequestReport } from '@gse/github';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 
 const TOKEN_MINT_ENDPOINT = 'POST /app/installations/{installation_id}/access_tokens';
@@ -43,4 +43,11 @@ export function recordGitHubRequest(telemetry: FleetTelemetry, report: GitHubReq
       report.rateLimitResetUnixSeconds,
     );
   }
+}
+
+/** Counts a request's wait for the fleet's per-minute budget: refusals and seconds waited. */
+export function recordBudgetWait(telemetry: FleetTelemetry, report: BudgetWaitReport): void {
+  const labels = { org: report.org, resource: report.resource, priority: report.priority };
+  telemetry.increment(FLEET_METRICS.githubBudgetDenied, labels, report.denials);
+  telemetry.increment(FLEET_METRICS.githubBudgetWaitSeconds, labels, report.waitedMs / 1000);
 }

@@ -1,4 +1,4 @@
-export { recordGitHubRequest } from './github-request-telemetry.js';
+export { recordBudgetWait, recordGitHubRequest } from './github-request-telemetry.js';
 export {
   recordCollectorRuns,
   recordRepoScrape,

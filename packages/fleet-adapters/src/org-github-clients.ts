@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 
 import {
   createGitHubClient,
+  type BudgetPriority,
+  type BudgetWaitObserver,
   type EtagCache,
   type GitHubClient,
   type GitHubRequestObserver,
@@ -13,6 +15,7 @@ import {
   createRedisEtagCache,
   createRedisInstallationSemaphore,
   createRedisInstallationTokenCache,
+  createRedisRequestBudget,
 } from '@gse/store';
 import type { Redis } from 'ioredis';
 
@@ -38,7 +41,16 @@ export interface OrgGitHubClientsOptions<O extends OrgInstallation = OrgInstalla
     readonly minResetBufferMs: number;
     readonly secondaryLimitBackoffMs: number;
     readonly maxConcurrentRequestsPerInstallation: number;
+    readonly restPointsPerMinute: number;
+    readonly graphqlPointsPerMinute: number;
+    readonly scheduledPointsReserve: number;
   };
+  /**
+   * What the clients draw from the fleet's per-minute budgets as: `scheduled` (the schedule's
+   * scrapes, probes, Copilot syncs) may spend all of them, `background` (backfills, history
+   * reads) leaves `rate_limit.scheduled_points_reserve` to the schedule.
+   */
+  readonly priority: BudgetPriority;
   /**
    * `backfill.rate_limit_reserve` for the backfill-worker: its requests leave that share of
    * each installation's primary limit to the schedule and fail (retryable) instead of waiting
@@ -57,6 +69,8 @@ export interface OrgGitHubClientsOptions<O extends OrgInstallation = OrgInstalla
   /** `store.key_prefix`. */
   readonly keyPrefix: string;
   readonly onRequest: GitHubRequestObserver;
+  /** Every request that waited for the per-minute budget (`recordBudgetWait`). */
+  readonly onBudgetWait: BudgetWaitObserver;
   readonly logger: Logger;
   /** Aborts every wait and request in flight: the service is stopping. */
   readonly signal: AbortSignal;
@@ -78,8 +92,8 @@ const NO_ETAGS: EtagCache = {
 };
 
 /**
- * One client per org installation, sharing the fleet's installation tokens and
- * per-installation request slots (and, for conditional requests, ETags) through Redis, so
+ * One client per org installation, sharing the fleet's installation tokens, per-installation
+ * request slots and points budgets (and, for conditional requests, ETags) through Redis, so
  * the whole fleet stays inside each installation's limits and every process gets the 304s
  * another one earned (docs/github-limitations.md#etags-are-bound-to-the-token).
  */
@@ -95,6 +109,17 @@ export function createOrgGitHubClients<O extends OrgInstallation>(
     maxConcurrent: rateLimit.maxConcurrentRequestsPerInstallation,
     logger,
   });
+  const budget = {
+    port: createRedisRequestBudget({
+      ...ports,
+      pointsPerWindow: {
+        rest: rateLimit.restPointsPerMinute,
+        graphql: rateLimit.graphqlPointsPerMinute,
+      },
+      scheduledReserve: rateLimit.scheduledPointsReserve,
+    }),
+    priority: options.priority,
+  };
   const installations = new Map(github.orgs.map((org) => [org.org, org]));
   const rateLimitOptions: RateLimitOptions = {
     minRemaining: rateLimit.minRemainingThreshold,
@@ -119,8 +144,10 @@ export function createOrgGitHubClients<O extends OrgInstallation>(
       retry: options.retry,
       etagCache,
       semaphore,
+      budget,
       tokenCache,
       onRequest: options.onRequest,
+      onBudgetWait: options.onBudgetWait,
       logger: logger.child({ org: org.org }),
       signal: options.signal,
     });

@@ -81,6 +81,17 @@ export const FLEET_METRICS = {
     help: 'Responses that reported a GitHub secondary rate limit.',
     labels: ['org'],
   }),
+  githubBudgetDenied: defineCounter({
+    name: 'gh_exporter_github_budget_denied_total',
+    help: "Times the fleet's per-minute points budget of an installation (rate_limit.rest_points_per_minute, rate_limit.graphql_points_per_minute) refused a request, which then slept until points freed; priority background also while only the schedule's reserve was left.",
+    labels: ['org', 'resource', 'priority'],
+  }),
+  githubBudgetWaitSeconds: defineCounter({
+    name: 'gh_exporter_github_budget_wait_seconds_total',
+    help: "Seconds requests waited for the fleet's per-minute points budget of their installation.",
+    labels: ['org', 'resource', 'priority'],
+    unit: 'seconds',
+  }),
   githubRateLimitRemaining: defineGauge({
     name: 'gh_exporter_github_rate_limit_remaining',
     help: 'Requests left in the installation’s primary rate-limit window (last response seen).',

@@ -4,6 +4,7 @@ import {
   createFleetScrapeDeps,
   createOrgGitHubClients,
   openFleetRedis,
+  recordBudgetWait,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { decodeOrgHealth } from '@gse/github';
@@ -104,11 +105,15 @@ async function startWorker(
     rateLimit: config.rateLimit,
     scheduleReserve: config.backfill.rateLimitReserve,
     retry: config.retry,
+    priority: 'background',
     conditionalRequests: false,
     redis,
     keyPrefix,
     onRequest: (report) => {
       recordGitHubRequest(telemetry, report);
+    },
+    onBudgetWait: (report) => {
+      recordBudgetWait(telemetry, report);
     },
     logger,
     signal: scope.signal,

@@ -11,6 +11,7 @@ import {
   createOrgGitHubClients,
   openFleetRedis,
   openFleetScrapeQueues,
+  recordBudgetWait,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
@@ -89,11 +90,15 @@ async function startScheduler(config: Config, scope: ServiceScope): Promise<void
       github: config.github,
       rateLimit: { ...config.rateLimit, minRemainingThreshold: 0 },
       retry: { ...config.retry, maxAttempts: 1 },
+      priority: 'scheduled',
       conditionalRequests: false,
       redis,
       keyPrefix: config.store.keyPrefix,
       onRequest: (report) => {
         recordGitHubRequest(telemetry, report);
+      },
+      onBudgetWait: (report) => {
+        recordBudgetWait(telemetry, report);
       },
       logger,
       signal: scope.signal,

@@ -8,6 +8,7 @@ import {
   createOrgGitHubClients,
   openFleetRedis,
   openFleetScrapeQueues,
+  recordBudgetWait,
   recordGitHubRequest,
 } from '@gse/fleet-adapters';
 import { createCopilotWorker, toCopilotFleetOptions } from '@gse/fleet-adapters';
@@ -71,11 +72,15 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
     github: config.github,
     rateLimit: config.rateLimit,
     retry: config.retry,
+    priority: 'scheduled',
     conditionalRequests: true,
     redis,
     keyPrefix: config.store.keyPrefix,
     onRequest: (report) => {
       recordGitHubRequest(telemetry, report);
+    },
+    onBudgetWait: (report) => {
+      recordBudgetWait(telemetry, report);
     },
     logger,
     signal: handBack.signal,
