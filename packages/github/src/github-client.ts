@@ -14,11 +14,13 @@ import type {
   InstallationTokenCache,
   RequestBudget,
 } from './client-ports.js';
-import { GitHubResponseError } from './github-errors.js';
+import type { GitHubErrorDecision } from './github-error-decision.js';
+import { GitHubRequestError, GitHubResponseError } from './github-errors.js';
 import type { BudgetWaitObserver, GitHubRequestObserver } from './github-request-report.js';
 import type { RawResponse } from './github-transport.js';
 import { createInstallationTokenSource } from './installation-token-source.js';
 import { parseNextLink } from './link-header.js';
+import { toGraphqlEnvelope, toGraphqlUrl, toOperationName } from './graphql/graphql-envelope.js';
 import { createRateLimitGate, type RateLimitOptions } from './rate-limit-gate.js';
 import { createRequestExecutor } from './request-executor.js';
 import { createTokenRequest } from './token-request.js';
@@ -146,6 +148,21 @@ export interface GitHubClient {
    */
   rememberEtag(answer: { readonly url: string; readonly etag?: string | undefined }): Promise<void>;
   /**
+   * Sends a GraphQL query (`POST /graphql`) on the same path as REST (token, semaphore,
+   * retries, telemetry) but under its own rate-limit gate: GraphQL's primary budget is not
+   * REST's. An answer with `errors` of type `RATE_LIMITED` holds that gate and is sent again
+   * (at most `retry.maxAttempts` times); any other error fails it.
+   *
+   * @throws GitHubResponseError naming the operation, with GitHub's error messages, or when
+   *   `decode` rejects `data`.
+   * @throws GitHubRequestError when GitHub refuses the request or keeps failing.
+   */
+  graphql<T>(
+    query: string,
+    variables: Readonly<Record<string, unknown>>,
+    decode: Decode<T>,
+  ): Promise<T>;
+  /**
    * This client for the requests of one repo: the ETags of the repo's URLs are stored under
    * its GitHub id, not its name ({@link etagKeyOf}), so after a rename the conditional
    * requests under the new name send the ETags stored under the old one. Requests still go
@@ -153,6 +170,8 @@ export interface GitHubClient {
    */
   forRepo(repo: RepoIdentity): GitHubClient;
 }
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 const asArray: Decode<readonly unknown[]> = (data) => {
   if (!Array.isArray(data)) throw new TypeError(`expected a JSON array, got ${describeJson(data)}`);
@@ -225,15 +244,18 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     },
   });
   const sleep = options.sleep ?? abortableSleep;
+  // GraphQL spends its own primary budget (`x-ratelimit-resource: graphql`): a gate per
+  // resource, so a spent GraphQL budget holds no REST request.
+  const gates = {
+    rest: createRateLimitGate(options.rateLimit, now, sleep),
+    graphql: createRateLimitGate(options.rateLimit, now, sleep),
+  };
   const execute = createRequestExecutor({
     org,
     installationId,
     octokit,
     tokens,
-    gates: {
-      rest: createRateLimitGate(options.rateLimit, now, sleep),
-      graphql: createRateLimitGate(options.rateLimit, now, sleep),
-    },
+    gates,
     semaphore: options.semaphore,
     budget: options.budget,
     onBudgetWait: options.onBudgetWait ?? (() => undefined),
@@ -246,14 +268,24 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     sleep,
     random: options.random ?? Math.random,
   });
+  const graphqlUrl = toGraphqlUrl(baseUrl);
 
   const toUrl = (route: GetRoute, params: RouteParams | undefined): string =>
     octokit.request.endpoint(route, params ?? {}).url;
   const endpointOf = (route: GetRoute): string => route.slice('GET '.length);
 
   function parseBody<T>(route: GetRoute, response: RawResponse, decode: Decode<T>): T {
+    return parseJson('GET', endpointOf(route), response, decode);
+  }
+
+  function parseJson<T>(
+    method: string,
+    endpoint: string,
+    response: RawResponse,
+    decode: Decode<T>,
+  ): T {
     const fail = (reason: string, cause?: unknown): GitHubResponseError =>
-      new GitHubResponseError('GET', endpointOf(route), response.status, reason, { cause });
+      new GitHubResponseError(method, endpoint, response.status, reason, { cause });
     if (response.text === undefined || response.text === '') throw fail('empty body');
     let data: unknown;
     try {
@@ -342,6 +374,67 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
+  async function graphql<T>(
+    query: string,
+    variables: Readonly<Record<string, unknown>>,
+    decode: Decode<T>,
+  ): Promise<T> {
+    // Named in errors and logs by its operation; telemetry keeps the one `POST /graphql`.
+    const operation = `${GRAPHQL_ENDPOINT} ${toOperationName(query)}`;
+    for (let attempt = 1; ; attempt++) {
+      const response = await execute({
+        resource: 'graphql',
+        method: 'POST',
+        endpoint: GRAPHQL_ENDPOINT,
+        url: graphqlUrl,
+        body: { query, variables },
+      });
+      const envelope = parseJson('POST', operation, response, toGraphqlEnvelope);
+      if (envelope.kind === 'data')
+        return parseJson('POST', operation, response, () => decode(envelope.data));
+      if (envelope.kind === 'errors') {
+        throw new GitHubResponseError(
+          'POST',
+          operation,
+          response.status,
+          `GraphQL errors: ${envelope.messages.join('; ')}`,
+        );
+      }
+      const decision = holdGraphqlFor(response.headers, envelope.message);
+      if (attempt >= options.retry.maxAttempts) {
+        throw new GitHubRequestError('POST', operation, response.status, attempt, decision, {
+          cause: undefined,
+        });
+      }
+      logger.warn('GitHub GraphQL budget spent; waiting', {
+        org,
+        installationId,
+        operation,
+        attempt,
+      });
+    }
+  }
+
+  /**
+   * A `RATE_LIMITED` answer holds the GraphQL gate: until the reset GitHub dated when its
+   * headers say the budget is spent (the gate saw `remaining: 0` already), otherwise for
+   * `secondary_limit_backoff`, so the retry cannot spin.
+   */
+  function holdGraphqlFor(
+    headers: Readonly<Record<string, string>>,
+    message: string,
+  ): GitHubErrorDecision {
+    const nowMs = now();
+    const resetSeconds = Number(headers['x-ratelimit-reset']);
+    if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(resetSeconds)) {
+      const resetAtMs = resetSeconds * 1000;
+      gates.graphql.holdUntil(Math.max(resetAtMs, nowMs) + options.rateLimit.minResetBufferMs);
+      return { kind: 'wait-primary', reason: message, resetAtMs };
+    }
+    gates.graphql.holdUntil(nowMs + options.rateLimit.secondaryLimitBackoffMs);
+    return { kind: 'wait-secondary', reason: message, retryAfterMs: undefined };
+  }
+
   /** The client's methods, with the ETags of `repo`'s URLs keyed by its id when given. */
   const clientFor = (repo: RepoIdentity | undefined): GitHubClient => ({
     org,
@@ -358,6 +451,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       if (answer.etag !== undefined)
         await options.etagCache.set(installationId, etagKeyOf(answer.url, repo), answer.etag);
     },
+    graphql,
     forRepo: (identity) => clientFor(identity),
   });
   return clientFor(undefined);

@@ -29,6 +29,8 @@ export interface SendRequest {
   /** Absolute URL. */
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Sent as the JSON body (a GraphQL `POST`); none when absent. */
+  readonly body?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function sendRequest(
       method: request.method,
       url: request.url,
       headers: request.headers,
+      ...(request.body === undefined ? {} : { data: request.body }),
       request: { parseSuccessResponseBody: false },
     });
     const headers = toHeaders(response.headers);

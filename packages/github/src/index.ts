@@ -72,3 +72,10 @@ export {
   type OrgHealth,
   type OrgHealthPolicy,
 } from './github-health.js';
+export { decodeRepoChanges } from './collectors/github-decoders.js';
+export {
+  REPO_CHANGES_QUERY,
+  type RepoChangesData,
+  type RepoChangesNode,
+  type RepoChangesVariables,
+} from './graphql/repo-changes-query.js';

@@ -62,6 +62,8 @@ export interface ExecuteRequest {
    * secondary point; its primary cost comes back in the response's `x-ratelimit-*`).
    */
   readonly resource?: BudgetResource;
+  /** The JSON body of a `POST` (a GraphQL query and its variables). */
+  readonly body?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -141,6 +143,7 @@ export function createRequestExecutor(
           method: request.method,
           endpoint: request.endpoint,
           url: request.url,
+          body: request.body,
           headers: {
             authorization: `token ${token}`,
             ...(request.etag === undefined ? {} : { 'if-none-match': request.etag }),

@@ -15,13 +15,14 @@ import {
   type PullListItem,
   type Review,
 } from './github-payloads.js';
+import { repoChangesDataSchema, type RepoChangesData } from '../graphql/repo-changes-query.js';
 
 /**
  * A decoder for the client: the parsed body, or a TypeError naming the first bad field by
  * its JSON path (`[3].commit.committer.date: expected an ISO-8601 timestamp`), which the
  * client turns into a `GitHubResponseError` naming the endpoint.
  */
-function toDecoder<T>(schema: z.ZodType<T>): Decode<T> {
+export function toDecoder<T>(schema: z.ZodType<T>): Decode<T> {
   return (data) => {
     const result = schema.safeParse(data);
     if (result.success) return result.data;
@@ -43,3 +44,4 @@ export const decodePullList: Decode<readonly PullListItem[]> = toDecoder(pullLis
 export const decodeReviewList: Decode<readonly Review[]> = toDecoder(reviewListSchema);
 export const decodeCommentList: Decode<readonly Comment[]> = toDecoder(commentListSchema);
 export const decodeContributorStats: Decode<ContributorStats> = toDecoder(contributorStatsSchema);
+export const decodeRepoChanges: Decode<RepoChangesData> = toDecoder(repoChangesDataSchema);
