@@ -159,6 +159,9 @@ export function createGraphqlEndpoint(
           ...graphqlHeaders(state),
           'x-github-request-id': requestId,
           'x-github-media-type': 'github.v4; format=json',
+          // The simulator's clock, not the host's: a client may tell from it whether an answer
+          // was taken in the second of an update (docs/github-limitations.md).
+          date: new Date(deps.now()).toUTCString(),
           ...outcome.headers,
         },
       });
