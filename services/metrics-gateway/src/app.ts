@@ -8,7 +8,11 @@ import {
   type StatusContext,
   type StatusSources,
 } from '@gse/status';
-import { createInstanceHeartbeat, createRedisConnection } from '@gse/store';
+import {
+  createInstanceHeartbeat,
+  createRedisConnection,
+  createRedisRequestBudget,
+} from '@gse/store';
 import { Queue } from 'bullmq';
 
 import { createAdminServer } from './admin-server.js';
@@ -115,6 +119,18 @@ export function createMetricsGateway(
         link,
         keyPrefix: store.keyPrefix,
         orgs: config.github.orgs,
+        budgets: {
+          budget: createRedisRequestBudget({
+            redis: link.redis,
+            keyPrefix: store.keyPrefix,
+            pointsPerWindow: {
+              rest: config.rateLimit.restPointsPerMinute,
+              graphql: config.rateLimit.graphqlPointsPerMinute,
+            },
+            scheduledReserve: config.rateLimit.scheduledPointsReserve,
+          }),
+          installations: config.github.orgs,
+        },
         backfillEnabled: config.backfill.enabled,
         leaderElectionEnabled: config.leaderElection.enabled,
         snapshots,

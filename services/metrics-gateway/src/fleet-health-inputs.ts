@@ -1,4 +1,9 @@
-import { createStoreKeys, parseRepoId } from '@gse/store';
+import {
+  createStoreKeys,
+  parseRepoId,
+  type RedisRequestBudget,
+  type RequestBudgetUsage,
+} from '@gse/store';
 import { FLEET_METRICS, readFleetTelemetry, type StoredSample } from '@gse/telemetry';
 import type { Redis } from 'ioredis';
 
@@ -22,12 +27,27 @@ export interface FleetHealthInputs {
   readonly rateLimitReset: readonly StoredSample[];
   /** `gh_exporter_repo_last_successful_scrape_unixtime` (`org`, `repo`), in seconds. */
   readonly repoLastSuccess: readonly StoredSample[];
+  /** Each org's request budgets now: points taken in the last minute, the primary view. */
+  readonly budgets: readonly OrgBudgetUsage[];
   /** The store's repo index: each repo with series and its latest successful scrape. */
   readonly repoIndex: readonly {
     readonly org: string;
     readonly repo: string;
     readonly scrapedAtMs: number;
   }[];
+}
+
+/** One org installation's per-minute budgets as the fleet shares them in Redis. */
+export interface OrgBudgetUsage {
+  readonly org: string;
+  readonly rest: RequestBudgetUsage;
+  readonly graphql: RequestBudgetUsage;
+}
+
+/** Where the budgets are read: the fleet's budget and the configured installations. */
+export interface BudgetSource {
+  readonly budget: Pick<RedisRequestBudget, 'readUsage'>;
+  readonly installations: readonly { readonly org: string; readonly installationId: number }[];
 }
 
 const HEALTH_METRICS = [
@@ -40,18 +60,29 @@ const HEALTH_METRICS = [
   FLEET_METRICS.amqpBlocked,
 ] as const;
 
-/** Reads the health telemetry (one pipeline), the leader lock and the repo index. */
+/**
+ * Reads the health telemetry (one pipeline), the leader lock, the repo index and each
+ * installation's request budgets.
+ */
 export async function readFleetHealthInputs(
   redis: Redis,
   keyPrefix: string,
   nowMs: number,
+  budgets: BudgetSource,
 ): Promise<FleetHealthInputs> {
   const keys = createStoreKeys(keyPrefix);
-  const [metrics, index, holder, fencingToken] = await Promise.all([
+  const [metrics, index, holder, fencingToken, budgetUsage] = await Promise.all([
     readFleetTelemetry(redis, (name) => keys.telemetryMetric(name), HEALTH_METRICS),
     redis.zrange(keys.repoIndex, 0, '-1', 'WITHSCORES'),
     redis.get(keys.leaderLock),
     redis.get(keys.leaderFencingToken),
+    Promise.all(
+      budgets.installations.map(async ({ org, installationId }): Promise<OrgBudgetUsage> => ({
+        org,
+        rest: await budgets.budget.readUsage(installationId, 'rest'),
+        graphql: await budgets.budget.readUsage(installationId, 'graphql'),
+      })),
+    ),
   ]);
   const samples = (position: number): readonly StoredSample[] => {
     const metric = metrics[position];
@@ -74,6 +105,7 @@ export async function readFleetHealthInputs(
     rateLimitReset: samples(4),
     repoLastSuccess: samples(5),
     amqpBlocked: samples(6),
+    budgets: budgetUsage,
     repoIndex,
   };
 }

@@ -17,6 +17,7 @@ const inputs: FleetHealthInputs = {
   rateLimitReset: [],
   repoLastSuccess: [{ labelValues: ['acme', 'old'], value: (NOW - 20 * MINUTE) / 1000 }],
   repoIndex: [{ org: 'acme', repo: 'api', scrapedAtMs: NOW - MINUTE }],
+  budgets: [],
 };
 
 const context: HealthReportContext = {
@@ -103,6 +104,28 @@ describe('toHealthReport', () => {
     expect(toHealthReport(context).components.amqp).toEqual({
       status: 'ok',
       detail: 'answers backfill-worker',
+    });
+  });
+
+  it("shows each org's per-minute budgets beside its rate limit", () => {
+    const usage = (usedPoints: number, pointsPerWindow: number) => ({
+      usedPoints,
+      pointsPerWindow,
+      primary: undefined,
+    });
+    const report = toHealthReport({
+      ...context,
+      inputs: {
+        ...inputs,
+        rateLimitRemaining: [{ labelValues: ['acme', '1001'], value: 4200 }],
+        rateLimitLimit: [{ labelValues: ['acme', '1001'], value: 5000 }],
+        budgets: [{ org: 'acme', rest: usage(412, 800), graphql: usage(3, 1800) }],
+      },
+    });
+    expect(report.components.github['acme']).toEqual({
+      status: 'ok',
+      detail:
+        'GitHub answers; rate limit 4200/5000 left; REST 412/800, GraphQL 3/1800 points in the last minute',
     });
   });
 

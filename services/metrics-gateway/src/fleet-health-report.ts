@@ -1,6 +1,10 @@
 import type { StoredSample } from '@gse/telemetry';
 
-import { toOrgScrapeTimes, type FleetHealthInputs } from './fleet-health-inputs.js';
+import {
+  toOrgScrapeTimes,
+  type FleetHealthInputs,
+  type OrgBudgetUsage,
+} from './fleet-health-inputs.js';
 import type { SnapshotCacheState } from './snapshot-cache.js';
 
 /** `ok`; `degraded` (works, with a problem); `down`; `unknown` (nothing reported yet); `disabled`. */
@@ -181,14 +185,23 @@ function githubHealth(inputs: FleetHealthInputs, org: string): ComponentHealth {
   const remaining = forOrg(inputs.rateLimitRemaining);
   const limit = forOrg(inputs.rateLimitLimit);
   const reset = forOrg(inputs.rateLimitReset);
-  const rateLimit =
+  const budget = inputs.budgets.find((usage) => usage.org === org);
+  const rateLimit = `${
     remaining && limit
       ? `; rate limit ${remaining.value}/${limit.value} left${reset ? `, resets at ${iso(reset.value * 1000)}` : ''}`
-      : '';
+      : ''
+  }${budget ? `; ${budgetDetail(budget)}` : ''}`;
   if (!healthy) return { status: 'unknown', detail: `no GitHub health reported yet${rateLimit}` };
   return healthy.value === 1
     ? { status: 'ok', detail: `GitHub answers${rateLimit}` }
     : { status: 'down', detail: `in cooldown after repeated GitHub failures${rateLimit}` };
+}
+
+/** The points the fleet took in the last minute of each budget, e.g. `REST 412/800, GraphQL 3/1800 points in the last minute`. */
+function budgetDetail(budget: OrgBudgetUsage): string {
+  const points = (usage: OrgBudgetUsage['rest']): string =>
+    `${usage.usedPoints}/${usage.pointsPerWindow}`;
+  return `REST ${points(budget.rest)}, GraphQL ${points(budget.graphql)} points in the last minute`;
 }
 
 function scrapeHealth(

@@ -1,6 +1,10 @@
 import type { CheckResult } from '@gse/lifecycle';
 
-import { readFleetHealthInputs, type FleetHealthInputs } from './fleet-health-inputs.js';
+import {
+  readFleetHealthInputs,
+  type BudgetSource,
+  type FleetHealthInputs,
+} from './fleet-health-inputs.js';
 import {
   toHealthReport,
   type HealthReport,
@@ -21,6 +25,8 @@ export interface GatewayHealthOptions {
   readonly link: RedisLink;
   readonly keyPrefix: string;
   readonly orgs: readonly { readonly org: string; readonly scrapeIntervalMs: number }[];
+  /** The fleet's request budgets, shown with each org's rate limit. */
+  readonly budgets: BudgetSource;
   readonly backfillEnabled: boolean;
   readonly leaderElectionEnabled: boolean;
   readonly snapshots: SnapshotCache;
@@ -115,7 +121,12 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
       let redis = await ping();
       if (redis.ok) {
         try {
-          lastInputs = await readFleetHealthInputs(link.redis, options.keyPrefix, now());
+          lastInputs = await readFleetHealthInputs(
+            link.redis,
+            options.keyPrefix,
+            now(),
+            options.budgets,
+          );
         } catch (error) {
           redis = { ok: false, reason: toErrorMessage(error) };
         }

@@ -1,5 +1,5 @@
 import { createLogger } from '@gse/logging';
-import { createStoreKeys } from '@gse/store';
+import { createRedisRequestBudget, createStoreKeys } from '@gse/store';
 import { createFleetTelemetry, FLEET_METRICS } from '@gse/telemetry';
 import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,16 @@ describe('metrics gateway health endpoints', () => {
       [{ org: 'acme', repo: 'api', user: 'ann', activity: activityFrom(1) }],
       nowMs - MINUTE,
     );
+    // What acme's clients drew from its budgets this minute (installation 1).
+    const budget = createRedisRequestBudget({
+      redis: fixture.redis,
+      keyPrefix: fixture.keyPrefix,
+      pointsPerWindow: { rest: 800, graphql: 1800 },
+      scheduledReserve: 0.25,
+    });
+    const never = new AbortController().signal;
+    await budget.take(1, { resource: 'rest', priority: 'scheduled', points: 7 }, never);
+    await budget.take(1, { resource: 'graphql', priority: 'background', points: 1 }, never);
     const reply = await (await open()).get('/healthz');
     const report = JSON.parse(reply.body) as {
       status: string;
@@ -102,7 +112,8 @@ describe('metrics gateway health endpoints', () => {
     });
     expect(components.github['acme']).toEqual({
       status: 'ok',
-      detail: 'GitHub answers; rate limit 4321/5000 left',
+      detail:
+        'GitHub answers; rate limit 4321/5000 left; REST 7/800, GraphQL 1/1800 points in the last minute',
     });
     expect(components.github['globex']?.status).toBe('down');
     expect(components.lastScrape['acme']).toMatchObject({ status: 'ok', repos: 2, staleRepos: 0 });
