@@ -54,7 +54,9 @@ export interface CostInput {
  * required on a connection whose objects are selected (`MISSING_PAGINATION_BOUNDARIES`;
  * a connection asked only for `totalCount` needs none), within 1–100
  * (`EXCESSIVE_PAGINATION`), at most 500,000 nodes in all (`MAX_NODE_LIMIT_EXCEEDED`).
- * Throws a `GraphqlRequestError` for a breach.
+ * Throws a `GraphqlRequestError` for a breach. A connection selected twice (under two
+ * aliases, or through two fragments) counts twice: GitHub's "unique connection" is not
+ * defined further, so the simulator errs on the dear side.
  */
 export function computeQueryCost(input: CostInput): QueryCost {
   const rootType =
