@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 
+import { removeRepo } from './remove-repo.js';
 import { createStoreKeys, parseRepoId, toRepoId, type RepoRef } from './store-keys.js';
 
 /** A repo discovery admitted, by GitHub id and current name. */
@@ -96,20 +97,6 @@ redis.call('SET', KEYS[1], count)
 return moves
 `;
 
-// Removes one repo that left, with its series from the fleet's count.
-// KEYS: 1 series count, 2 series index, 3 ledger index, 4 series, 5.. the rest of its keys.
-// ARGV: its member. Returns the series removed.
-const REMOVE_DEPARTED_SCRIPT = `
-local series = redis.call('HLEN', KEYS[4])
-for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-local count = tonumber(redis.call('GET', KEYS[1]) or '0') - series
-if count < 0 then count = 0 end
-redis.call('SET', KEYS[1], count)
-return series
-`;
-
 /**
  * How long the id → name hash outlives the org's last sync: an org that left the config
  * leaves nothing behind. A gap that long (the org's cycles failing for a week) costs at most
@@ -179,21 +166,6 @@ export function createOrgRepoSync(options: {
     );
   }
 
-  async function remove(org: string, repo: string): Promise<number> {
-    const repoKeys = keys.repoKeys({ org, repo });
-    return Number(
-      await redis.eval(
-        REMOVE_DEPARTED_SCRIPT,
-        3 + repoKeys.length,
-        keys.seriesCount,
-        keys.repoIndex,
-        keys.repoLedgers,
-        ...repoKeys,
-        toRepoId({ org, repo }),
-      ),
-    );
-  }
-
   return {
     async readCurrentName(org, repoId) {
       const namesKey = keys.orgRepoNames(org);
@@ -233,7 +205,7 @@ export function createOrgRepoSync(options: {
           stored.push(name);
           continue;
         }
-        seriesRemoved += await remove(org, name);
+        seriesRemoved += (await removeRepo(redis, keys, { org, repo: name })) ?? 0;
         removed.push(name);
       }
       return { renamed, removed: removed.sort(), seriesRemoved, stored: stored.sort() };

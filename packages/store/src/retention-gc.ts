@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 
+import { removeRepo } from './remove-repo.js';
 import { createStoreKeys, parseRepoId } from './store-keys.js';
 import { FORGET_LOGINS_SCRIPT } from './user-logins.js';
 
@@ -30,32 +31,6 @@ export interface RetentionGc {
   collect(nowMs: number): Promise<RetentionGcResult>;
 }
 
-// Removes one repo if it is still past the cutoff, atomically with the series count: a scrape
-// that refreshed it since the index was read keeps it, and a refresh racing this one sees its
-// WATCHed keys change and recomputes. A repo with series goes by its last complete scrape
-// (the series index); one without by its last ledger write (the ledger index). A repo with
-// fresh series keeps its ledger date in step, so the ledger pass does not see it again.
-// KEYS: 1 index, 2 series count, 3 ledger index, 4 series, 5.. the rest of the repo's keys.
-// ARGV: repo id, cutoff ms. Returns the series removed, or -1 when kept.
-const REMOVE_REPO_SCRIPT = `
-local cutoff = tonumber(ARGV[2])
-local scraped = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if scraped and tonumber(scraped) >= cutoff then
-  redis.call('ZADD', KEYS[3], 'GT', scraped, ARGV[1])
-  return -1
-end
-local written = redis.call('ZSCORE', KEYS[3], ARGV[1])
-if not scraped and (not written or tonumber(written) >= cutoff) then return -1 end
-local series = redis.call('HLEN', KEYS[4])
-for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-local count = tonumber(redis.call('GET', KEYS[2]) or '0') - series
-if count < 0 then count = 0 end
-redis.call('SET', KEYS[2], count)
-return series
-`;
-
 /**
  * Retention GC over the repo index (`repoIndex`, scored by each repo's last complete scrape)
  * and the ledger index (`repoLedgers`, by each repo's last write): a repo past
@@ -69,22 +44,6 @@ export function createRetentionGc(options: RetentionGcOptions): RetentionGc {
   const { redis } = options;
   const keys = createStoreKeys(options.keyPrefix);
   const batchSize = options.batchSize ?? 100;
-  async function removeRepo(repoId: string, cutoffMs: number): Promise<number> {
-    const repoKeys = keys.repoKeys(parseRepoId(repoId));
-    return Number(
-      await redis.eval(
-        REMOVE_REPO_SCRIPT,
-        3 + repoKeys.length,
-        keys.repoIndex,
-        keys.seriesCount,
-        keys.repoLedgers,
-        ...repoKeys,
-        repoId,
-        cutoffMs,
-      ),
-    );
-  }
-
   // An id seen before the cutoff has no event within retention in any ledger: every event was
   // recorded with a sighting of its id at or after the event (user-logins.ts).
   async function forgetLogins(cutoffMs: number): Promise<number> {
@@ -133,8 +92,8 @@ export function createRetentionGc(options: RetentionGcOptions): RetentionGc {
           );
           if (batch.length === 0) break;
           for (const repoId of batch) {
-            const series = await removeRepo(repoId, cutoffMs);
-            if (series < 0) continue;
+            const series = await removeRepo(redis, keys, parseRepoId(repoId), { cutoffMs });
+            if (series === undefined) continue;
             removed.push(repoId);
             seriesRemoved += series;
           }
