@@ -1,50 +1,32 @@
-import type { ActivityEvent } from '@gse/activity';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import {
-  createActivityStore,
   createOrgRepoSync,
   createRepoCheckpointStore,
-  createStoreKeys,
   type ActivityStore,
   type OrgRepoSync,
   type StoreKeys,
 } from '../src/index.js';
 
+import { commit, createStoreFixture, type StoreFixture } from './store-fixture.js';
+
 const DAY = 86_400_000;
 const RETENTION = 30 * DAY;
 const nowMs = Date.parse('2026-11-28T13:00:00Z');
 
-const commit = (sha: string, user: string, atMs: number): ActivityEvent => ({
-  kind: 'commit',
-  sourceId: sha,
-  user,
-  occurredAtMs: atMs,
-});
-
 describe('OrgRepoSync: the store follows repos by GitHub id', () => {
-  let fixture: RedisFixture;
+  let fixture: StoreFixture;
   let store: ActivityStore;
   let sync: OrgRepoSync;
   let keys: StoreKeys;
 
   beforeEach(async () => {
-    fixture = await createRedisFixture();
-    keys = createStoreKeys(fixture.keyPrefix);
-    store = createActivityStore({
-      redis: fixture.redis,
-      keyPrefix: fixture.keyPrefix,
-      retentionMs: RETENTION,
-      maxSeriesBudget: 1000,
-    });
+    fixture = await createStoreFixture({ retentionMs: RETENTION });
+    ({ store, keys } = fixture);
     sync = createOrgRepoSync(fixture);
   });
 
-  afterEach(async () => {
-    await store.close();
-    await fixture.cleanup();
-  });
+  afterEach(() => fixture.cleanup());
 
   /** A repo scraped at `nowMs` with one commit per user, and its commits checkpoint. */
   async function scraped(repo: string, users: string[], org = 'acme'): Promise<void> {

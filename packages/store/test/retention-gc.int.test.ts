@@ -1,44 +1,28 @@
-import type { ActivityEvent } from '@gse/activity';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import {
   createActivityStore,
   createRepoCheckpointStore,
   createRetentionGc,
-  createStoreKeys,
   type ActivityStore,
 } from '../src/index.js';
+
+import { commit, createStoreFixture, type StoreFixture } from './store-fixture.js';
 
 const DAY = 86_400_000;
 const RETENTION = 30 * DAY;
 const nowMs = Date.parse('2026-11-28T13:00:00Z');
 
-const commit = (sha: string, user: string, atMs: number): ActivityEvent => ({
-  kind: 'commit',
-  sourceId: sha,
-  user,
-  occurredAtMs: atMs,
-});
-
 describe('retention GC', () => {
-  let fixture: RedisFixture;
+  let fixture: StoreFixture;
   let store: ActivityStore;
 
   beforeEach(async () => {
-    fixture = await createRedisFixture();
-    store = createActivityStore({
-      redis: fixture.redis,
-      keyPrefix: fixture.keyPrefix,
-      retentionMs: RETENTION,
-      maxSeriesBudget: 1000,
-    });
+    fixture = await createStoreFixture({ retentionMs: RETENTION });
+    store = fixture.store;
   });
 
-  afterEach(async () => {
-    await store.close();
-    await fixture.cleanup();
-  });
+  afterEach(() => fixture.cleanup());
 
   /** A repo last scraped completely at `scrapedAtMs`, with one series per user. */
   async function scraped(repo: string, scrapedAtMs: number, users: string[]): Promise<void> {
@@ -55,7 +39,7 @@ describe('retention GC', () => {
   }
 
   it('removes repos whose last complete scrape is past retention, with their series counted down', async () => {
-    const keys = createStoreKeys(fixture.keyPrefix);
+    const { keys } = fixture;
     await scraped('archived', nowMs - RETENTION - DAY, ['ann', 'bob']);
     await scraped('deleted', nowMs - RETENTION - 1, ['cid']);
     await scraped('active', nowMs - RETENTION + DAY, ['ann', 'dan']);
@@ -89,7 +73,7 @@ describe('retention GC', () => {
   // Before: only repos with series were indexed, so the ledger and state of a repo without
   // series (never scraped completely, quiet, or written by a backfill after GC) stayed for good.
   it('removes the ledger of a repo without series once its last write is past retention, also after it came back', async () => {
-    const keys = createStoreKeys(fixture.keyPrefix);
+    const { keys } = fixture;
     let clockMs = nowMs - RETENTION - DAY;
     const dated = { ...fixture, retentionMs: RETENTION, maxSeriesBudget: 1000, now: () => clockMs };
     const writer = createActivityStore(dated);

@@ -1,13 +1,9 @@
 import { toEmptyUserActivity } from '@gse/activity';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import {
-  createActivityStore,
-  createStoreKeys,
-  readActivitySeries,
-  type ActivityStore,
-} from '../src/index.js';
+import { readActivitySeries, type ActivityStore } from '../src/index.js';
+
+import { createStoreFixture, type StoreFixture } from './store-fixture.js';
 
 const DAY = 86_400_000;
 const scrapedAtMs = Date.parse('2026-11-28T13:00:00Z');
@@ -15,24 +11,19 @@ const ref = { org: 'acme', repo: 'api' };
 const lastEventUnixtime = (scrapedAtMs - 3_600_000) / 1000;
 
 describe('series written by the previous codec (version 1, positional)', () => {
-  let fixture: RedisFixture;
+  let fixture: StoreFixture;
   let store: ActivityStore;
 
   beforeEach(async () => {
-    fixture = await createRedisFixture();
-    store = createActivityStore({
-      redis: fixture.redis,
-      keyPrefix: fixture.keyPrefix,
-      retentionMs: 30 * DAY,
-      maxSeriesBudget: 1000,
-    });
+    fixture = await createStoreFixture({ retentionMs: 30 * DAY });
+    store = fixture.store;
     // What the previous release left in Redis: its ledger, and its series as eight values in
     // the order of the eight families then.
     await store.recordEvents(ref, [
       { kind: 'commit', sourceId: 'a1', user: 'ada', occurredAtMs: scrapedAtMs - 3_600_000 },
       { kind: 'pr_opened', sourceId: '7', user: 'ada', occurredAtMs: scrapedAtMs - 7_200_000 },
     ]);
-    const keys = createStoreKeys(fixture.keyPrefix);
+    const { keys } = fixture;
     await fixture.redis
       .multi()
       .hset(keys.repoSeries(ref), 'ada', `1,1,0,0,0,12,3,${lastEventUnixtime}`)
@@ -41,10 +32,7 @@ describe('series written by the previous codec (version 1, positional)', () => {
       .exec();
   });
 
-  afterEach(async () => {
-    await store.close();
-    await fixture.cleanup();
-  });
+  afterEach(() => fixture.cleanup());
 
   it('are read after the upgrade by the store and by the gateway’s reader', async () => {
     const expected = {
@@ -78,7 +66,7 @@ describe('series written by the previous codec (version 1, positional)', () => {
       removed: 0,
       refusedByBudget: [],
     });
-    const keys = createStoreKeys(fixture.keyPrefix);
+    const { keys } = fixture;
     expect(await fixture.redis.hget(keys.repoSeries(ref), 'ada')).toBe(
       `v2;commits24h=1,prsOpened24h=1,lastEventUnixtime=${lastEventUnixtime}`,
     );

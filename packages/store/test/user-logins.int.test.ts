@@ -1,13 +1,9 @@
 import { toEmptyUserActivity, type ActivityEvent, type LoginSighting } from '@gse/activity';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import {
-  createActivityStore,
-  createRetentionGc,
-  createStoreKeys,
-  type ActivityStore,
-} from '../src/index.js';
+import { createRetentionGc, type ActivityStore } from '../src/index.js';
+
+import { createStoreFixture, type StoreFixture } from './store-fixture.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -30,24 +26,15 @@ const seen = (userId: number, login: string, seenAtMs: number): LoginSighting =>
 const lastEventUnixtime = Math.floor((scrapedAtMs - HOUR) / 1000);
 
 describe('user labels (users identified by id)', () => {
-  let fixture: RedisFixture;
+  let fixture: StoreFixture;
   let store: ActivityStore;
 
   beforeEach(async () => {
-    fixture = await createRedisFixture();
-    store = createActivityStore({
-      redis: fixture.redis,
-      keyPrefix: fixture.keyPrefix,
-      retentionMs: RETENTION,
-      maxSeriesBudget: 1000,
-      excludeBots: true,
-    });
+    fixture = await createStoreFixture({ retentionMs: RETENTION, excludeBots: true });
+    store = fixture.store;
   });
 
-  afterEach(async () => {
-    await store.close();
-    await fixture.cleanup();
-  });
+  afterEach(() => fixture.cleanup());
 
   const labels = async (at = ref): Promise<string[]> => [...(await store.readSeries(at)).keys()];
 
@@ -78,7 +65,7 @@ describe('user labels (users identified by id)', () => {
       ]),
     );
     expect(await labels(other)).toEqual(['ada-lovelace']);
-    const keys = createStoreKeys(fixture.keyPrefix);
+    const { keys } = fixture;
     expect(await fixture.redis.hgetall(keys.loginHolders)).toEqual({ 'ada-lovelace': '7' });
   });
 
@@ -152,7 +139,7 @@ describe('user labels (users identified by id)', () => {
       retentionMs: RETENTION,
     });
     expect((await gc.collect(scrapedAtMs)).loginsForgotten).toBe(1);
-    const keys = createStoreKeys(fixture.keyPrefix);
+    const { keys } = fixture;
     expect(await fixture.redis.hgetall(keys.userLogins)).toEqual({ '9': 'bob' });
     expect(await fixture.redis.hgetall(keys.loginHolders)).toEqual({ bob: '9' });
     expect(await fixture.redis.zrange(keys.userLoginSeenAt, 0, '-1')).toEqual(['9']);
