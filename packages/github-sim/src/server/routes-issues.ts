@@ -17,7 +17,7 @@ const DIRECTIONS = ['asc', 'desc'] as const;
  * (`created` by default), `direction` (ignored without `sort`; oldest first either way),
  * ties by id. Answers the 422 of a bad parameter instead.
  */
-export function listRepoComments<T extends { id: number; createdAt: string; updatedAt: string }>(
+function listRepoComments<T extends { id: number; createdAt: string; updatedAt: string }>(
   query: URLSearchParams,
   comments: readonly T[],
 ): T[] | ApiResult {
@@ -42,6 +42,58 @@ export function listRepoComments<T extends { id: number; createdAt: string; upda
 /** A path parameter that must be a positive integer (an issue number, a comment id). */
 export function readNumberParam(raw: string | undefined): number | undefined {
   return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+/** A comment of one kind as the model keeps it, and its JSON. */
+interface RepoCommentKind<T> {
+  readonly commentsOf: (repo: SimRepo) => readonly T[];
+  readonly toJson: (
+    render: RenderContext,
+    org: SimOrg,
+    repo: SimRepo,
+    comment: T,
+  ) => Record<string, unknown>;
+}
+
+/**
+ * `GET {listTemplate}`, a repo's comments of one kind filtered and ordered by
+ * {@link listRepoComments}, and `GET {listTemplate}/{comment_id}`, one of them; `404` when the
+ * repo or the comment is not there (a moved repo's `301` is answered before any route).
+ */
+export function createRepoCommentRoutes<
+  T extends { id: number; createdAt: string; updatedAt: string },
+>(dataset: SimDataset, listTemplate: string, kind: RepoCommentKind<T>): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      template: listTemplate,
+      auth: 'installation',
+      handle({ params, query, url, render }) {
+        const found = findOrgRepo(dataset, params['owner'] ?? '', params['repo'] ?? '');
+        if (!found) return notFound();
+        const page = parsePageRequest(query);
+        if (isApiResult(page)) return page;
+        const comments = listRepoComments(query, kind.commentsOf(found.repo));
+        if (!Array.isArray(comments)) return comments;
+        return pagedResult(comments, page, url, (comment) =>
+          kind.toJson(render, found.org, found.repo, comment),
+        );
+      },
+    },
+    {
+      method: 'GET',
+      template: `${listTemplate}/{comment_id}`,
+      auth: 'installation',
+      handle({ params, render }) {
+        const found = findOrgRepo(dataset, params['owner'] ?? '', params['repo'] ?? '');
+        const id = readNumberParam(params['comment_id']);
+        const comment =
+          found && kind.commentsOf(found.repo).find((candidate) => candidate.id === id);
+        if (!found || !comment) return notFound();
+        return { status: 200, body: kind.toJson(render, found.org, found.repo, comment) };
+      },
+    },
+  ];
 }
 
 /**
@@ -105,34 +157,10 @@ function toIssueJson(
  */
 export function createIssueRoutes(dataset: SimDataset): ApiRoute[] {
   return [
-    {
-      method: 'GET',
-      template: '/repos/{owner}/{repo}/issues/comments',
-      auth: 'installation',
-      handle({ params, query, url, render }) {
-        const found = findOrgRepo(dataset, params['owner'] ?? '', params['repo'] ?? '');
-        if (!found) return notFound();
-        const page = parsePageRequest(query);
-        if (isApiResult(page)) return page;
-        const comments = listRepoComments(query, found.repo.comments);
-        if (!Array.isArray(comments)) return comments;
-        return pagedResult(comments, page, url, (comment) =>
-          toIssueCommentJson(render, found.org, found.repo, comment),
-        );
-      },
-    },
-    {
-      method: 'GET',
-      template: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
-      auth: 'installation',
-      handle({ params, render }) {
-        const found = findOrgRepo(dataset, params['owner'] ?? '', params['repo'] ?? '');
-        const id = readNumberParam(params['comment_id']);
-        const comment = found?.repo.comments.find((candidate) => candidate.id === id);
-        if (!found || !comment) return notFound();
-        return { status: 200, body: toIssueCommentJson(render, found.org, found.repo, comment) };
-      },
-    },
+    ...createRepoCommentRoutes(dataset, '/repos/{owner}/{repo}/issues/comments', {
+      commentsOf: (repo) => repo.comments,
+      toJson: toIssueCommentJson,
+    }),
     {
       method: 'GET',
       template: '/repos/{owner}/{repo}/issues/{issue_number}',

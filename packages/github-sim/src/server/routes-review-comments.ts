@@ -1,10 +1,8 @@
 import type { SimDataset, SimOrg, SimRepo, SimReviewComment } from '../model.js';
-import { findOrgRepo, type ApiRoute } from './api-route.js';
-import { notFound } from './github-errors.js';
-import { isApiResult, pagedResult, parsePageRequest } from './pagination.js';
+import type { ApiRoute } from './api-route.js';
 import { toUserJson } from './render-account.js';
 import { derivedSha, nodeId, type RenderContext } from './render-context.js';
-import { listRepoComments, readNumberParam } from './routes-issues.js';
+import { createRepoCommentRoutes } from './routes-issues.js';
 
 /** A review comment (`pull-request-review-comment`); the model keeps no diff, so the hunk is a stand-in. */
 function toReviewCommentJson(
@@ -51,34 +49,8 @@ function toReviewCommentJson(
  * `/pulls/{pull_number}`, which would otherwise take `comments` for a PR number.
  */
 export function createReviewCommentRoutes(dataset: SimDataset): ApiRoute[] {
-  return [
-    {
-      method: 'GET',
-      template: '/repos/{owner}/{repo}/pulls/comments',
-      auth: 'installation',
-      handle({ params, query, url, render }) {
-        const found = findOrgRepo(dataset, params['owner'] ?? '', params['repo'] ?? '');
-        if (!found) return notFound();
-        const page = parsePageRequest(query);
-        if (isApiResult(page)) return page;
-        const comments = listRepoComments(query, found.repo.reviewComments);
-        if (!Array.isArray(comments)) return comments;
-        return pagedResult(comments, page, url, (comment) =>
-          toReviewCommentJson(render, found.org, found.repo, comment),
-        );
-      },
-    },
-    {
-      method: 'GET',
-      template: '/repos/{owner}/{repo}/pulls/comments/{comment_id}',
-      auth: 'installation',
-      handle({ params, render }) {
-        const found = findOrgRepo(dataset, params['owner'] ?? '', params['repo'] ?? '');
-        const id = readNumberParam(params['comment_id']);
-        const comment = found?.repo.reviewComments.find((candidate) => candidate.id === id);
-        if (!found || !comment) return notFound();
-        return { status: 200, body: toReviewCommentJson(render, found.org, found.repo, comment) };
-      },
-    },
-  ];
+  return createRepoCommentRoutes(dataset, '/repos/{owner}/{repo}/pulls/comments', {
+    commentsOf: (repo) => repo.reviewComments,
+    toJson: toReviewCommentJson,
+  });
 }
