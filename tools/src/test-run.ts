@@ -1,7 +1,8 @@
 /**
- * `npm test` / `pnpm test`, after `tools/setup/setup.mjs`: every workspace package's tests
- * through turbo, one package at a time; with `--faults` (`npm run test:faults`) the fault and
- * load tests (`*.fault.test.ts`, vitest's `faults` project) instead. Both against Redis and
+ * `npm test` / `pnpm test`, after `tools/setup/setup.mjs`: every workspace package's unit and
+ * integration tests through turbo. With `--e2e` (`npm run test:e2e`) the end-to-end tests
+ * (`*.e2e.test.ts`, vitest's `e2e` project) instead, with `--faults` (`npm run test:faults`)
+ * the fault and load tests (`*.fault.test.ts`, the `faults` project). All against Redis and
  * RabbitMQ on their default loopback ports (the addresses every test uses): where one does
  * not answer, it is started for the run from the machine's server and stopped afterwards
  * (see `local-brokers.ts`); a broker that answers is used as it is. Other arguments go to
@@ -23,8 +24,9 @@ const brokers = await ensureBrokers(
 for (const started of brokers.started) process.stdout.write(`[test] started ${started}\n`);
 
 const args = process.argv.slice(2);
-const command = args.includes('--faults')
-  ? ['vitest', 'run', '--project', 'faults', ...args.filter((arg) => arg !== '--faults')]
+const project = ['faults', 'e2e'].find((name) => args.includes(`--${name}`));
+const command = project
+  ? ['vitest', 'run', '--project', project, ...args.filter((arg) => arg !== `--${project}`)]
   : ['turbo', 'run', 'test', '--concurrency=1', ...args];
 const [executable = 'turbo', ...commandArgs] = command;
 const tests = spawn(executable, commandArgs, { stdio: 'inherit' });
