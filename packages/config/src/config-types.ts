@@ -63,6 +63,10 @@ export interface Config {
     readonly optionalResources: readonly ScrapeResource[];
     /** `github.comment_reconcile_interval`: each repo's comment lists read back to retention at most this often. */
     readonly commentReconcileIntervalMs: number;
+    /** `github.change_detection`: GraphQL change detection, or REST discovery and every repo each cycle. */
+    readonly changeDetection: 'graphql' | 'off';
+    /** `github.quiet_repo_reread_interval`: the longest a repo without changes goes unscraped. */
+    readonly quietRepoRereadIntervalMs: number;
     readonly orgs: readonly OrgConfig[];
   };
   readonly rateLimit: {

@@ -27,6 +27,8 @@ export interface RawFleetConfig {
     exclude_bots: boolean;
     optional_resources: string[];
     comment_reconcile_interval: string;
+    change_detection: string;
+    quiet_repo_reread_interval: string;
     orgs: RawOrg[];
   };
   rate_limit: {

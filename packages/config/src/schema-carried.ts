@@ -174,6 +174,16 @@ export const carriedSections = {
       default: '1h',
       format: POSITIVE_DURATION,
     }),
+    change_detection: leaf({
+      doc: 'How an org cycle finds its repos and which of them changed. graphql: one GraphQL query per 100 repos lists them with their default-branch head, newest PR and issue and state, and only repos that changed since their last complete scrape (or are new, or due a reread) get a scrape; the others keep their series, recomputed from the ledger without a request. off: list the repos over REST and scrape every one each cycle (a GitHub Enterprise Server without these GraphQL fields).',
+      default: 'graphql',
+      format: enumFormat(['graphql', 'off']),
+    }),
+    quiet_repo_reread_interval: leaf({
+      doc: 'With change_detection graphql: how long a repo that shows no change may go without a scrape. A reread finds what the watched fields miss (deleted comments) and refreshes LOC; rereads are spread over the interval (at most twice the fair share of repos per cycle).',
+      default: '24h',
+      format: POSITIVE_DURATION,
+    }),
     orgs: leaf({
       doc: 'The organizations to scrape, one GitHub App installation each. Required; see the github.orgs[] table.',
       default: [] as RawOrg[],

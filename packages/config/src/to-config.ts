@@ -52,6 +52,8 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       excludeBots: github.exclude_bots,
       optionalResources: github.optional_resources as ScrapeResource[],
       commentReconcileIntervalMs: ms(github.comment_reconcile_interval),
+      changeDetection: github.change_detection as 'graphql' | 'off',
+      quietRepoRereadIntervalMs: ms(github.quiet_repo_reread_interval),
       orgs: github.orgs.map((org) => toOrgConfig(org, options.configDir)),
     },
     rateLimit: {

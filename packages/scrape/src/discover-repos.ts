@@ -78,7 +78,11 @@ export async function discoverRepos(request: DiscoverReposRequest): Promise<Repo
   return splitRepos(repos, request.allowlist);
 }
 
-function splitRepos(repos: readonly ListedRepo[], allowlist: readonly string[]): RepoDiscovery {
+/** Splits the repos the installation sees by `repo_allowlist` and state, sorted by name. */
+export function splitRepos(
+  repos: readonly ListedRepo[],
+  allowlist: readonly string[],
+): RepoDiscovery {
   const allowAll = allowlist.includes('*');
   const allowed = new Set(allowlist);
   const split = { scrape: [], archived: [], disabled: [], notAllowed: [] } as {

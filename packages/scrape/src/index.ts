@@ -26,3 +26,13 @@ export {
   type SyncOrgReposDeps,
   type SyncOrgReposResult,
 } from './sync-org-repos.js';
+export {
+  detectRepoChanges,
+  FINGERPRINT_SETTLE_MS,
+  isCompleteForChangeDetection,
+  toRepoFingerprint,
+  type ChangedRepo,
+  type ChangeReason,
+  type DetectRepoChangesRequest,
+  type RepoChanges,
+} from './detect-repo-changes.js';

@@ -19,7 +19,10 @@ export interface SyncOrgReposResult extends Omit<OrgRepoSyncResult, 'stored'> {
    * read once more, so what happened between the last cycle and the archival counts.
    */
   readonly lastReads: readonly string[];
-  /** Archived or disabled repos whose series were recomputed from their ledger. */
+  /**
+   * Archived, disabled or quiet (unchanged, `detectRepoChanges`) repos whose series were
+   * recomputed from their ledger.
+   */
   readonly recomputed: readonly string[];
 }
 
@@ -44,6 +47,8 @@ export async function syncOrgRepos(
   deps: SyncOrgReposDeps,
   org: string,
   discovery: RepoDiscovery,
+  /** Repos change detection found unchanged: no request, but their window moves on too. */
+  quiet: readonly string[] = [],
 ): Promise<SyncOrgReposResult> {
   const { stored, ...synced } = await deps.repos.sync(org, discovery.admitted);
   const hasData = new Set(stored);
@@ -59,6 +64,7 @@ export async function syncOrgRepos(
   }
   // A disabled repo cannot be read (GitHub blocks access): recomputed only.
   recomputed.push(...discovery.disabled.filter((name) => hasData.has(name)));
+  recomputed.push(...quiet.filter((name) => hasData.has(name)));
   if (recomputed.length > 0) {
     const nowMs = await deps.store.readClockMs();
     for (const repo of recomputed) await deps.store.refreshSeries({ org, repo }, nowMs);

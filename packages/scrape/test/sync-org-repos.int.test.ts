@@ -1,10 +1,8 @@
-import type { GroundTruthSeries } from '@gse/github-sim';
 import {
   createOrgRepoListStore,
   createOrgRepoSync,
   createRepoCheckpointStore,
   createStoreKeys,
-  decodeUserActivity,
 } from '@gse/store';
 import { waitFor } from '@gse/testing';
 import { describe, expect, test } from 'vitest';
@@ -16,9 +14,8 @@ import {
   type RepoDiscovery,
 } from '../src/index.js';
 import { createScrapeFixture, type ScrapeFixture } from './scrape-fixture.js';
+import { reposOf, storedAndTruth } from './stored-and-truth.js';
 
-const DAY_MS = 86_400_000;
-const RETENTION_MS = 30 * DAY_MS;
 /** Small repos keep cycles short (not `platform`'s 7,000 commits); web's new name too. */
 const ALLOWLIST = ['docs', 'mobile', 'sandbox', 'web', 'web-app'];
 
@@ -68,51 +65,6 @@ async function runCycle(
   return { ...discovery, lastReads: synced.lastReads };
 }
 
-/**
- * Every series the store holds for acme (by the series index), and the truth of the
- * allowed repos at each one's scrape.
- */
-async function storedAndTruth(
-  world: ScrapeFixture,
-  allowlist: readonly string[] = ALLOWLIST,
-): Promise<{ stored: GroundTruthSeries[]; truth: GroundTruthSeries[] }> {
-  const keys = createStoreKeys(world.redis.keyPrefix);
-  const index = await world.redis.redis.zrange(keys.repoIndex, '0', '-1', 'WITHSCORES');
-  const stored: GroundTruthSeries[] = [];
-  const truth: GroundTruthSeries[] = [];
-  const scraped = new Set<string>();
-  for (let i = 0; i < index.length; i += 2) {
-    const [org = '', repo = ''] = (index[i] ?? '').split('/');
-    if (org !== 'acme') continue;
-    scraped.add(repo);
-    for (const [user, encoded] of Object.entries(
-      await world.redis.redis.hgetall(keys.repoSeries({ org, repo })),
-    )) {
-      stored.push({ org, repo, user, ...decodeUserActivity(encoded) });
-    }
-    truth.push(
-      ...world.simulator
-        .groundTruth(Number(index[i + 1]), { retentionMs: RETENTION_MS })
-        .filter((row) => row.org === org && row.repo === repo),
-    );
-  }
-  // A repo with series in the truth that the store lacks fails the comparison.
-  truth.push(
-    ...world.simulator
-      .groundTruth(Date.now(), { retentionMs: RETENTION_MS })
-      .filter((row) => row.org === 'acme' && !scraped.has(row.repo)),
-  );
-  const allowed = (row: GroundTruthSeries): boolean => allowlist.includes(row.repo);
-  return { stored: stored.sort(order), truth: truth.filter(allowed).sort(order) };
-}
-
-const order = (a: GroundTruthSeries, b: GroundTruthSeries): number =>
-  a.repo.localeCompare(b.repo) || a.user.localeCompare(b.user);
-
-const reposOf = (rows: readonly GroundTruthSeries[]): string[] => [
-  ...new Set(rows.map((row) => row.repo)),
-];
-
 describe('syncOrgRepos: the store follows GitHub repo changes within one cycle', () => {
   worldTest(
     'a renamed repo keeps its history under the new name, with no re-read',
@@ -127,7 +79,7 @@ describe('syncOrgRepos: the store follows GitHub repo changes within one cycle',
       world.simulator.renameRepo({ org: 'acme', repo: 'web' }, 'web-app');
       world.simulator.resetCounters();
       await runCycle(world);
-      const { stored, truth } = await storedAndTruth(world);
+      const { stored, truth } = await storedAndTruth(world, ALLOWLIST);
       expect(stored).toEqual(truth);
       expect(reposOf(stored)).toContain('web-app');
       expect(reposOf(stored)).not.toContain('web');
@@ -148,7 +100,7 @@ describe('syncOrgRepos: the store follows GitHub repo changes within one cycle',
     async ({ world }) => {
       const first = await runCycle(world);
       expect(first.scrape).toEqual(['docs', 'mobile', 'sandbox', 'web']);
-      const before = reposOf((await storedAndTruth(world)).stored);
+      const before = reposOf((await storedAndTruth(world, ALLOWLIST)).stored);
       expect(before).toEqual(['docs', 'mobile', 'sandbox', 'web']);
 
       world.simulator.deleteRepo({ org: 'acme', repo: 'web' });
@@ -184,7 +136,9 @@ describe('syncOrgRepos: the store follows GitHub repo changes within one cycle',
       expect(archiving.archived).toContain('web');
       expect(archiving.scrape).not.toContain('web');
       expect(archiving.lastReads).toEqual(['web']);
-      expect((await storedAndTruth(world)).stored).toEqual((await storedAndTruth(world)).truth);
+      expect((await storedAndTruth(world, ALLOWLIST)).stored).toEqual(
+        (await storedAndTruth(world, ALLOWLIST)).truth,
+      );
 
       // A read less than the clock margin after the archival calls for one more (GitHub's
       // timestamps are whole seconds): cycles go on until one is past it.
@@ -197,7 +151,7 @@ describe('syncOrgRepos: the store follows GitHub repo changes within one cycle',
       const scoreBefore = Number(await world.redis.redis.zscore(keys.repoIndex, 'acme/web'));
       const archived = await runCycle(world);
       expect(archived.lastReads).toEqual([]);
-      const { stored, truth } = await storedAndTruth(world);
+      const { stored, truth } = await storedAndTruth(world, ALLOWLIST);
       expect(stored).toEqual(truth);
       expect(reposOf(stored)).toContain('web');
       // Recomputed now (its window moved on) without a read: no collector ran, so no

@@ -58,6 +58,7 @@ export {
 } from './redis-connection.js';
 export {
   createRepoCheckpointStore,
+  type RepoChangeState,
   type RepoCheckpoints,
   type RepoCheckpointStore,
 } from './repo-checkpoints.js';

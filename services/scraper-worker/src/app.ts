@@ -114,6 +114,10 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
     repoLists: createOrgRepoListStore({ redis, keyPrefix: config.store.keyPrefix }),
     repoSync: createOrgRepoSync({ redis, keyPrefix: config.store.keyPrefix }),
     scrape,
+    changeDetection: {
+      mode: config.github.changeDetection,
+      quietRepoRereadIntervalMs: config.github.quietRepoRereadIntervalMs,
+    },
     now: Date.now,
   };
 

@@ -1,6 +1,14 @@
 import { GitHubRequestError, GitHubResponseError } from '@gse/github';
 import { toSlotWindow, type OrgScrapeJob, type RepoScrapeJob } from '@gse/queues';
-import { discoverRepos, syncOrgRepos, type RepoDiscovery } from '@gse/scrape';
+import type { OrgConfig } from '@gse/config';
+import type { GitHubClient } from '@gse/github';
+import {
+  detectRepoChanges,
+  discoverRepos,
+  syncOrgRepos,
+  type ChangeReason,
+  type RepoDiscovery,
+} from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
 import { UnrecoverableError } from 'bullmq';
 
@@ -16,12 +24,25 @@ export interface OrgJobResult {
   readonly notAllowed: number;
 }
 
+/** An org's repos, and which of them this cycle reads. */
+interface OrgDiscovery {
+  readonly discovery: RepoDiscovery;
+  /** Of `discovery.scrape`: those that get a repo job, with the fingerprint to store after it. */
+  readonly scrape: readonly {
+    readonly name: string;
+    readonly fingerprint?: string;
+    readonly reason: ChangeReason | 'every_cycle' | 'last_read';
+  }[];
+  /** Of `discovery.scrape`: unchanged, so no request; their series are recomputed. */
+  readonly quiet: readonly string[];
+}
+
 /**
- * An org cycle: discover the repos (holding one of the org's scrape slots), make the store
- * follow them by repo id (renamed repos move, departed ones go, archived and disabled ones
- * get their series recomputed without a request), record the fan-out, then one repo job per
- * repo under ids derived from (org, repo, slot), so an org job that runs twice adds nothing
- * twice. A discovery that fails for good fails the cycle
+ * An org cycle: discover the repos and which changed (holding one of the org's scrape
+ * slots; `github.change_detection`), make the store follow them by repo id (renamed repos
+ * move, departed ones go, archived, disabled and unchanged ones get their series recomputed
+ * without a request), record the fan-out, then one repo job per changed repo under ids
+ * derived from (org, repo, slot), so an org job that runs twice adds nothing twice. A discovery that fails for good fails the cycle
  * and hands its window to backfill; so does a cycle that finds its org in cooldown.
  */
 export async function processOrgJob(
@@ -31,19 +52,14 @@ export async function processOrgJob(
 ): Promise<OrgJobResult> {
   const { config, client } = orgOf(context, job.org);
   const startedAtMs = context.now();
-  let discovery: RepoDiscovery | 'cooldown';
+  let found: OrgDiscovery | 'cooldown';
   try {
     const slot = await context.slots.take(config);
     try {
       // Checked once holding the slot: a deferred job may have outlasted a healthy org.
-      discovery = (await isOrgInCooldown(context, job.org))
+      found = (await isOrgInCooldown(context, job.org))
         ? 'cooldown'
-        : await discoverRepos({
-            client,
-            org: job.org,
-            allowlist: config.repoAllowlist,
-            lists: context.repoLists,
-          });
+        : await discoverOrg(context, job, config, client);
     } finally {
       await slot.release();
     }
@@ -63,7 +79,7 @@ export async function processOrgJob(
   }
 
   const { telemetry } = context;
-  if (discovery === 'cooldown') {
+  if (found === 'cooldown') {
     await context.backfill.request([
       { org: job.org, resource: 'all', ...toSlotWindow(job), reason: 'github_unhealthy' },
     ]);
@@ -78,8 +94,10 @@ export async function processOrgJob(
       checkpoints: context.scrape.checkpoints,
     },
     job.org,
-    discovery,
+    found.discovery,
+    found.quiet,
   );
+  const { discovery } = found;
   if (synced.renamed.length > 0 || synced.removed.length > 0) {
     run.logger.info('repos renamed or departed', {
       renamed: synced.renamed.map(({ from, to }) => `${from}→${to}`),
@@ -88,7 +106,11 @@ export async function processOrgJob(
     });
   }
   // Archived repos changed since their last read get that one last read with the others.
-  const toScrape = [...discovery.scrape, ...synced.lastReads];
+  const toScrape: OrgDiscovery['scrape'] = [
+    ...found.scrape,
+    ...synced.lastReads.map((name) => ({ name, reason: 'last_read' as const })),
+  ];
+  const repoIds = new Map(discovery.admitted.map((repo) => [repo.name, repo.id]));
   for (const [state, repos] of [
     ['scraped', discovery.scrape],
     ['archived', discovery.archived],
@@ -105,13 +127,17 @@ export async function processOrgJob(
   );
   if (completion) recordCycle(context, job.org, completion);
   const { collapsed } = await context.queues.addRepoJobs(
-    toScrape.map((repo): RepoScrapeJob => ({
-      org: job.org,
-      repo,
-      ...repoIdOf(discovery, repo),
-      slotStartMs: job.slotStartMs,
-      intervalMs: job.intervalMs,
-    })),
+    toScrape.map(({ name, fingerprint }): RepoScrapeJob => {
+      const repoId = repoIds.get(name);
+      return {
+        org: job.org,
+        repo: name,
+        ...(repoId === undefined ? {} : { repoId }),
+        ...(fingerprint === undefined ? {} : { fingerprint }),
+        slotStartMs: job.slotStartMs,
+        intervalMs: job.intervalMs,
+      };
+    }),
   );
   if (collapsed.length > 0) {
     telemetry.increment(FLEET_METRICS.repoJobsCollapsed, { org: job.org }, collapsed.length);
@@ -127,6 +153,9 @@ export async function processOrgJob(
   }
   run.logger.info('org cycle fanned out', {
     repos: toScrape.length,
+    quiet: found.quiet.length,
+    // Why each repo is read: `changed`, `new`, `reread`, `loc_retry`, `last_read`, `every_cycle`.
+    reasons: countReasons(toScrape),
     collapsed: collapsed.length,
     archived: discovery.archived.length,
     disabled: discovery.disabled.length,
@@ -162,10 +191,43 @@ export async function failOrgJob(
   recordCycle(context, job.org, { startedAtMs: failure.startedAtMs, result: 'failure' });
 }
 
-/** `{ repoId }` of a repo discovery admitted; every repo it hands out to scrape is one. */
-function repoIdOf(discovery: RepoDiscovery, repo: string): { repoId?: number } {
-  const id = discovery.admitted.find((admitted) => admitted.name === repo)?.id;
-  return id === undefined ? {} : { repoId: id };
+/**
+ * The org's repos and those to read: by GraphQL change detection (one query per 100 repos,
+ * only changed repos read), or with `github.change_detection: off` the REST listing and
+ * every repo each cycle.
+ */
+async function discoverOrg(
+  context: WorkerContext,
+  job: OrgScrapeJob,
+  config: OrgConfig,
+  client: GitHubClient,
+): Promise<OrgDiscovery> {
+  if (context.changeDetection.mode === 'off') {
+    const discovery = await discoverRepos({
+      client,
+      org: job.org,
+      allowlist: config.repoAllowlist,
+      lists: context.repoLists,
+    });
+    const scrape = discovery.scrape.map((name) => ({ name, reason: 'every_cycle' as const }));
+    return { discovery, scrape, quiet: [] };
+  }
+  const changes = await detectRepoChanges({
+    client,
+    checkpoints: context.scrape.checkpoints,
+    org: job.org,
+    allowlist: config.repoAllowlist,
+    nowMs: context.now(),
+    cycleIntervalMs: job.intervalMs,
+    quietRepoRereadIntervalMs: context.changeDetection.quietRepoRereadIntervalMs,
+  });
+  return { discovery: changes, scrape: changes.changed, quiet: changes.quiet };
+}
+
+function countReasons(repos: readonly { readonly reason: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { reason } of repos) counts[reason] = (counts[reason] ?? 0) + 1;
+  return counts;
 }
 
 /** GitHub refused for good (or answered garbage): retrying the same request cannot help. */

@@ -1,6 +1,11 @@
 import { recordRepoScrape, recordRepoScrapeFailure, type ScrapeSource } from '@gse/fleet-adapters';
 import { toSlotWindow, type BackfillRequest, type RepoScrapeJob } from '@gse/queues';
-import { scrapeRepo, toIncrementalBackfillNeeds, type RepoScrapeOutcome } from '@gse/scrape';
+import {
+  isCompleteForChangeDetection,
+  scrapeRepo,
+  toIncrementalBackfillNeeds,
+  type RepoScrapeOutcome,
+} from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
 import { activeSpan, SpanStatusCode } from '@gse/tracing';
 
@@ -117,6 +122,13 @@ export async function processRepoJob(
         reason: missing.reason,
         lastError: missing.error,
       })),
+    );
+  }
+  if (job.fingerprint !== undefined && isCompleteForChangeDetection(outcome)) {
+    await context.scrape.checkpoints.writeFingerprint(
+      { org: job.org, repo: job.repo },
+      job.fingerprint,
+      context.now(),
     );
   }
   await finishRepo(context, job, outcome.status);

@@ -26,6 +26,11 @@ export interface WorkerContext {
   readonly repoSync: OrgRepoSync;
   /** `scrapeRepo`'s ports and options, without the per-job client, logger and signal. */
   readonly scrape: Omit<ScrapeRepoDeps, 'client' | 'logger' | 'signal'>;
+  /** `github.change_detection` and `github.quiet_repo_reread_interval`. */
+  readonly changeDetection: {
+    readonly mode: 'graphql' | 'off';
+    readonly quietRepoRereadIntervalMs: number;
+  };
   readonly now: () => number;
 }
 

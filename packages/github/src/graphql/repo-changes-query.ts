@@ -36,10 +36,10 @@ export const REPO_CHANGES_QUERY = `query RepoChanges($org: String!, $after: Stri
 }`;
 
 /** The variables of {@link REPO_CHANGES_QUERY}: `after` is the last page's `endCursor`. */
-export interface RepoChangesVariables {
+export type RepoChangesVariables = {
   readonly org: string;
   readonly after: string | null;
-}
+};
 
 const isoTimestamp = z.string().refine((value) => Number.isFinite(Date.parse(value)), {
   error: 'expected an ISO-8601 timestamp',

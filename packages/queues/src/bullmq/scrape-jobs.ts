@@ -44,6 +44,11 @@ export interface RepoScrapeJob {
    * the repo out under its new name).
    */
   readonly repoId?: number;
+  /**
+   * The repo's change-detection fingerprint when the cycle saw it changed: stored once the
+   * scrape completed, so the next cycle leaves the repo alone unless it changes again.
+   */
+  readonly fingerprint?: string;
   readonly slotStartMs: number;
   readonly intervalMs: number;
   /** The org job's span context: the repo job's span is its child. */
@@ -121,10 +126,20 @@ export function decodeRepoScrapeJob(data: unknown): RepoScrapeJob {
     org: stringField(record, 'org'),
     repo: stringField(record, 'repo'),
     ...(record['repoId'] === undefined ? {} : { repoId: integerField(record, 'repoId') }),
+    ...(record['fingerprint'] === undefined
+      ? {}
+      : { fingerprint: fingerprintField(record['fingerprint']) }),
     slotStartMs: integerField(record, 'slotStartMs'),
     intervalMs: integerField(record, 'intervalMs'),
     ...traceField(record),
   };
+}
+
+function fingerprintField(value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > 500) {
+    throw new TypeError(`fingerprint: expected a short string, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function asRecord(data: unknown, what: string): Readonly<Record<string, unknown>> {

@@ -1,0 +1,209 @@
+import {
+  decodeRepoChanges,
+  GitHubResponseError,
+  REPO_CHANGES_QUERY,
+  type GitHubClient,
+  type RepoChangesNode,
+  type RepoChangesVariables,
+} from '@gse/github';
+import type { ListedRepo, RepoChangeState, RepoCheckpointStore } from '@gse/store';
+
+import { splitRepos, type RepoDiscovery } from './discover-repos.js';
+import type { RepoScrapeOutcome } from './scrape-repo.js';
+
+/** Why a repo gets a scrape this cycle. */
+export type ChangeReason =
+  /** No fingerprint stored: never scraped completely (new, renamed, or its last scrape failed). */
+  | 'new'
+  /** A watched field moved since the last complete scrape. */
+  | 'changed'
+  /** Its LOC refresh was truncated by the fallback budget, which has renewed since. */
+  | 'loc_retry'
+  /** Quiet for `quietRepoRereadIntervalMs`: read once to find what the fields do not show. */
+  | 'reread';
+
+/**
+ * How recent a watched `updatedAt` may be and the fingerprint still be stored after the
+ * scrape. GitHub's timestamps have whole seconds: an update later in the second the answer
+ * showed leaves every watched field as it was (docs/github-limitations.md#what-the-repochanges-query-cannot-see),
+ * so a repo updated that recently is read again next cycle. A minute, not a second, for the
+ * skew between GitHub's clock and ours; it costs one more read of a repo active anyway.
+ */
+export const FINGERPRINT_SETTLE_MS = 60_000;
+
+export interface ChangedRepo {
+  readonly name: string;
+  /**
+   * What to store once its scrape completed (`RepoCheckpointStore.writeFingerprint`);
+   * absent while the repo's latest update is within {@link FINGERPRINT_SETTLE_MS}.
+   */
+  readonly fingerprint?: string;
+  readonly reason: ChangeReason;
+}
+
+/** Discovery, and which of the repos to scrape split into those to read and those not. */
+export interface RepoChanges extends RepoDiscovery {
+  /** Of `scrape`: the repos that get a repo job this cycle, in `scrape`'s order. */
+  readonly changed: readonly ChangedRepo[];
+  /** Of `scrape`: unchanged and not due; their series are recomputed without a request. */
+  readonly quiet: readonly string[];
+  /** GraphQL queries sent: one per page of 100 repos. */
+  readonly queries: number;
+}
+
+export interface DetectRepoChangesRequest {
+  readonly client: GitHubClient;
+  readonly checkpoints: Pick<RepoCheckpointStore, 'readChangeStates'>;
+  readonly org: string;
+  /** `repo_allowlist` of the org (`['*']` = all). */
+  readonly allowlist: readonly string[];
+  /** Epoch ms, the clock `writeFingerprint` dates with. */
+  readonly nowMs: number;
+  /** The org's `scrape_interval`: how many rereads a cycle takes to spread them. */
+  readonly cycleIntervalMs: number;
+  /** `github.quiet_repo_reread_interval`. */
+  readonly quietRepoRereadIntervalMs: number;
+}
+
+/**
+ * An org cycle's discovery and change detection: one `REPO_CHANGES_QUERY` per page of 100
+ * repos lists the repos the installation sees (the same split as `discoverRepos`) with a
+ * fingerprint of what moves when anything the metrics count changes, and each page's repos
+ * are compared, in one Redis round trip, with the fingerprint stored at their last complete
+ * scrape. A repo gets a scrape when it has none or it differs, when its LOC retry is due,
+ * or, the oldest first and at most twice their fair share a cycle, when it has been quiet
+ * for `quietRepoRereadIntervalMs` (packages/scrape/README.md#change-detection).
+ */
+export async function detectRepoChanges(request: DetectRepoChangesRequest): Promise<RepoChanges> {
+  const { client, org } = request;
+  const allowAll = request.allowlist.includes('*');
+  const allowed = new Set(request.allowlist);
+  const listed: ListedRepo[] = [];
+  const due = new Map<string, ChangedRepo>();
+  const rereadCandidates: { readonly repo: ChangedRepo; readonly atMs: number }[] = [];
+  let after: string | null = null;
+  let queries = 0;
+  for (;;) {
+    const variables: RepoChangesVariables = { org, after };
+    const data = await client.graphql(REPO_CHANGES_QUERY, variables, decodeRepoChanges);
+    queries += 1;
+    const repositories = data.organization?.repositories;
+    if (!repositories) throw unusable(`organization ${org} is not visible to the installation`);
+    const active: {
+      readonly name: string;
+      readonly fingerprint: string;
+      readonly settled: boolean;
+    }[] = [];
+    repositories.nodes.forEach((node, index) => {
+      if (node === null) throw unusable(`repository ${index} of the page after ${after} is null`);
+      listed.push(toListedRepo(node));
+      if ((allowAll || allowed.has(node.name)) && !node.isArchived && !node.isDisabled) {
+        active.push({
+          name: node.name,
+          fingerprint: toRepoFingerprint(node),
+          settled: toLatestUpdateMs(node) < request.nowMs - FINGERPRINT_SETTLE_MS,
+        });
+      }
+    });
+    const states = await request.checkpoints.readChangeStates(
+      org,
+      active.map((repo) => repo.name),
+    );
+    for (const { settled, ...repo } of active) {
+      const state = states.get(repo.name) ?? {};
+      const reason = toChangeReason(state, repo.fingerprint, request.nowMs);
+      if (reason !== undefined) {
+        due.set(repo.name, settled ? { ...repo, reason } : { name: repo.name, reason });
+      } else if (
+        state.fingerprintAtMs !== undefined &&
+        request.nowMs - state.fingerprintAtMs >= request.quietRepoRereadIntervalMs
+      ) {
+        rereadCandidates.push({ repo: { ...repo, reason: 'reread' }, atMs: state.fingerprintAtMs });
+      }
+    }
+    const { hasNextPage, endCursor } = repositories.pageInfo;
+    if (!hasNextPage) break;
+    if (endCursor === null) throw unusable('hasNextPage without an endCursor');
+    after = endCursor;
+  }
+  const discovery = splitRepos(listed, request.allowlist);
+  const rereads = Math.ceil(
+    (2 * discovery.scrape.length * request.cycleIntervalMs) / request.quietRepoRereadIntervalMs,
+  );
+  for (const { repo } of rereadCandidates.sort((a, b) => a.atMs - b.atMs).slice(0, rereads)) {
+    due.set(repo.name, repo);
+  }
+  const changed: ChangedRepo[] = [];
+  const quiet: string[] = [];
+  for (const name of discovery.scrape) {
+    const repo = due.get(name);
+    if (repo) changed.push(repo);
+    else quiet.push(name);
+  }
+  return { ...discovery, changed, quiet, queries };
+}
+
+/**
+ * Whether a scrape lets the next cycles skip the repo until it changes again (its job's
+ * fingerprint is stored): everything was read, or all that is missing GitHub refuses for
+ * good (`github_rejected`, reported once through backfill; reading again each cycle would
+ * fail alike). Any other miss keeps the old fingerprint, so the next cycle reads the repo.
+ */
+export function isCompleteForChangeDetection(outcome: Pick<RepoScrapeOutcome, 'missing'>): boolean {
+  return outcome.missing.every((entry) => entry.reason === 'github_rejected');
+}
+
+/**
+ * What must stay equal while nothing the metrics count changes: the default branch's head
+ * (every push and force-push moves it), the newest PR's and issue's `updatedAt` (opening,
+ * edits, reviews, comments, commits to a PR, close/reopen bump it) with their counts
+ * (a deletion or a transfer lowers one), state, and name (a rename).
+ */
+export function toRepoFingerprint(node: RepoChangesNode): string {
+  const newest = (list: RepoChangesNode['pullRequests']): string =>
+    `${list.totalCount}@${list.nodes[0]?.updatedAt ?? '-'}`;
+  return [
+    node.name,
+    node.defaultBranchRef?.target?.oid ?? '-',
+    `pulls:${newest(node.pullRequests)}`,
+    `issues:${newest(node.issues)}`,
+    ...(node.isArchived ? ['archived'] : []),
+    ...(node.isDisabled ? ['disabled'] : []),
+  ].join(' ');
+}
+
+function toLatestUpdateMs(node: RepoChangesNode): number {
+  return Math.max(
+    ...[node.pullRequests.nodes[0]?.updatedAt, node.issues.nodes[0]?.updatedAt].map((at) =>
+      at === undefined ? 0 : Date.parse(at),
+    ),
+  );
+}
+
+function toChangeReason(
+  state: RepoChangeState,
+  fingerprint: string,
+  nowMs: number,
+): ChangeReason | undefined {
+  if (state.fingerprint === undefined) return 'new';
+  if (state.fingerprint !== fingerprint) return 'changed';
+  // 0: the last LOC refresh was complete.
+  if (state.locRetryAtMs !== undefined && state.locRetryAtMs > 0 && state.locRetryAtMs <= nowMs) {
+    return 'loc_retry';
+  }
+  return undefined;
+}
+
+function toListedRepo(node: RepoChangesNode): ListedRepo {
+  return {
+    id: node.databaseId,
+    name: node.name,
+    updatedAtMs: Date.parse(node.updatedAt),
+    archived: node.isArchived,
+    disabled: node.isDisabled,
+  };
+}
+
+function unusable(reason: string): GitHubResponseError {
+  return new GitHubResponseError('POST', '/graphql RepoChanges', 200, reason);
+}

@@ -1,0 +1,281 @@
+import { createOrgRepoSync, createRepoCheckpointStore } from '@gse/store';
+import { describe, expect, test } from 'vitest';
+
+import {
+  detectRepoChanges,
+  FINGERPRINT_SETTLE_MS,
+  isCompleteForChangeDetection,
+  syncOrgRepos,
+  type RepoChanges,
+} from '../src/index.js';
+import { createScrapeFixture, type ScrapeFixture } from './scrape-fixture.js';
+import { reposOf, storedAndTruth } from './stored-and-truth.js';
+
+/** Small repos keep cycles short (not `platform`'s 7,000 commits); web's new name too. */
+const ALLOWLIST = ['docs', 'mobile', 'sandbox', 'web', 'web-app'];
+const HOUR_MS = 3_600_000;
+const CYCLE_MS = 300_000;
+
+const worldTest = test.extend<{ world: ScrapeFixture }>({
+  // eslint-disable-next-line no-empty-pattern -- vitest reads the fixtures a test uses from this pattern
+  world: async ({}, use) => {
+    const world = await createScrapeFixture({ redisClock: true });
+    try {
+      await use(world);
+    } finally {
+      await world.close();
+    }
+  },
+});
+
+interface Cycle {
+  readonly changes: RepoChanges;
+  /** `reason name` of every repo read, in order. */
+  readonly scraped: readonly string[];
+  /** Every request of the cycle, repo scrapes excluded: discovery, sync, series refresh. */
+  readonly detectionRequests: readonly string[];
+}
+
+/**
+ * One org cycle as the scraper worker runs it with `change_detection: graphql`: detection,
+ * the store following it (quiet repos recomputed), then a scrape of each changed repo whose
+ * fingerprint is stored once it completed. `laterMs`: how far after the changes the cycle
+ * runs (past the settle margin by default, as a 5-minute cycle is).
+ */
+async function runCycle(
+  world: ScrapeFixture,
+  options: { readonly allowlist?: readonly string[]; readonly laterMs?: number } = {},
+): Promise<Cycle> {
+  const ports = { redis: world.redis.redis, keyPrefix: world.redis.keyPrefix };
+  const checkpoints = createRepoCheckpointStore(ports);
+  const allowlist = options.allowlist ?? ALLOWLIST;
+  const nowMs = Date.now() + (options.laterMs ?? FINGERPRINT_SETTLE_MS + 1000);
+  const firstReport = world.reports.length;
+  const changes = await detectRepoChanges({
+    client: world.client('acme'),
+    checkpoints,
+    org: 'acme',
+    allowlist,
+    nowMs,
+    cycleIntervalMs: CYCLE_MS,
+    quietRepoRereadIntervalMs: 24 * HOUR_MS,
+  });
+  const synced = await syncOrgRepos(
+    { repos: createOrgRepoSync(ports), store: world.store, checkpoints },
+    'acme',
+    changes,
+    changes.quiet,
+  );
+  const detectionRequests = world.reports.slice(firstReport).map((report) => report.endpoint);
+  const scraped: string[] = [];
+  const ids = new Map(changes.admitted.map((repo) => [repo.name, repo.id]));
+  const toRead = [
+    ...changes.changed,
+    ...synced.lastReads.map((name) => ({ name, reason: 'last_read', fingerprint: undefined })),
+  ];
+  for (const { name, reason, fingerprint } of toRead) {
+    const outcome = await world.scrape('acme', { name, id: ids.get(name) ?? 0 });
+    scraped.push(`${reason} ${name}`);
+    if (fingerprint !== undefined && isCompleteForChangeDetection(outcome)) {
+      await checkpoints.writeFingerprint({ org: 'acme', repo: name }, fingerprint, nowMs);
+    }
+  }
+  return { changes, scraped, detectionRequests };
+}
+
+async function expectStoredEqualsTruth(world: ScrapeFixture, allowlist = ALLOWLIST) {
+  const { stored, truth } = await storedAndTruth(world, allowlist);
+  expect(stored).toEqual(truth);
+  return stored;
+}
+
+/** acme's repo count as the installation sees it: one query per 100. */
+const queriesFor = (world: ScrapeFixture): number =>
+  Math.ceil((world.dataset.orgs.find((org) => org.login === 'acme')?.repos.length ?? 0) / 100);
+
+describe('detectRepoChanges: only repos that changed are read', () => {
+  worldTest(
+    'a quiet org costs one GraphQL query per 100 repos a cycle and no REST request',
+    async ({ world }) => {
+      const first = await runCycle(world);
+      expect(first.scraped).toEqual(['new docs', 'new mobile', 'new sandbox', 'new web']);
+      expect(first.changes.queries).toBe(queriesFor(world));
+      await expectStoredEqualsTruth(world);
+
+      for (let cycle = 0; cycle < 3; cycle++) {
+        world.simulator.resetCounters();
+        const quiet = await runCycle(world);
+        expect(quiet.scraped).toEqual([]);
+        expect(quiet.changes.quiet).toEqual(['docs', 'mobile', 'sandbox', 'web']);
+        expect(quiet.detectionRequests).toEqual(
+          Array.from({ length: queriesFor(world) }, () => 'POST /graphql'),
+        );
+        const counters = world.simulator.counters().total;
+        expect({ total: counters.total, counted: counters.counted }).toEqual({
+          total: queriesFor(world),
+          counted: queriesFor(world),
+        });
+      }
+      // Quiet repos' series are still recomputed at each cycle: equal to the truth now.
+      await expectStoredEqualsTruth(world);
+    },
+  );
+
+  worldTest(
+    'each kind of change gets exactly its repo read at the next cycle, and the series equal the truth',
+    async ({ world }) => {
+      await runCycle(world);
+      const ref = (repo: string) => ({ org: 'acme', repo });
+      const openPullOf = (repo: string): number => {
+        const pull = world.dataset.orgs
+          .find((org) => org.login === 'acme')
+          ?.repos.find((candidate) => candidate.name === repo)
+          ?.pulls.find((candidate) => candidate.state === 'open');
+        if (!pull) throw new Error(`no open PR in ${repo}`);
+        return pull.number;
+      };
+      const issueOf = (repo: string): number => {
+        const issue = world.dataset.orgs
+          .find((org) => org.login === 'acme')
+          ?.repos.find((candidate) => candidate.name === repo)?.issues[0];
+        if (!issue) throw new Error(`no issue in ${repo}`);
+        return issue.number;
+      };
+      const scenarios: [string, () => void, readonly string[]][] = [
+        [
+          'push',
+          () => world.simulator.addCommit(ref('docs'), { authorLogin: 'alice' }),
+          ['changed docs'],
+        ],
+        [
+          'force-push',
+          () =>
+            world.simulator.forcePush(ref('web'), {
+              dropCommits: 1,
+              commits: [{ authorLogin: 'bob' }],
+            }),
+          ['changed web'],
+        ],
+        [
+          'PR opened',
+          () => world.simulator.openPull(ref('mobile'), { user: 'bob' }),
+          ['changed mobile'],
+        ],
+        [
+          'PR reviewed',
+          () =>
+            world.simulator.addReview(ref('web'), openPullOf('web'), {
+              user: 'alice',
+              state: 'APPROVED',
+            }),
+          ['changed web'],
+        ],
+        [
+          'PR commented',
+          () => world.simulator.addIssueComment(ref('web'), openPullOf('web'), { user: 'bob' }),
+          ['changed web'],
+        ],
+        [
+          'issue comment',
+          () =>
+            world.simulator.addIssueComment(ref('sandbox'), issueOf('sandbox'), { user: 'alice' }),
+          ['changed sandbox'],
+        ],
+      ];
+      for (const [kind, apply, expected] of scenarios) {
+        apply();
+        const cycle = await runCycle(world);
+        expect({ kind, scraped: cycle.scraped }).toEqual({ kind, scraped: expected });
+        await expectStoredEqualsTruth(world);
+        expect({ kind, next: (await runCycle(world)).scraped }).toEqual({ kind, next: [] });
+      }
+    },
+  );
+
+  worldTest(
+    'a rename, an archival, a deletion, a transfer and a new repo: the store follows, only what changed is read',
+    async ({ world }) => {
+      await runCycle(world);
+      world.simulator.renameRepo({ org: 'acme', repo: 'web' }, 'web-app');
+      expect((await runCycle(world)).scraped).toEqual(['new web-app']);
+      expect(reposOf(await expectStoredEqualsTruth(world))).toEqual([
+        'docs',
+        'mobile',
+        'sandbox',
+        'web-app',
+      ]);
+
+      world.simulator.addCommit({ org: 'acme', repo: 'docs' }, { authorLogin: 'alice' });
+      world.simulator.archiveRepo({ org: 'acme', repo: 'docs' });
+      const archiving = await runCycle(world);
+      // Changed since its last read: one last read, then only recomputed.
+      expect(archiving.scraped).toEqual(['last_read docs']);
+      expect(archiving.changes.archived).toContain('docs');
+      await expectStoredEqualsTruth(world);
+
+      world.simulator.deleteRepo({ org: 'acme', repo: 'mobile' });
+      world.simulator.transferRepoOut({ org: 'acme', repo: 'sandbox' });
+      const departed = await runCycle(world);
+      expect(departed.scraped.filter((entry) => !entry.endsWith(' docs'))).toEqual([]);
+      expect(reposOf(await expectStoredEqualsTruth(world))).toEqual(['docs', 'web-app']);
+
+      const allowlist = [...ALLOWLIST, 'terraform-modules'];
+      const grown = await runCycle(world, { allowlist });
+      expect(grown.scraped.filter((entry) => !entry.endsWith(' docs'))).toEqual([
+        'new terraform-modules',
+      ]);
+      await expectStoredEqualsTruth(world, allowlist);
+    },
+  );
+
+  worldTest(
+    'a failed scrape keeps its repo changed until a scrape completes',
+    async ({ world }) => {
+      await runCycle(world);
+      world.simulator.addCommit({ org: 'acme', repo: 'docs' }, { authorLogin: 'alice' });
+      world.simulator.injectErrors({
+        org: 'acme',
+        endpoint: 'GET /repos/{owner}/{repo}/commits',
+        status: 503,
+        count: 3,
+      });
+      expect((await runCycle(world)).scraped).toEqual(['changed docs']);
+      expect((await runCycle(world)).scraped).toEqual(['changed docs']);
+      await expectStoredEqualsTruth(world);
+      expect((await runCycle(world)).scraped).toEqual([]);
+    },
+  );
+
+  worldTest(
+    'a repo updated within the settle margin is read again at the next cycle',
+    async ({ world }) => {
+      await runCycle(world);
+      world.simulator.addIssueComment(
+        { org: 'acme', repo: 'sandbox' },
+        world.dataset.orgs
+          .find((org) => org.login === 'acme')
+          ?.repos.find((repo) => repo.name === 'sandbox')?.issues[0]?.number ?? 0,
+        { user: 'alice' },
+      );
+      const fresh = await runCycle(world, { laterMs: 0 });
+      expect(fresh.scraped).toEqual(['changed sandbox']);
+      expect(fresh.changes.changed).toEqual([{ name: 'sandbox', reason: 'changed' }]);
+      expect((await runCycle(world)).scraped).toEqual(['changed sandbox']);
+      expect((await runCycle(world)).scraped).toEqual([]);
+    },
+  );
+
+  worldTest(
+    'repos quiet for quiet_repo_reread_interval are reread, at most twice their share a cycle',
+    async ({ world }) => {
+      await runCycle(world);
+      // A day later: all four are due, the cap is ceil(2 × 4 × 5 min / 24 h) = 1 a cycle.
+      const dayLater = 24 * HOUR_MS + FINGERPRINT_SETTLE_MS + 1000;
+      const first = (await runCycle(world, { laterMs: dayLater })).scraped;
+      const second = (await runCycle(world, { laterMs: dayLater })).scraped;
+      expect([first.length, second.length]).toEqual([1, 1]);
+      expect([...first, ...second].every((entry) => entry.startsWith('reread '))).toBe(true);
+      expect(first[0]).not.toBe(second[0]);
+    },
+  );
+});
