@@ -73,7 +73,13 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
         acme: { scrape_interval: `${SCRAPE_INTERVAL_MS}ms`, repo_allowlist: REPOS },
       },
       config: {
-        github: { comment_reconcile_interval: `${RECONCILE_INTERVAL_MS}ms` },
+        // Every repo read each cycle, as REST discovery does: with GraphQL change detection a
+        // comment deletion moves no watched field, and a quiet repo's deletion waits for its
+        // reread (github.quiet_repo_reread_interval; packages/scrape's detection tests).
+        github: {
+          comment_reconcile_interval: `${RECONCILE_INTERVAL_MS}ms`,
+          change_detection: 'off',
+        },
         store: { metric_refresh_interval: `${METRIC_REFRESH_MS}ms` },
       },
     });

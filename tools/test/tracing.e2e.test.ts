@@ -20,8 +20,9 @@ import {
 
 const BEARER_TOKEN = 'metrics-bearer-secret-7c1e0b5d';
 const PULLS = 'GET /repos/{owner}/{repo}/pulls';
-const DISCOVERY_PATH = '/installation/repositories';
-const DISCOVERY = `GET ${DISCOVERY_PATH}`;
+/** The org cycle's discovery: GraphQL change detection (`github.change_detection`). */
+const DISCOVERY_PATH = '/graphql';
+const DISCOVERY = `POST ${DISCOVERY_PATH}`;
 
 let fleet: FleetFixture | undefined;
 let receiver: OtlpReceiver | undefined;
@@ -122,8 +123,7 @@ describe('OpenTelemetry tracing of the fleet (real processes, an in-test OTLP/HT
     ]);
     const discovery = one(
       failed,
-      (span) =>
-        span.name === `GitHub GET ${DISCOVERY_PATH}` && span.parentSpanId === failedOrgJob.spanId,
+      (span) => span.name === `GitHub ${DISCOVERY}` && span.parentSpanId === failedOrgJob.spanId,
     );
     expect(discovery.statusCode).toBe(STATUS_ERROR);
     expect(discovery.attributes['http.response.status_code']).toBe('503');
