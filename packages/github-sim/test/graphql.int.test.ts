@@ -95,9 +95,15 @@ describe('POST /graphql on the standard dataset', () => {
       pageInfo: { hasNextPage: false, endCursor: expect.any(String) as unknown },
       nodes: byCreation(acme).map(expectedNode),
     });
-    // GraphQL has its own budget: REST's `core` is untouched.
+    // GraphQL has its own budget: REST's `core` is untouched; /rate_limit shows both.
     const rest = await octokit.request('GET /rate_limit');
     expect(rest.data.resources.core.used).toBe(0);
+    expect(rest.data.resources.graphql).toEqual({
+      limit: 5000,
+      used: 2,
+      remaining: 4998,
+      reset: Number(response.headers['x-ratelimit-reset']),
+    });
   });
 
   it('refuses an invalid query with GitHub-shaped errors and charges nothing', async () => {
@@ -296,12 +302,21 @@ describe('POST /graphql limits', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect((refused.body as { message: string }).message).toMatch(/secondary rate limit/);
 
-    const counters = simulator.counters().installations['1001']?.endpoints['POST /graphql'];
-    expect(counters).toEqual({
+    const acme = simulator.counters().installations['1001'];
+    expect(acme?.endpoints['POST /graphql']).toEqual({
       total: 5,
       counted: 2,
       notModified: 0,
       byStatus: { '200': 4, '403': 1 },
+    });
+    // The one REST request: the token's mint (App JWT requests count for the installation).
+    expect(acme?.byKind).toEqual({
+      restRequests: 1,
+      restCounted: 1,
+      restNotModified: 0,
+      graphqlQueries: 5,
+      graphqlPoints: 4,
+      secondaryHits: { concurrency: 0, points: 1, injected: 0 },
     });
   });
 });

@@ -3,7 +3,7 @@ import { findOrgRepo, type ApiRoute } from './api-route.js';
 import { rateLimitBucket } from './api-pipeline.js';
 import { computeContributorStats, type ContributorStatsCache } from './contributor-stats.js';
 import { notFound } from './github-errors.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter, RateLimitState } from './rate-limiter.js';
 import { toUserJson } from './render-account.js';
 
 export interface StatsMetaRouteDeps {
@@ -11,6 +11,8 @@ export interface StatsMetaRouteDeps {
   readonly now: () => number;
   readonly statsCache: ContributorStatsCache;
   readonly rateLimiter: RateLimiter;
+  /** GraphQL's primary budget (points per hour), reported as `resources.graphql`. */
+  readonly graphqlRateLimiter: RateLimiter;
 }
 
 /** GitHub's search limit, reported by `/rate_limit` (the simulator serves no search). */
@@ -47,20 +49,25 @@ export function createStatsMetaRoutes(deps: StatsMetaRouteDeps): ApiRoute[] {
       free: true,
       handle({ caller }) {
         const nowMs = deps.now();
-        const core = deps.rateLimiter.peek(rateLimitBucket(caller), nowMs);
-        const coreJson = {
-          limit: core.limit,
-          used: core.used,
-          remaining: core.remaining,
-          reset: core.resetUnixSeconds,
-        };
+        const bucket = rateLimitBucket(caller);
+        const toJson = (state: RateLimitState) => ({
+          limit: state.limit,
+          used: state.used,
+          remaining: state.remaining,
+          reset: state.resetUnixSeconds,
+        });
+        const coreJson = toJson(deps.rateLimiter.peek(bucket, nowMs));
+        const graphql = toJson(deps.graphqlRateLimiter.peek(bucket, nowMs));
         const search = {
           limit: SEARCH_LIMIT,
           used: 0,
           remaining: SEARCH_LIMIT,
           reset: Math.ceil(nowMs / 1000) + 60,
         };
-        return { status: 200, body: { resources: { core: coreJson, search }, rate: coreJson } };
+        return {
+          status: 200,
+          body: { resources: { core: coreJson, search, graphql }, rate: coreJson },
+        };
       },
     },
     {

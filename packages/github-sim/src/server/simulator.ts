@@ -167,7 +167,13 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
     ...createReviewCommentRoutes(dataset),
     ...createPullRoutes(dataset),
     ...createIssueRoutes(dataset),
-    ...createStatsMetaRoutes({ dataset, now, statsCache, rateLimiter: limiters.restPrimary }),
+    ...createStatsMetaRoutes({
+      dataset,
+      now,
+      statsCache,
+      rateLimiter: limiters.restPrimary,
+      graphqlRateLimiter: limiters.graphqlPrimary,
+    }),
     ...(options.copilot && copilotHost
       ? createCopilotRoutes({ dataset, world: options.copilot.world, host: copilotHost, now })
       : []),
