@@ -26,7 +26,13 @@ import {
 import { createRedisFixture } from '@gse/testing';
 import { Writable } from 'node:stream';
 
-import { scrapeRepo, type RepoScrapeOutcome, type ScrapeOptions } from '../src/index.js';
+import {
+  detectRepoChanges,
+  scrapeRepo,
+  type RepoChanges,
+  type RepoScrapeOutcome,
+  type ScrapeOptions,
+} from '../src/index.js';
 
 const DAY_MS = 86_400_000;
 
@@ -36,6 +42,9 @@ export interface BenchWorldOptions {
   readonly repoCount: number;
   readonly activeRepoFraction: number;
 }
+
+/** `github.quiet_repo_reread_interval`'s default. */
+const BENCH_QUIET_REPO_REREAD_INTERVAL_MS = 24 * 3_600_000;
 
 /**
  * One org in the simulator, our scraper on real Redis, and a client for the baseline. The
@@ -50,6 +59,12 @@ export interface BenchWorld {
   nowMs: number;
   /** Our product path: `scrapeRepo` with checkpoints, ETags and the shared token. */
   scrape(repo: string): Promise<RepoScrapeOutcome>;
+  /** The org cycle's change detection (`github.change_detection: graphql`) at `nowMs`. */
+  detectChanges(cycleIntervalMs: number): Promise<RepoChanges>;
+  /** Stores a changed repo's fingerprint after its complete scrape, as the worker does. */
+  writeFingerprint(repo: string, fingerprint: string): Promise<void>;
+  /** Recomputes quiet repos' series from the ledger at `nowMs`, as the org cycle does. */
+  refreshSeries(repos: readonly string[]): Promise<void>;
   /** The same client implementation with no ETag store and a token of its own. */
   readonly baselineClient: GitHubClient;
   /** Every stored series, sorted as the ground truth is. */
@@ -215,6 +230,21 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
         },
         { org, repo },
       ),
+    detectChanges: (cycleIntervalMs) =>
+      detectRepoChanges({
+        client,
+        checkpoints,
+        org,
+        allowlist: ['*'],
+        nowMs: world.nowMs,
+        cycleIntervalMs,
+        quietRepoRereadIntervalMs: BENCH_QUIET_REPO_REREAD_INTERVAL_MS,
+      }),
+    writeFingerprint: (repo, fingerprint) =>
+      checkpoints.writeFingerprint({ org, repo }, fingerprint, world.nowMs),
+    refreshSeries: async (repos) => {
+      for (const repo of repos) await store.refreshSeries({ org, repo }, world.nowMs);
+    },
     readAllSeries: async () => {
       const rows: GroundTruthSeries[] = [];
       for (const repo of world.repos) {

@@ -109,6 +109,8 @@ async function readBaseline(world: BenchWorld, repo: string): Promise<void> {
 async function measureSide(
   world: BenchWorld,
   changed: readonly string[],
+  /** The other repos the side reads, together. */
+  others: readonly string[],
   concurrency: number,
   run: (repo: string) => Promise<void>,
 ): Promise<{ cost: SideCost; perChangedRepo: RequestTally[] }> {
@@ -121,10 +123,8 @@ async function measureSide(
     addToTally(tally, measured.tally);
     wallMs += measured.wallMs;
   }
-  const changedSet = new Set(changed);
-  const rest = world.repos.filter((repo) => !changedSet.has(repo));
   const measured = await measureRequests(world.simulator, () =>
-    forEachConcurrently(rest, concurrency, run),
+    forEachConcurrently(others, concurrency, run),
   );
   addToTally(tally, measured.tally);
   wallMs += measured.wallMs;
@@ -147,19 +147,45 @@ async function runCycle(
     ),
   );
   const reconcile: ReconcileCost = { requests: 0, provenToRetention: 0, removed: 0 };
-  const ours = await measureSide(world, changed, scenario.concurrency, async (repo) => {
-    const outcome = await scrapeCompletely(world, repo);
-    reconcile.requests += outcome.reconcileRequests;
-    reconcile.provenToRetention += outcome.reconciledToRetention.length;
-    reconcile.removed += outcome.removed;
-  });
-  const baseline = await measureSide(world, changed, scenario.concurrency, (repo) =>
-    readBaseline(world, repo),
+  // Ours: change detection first (its GraphQL pages are part of the cycle's cost), then a
+  // scrape of the repos it hands out only; the quiet ones get their series recomputed.
+  const detection = await measureRequests(world.simulator, () =>
+    world.detectChanges(scenario.scrapeIntervalMs),
+  );
+  const changes = detection.result;
+  const fingerprints = new Map(changes.changed.map((repo) => [repo.name, repo.fingerprint]));
+  const missed = changed.filter((repo) => !fingerprints.has(repo));
+  if (missed.length > 0) {
+    throw new Error(`change detection missed repos with new activity: ${missed.join(', ')}`);
+  }
+  const changedSet = new Set(changed);
+  const ours = await measureSide(
+    world,
+    changed,
+    [...fingerprints.keys()].filter((repo) => !changedSet.has(repo)),
+    scenario.concurrency,
+    async (repo) => {
+      const outcome = await scrapeCompletely(world, repo);
+      const fingerprint = fingerprints.get(repo);
+      if (fingerprint !== undefined) await world.writeFingerprint(repo, fingerprint);
+      reconcile.requests += outcome.reconcileRequests;
+      reconcile.provenToRetention += outcome.reconciledToRetention.length;
+      reconcile.removed += outcome.removed;
+    },
+  );
+  addToTally(ours.cost.tally, detection.tally);
+  await world.refreshSeries(changes.quiet);
+  const baseline = await measureSide(
+    world,
+    changed,
+    world.repos.filter((repo) => !changedSet.has(repo)),
+    scenario.concurrency,
+    (repo) => readBaseline(world, repo),
   );
   return {
     cycle,
     tokenRotated,
-    ours: ours.cost,
+    ours: { tally: ours.cost.tally, wallMs: ours.cost.wallMs + detection.wallMs },
     baseline: baseline.cost,
     reconcile,
     changedRepos: changed.map((repo, index) => ({

@@ -5,7 +5,7 @@ export type GraphqlEnvelope =
   | { readonly kind: 'data'; readonly data: unknown }
   /**
    * An `errors` entry of type `RATE_LIMITED`: GitHub answers a spent GraphQL budget with a
-   * `200` and this error instead of a `403` (docs/github-limitations.md#graphql-rate-limits).
+   * `200` and this error instead of a `403` (docs/github-limitations.md#graphql-limits-cost-and-errors).
    */
   | { readonly kind: 'rate-limited'; readonly message: string }
   /** Any other `errors`: the query was refused or failed in part. */

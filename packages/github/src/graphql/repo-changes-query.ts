@@ -3,9 +3,9 @@ import { z } from 'zod';
 /**
  * The org cycle's discovery and change detection in one query: a page of up to 100 of the
  * org's repos (those the installation sees, forks included), each with what moves when
- * anything the metrics count changes (docs/github-limitations.md#change-detection). Cost
- * by GitHub's formula: 1 + 100 + 100 requested nodes → 2 points. The text is the contract
- * with the simulator's `/graphql` (/work/helpers/CONTRACT-graphql.md): change it only with it.
+ * anything the metrics count changes (docs/github-limitations.md#what-the-repochanges-query-cannot-see). Cost
+ * by GitHub's formula: 1 + 100 + 100 requested nodes → 2 points. The simulator's `/graphql`
+ * executes exactly this text (its `test/repo-changes-query.ts`): change both together.
  */
 export const REPO_CHANGES_QUERY = `query RepoChanges($org: String!, $after: String) {
   rateLimit { cost limit remaining used resetAt }

@@ -1,0 +1,61 @@
+import type { RepoChangesNode } from '@gse/github';
+import { describe, expect, it } from 'vitest';
+
+import { isCompleteForChangeDetection, toRepoFingerprint } from './detect-repo-changes.js';
+
+const node: RepoChangesNode = {
+  databaseId: 7,
+  name: 'web',
+  isArchived: false,
+  isDisabled: false,
+  isFork: false,
+  pushedAt: '2026-12-01T10:00:00Z',
+  updatedAt: '2026-12-01T10:00:00Z',
+  defaultBranchRef: { name: 'main', target: { oid: 'a1b2c3d4e5f6' } },
+  pullRequests: { totalCount: 12, nodes: [{ updatedAt: '2026-12-01T09:00:00Z' }] },
+  issues: { totalCount: 3, nodes: [{ updatedAt: '2026-11-30T08:00:00Z' }] },
+};
+
+describe('toRepoFingerprint', () => {
+  it('holds the name, head, newest PR and issue with their counts, and the state', () => {
+    expect(toRepoFingerprint(node)).toBe(
+      'web a1b2c3d4e5f6 pulls:12@2026-12-01T09:00:00Z issues:3@2026-11-30T08:00:00Z',
+    );
+    expect(
+      toRepoFingerprint({
+        ...node,
+        isArchived: true,
+        defaultBranchRef: null,
+        pullRequests: { totalCount: 0, nodes: [] },
+      }),
+    ).toBe('web - pulls:0@- issues:3@2026-11-30T08:00:00Z archived');
+  });
+
+  it('ignores what no metric counts: pushes to other branches, repo metadata', () => {
+    expect(
+      toRepoFingerprint({
+        ...node,
+        pushedAt: '2026-12-02T00:00:00Z',
+        updatedAt: '2026-12-02T00:00:00Z',
+      }),
+    ).toBe(toRepoFingerprint(node));
+  });
+});
+
+describe('isCompleteForChangeDetection', () => {
+  const missing = (reason: 'github_rejected' | 'github_unavailable') => ({
+    resource: 'commits' as const,
+    window: { fromMs: 0, toMs: 1 },
+    reason,
+    error: 'x',
+  });
+  it('lets a scrape missing only permanent refusals store its fingerprint', () => {
+    expect(isCompleteForChangeDetection({ missing: [] })).toBe(true);
+    expect(isCompleteForChangeDetection({ missing: [missing('github_rejected')] })).toBe(true);
+    expect(
+      isCompleteForChangeDetection({
+        missing: [missing('github_rejected'), missing('github_unavailable')],
+      }),
+    ).toBe(false);
+  });
+});
