@@ -79,6 +79,17 @@ function reconcileLine(cycles: readonly CycleCost[], repoCount: number): string 
 }
 
 /** Ours in cycles right after a token rotation vs the others. */
+/** What recomputing quiet repos' series from the ledger costs Redis, scaled to 10,000 repos. */
+function quietRefreshLine(cycles: readonly CycleCost[]): string {
+  const repos = cycles.reduce((sum, cycle) => sum + cycle.quietRefresh.repos, 0);
+  const wallMs = cycles.reduce((sum, cycle) => sum + cycle.quietRefresh.wallMs, 0);
+  const perRepoMs = repos === 0 ? 0 : wallMs / repos;
+  return (
+    `quiet repos' series recomputed from the ledger: ${fixed(perRepoMs, 2)} ms a repo ` +
+    `(${repos} refreshes), ≈ ${fixed((perRepoMs * 10_000) / 1000, 1)} s a cycle at 10,000 repos`
+  );
+}
+
 function rotationLines(cycles: readonly CycleCost[], repoCount: number): string[] {
   const rotated = cycles.filter((cycle) => cycle.tokenRotated);
   const steady = cycles.filter((cycle) => !cycle.tokenRotated);
@@ -236,6 +247,7 @@ export function renderRequestCost(
     '',
     ...rotationLines(run.quiet, repoCount),
     reconcileLine(run.quiet, repoCount),
+    quietRefreshLine(run.quiet),
     `target ≤ ${QUIET_TARGET_COUNTED_PER_REPO_CYCLE} counted/repo/cycle: ` +
       (quietCountedPerRepoCycle <= QUIET_TARGET_COUNTED_PER_REPO_CYCLE ? 'met' : 'MISSED') +
       ` (${fixed(quietCountedPerRepoCycle)})`,

@@ -59,6 +59,8 @@ export interface CycleCost {
   readonly reconcile: ReconcileCost;
   /** Empty in (a). */
   readonly changedRepos: readonly ChangedRepoCost[];
+  /** Repos change detection left alone, and how long recomputing their series took. */
+  readonly quietRefresh: { readonly repos: number; readonly wallMs: number };
 }
 
 export interface RequestCostRun {
@@ -174,7 +176,12 @@ async function runCycle(
     },
   );
   addToTally(ours.cost.tally, detection.tally);
+  const refreshStartedAt = performance.now();
   await world.refreshSeries(changes.quiet);
+  const quietRefresh = {
+    repos: changes.quiet.length,
+    wallMs: performance.now() - refreshStartedAt,
+  };
   const baseline = await measureSide(
     world,
     changed,
@@ -188,6 +195,7 @@ async function runCycle(
     ours: { tally: ours.cost.tally, wallMs: ours.cost.wallMs + detection.wallMs },
     baseline: baseline.cost,
     reconcile,
+    quietRefresh,
     changedRepos: changed.map((repo, index) => ({
       repo,
       ours: ours.perChangedRepo[index] ?? createRequestTally(),
