@@ -64,17 +64,19 @@ export interface PrimaryBudgetView {
   readonly resetAtMs: number;
 }
 
-/** A draw the budget granted. */
-export interface BudgetGrant {
-  /** How often the budget refused the draw before granting it (0: granted at once). */
-  readonly denials: number;
+/** The budget's answer to a draw. */
+export type BudgetAnswer = (
+  | { readonly granted: true }
+  /** The points are not free: ask again in `retryInMs`, when enough of them will have left. */
+  | { readonly granted: false; readonly retryInMs: number }
+) & {
   /**
    * The fleet's newest view of the resource's primary budget (any process's latest response),
    * or `undefined` when no process reported one lately: a client merges it into its own
    * rate-limit gate, so it holds when the fleet nears exhaustion even if it sent nothing itself.
    */
   readonly primary: PrimaryBudgetView | undefined;
-}
+};
 
 /**
  * Per installation and resource, the points every process of the fleet may spend in any
@@ -85,11 +87,12 @@ export interface BudgetGrant {
  */
 export interface RequestBudget {
   /**
-   * Resolves once the draw's points are taken. While the minute's points are spent (for a
-   * `background` draw: all but the reserve) it sleeps until enough of them free, jittered.
-   * Rejects with `signal.reason` when `signal` aborts first.
+   * Takes the draw's points if the last minute leaves room for them at the draw's priority
+   * (`background`: all but the schedule's reserve), else says when to ask again. Never
+   * waits: the client draws while holding its semaphore slot, right before sending, so the
+   * minute the budget counts is the minute GitHub sees, and lets the slot go to wait.
    */
-  take(installationId: number, draw: BudgetDraw, signal: AbortSignal): Promise<BudgetGrant>;
+  tryTake(installationId: number, draw: BudgetDraw): Promise<BudgetAnswer>;
   /**
    * Records a response's primary budget for the fleet: a later reset replaces the view, and
    * within one window the lowest `remaining` wins (responses arrive out of order).

@@ -2,8 +2,8 @@ export { abortableSleep, type Sleep } from './abortable-sleep.js';
 export { computeBackoffMs, type RetryOptions } from './backoff.js';
 export { classifyGitHubError } from './classify-github-error.js';
 export type {
+  BudgetAnswer,
   BudgetDraw,
-  BudgetGrant,
   BudgetPriority,
   BudgetResource,
   CachedInstallationToken,

@@ -1,7 +1,9 @@
+import { waitFor } from '@gse/testing';
 import { describe, expect, it } from 'vitest';
 
 import { createRecordingBudget } from '../test/client-fakes.js';
 import { FAKE_START_MS, json, setupFakeClient as setup } from '../test/fake-github.js';
+import { abortableSleep } from './abortable-sleep.js';
 import type { BudgetWaitReport } from './github-request-report.js';
 import { GitHubRequestError } from './github-errors.js';
 
@@ -18,22 +20,14 @@ const fleetView = (remaining: number) => ({
   remaining,
   resetAtMs: resetUnixSeconds * 1000,
 });
+const refused = (retryInMs: number) => ({ granted: false, retryInMs, primary: undefined }) as const;
 
 describe('request executor with the fleet budget', () => {
-  it('draws each attempt’s points at its priority, reports a wait, and shares the primary it saw', async () => {
+  it('draws each attempt’s points at its priority, sleeps as long as told, and reports the wait', async () => {
     const waits: BudgetWaitReport[] = [];
-    // Each refusal stands for a sleep of 1.5 s on the client's clock.
-    const budget = createRecordingBudget(
-      [
-        { denials: 2, primary: undefined },
-        { denials: 0, primary: undefined },
-      ],
-      (grant) => {
-        fake.clock.nowMs += grant.denials * 1500;
-      },
-    );
+    const budget = createRecordingBudget([refused(1500), refused(700)]);
     let served = 0;
-    const fake = setup(
+    const { client, slept } = setup(
       () => {
         served += 1;
         return served === 1
@@ -43,14 +37,16 @@ describe('request executor with the fleet budget', () => {
       {
         budget: { port: budget, priority: 'background' },
         onBudgetWait: (report) => waits.push(report),
+        random: () => 0.5,
       },
     );
-    expect(await fake.client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
-    // The retry draws again: every request GitHub sees costs its points.
-    expect(budget.draws).toEqual([
-      { resource: 'rest', priority: 'background', points: 1 },
-      { resource: 'rest', priority: 'background', points: 1 },
-    ]);
+    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    // Two refusals (each sleep jittered by up to 100 ms), then a grant; the retry draws
+    // again after its backoff: every request GitHub sees costs its points.
+    expect(slept).toEqual([1550, 750, 100]);
+    expect(budget.draws).toEqual(
+      Array(4).fill({ resource: 'rest', priority: 'background', points: 1 }),
+    );
     expect(waits).toEqual([
       {
         org: 'acme',
@@ -58,7 +54,7 @@ describe('request executor with the fleet budget', () => {
         resource: 'rest',
         priority: 'background',
         denials: 2,
-        waitedMs: 3000,
+        waitedMs: 2300,
       },
     ]);
     expect(budget.observed).toEqual([
@@ -69,8 +65,8 @@ describe('request executor with the fleet budget', () => {
 
   it('holds at the gate when the fleet’s view is under the floor, though this client saw plenty', async () => {
     const budget = createRecordingBudget([
-      { denials: 0, primary: undefined },
-      { denials: 0, primary: fleetView(150) },
+      { granted: true, primary: undefined },
+      { granted: true, primary: fleetView(150) },
     ]);
     const { client, slept, github } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
       rateLimit: { minRemaining: 200, minResetBufferMs: 1000, secondaryLimitBackoffMs: 60_000 },
@@ -86,7 +82,9 @@ describe('request executor with the fleet budget', () => {
   });
 
   it('fails at once, sending nothing, when a backfill client meets the fleet’s view under its reserve', async () => {
-    const budget = createRecordingBudget([{ denials: 0, primary: fleetView(1249) }]);
+    const budget = createRecordingBudget([
+      { granted: false, retryInMs: 10, primary: fleetView(1249) },
+    ]);
     const { client, slept, github } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
       rateLimit: {
         minRemaining: 0,
@@ -96,6 +94,7 @@ describe('request executor with the fleet budget', () => {
         onPrimaryHold: 'fail',
       },
       budget: { port: budget, priority: 'background' },
+      random: () => 0,
     });
     const error = await client.getJson(ROUTE, PARAMS).then(
       () => undefined,
@@ -107,7 +106,26 @@ describe('request executor with the fleet budget', () => {
       attempts: 0,
       decision: { kind: 'wait-primary', resetAtMs: resetUnixSeconds * 1000 + 1000 },
     });
-    expect(slept).toEqual([]);
+    expect(slept).toEqual([10]);
+    expect(github.apiRoutes()).toEqual([]);
+  });
+
+  it('stops waiting for the budget at shutdown and rejects with the shutdown reason', async () => {
+    const shutdown = new AbortController();
+    const budget = createRecordingBudget([refused(60_000)]);
+    const { client, github } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
+      budget: { port: budget, priority: 'scheduled' },
+      signal: shutdown.signal,
+      sleep: abortableSleep,
+    });
+    const pending = client.getJson(ROUTE, PARAMS).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    await waitFor(() => budget.draws.length === 1, { timeoutMs: 5000, description: 'a draw' });
+    const reason = new Error('SIGTERM');
+    shutdown.abort(reason);
+    expect(await pending).toBe(reason);
     expect(github.apiRoutes()).toEqual([]);
   });
 });

@@ -29,6 +29,9 @@ import {
 import type { RateLimitGate, RateLimitOptions, RateLimitSnapshot } from './rate-limit-gate.js';
 import { toSecondaryPoints } from './secondary-points.js';
 
+/** Up to this much is added to a wait for the budget (GitHub's minute is 60,000 ms). */
+const BUDGET_JITTER_MS = 100;
+
 export interface RequestExecutorDeps {
   readonly org: string;
   readonly installationId: number;
@@ -200,6 +203,10 @@ export function createRequestExecutor(
   async function tryOnce(request: ExecuteRequest, attempt: number): Promise<AttemptResult> {
     const resource = request.resource ?? 'rest';
     const gate = deps.gates[resource];
+    const budgetWait: { startedMs: number | undefined; denials: number } = {
+      startedMs: undefined,
+      denials: 0,
+    };
     for (;;) {
       const hold = gate.pending();
       if (hold?.hold === 'primary' && deps.rateLimit.onPrimaryHold === 'fail') {
@@ -239,12 +246,6 @@ export function createRequestExecutor(
           },
         };
       }
-      if (deps.budget !== undefined) {
-        await takeBudget(deps.budget, request, resource, gate);
-        // The fleet's view may be below this client's floor: wait (or fail) at the gate.
-        // The points just taken stay spent; that errs on the side of sending less.
-        if (gate.pending() !== undefined) continue;
-      }
       const lease = await deps.semaphore.acquire(deps.installationId, signal);
       // A response that arrived while this request queued for a slot may have closed the
       // gate (exhaustion, a secondary limit): sending now would only earn another 403.
@@ -252,33 +253,41 @@ export function createRequestExecutor(
         await lease.release();
         continue;
       }
+      if (deps.budget !== undefined) {
+        // Drawn holding the slot, just before sending: the points count in the minute GitHub
+        // counts the request in, not after a wait in the slot queue.
+        const answer = await deps.budget.port.tryTake(deps.installationId, {
+          resource,
+          priority: deps.budget.priority,
+          points: toSecondaryPoints(resource, request.method),
+        });
+        if (answer.primary !== undefined) gate.merge(answer.primary);
+        if (!answer.granted) {
+          await lease.release();
+          budgetWait.startedMs ??= now();
+          budgetWait.denials += 1;
+          // Jitter spreads the waiters the same expiry would otherwise wake at once.
+          await deps.sleep(answer.retryInMs + deps.random() * BUDGET_JITTER_MS, signal);
+          continue;
+        }
+        if (budgetWait.startedMs !== undefined) {
+          deps.onBudgetWait({
+            ...context,
+            resource,
+            priority: deps.budget.priority,
+            denials: budgetWait.denials,
+            waitedMs: now() - budgetWait.startedMs,
+          });
+        }
+        // The fleet's view may be below this client's floor: wait (or fail) at the gate.
+        // The points just taken stay spent; that errs on the side of sending less.
+        if (gate.pending() !== undefined) {
+          await lease.release();
+          continue;
+        }
+      }
       return sendHoldingLease(request, token, attempt, lease);
     }
-  }
-
-  /** Waits for the request's points of the fleet's per-minute budget; merges the fleet's primary view. */
-  async function takeBudget(
-    { port, priority }: NonNullable<RequestExecutorDeps['budget']>,
-    request: ExecuteRequest,
-    resource: BudgetResource,
-    gate: RateLimitGate,
-  ): Promise<void> {
-    const startedMs = now();
-    const grant = await port.take(
-      deps.installationId,
-      { resource, priority, points: toSecondaryPoints(resource, request.method) },
-      signal,
-    );
-    if (grant.denials > 0) {
-      deps.onBudgetWait({
-        ...context,
-        resource,
-        priority,
-        denials: grant.denials,
-        waitedMs: now() - startedMs,
-      });
-    }
-    if (grant.primary !== undefined) gate.merge(grant.primary);
   }
 
   return async function execute(request: ExecuteRequest): Promise<RawResponse> {

@@ -1,8 +1,8 @@
 import type { LogContext, Logger } from '@gse/logging';
 
 import type {
+  BudgetAnswer,
   BudgetDraw,
-  BudgetGrant,
   BudgetResource,
   CachedInstallationToken,
   EtagCache,
@@ -128,14 +128,10 @@ export function createRecordingLogger(
 }
 
 /**
- * A budget that grants every draw, as the next of `grants` says (default: at once, no
- * primary view), and records every draw and every primary view observed. `onTake` runs per
- * draw: a test moves its fake clock there to stand for the wait.
+ * A budget that answers each draw with the next of `answers` (then: granted, no primary
+ * view), recording every draw and every primary view observed.
  */
-export function createRecordingBudget(
-  grants: BudgetGrant[] = [],
-  onTake: (grant: BudgetGrant) => void = () => undefined,
-): RequestBudget & {
+export function createRecordingBudget(answers: BudgetAnswer[] = []): RequestBudget & {
   readonly draws: BudgetDraw[];
   readonly observed: { resource: BudgetResource; view: PrimaryBudgetView }[];
 } {
@@ -144,11 +140,9 @@ export function createRecordingBudget(
   return {
     draws,
     observed,
-    take(_installationId, draw) {
+    tryTake(_installationId, draw) {
       draws.push(draw);
-      const grant = grants.shift() ?? { denials: 0, primary: undefined };
-      onTake(grant);
-      return Promise.resolve(grant);
+      return Promise.resolve(answers.shift() ?? { granted: true, primary: undefined });
     },
     observePrimary(_installationId, resource, view) {
       observed.push({ resource, view });

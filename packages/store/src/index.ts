@@ -32,7 +32,7 @@ export {
   type RedisRequestBudget,
   type RedisRequestBudgetOptions,
   type RequestBudgetDraw,
-  type RequestBudgetGrant,
+  type RequestBudgetAnswer,
   type RequestBudgetPriority,
   type RequestBudgetResource,
   type RequestBudgetUsage,

@@ -24,10 +24,6 @@ export interface RedisRequestBudgetOptions {
   readonly scheduledReserve: number;
   /** The sliding window: 60 s, as GitHub states its secondary limits (tests shorten it). */
   readonly windowMs?: number;
-  /** A waiting draw sleeps until points free plus up to this much (default 100 ms). */
-  readonly jitterMs?: number;
-  /** `[0, 1)` for the jitter (`Math.random`). */
-  readonly random?: () => number;
 }
 
 /** A draw on one installation's budget of one resource. */
@@ -45,11 +41,12 @@ export interface PrimaryBudgetSnapshot {
   readonly resetAtMs: number;
 }
 
-/** A granted draw: how often it was refused first, and the fleet's primary view. */
-export interface RequestBudgetGrant {
-  readonly denials: number;
-  readonly primary: PrimaryBudgetSnapshot | undefined;
-}
+/** Granted, or when to ask again; with the fleet's primary view either way. */
+export type RequestBudgetAnswer = (
+  | { readonly granted: true }
+  /** Enough points leave the window in `retryInMs`. */
+  | { readonly granted: false; readonly retryInMs: number }
+) & { readonly primary: PrimaryBudgetSnapshot | undefined };
 
 /** One installation's budget of one resource right now (for status pages). */
 export interface RequestBudgetUsage {
@@ -62,16 +59,12 @@ export interface RequestBudgetUsage {
 /** The `RequestBudget` port of `@gse/github` on Redis (same shape; a service joins them). */
 export interface RedisRequestBudget {
   /**
-   * Takes `draw.points` once the window has room for them at the draw's priority, sleeping
-   * (jittered) until the oldest points leave the window otherwise. Rejects with
-   * `signal.reason` when `signal` aborts first.
+   * Takes `draw.points` if the window has room for them at the draw's priority; otherwise
+   * takes nothing and answers how long until enough of the oldest points leave, so a caller
+   * sleeps exactly that long instead of polling.
    * @throws RangeError when the draw can never fit (more points than its priority may take).
    */
-  take(
-    installationId: number,
-    draw: RequestBudgetDraw,
-    signal: AbortSignal,
-  ): Promise<RequestBudgetGrant>;
+  tryTake(installationId: number, draw: RequestBudgetDraw): Promise<RequestBudgetAnswer>;
   /** Records a response's primary budget: a later reset wins; in one window, the lower remaining. */
   observePrimary(
     installationId: number,
@@ -162,7 +155,6 @@ return { used, primary[1], primary[2], primary[3] }
 `;
 
 const DEFAULT_WINDOW_MS = 60_000;
-const DEFAULT_JITTER_MS = 100;
 const RESOURCES: readonly RequestBudgetResource[] = ['rest', 'graphql'];
 
 /** The fleet's request budgets on Redis (atomic Lua, Redis's clock, keys that expire). */
@@ -170,8 +162,6 @@ export function createRedisRequestBudget(options: RedisRequestBudgetOptions): Re
   const { redis } = options;
   const keys = createStoreKeys(options.keyPrefix);
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
-  const jitterMs = options.jitterMs ?? DEFAULT_JITTER_MS;
-  const random = options.random ?? Math.random;
   if (
     !Number.isFinite(options.scheduledReserve) ||
     options.scheduledReserve < 0 ||
@@ -198,7 +188,7 @@ export function createRedisRequestBudget(options: RedisRequestBudgetOptions): Re
   });
 
   return {
-    async take(installationId, draw, signal) {
+    async tryTake(installationId, draw) {
       const allowed = allowance[draw.resource][draw.priority];
       if (!Number.isInteger(draw.points) || draw.points < 1 || draw.points > allowed) {
         throw new RangeError(
@@ -206,23 +196,20 @@ export function createRedisRequestBudget(options: RedisRequestBudgetOptions): Re
         );
       }
       const { log, total, primary } = keysOf(installationId, draw.resource);
-      for (let denials = 0; ; denials++) {
-        signal.throwIfAborted();
-        const reply = (await redis.eval(
-          TAKE_SCRIPT,
-          3,
-          log,
-          total,
-          primary,
-          draw.points,
-          allowed,
-          windowMs,
-        )) as [number, number, string | null, string | null, string | null];
-        const [granted, waitMs, limit, remaining, resetAtMs] = reply;
-        if (granted === 1) return { denials, primary: toSnapshot(limit, remaining, resetAtMs) };
-        // Jitter spreads the waiters that the same expiry would otherwise wake together.
-        await sleep(Math.max(1, waitMs) + random() * jitterMs, signal);
-      }
+      const [granted, waitMs, limit, remaining, resetAtMs] = (await redis.eval(
+        TAKE_SCRIPT,
+        3,
+        log,
+        total,
+        primary,
+        draw.points,
+        allowed,
+        windowMs,
+      )) as [number, number, string | null, string | null, string | null];
+      const view = toSnapshot(limit, remaining, resetAtMs);
+      return granted === 1
+        ? { granted: true, primary: view }
+        : { granted: false, retryInMs: Math.max(1, waitMs), primary: view };
     },
     async observePrimary(installationId, resource, view) {
       await redis.eval(
@@ -260,22 +247,4 @@ function toSnapshot(
 ): PrimaryBudgetSnapshot | undefined {
   if (limit === null || remaining === null || resetAtMs === null) return undefined;
   return { limit: Number(limit), remaining: Number(remaining), resetAtMs: Number(resetAtMs) };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,4 +1,4 @@
-import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { createRedisFixture, waitFor, type RedisFixture } from '@gse/testing';
 import type { Redis } from 'ioredis';
@@ -7,8 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createRedisRequestBudget,
   createStoreKeys,
+  type RedisRequestBudget,
   type RedisRequestBudgetOptions,
-  type RequestBudgetGrant,
+  type RequestBudgetDraw,
 } from '../src/index.js';
 
 // Shorter than GitHub's minute so the tests see windows pass; the scripts take it as given.
@@ -18,9 +19,6 @@ const INSTALLATION = 1001;
 describe('Redis request budget', () => {
   let fixture: RedisFixture;
   let otherProcess: Redis;
-  // Never aborts; shared by many waiters, as a service's shutdown signal is.
-  const never = new AbortController().signal;
-  setMaxListeners(0, never);
 
   const budgetOn = (redis: Redis, options: Partial<RedisRequestBudgetOptions> = {}) =>
     createRedisRequestBudget({
@@ -29,7 +27,6 @@ describe('Redis request budget', () => {
       pointsPerWindow: { rest: 20, graphql: 40 },
       scheduledReserve: 0.25,
       windowMs: WINDOW_MS,
-      jitterMs: 10,
       ...options,
     });
   const keys = () => createStoreKeys(fixture.keyPrefix);
@@ -38,6 +35,14 @@ describe('Redis request budget', () => {
   const keysUnderPrefix = () => fixture.redis.keys(`${fixture.keyPrefix}*`);
   const rest = (priority: 'scheduled' | 'background', points = 1) =>
     ({ resource: 'rest', priority, points }) as const;
+  /** What a client does: draw, and while refused sleep as long as the budget says. */
+  const takeWaiting = async (budget: RedisRequestBudget, draw: RequestBudgetDraw) => {
+    for (let sleeps = 0; ; sleeps++) {
+      const answer = await budget.tryTake(INSTALLATION, draw);
+      if (answer.granted) return sleeps;
+      await sleep(answer.retryInMs);
+    }
+  };
 
   beforeEach(async () => {
     fixture = await createRedisFixture();
@@ -49,91 +54,83 @@ describe('Redis request budget', () => {
   });
 
   it('grants two processes drawing at once exactly the window’s points, the rest as it frees', async () => {
-    const budgets = [budgetOn(fixture.redis), budgetOn(otherProcess)];
-    const grants: RequestBudgetGrant[] = [];
+    const processes = [budgetOn(fixture.redis), budgetOn(otherProcess)] as const;
+    const budgetOf = (index: number) => processes[index % 2 === 0 ? 0 : 1];
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        budgetOf(index).tryTake(INSTALLATION, rest('scheduled')),
+      ),
+    );
+    expect(answers.filter((answer) => answer.granted)).toHaveLength(20);
+    const refused = answers.flatMap((answer) => (answer.granted ? [] : [answer.retryInMs]));
+    expect(refused).toHaveLength(10);
+    expect(refused.every((retryInMs) => retryInMs > 0 && retryInMs <= WINDOW_MS)).toBe(true);
+    expect(await loggedPoints()).toBe(20);
+
+    // Then 30 more draws, each waiting as told, while a third connection watches the window.
     const drawn = new AbortController();
     let peakPoints = 0;
-    // A third connection watches the window the whole time: it never holds more than 20.
     const watching = (async () => {
       const watcher = budgetOn(fixture.redis);
       while (!drawn.signal.aborted) {
-        peakPoints = Math.max(
-          peakPoints,
-          (await watcher.readUsage(INSTALLATION, 'rest')).usedPoints,
-        );
+        const { usedPoints } = await watcher.readUsage(INSTALLATION, 'rest');
+        peakPoints = Math.max(peakPoints, usedPoints);
       }
     })();
-    const all = Promise.all(
-      Array.from({ length: 30 }, async (_, index) => {
-        const budget = budgets[index % 2];
-        if (!budget) throw new Error('two budgets');
-        grants.push(await budget.take(INSTALLATION, rest('scheduled'), never));
-      }),
+    const sleeps = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => takeWaiting(budgetOf(index), rest('scheduled'))),
     );
-    await waitFor(() => grants.length === 20, { timeoutMs: 5000, description: '20 grants' });
-    // The window holds its 20 points; the other 10 draws sleep until the first ones leave.
-    expect(await loggedPoints()).toBe(20);
-    expect(grants.length).toBe(20);
-    expect(grants.filter((grant) => grant.denials === 0).length).toBe(20);
-    await all;
     drawn.abort();
     await watching;
-    expect(grants.slice(20).every((grant) => grant.denials >= 1)).toBe(true);
+    expect(sleeps.every((count) => count >= 1)).toBe(true);
     expect(peakPoints).toBe(20);
   });
 
-  it('keeps the reserve for scheduled draws: background waits while scheduled keeps taking', async () => {
+  it('keeps the reserve for scheduled draws: background is refused while scheduled keeps taking', async () => {
     const scheduler = budgetOn(fixture.redis);
     const backfill = budgetOn(otherProcess);
     // 25 % of 20 is reserved: background draws stop at 15 points.
     for (let taken = 0; taken < 15; taken++) {
-      expect(await backfill.take(INSTALLATION, rest('background'), never)).toEqual({
-        denials: 0,
+      expect(await backfill.tryTake(INSTALLATION, rest('background'))).toEqual({
+        granted: true,
         primary: undefined,
       });
     }
-    let background: 'waiting' | 'granted' = 'waiting';
-    const waiting = backfill.take(INSTALLATION, rest('background'), never).then((grant) => {
-      background = 'granted';
-      return grant;
+    expect(await backfill.tryTake(INSTALLATION, rest('background'))).toMatchObject({
+      granted: false,
     });
-    // The schedule still has the reserve, at once.
+    // The schedule still has the reserve.
     for (let taken = 0; taken < 5; taken++) {
-      expect((await scheduler.take(INSTALLATION, rest('scheduled'), never)).denials).toBe(0);
+      expect((await scheduler.tryTake(INSTALLATION, rest('scheduled'))).granted).toBe(true);
     }
-    expect(background).toBe('waiting');
+    expect((await scheduler.tryTake(INSTALLATION, rest('scheduled'))).granted).toBe(false);
     expect(await loggedPoints()).toBe(20);
-    expect((await waiting).denials).toBe(1);
   });
 
-  it('wakes a waiting draw once the window frees, after one sleep (no polling)', async () => {
+  it('tells a refused draw when the window frees: one sleep of that long, then granted', async () => {
     const budget = budgetOn(fixture.redis);
-    const startedMs = Date.now();
-    await budget.take(INSTALLATION, rest('scheduled', 20), never);
-    const grant = await budget.take(INSTALLATION, rest('scheduled', 5), never);
-    const waitedMs = Date.now() - startedMs;
-    expect(grant.denials).toBe(1);
-    expect(waitedMs).toBeGreaterThanOrEqual(WINDOW_MS);
-    expect(waitedMs).toBeLessThan(WINDOW_MS + 500);
+    await budget.tryTake(INSTALLATION, rest('scheduled', 20));
+    const refused = await budget.tryTake(INSTALLATION, rest('scheduled', 5));
+    if (refused.granted) throw new Error('expected a refusal');
+    expect(refused.retryInMs).toBeGreaterThan(WINDOW_MS - 200);
+    expect(refused.retryInMs).toBeLessThanOrEqual(WINDOW_MS);
+    await sleep(refused.retryInMs);
+    expect((await budget.tryTake(INSTALLATION, rest('scheduled', 5))).granted).toBe(true);
     expect(await loggedPoints()).toBe(5);
   });
 
-  it('counts points, not draws: a 5-point draw waits for 5 points to leave', async () => {
+  it('counts points, not draws, and each resource apart', async () => {
     const budget = budgetOn(fixture.redis);
-    await budget.take(INSTALLATION, rest('scheduled', 17), never);
-    expect((await budget.take(INSTALLATION, rest('scheduled', 3), never)).denials).toBe(0);
-    const usage = await budget.readUsage(INSTALLATION, 'rest');
-    expect(usage).toEqual({ usedPoints: 20, pointsPerWindow: 20, primary: undefined });
-    // GraphQL has a budget of its own.
-    expect(
-      (
-        await budget.take(
-          INSTALLATION,
-          { resource: 'graphql', priority: 'scheduled', points: 5 },
-          never,
-        )
-      ).denials,
-    ).toBe(0);
+    await budget.tryTake(INSTALLATION, rest('scheduled', 17));
+    expect((await budget.tryTake(INSTALLATION, rest('scheduled', 3))).granted).toBe(true);
+    expect((await budget.tryTake(INSTALLATION, rest('scheduled', 1))).granted).toBe(false);
+    expect(await budget.readUsage(INSTALLATION, 'rest')).toEqual({
+      usedPoints: 20,
+      pointsPerWindow: 20,
+      primary: undefined,
+    });
+    const graphql = { resource: 'graphql', priority: 'scheduled', points: 5 } as const;
+    expect((await budget.tryTake(INSTALLATION, graphql)).granted).toBe(true);
     expect(await budget.readUsage(INSTALLATION, 'graphql')).toMatchObject({
       usedPoints: 5,
       pointsPerWindow: 40,
@@ -154,8 +151,8 @@ describe('Redis request budget', () => {
       remaining: 4900,
       resetAtMs: resetAtMs - 3_600_000,
     });
-    expect(await budget.take(INSTALLATION, rest('scheduled'), never)).toEqual({
-      denials: 0,
+    expect(await budget.tryTake(INSTALLATION, rest('scheduled'))).toEqual({
+      granted: true,
       primary: { limit: 5000, remaining: 300, resetAtMs },
     });
     await budget.observePrimary(INSTALLATION, 'rest', {
@@ -174,7 +171,7 @@ describe('Redis request budget', () => {
 
   it('leaves no key behind once the window and the primary view have passed', async () => {
     const budget = budgetOn(fixture.redis);
-    await budget.take(INSTALLATION, rest('scheduled', 3), never);
+    await budget.tryTake(INSTALLATION, rest('scheduled', 3));
     await budget.observePrimary(INSTALLATION, 'rest', {
       limit: 5000,
       remaining: 10,
@@ -193,20 +190,9 @@ describe('Redis request budget', () => {
     });
   });
 
-  it('stops waiting when the signal aborts, taking nothing', async () => {
-    const budget = budgetOn(fixture.redis);
-    await budget.take(INSTALLATION, rest('scheduled', 20), never);
-    const shutdown = new AbortController();
-    const waiting = budget.take(INSTALLATION, rest('scheduled'), shutdown.signal);
-    const reason = new Error('SIGTERM');
-    shutdown.abort(reason);
-    await expect(waiting).rejects.toBe(reason);
-    expect(await loggedPoints()).toBe(20);
-  });
-
   it('refuses a draw that could never fit its priority’s share', async () => {
     const budget = budgetOn(fixture.redis);
-    await expect(budget.take(INSTALLATION, rest('background', 16), never)).rejects.toThrow(
+    await expect(budget.tryTake(INSTALLATION, rest('background', 16))).rejects.toThrow(
       'a background rest draw may take 1 to 15 points, got 16',
     );
     expect(() => budgetOn(fixture.redis, { scheduledReserve: 1 })).toThrow(

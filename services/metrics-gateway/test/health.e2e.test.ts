@@ -78,9 +78,8 @@ describe('metrics gateway health endpoints', () => {
       pointsPerWindow: { rest: 800, graphql: 1800 },
       scheduledReserve: 0.25,
     });
-    const never = new AbortController().signal;
-    await budget.take(1, { resource: 'rest', priority: 'scheduled', points: 7 }, never);
-    await budget.take(1, { resource: 'graphql', priority: 'background', points: 1 }, never);
+    await budget.tryTake(1, { resource: 'rest', priority: 'scheduled', points: 7 });
+    await budget.tryTake(1, { resource: 'graphql', priority: 'background', points: 1 });
     const reply = await (await open()).get('/healthz');
     const report = JSON.parse(reply.body) as {
       status: string;
