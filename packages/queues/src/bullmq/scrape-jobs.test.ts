@@ -54,6 +54,15 @@ describe('scrape job decoders', () => {
     );
   });
 
+  it('keep the change-detection fingerprint of a changed repo, and refuse a malformed one', () => {
+    const repo = { org: 'acme', repo: 'api', slotStartMs: 60_000, intervalMs: 60_000 };
+    const fingerprint = 'api a1b2c3d pulls:2@2026-12-01T09:00:00Z issues:0@-';
+    expect(decodeRepoScrapeJob({ ...repo, fingerprint })).toEqual({ ...repo, fingerprint });
+    expect(() => decodeRepoScrapeJob({ ...repo, fingerprint: '' })).toThrow(
+      'fingerprint: expected a short string, got ""',
+    );
+  });
+
   it('name the field that is wrong', () => {
     expect(() => decodeOrgScrapeJob(null)).toThrow('org scrape job: expected an object, got null');
     expect(() =>
