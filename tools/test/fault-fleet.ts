@@ -164,6 +164,9 @@ async function buildFleet(
   const simulator = createGitHubSimulator({
     dataset: generateDataset({ seed: 42, generatedAtMs: Date.now() }),
     statsComputeDelayMs: 20,
+    // The fault suite injects its own secondary limits; the points limit would add hits of
+    // its own when workers catch up after a fault (GitHub's 900 REST points a minute).
+    limits: { restSecondaryPointsPerMinute: 1_000_000 },
   });
   await simulator.start();
   cleanups.push(() => simulator.stop());

@@ -37,7 +37,9 @@ export {
   DEFAULT_SIM_LIMITS,
   MAX_REST_PRIMARY_PER_HOUR,
   parseSimLimits,
+  type InstallationLimitsState,
   type SimLimits,
+  type SimLimitsReport,
 } from './server/sim-limits.js';
 export type { RateLimitState } from './server/rate-limiter.js';
 export { ControlInputError } from './server/control-input.js';

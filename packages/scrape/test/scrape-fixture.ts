@@ -110,6 +110,10 @@ export async function createScrapeFixture(options: FixtureOptions = {}): Promise
   const simulator = createGitHubSimulator({
     dataset,
     statsComputeDelayMs: 30,
+    // These tests are about what a scrape stores, not its pacing: two scrapers reading the
+    // same repos at once pass GitHub's 900 REST points a minute within seconds. A test that
+    // is about limits sets its own `limits`.
+    limits: { restSecondaryPointsPerMinute: 1_000_000 },
     ...options.simulator,
   });
   await simulator.start();

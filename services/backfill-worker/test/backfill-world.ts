@@ -131,7 +131,13 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
     ...(keyPairs ? { keyPairs } : {}),
   });
   keyPairs ??= dataset.apps;
-  const simulator = createGitHubSimulator({ dataset, statsComputeDelayMs: 30 });
+  const simulator = createGitHubSimulator({
+    dataset,
+    statsComputeDelayMs: 30,
+    // These tests are about what backfills store and how messages flow, not pacing: windows
+    // read back to back can pass GitHub's 900 REST points a minute.
+    limits: { restSecondaryPointsPerMinute: 1_000_000 },
+  });
   await simulator.start();
   const redis = await createRedisFixture();
   const amqp = await createAmqpFixture({

@@ -72,6 +72,15 @@ function rateLimitHeaders(state: RateLimitState): Record<string, string> {
   };
 }
 
+/**
+ * A REST request's points against the secondary limit: GitHub's "Calculating points for the
+ * secondary rate limit" (docs.github.com, Rate limits for the REST API) gives most
+ * GET/HEAD/OPTIONS 1 point and most POST/PATCH/PUT/DELETE 5; its exceptions are unpublished.
+ */
+export function restSecondaryPointsOf(method: string): number {
+  return ['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()) ? 1 : 5;
+}
+
 /** Weak ETag of a body as seen by one credential: GitHub's ETags are token-bound. */
 function etagOf(credential: string, bodyText: string): string {
   return `W/"${createHash('sha256').update(credential).update('\n').update(bodyText).digest('hex')}"`;
@@ -111,8 +120,8 @@ function truncate(outgoing: Outgoing): Outgoing {
 }
 
 /**
- * Runs one REST request the way GitHub's front end does: authentication, the org a token may
- * see, the concurrency rule, injected latency and faults, the primary limit, the handler,
+ * Runs one REST request the way GitHub's front end does: authentication, the secondary points
+ * per minute, the org a token may see, the concurrency rule, injected latency and faults, the primary limit, the handler,
  * then ETag / `304` (free) and the `x-ratelimit-*` headers every response carries.
  */
 export function createApiPipeline(
@@ -159,6 +168,37 @@ export function createApiPipeline(
     return undefined;
   };
 
+  /**
+   * The REST secondary points limit, charged at the door: every request of an installation
+   * or an App's JWT that gets this far costs its points, whatever its outcome (a `304`, a
+   * `404`, a concurrency or primary refusal: GitHub documents no exemption). A request the
+   * limit refuses costs nothing, so `used` never passes the limit and `retry-after` (the
+   * seconds until the minute's window ends) is exact. Returns the refusal, if any.
+   */
+  const chargeSecondaryPoints = (
+    caller: Caller,
+    bucket: string,
+    method: string,
+    requestId: string,
+  ): Outgoing | undefined => {
+    if (caller.kind === 'anonymous') return undefined;
+    const nowMs = deps.now();
+    const points = restSecondaryPointsOf(method);
+    if (limiters.restSecondary.peek(bucket, nowMs).remaining < points) {
+      const retryAfterSeconds = limiters.restSecondary.secondsUntilReset(bucket, nowMs);
+      return serialise(
+        secondaryRateLimitExceeded(
+          limiters.current().secondaryStatus,
+          retryAfterSeconds,
+          requestId,
+        ),
+        'points',
+      );
+    }
+    limiters.restSecondary.consume(bucket, nowMs, points);
+    return undefined;
+  };
+
   return async (route, request) => {
     requestCount += 1;
     const requestId = `5151:${requestCount.toString(16).toUpperCase().padStart(6, '0')}`;
@@ -198,6 +238,8 @@ export function createApiPipeline(
 
     if (!authentication.ok) return respond(serialise(authentication.result));
     const caller = authentication.caller;
+    const overPoints = chargeSecondaryPoints(caller, bucket, request.method, requestId);
+    if (overPoints) return respond(overPoints);
     const pathOrg = request.params['owner'] ?? request.params['org'];
     if (caller.kind === 'installation' && pathOrg !== undefined) {
       const named = findOrg(deps.dataset, pathOrg);

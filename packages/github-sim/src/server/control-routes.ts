@@ -27,6 +27,7 @@ import {
   parseUpdateSecondReviewEvent,
 } from './history-input.js';
 import type { SimControl } from './sim-control.js';
+import type { SimLimits } from './sim-limits.js';
 
 async function jsonBody(context: Context): Promise<unknown> {
   const text = await context.req.text();
@@ -140,6 +141,13 @@ export function createControlRoutes(
       requireInteger(body, 'remaining', { min: 0 }),
     );
     return c.json(state);
+  });
+
+  app.get('/limits', (c) => c.json(control.limits()));
+  app.patch('/limits', async (c) => {
+    const body: unknown = await jsonBody(c);
+    if (body === undefined) throw new ControlInputError('the body must name the limits to change');
+    return c.json(control.updateLimits(body as Partial<SimLimits>));
   });
 
   app.post('/repos/:org/:repo/commits', async (c) => {

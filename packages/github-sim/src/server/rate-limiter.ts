@@ -16,6 +16,11 @@ export interface RateLimitState {
 export interface RateLimiter {
   /** The bucket's state now (opening a window if the last one ended). */
   peek(bucket: string, nowMs: number): RateLimitState;
+  /**
+   * The bucket's state now without opening a window, for observers: with none open it reads
+   * unused, resetting one window from now.
+   */
+  inspect(bucket: string, nowMs: number): RateLimitState;
   /** Charges `points` (default 1) to the bucket; call only when the request may proceed. */
   consume(bucket: string, nowMs: number, points?: number): RateLimitState;
   /**
@@ -59,6 +64,11 @@ export function createRateLimiter(
 
   return {
     peek: (bucket, nowMs) => stateOf(bucket, current(bucket, nowMs)),
+    inspect(bucket, nowMs) {
+      const existing = windows.get(bucket);
+      const open = existing && nowMs < existing.startMs + windowMs;
+      return stateOf(bucket, open ? existing : { startMs: nowMs, used: 0 });
+    },
     consume(bucket, nowMs, points = 1) {
       const window = current(bucket, nowMs);
       window.used += points;
@@ -84,28 +94,30 @@ export interface ConcurrencyTracker {
   /** Registers a request; returns how many are in flight including it. */
   enter(key: string): number;
   leave(key: string): void;
+  inFlight(key: string): number;
   peak(key: string): number;
   resetPeaks(): void;
 }
 
 export function createConcurrencyTracker(): ConcurrencyTracker {
-  const inFlight = new Map<string, number>();
+  const inFlightByKey = new Map<string, number>();
   const peaks = new Map<string, number>();
   return {
     enter(key) {
-      const now = (inFlight.get(key) ?? 0) + 1;
-      inFlight.set(key, now);
+      const now = (inFlightByKey.get(key) ?? 0) + 1;
+      inFlightByKey.set(key, now);
       if (now > (peaks.get(key) ?? 0)) peaks.set(key, now);
       return now;
     },
     leave(key) {
-      inFlight.set(key, Math.max(0, (inFlight.get(key) ?? 0) - 1));
+      inFlightByKey.set(key, Math.max(0, (inFlightByKey.get(key) ?? 0) - 1));
     },
+    inFlight: (key) => inFlightByKey.get(key) ?? 0,
     peak: (key) => peaks.get(key) ?? 0,
     resetPeaks() {
       peaks.clear();
       // A reset must not forget requests still in flight, or the next peak reads too low.
-      for (const [key, count] of inFlight) if (count > 0) peaks.set(key, count);
+      for (const [key, count] of inFlightByKey) if (count > 0) peaks.set(key, count);
     },
   };
 }

@@ -57,7 +57,12 @@ import type { InstallationTokenStore } from './installation-tokens.js';
 import type { RateLimitState } from './rate-limiter.js';
 import type { RepoRedirects } from './repo-redirects.js';
 import type { RequestCounters, SimCounters } from './request-counters.js';
-import type { SimLimiters } from './sim-limits.js';
+import {
+  toSimLimitsReport,
+  type SimLimiters,
+  type SimLimits,
+  type SimLimitsReport,
+} from './sim-limits.js';
 
 /** A repo as the control API reports it after a change to the repo itself. */
 export interface SimRepoSummary {
@@ -153,6 +158,14 @@ export interface SimControl {
   expireTokens(org?: string): number;
   /** Sets what is left of an installation's primary limit in its current window. */
   setRateLimitRemaining(installationId: number, remaining: number): RateLimitState;
+  /** The limits in force and every installation's windows, in-flight and peak concurrency. */
+  limits(): SimLimitsReport;
+  /**
+   * Changes limits at runtime (any subset of `SimLimits`); open windows keep their usage and
+   * are judged against the new values from the next request on. A bad value is a
+   * `ControlInputError` naming the field, and nothing changes.
+   */
+  updateLimits(patch: Partial<SimLimits>): SimLimitsReport;
   /** Zeroes the request counters and the concurrency peaks (not the rate limits). */
   resetCounters(): void;
   counters(): SimCounters;
@@ -182,6 +195,12 @@ export function createSimControl(deps: SimControlDeps): SimControl {
     name: repo.name,
     archived: repo.archived,
   });
+  const limitsReport = (): SimLimitsReport =>
+    toSimLimitsReport(
+      deps.limiters,
+      dataset.orgs.map((org) => ({ installationId: org.installationId, org: org.login })),
+      deps.now(),
+    );
   return {
     injectLatency(fault) {
       deps.faults.addLatency(parse.latency(fault));
@@ -259,6 +278,16 @@ export function createSimControl(deps: SimControlDeps): SimControl {
         remaining,
         deps.now(),
       );
+    },
+    limits: limitsReport,
+    updateLimits(patch) {
+      try {
+        deps.limiters.update(patch);
+      } catch (error) {
+        if (error instanceof RangeError) throw new ControlInputError(error.message);
+        throw error;
+      }
+      return limitsReport();
     },
     resetCounters() {
       deps.counters.reset();

@@ -4,6 +4,7 @@ import {
   createRateLimiter,
   type ConcurrencyTracker,
   type RateLimiter,
+  type RateLimitState,
 } from './rate-limiter.js';
 
 /**
@@ -124,6 +125,55 @@ export interface SimLimiters {
   readonly graphqlSecondary: RateLimiter;
   /** In-flight requests per bucket, REST and GraphQL together. */
   readonly concurrency: ConcurrencyTracker;
+}
+
+/** One installation's windows and concurrency now, as `GET /_sim/limits` reports them. */
+export interface InstallationLimitsState {
+  readonly installationId: number;
+  readonly org: string;
+  readonly restPrimary: RateLimitState;
+  readonly restSecondary: RateLimitState;
+  readonly graphqlPrimary: RateLimitState;
+  readonly graphqlSecondary: RateLimitState;
+  /** Requests (REST and GraphQL) in flight now. */
+  readonly inFlight: number;
+  /** Most in flight at once since the last counters reset. */
+  readonly peakConcurrency: number;
+}
+
+/** The limits in force and, per installation id, where its windows stand. */
+export interface SimLimitsReport {
+  readonly limits: SimLimits;
+  readonly installations: Readonly<Record<string, InstallationLimitsState>>;
+}
+
+/** Reads every window without opening one (observing must not move a window's start). */
+export function toSimLimitsReport(
+  limiters: SimLimiters,
+  installations: readonly { readonly installationId: number; readonly org: string }[],
+  nowMs: number,
+): SimLimitsReport {
+  return {
+    limits: limiters.current(),
+    installations: Object.fromEntries(
+      installations.map(({ installationId, org }) => {
+        const bucket = `installation:${installationId}`;
+        return [
+          String(installationId),
+          {
+            installationId,
+            org,
+            restPrimary: limiters.restPrimary.inspect(bucket, nowMs),
+            restSecondary: limiters.restSecondary.inspect(bucket, nowMs),
+            graphqlPrimary: limiters.graphqlPrimary.inspect(bucket, nowMs),
+            graphqlSecondary: limiters.graphqlSecondary.inspect(bucket, nowMs),
+            inFlight: limiters.concurrency.inFlight(bucket),
+            peakConcurrency: limiters.concurrency.peak(bucket),
+          },
+        ];
+      }),
+    ),
+  };
 }
 
 /** GitHub's limit for unauthenticated callers (per IP there; per simulator here). */
