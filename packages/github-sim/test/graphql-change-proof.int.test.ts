@@ -32,6 +32,8 @@ type NotAnEvent =
   | 'faults'
   | 'expireTokens'
   | 'setRateLimitRemaining'
+  | 'limits'
+  | 'updateLimits'
   | 'resetCounters'
   | 'counters'
   | 'groundTruth';
