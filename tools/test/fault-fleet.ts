@@ -201,7 +201,12 @@ async function buildFleet(
       },
       bullmq: { lock_duration: '3s', stalled_interval: '1s' },
       amqp: { url: rabbitmq.url, ...amqp.names },
-      backfill: { requeue_delays: requeueDelaysMs.map((ms) => `${ms}ms`), coalesce_window: '0s' },
+      // A first read reads back to retention itself, as the fault tests' ground truth expects.
+      backfill: {
+        requeue_delays: requeueDelaysMs.map((ms) => `${ms}ms`),
+        coalesce_window: '0s',
+        history_in_background: false,
+      },
       services: LOOPBACK_SERVICES_INPUT,
     },
     options.config ?? {},

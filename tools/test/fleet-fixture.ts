@@ -114,8 +114,9 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
       store: { key_prefix: redis.keyPrefix },
       bullmq: { prefix: bullPrefix },
       amqp: amqp.names,
-      // Each missed window as it was: tests compare them one by one.
-      backfill: { coalesce_window: '0s', requeue_delays: ['1m'] },
+      // Each missed window as it was: tests compare them one by one. A first read reads back
+      // to retention itself: most fleets here run no backfill worker to read the history.
+      backfill: { coalesce_window: '0s', requeue_delays: ['1m'], history_in_background: false },
       services: LOOPBACK_SERVICES_INPUT,
     },
     options.config ?? {},

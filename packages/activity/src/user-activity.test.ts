@@ -109,6 +109,28 @@ describe('tallyRepoActivity', () => {
     expect(tally.has('nobody')).toBe(false);
   });
 
+  it('while history is pending, shows only users with an event after completeFromMs, exactly', () => {
+    const completeFromMs = scrapedAtMs - DAY;
+    const events = [
+      // ada: active today; her older events must not lower or raise anything.
+      event('commit', 'ada', 3 * HOUR),
+      event('pr_opened', 'ada', 10 * DAY),
+      // bob: only history older than the complete range, so not shown yet.
+      event('issue_comment', 'bob', 5 * DAY),
+    ];
+    const tally = tallyRepoActivity(events, [], { ...options, completeFromMs });
+    expect([...tally.keys()]).toEqual(['ada']);
+    expect(tally.get('ada')).toEqual({
+      ...toEmptyUserActivity(),
+      commits24h: 1,
+      lastEventUnixtime: Math.floor((scrapedAtMs - 3 * HOUR) / 1000),
+    });
+    expect([...tallyRepoActivity(events, [], { ...options, completeFromMs: 0 }).keys()]).toEqual([
+      'ada',
+      'bob',
+    ]);
+  });
+
   it('ignores events after the scrape time', () => {
     const tally = tallyRepoActivity([event('commit', 'ada', -1)], [], options);
     expect(tally.size).toBe(0);

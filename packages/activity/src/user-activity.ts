@@ -16,6 +16,15 @@ export interface TallyOptions {
    * so switching it off brings their history back at the next refresh without a re-read.
    */
   readonly excludeBots?: boolean;
+  /**
+   * Set while the repo's history is pending (its first read covered only the last 24 h):
+   * the ledger holds every event after this instant (epoch ms), not yet every one before.
+   * Older events are then ignored, so a user appears once they have an event after it, and
+   * their `lastEventUnixtime` is exact (it is at least this instant); users whose only
+   * events are older appear when the history is in. Absent or 0: the ledger is complete
+   * back to retention.
+   */
+  readonly completeFromMs?: number;
 }
 
 // A bot's label may carry its id (`toUserLabel`: `dependabot[bot]#49699333`).
@@ -41,6 +50,7 @@ export function tallyRepoActivity(
     if (options.kinds && !options.kinds.has(event.kind)) continue;
     if (options.excludeBots === true && isBotLogin(event.user)) continue;
     if (!isInRetention(event.occurredAtMs, options.scrapedAtMs, options.retentionMs)) continue;
+    if (event.occurredAtMs <= (options.completeFromMs ?? 0)) continue;
     let activity = byUser.get(event.user);
     if (!activity) {
       activity = toEmptyUserActivity();

@@ -100,6 +100,8 @@ export interface Config {
   };
   readonly backfill: {
     readonly enabled: boolean;
+    /** `backfill.history_in_background`, and only with `enabled`: first reads read the last 24 h. */
+    readonly historyInBackground: boolean;
     readonly maxMessageAgeMs: number;
     readonly consumerCount: number;
     /** Below RabbitMQ's `consumer_timeout`. */

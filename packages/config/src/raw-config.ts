@@ -54,6 +54,7 @@ export interface RawFleetConfig {
   };
   backfill: {
     enabled: boolean;
+    history_in_background: boolean;
     max_message_age: string;
     consumer_count: number;
     handler_timeout: string;

@@ -302,6 +302,11 @@ export const carriedSections = {
       default: true,
       format: booleanFormat,
     }),
+    history_in_background: leaf({
+      doc: "A repo's first read (a new org, or a Redis that lost its data) reads only the last 24 h and the LOC week, so the 24 h gauges are exact after one cycle; the rest of `store.retention` is read by the backfill-worker (one message per resource, reason `history`), and `gh_exporter_history_repos_pending{org}` counts the repos still waiting. Until a repo's history is in, its series show only users with an event in the part read (exact values; packages/activity/README.md). Only with `backfill.enabled`; false: the first read reads all of retention itself.",
+      default: true,
+      format: booleanFormat,
+    }),
     max_message_age: leaf({
       doc: 'A backfill message older than this goes to the DLQ with reason max_age instead of being retried.',
       default: '24h',

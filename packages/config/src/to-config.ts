@@ -85,6 +85,7 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
     },
     backfill: {
       enabled: backfill.enabled,
+      historyInBackground: backfill.enabled && backfill.history_in_background,
       maxMessageAgeMs: ms(backfill.max_message_age),
       consumerCount: backfill.consumer_count,
       handlerTimeoutMs: ms(backfill.handler_timeout),

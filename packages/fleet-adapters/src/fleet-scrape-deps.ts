@@ -17,7 +17,7 @@ export type FleetScrapeDeps = Omit<ScrapeRepoDeps, 'client' | 'logger' | 'signal
  * the scope), the checkpoints, the LOC fallback budget and the scrape options of the config.
  */
 export function createFleetScrapeDeps(options: {
-  readonly config: Pick<Config, 'store' | 'github' | 'loc'>;
+  readonly config: Pick<Config, 'store' | 'github' | 'loc' | 'backfill'>;
   readonly redis: Redis;
   readonly scope: Pick<ServiceScope, 'defer'>;
 }): FleetScrapeDeps {
@@ -44,12 +44,15 @@ export function createFleetScrapeDeps(options: {
 }
 
 /**
- * The scrape options of the config (`store.retention`, `loc.*`, the resources
+ * The scrape options of the config (`store.retention`, `backfill.history_in_background`, `loc.*`, the resources
  * `github.optional_resources` adds, and the noreply domain of `github.api_base_url`).
  */
-export function toScrapeOptions(config: Pick<Config, 'store' | 'github' | 'loc'>): ScrapeOptions {
+export function toScrapeOptions(
+  config: Pick<Config, 'store' | 'github' | 'loc' | 'backfill'>,
+): ScrapeOptions {
   return {
     retentionMs: config.store.retentionMs,
+    historyInBackground: config.backfill.historyInBackground,
     noreplyDomain: toNoreplyDomain(config.github.apiBaseUrl),
     commentReconcileIntervalMs: config.github.commentReconcileIntervalMs,
     resources: toActivityScope(config.github.optionalResources).resources,

@@ -21,6 +21,8 @@ const base: RepoScrapeOutcome = {
   noLongerRefused: [],
   locTruncation: undefined,
   series: undefined,
+  history: undefined,
+  historyCompleted: false,
 };
 const scrape = { org: 'acme', repo: 'api', source: 'schedule' } as const;
 const locRun = { resource: 'loc', success: true, durationMs: 5 } as const;

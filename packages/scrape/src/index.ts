@@ -11,6 +11,7 @@ export {
   scrapeRepo,
   type CollectorRun,
   type MissingResource,
+  type PendingHistory,
   type RepoScrapeOutcome,
   type ScrapeRepoDeps,
   type ScrapeRepoRequest,

@@ -32,8 +32,14 @@ export interface LocOptions {
 }
 
 export interface ScrapeOptions {
-  /** `store.retention`: how far back a first scrape reads. */
+  /** `store.retention`: how far back a first scrape reads (with its history). */
   readonly retentionMs: number;
+  /**
+   * `backfill.history_in_background` (with `backfill.enabled`): a repo's first read reads
+   * only the last 24 h and reports the rest as `history` for the backfill worker. Default
+   * false: the first read reads back to retention itself.
+   */
+  readonly historyInBackground?: boolean;
   /**
    * `github.comment_reconcile_interval`: each repo's comment lists are proven equal to the
    * ledger back to retention at least this often (deleted comments leave the counts).
@@ -77,6 +83,12 @@ export interface CollectorContext {
   /** Set for a backfill: read exactly this range, ignoring checkpoints and ETags. */
   readonly window: ScrapeWindow | undefined;
   readonly checkpoints: RepoCheckpoints;
+  /**
+   * Set while the repo's history is pending (`RepoCheckpoints.historyReadFromMs`, or this
+   * scrape is its first read): an incremental read goes back to here, not to retention; the
+   * backfill worker reads what is older.
+   */
+  readonly historyReadFromMs: number | undefined;
 }
 
 /** The fallback's week stayed truncated because a fleet-wide budget was spent. */
@@ -103,9 +115,13 @@ export interface CollectorResult {
   readonly locTruncation?: LocTruncation;
 }
 
-/** The oldest instant a scrape reads back to: the backfill window, else retention. */
+/**
+ * The oldest instant a scrape reads back to: the backfill window, else retention, or the
+ * start of the repo's first read while its history is pending.
+ */
 export function readBackToMs(context: CollectorContext): number {
-  return context.window?.fromMs ?? context.nowMs - context.options.retentionMs;
+  const retentionStartMs = context.nowMs - context.options.retentionMs;
+  return context.window?.fromMs ?? Math.max(retentionStartMs, context.historyReadFromMs ?? 0);
 }
 
 /** `{ owner, repo }` route parameters. */

@@ -21,12 +21,14 @@ import { collectCommits } from './collect-commits.js';
 import { collectComments } from './collect-comments.js';
 import { collectLoc, isLocRefreshDue } from './collect-loc.js';
 import { collectPulls } from './collect-pulls.js';
-import type {
-  CollectorContext,
-  CollectorResult,
-  LocTruncation,
-  ScrapeOptions,
-  ScrapeWindow,
+import { toCompletedHistory, toHistoryReadFromMs, toHistoryWindow } from './first-read.js';
+import {
+  readBackToMs,
+  type CollectorContext,
+  type CollectorResult,
+  type LocTruncation,
+  type ScrapeOptions,
+  type ScrapeWindow,
 } from './scrape-context.js';
 import { toMissingReason, type MissingReason } from './missing-reason.js';
 
@@ -87,6 +89,21 @@ export interface RepoScrapeOutcome {
    * window does not move: the series keep describing the last complete scrape.
    */
   readonly series: RefreshSeriesResult | undefined;
+  /**
+   * An incremental scrape of a repo whose history is pending (this was its first read, or
+   * the history has not come in yet): what the backfill worker must read, one window per
+   * resource. Reported by every such scrape, so a worker that died before handing it to
+   * backfill loses nothing (backfill dedup collapses the copies).
+   */
+  readonly history: PendingHistory | undefined;
+  /** A backfill that brought in the last pending resource's history: the series now count it all. */
+  readonly historyCompleted: boolean;
+}
+
+/** The history a repo's first read left to the backfill worker. */
+export interface PendingHistory {
+  readonly window: ScrapeWindow;
+  readonly resources: readonly ScrapeResource[];
 }
 
 export interface ScrapeRepoDeps {
@@ -160,6 +177,14 @@ export async function scrapeRepo(
   const now = deps.now ?? Date.now;
   const nowMs = deps.now ? deps.now() : await deps.store.readClockMs();
   const startedAtLocalMs = now();
+  const stored = await deps.checkpoints.read(ref);
+  const retention = { nowMs, retentionMs: deps.options.retentionMs };
+  const historyReadFromMs = request.window
+    ? undefined
+    : toHistoryReadFromMs(stored, {
+        ...retention,
+        historyInBackground: deps.options.historyInBackground ?? false,
+      });
   const context: CollectorContext = {
     ref,
     client:
@@ -175,9 +200,15 @@ export async function scrapeRepo(
     readClockMs: () => nowMs + (now() - startedAtLocalMs),
     readNoreplyEmail: createNoreplyEmailReader(deps.options.noreplyDomain),
     window: request.window,
-    checkpoints: await deps.checkpoints.read(ref),
+    checkpoints: stored,
+    historyReadFromMs,
   };
   const asked = request.resources ?? deps.options.resources ?? DEFAULT_RESOURCES;
+  // A first read leaves every event resource's history before it to the backfill worker.
+  const isFirstRead = historyReadFromMs !== undefined && stored.historyReadFromMs === undefined;
+  const historyPending = isFirstRead
+    ? asked.filter(hasEvents)
+    : (stored.historyPendingResources ?? []);
 
   let added = 0;
   let duplicates = 0;
@@ -228,6 +259,8 @@ export async function scrapeRepo(
   const answered = collectors.flatMap((run) => (run.success ? [run.resource] : []));
   await deps.checkpoints.write(ref, {
     ...checkpoints,
+    // Written once: later scrapes must not bring back what a backfill completed meanwhile.
+    ...(isFirstRead ? { historyReadFromMs, historyPendingResources: historyPending } : {}),
     // A refused resource that was not tried this time (LOC not due) stays refused.
     refusedResources: SCRAPE_RESOURCES.filter(
       (resource) =>
@@ -237,6 +270,16 @@ export async function scrapeRepo(
   // A refusal does not freeze the repo's other families: GitHub will not answer it next
   // cycle either, so the series refresh from the ledger; the refused resource's family
   // counts the events read before it (packages/activity/README.md).
+  const historyCompleted =
+    request.window !== undefined &&
+    (stored.historyReadFromMs ?? 0) > 0 &&
+    (await deps.checkpoints.completeHistory(
+      ref,
+      toCompletedHistory(historyPending, { answered, refused: refusedNow }, request.window, {
+        ...retention,
+        historyReadFromMs: stored.historyReadFromMs ?? 0,
+      }),
+    ));
   const activityComplete = missing.every(
     (entry) => !hasEvents(entry.resource) || isRefusal(entry.reason),
   );
@@ -257,6 +300,14 @@ export async function scrapeRepo(
     noLongerRefused: answered.filter((resource) => wasRefused.has(resource)),
     locTruncation,
     series,
+    history:
+      historyReadFromMs === undefined || historyPending.length === 0
+        ? undefined
+        : {
+            window: toHistoryWindow(historyReadFromMs, deps.options.retentionMs),
+            resources: historyPending,
+          },
+    historyCompleted,
   };
 }
 
@@ -273,7 +324,7 @@ function hasEvents(resource: ScrapeResource): boolean {
 /** The range a backfill must re-read: the request's window, else since the resource's checkpoint. */
 function missingWindow(context: CollectorContext, resource: ScrapeResource): ScrapeWindow {
   if (context.window) return context.window;
-  const retentionStartMs = context.nowMs - context.options.retentionMs;
+  const readBackTo = readBackToMs(context);
   const sinceMs = context.checkpoints[SCRAPE_CATALOG[resource].checkpoint];
-  return { fromMs: Math.max(sinceMs ?? retentionStartMs, retentionStartMs), toMs: context.nowMs };
+  return { fromMs: Math.max(sinceMs ?? readBackTo, readBackTo), toMs: context.nowMs };
 }

@@ -163,6 +163,8 @@ export interface ActivityStore {
 }
 
 const SCRAPED_AT_FIELD = 'scrapedAtMs';
+/** `RepoCheckpoints.historyReadFromMs`: while > 0, events before it do not count yet. */
+const HISTORY_READ_FROM_FIELD = 'historyReadFromMs';
 
 /** The Redis activity ledger and the series derived from it. */
 export function createActivityStore(options: ActivityStoreOptions): ActivityStore {
@@ -322,7 +324,12 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     ];
     for (let attempt = 1; attempt <= maxConflictRetries; attempt++) {
       await redis.watch(...watched);
-      const previous = Number((await redis.hget(keys.repoState(ref), SCRAPED_AT_FIELD)) ?? 0);
+      const [scrapedAt, historyReadFrom] = await redis.hmget(
+        keys.repoState(ref),
+        SCRAPED_AT_FIELD,
+        HISTORY_READ_FROM_FIELD,
+      );
+      const previous = Number(scrapedAt ?? 0);
       const atMs = Math.max(previous, scrapedAtMs);
       const cutoffMs = atMs - options.retentionMs;
       const [ledger, eventUsers, weeklyLoc, commitLoc] = await Promise.all([
@@ -349,6 +356,8 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
         retentionMs: options.retentionMs,
         ...(options.countedKinds ? { kinds: options.countedKinds } : {}),
         excludeBots: options.excludeBots ?? false,
+        // While the repo's history is pending, only the complete part of its ledger counts.
+        completeFromMs: Number(historyReadFrom ?? 0),
       });
       const seriesArgs = [...tally].flatMap(([user, activity]) => [
         user,

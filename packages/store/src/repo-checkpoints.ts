@@ -65,6 +65,15 @@ export type RepoCheckpoints = {
    * every cycle it lasts.
    */
   readonly refusedResources?: readonly ScrapeResource[];
+  /**
+   * Set by a repo's first read, which reads only the last 24 h: the ledger holds every event
+   * after this instant (epoch ms), and the history before it (back to retention) is read by
+   * the backfill worker. 0 once every resource's history is in. The series count only
+   * events after it until then (`tallyRepoActivity`'s `completeFromMs`).
+   */
+  readonly historyReadFromMs?: number;
+  /** The resources whose history before `historyReadFromMs` is still to be read. */
+  readonly historyPendingResources?: readonly ScrapeResource[];
 };
 
 type NumericCheckpoint = Exclude<
@@ -74,6 +83,7 @@ type NumericCheckpoint = Exclude<
   | 'pullsReviewPages'
   | 'commitsHeadSha'
   | 'refusedResources'
+  | 'historyPendingResources'
 >;
 
 const CHECKPOINT_FIELDS: readonly NumericCheckpoint[] = [
@@ -86,6 +96,7 @@ const CHECKPOINT_FIELDS: readonly NumericCheckpoint[] = [
   'commentsFirstPageFromMs',
   'reviewCommentsReconciledAtMs',
   'reviewCommentsFirstPageFromMs',
+  'historyReadFromMs',
 ];
 type ListCheckpoint = 'pullsReadAtCheckpoint' | 'pullsReviewRecheck';
 const LIST_FIELDS: readonly ListCheckpoint[] = ['pullsReadAtCheckpoint', 'pullsReviewRecheck'];
@@ -109,6 +120,27 @@ export interface RepoChangeState {
   readonly locRetryAtMs?: number;
 }
 
+// One field per resource, so two backfill workers finishing two resources' history at once
+// each delete their own (a list rewritten by both would lose one).
+const HISTORY_PENDING_FIELDS = SCRAPE_RESOURCES.map((resource) => `historyPending:${resource}`);
+
+/**
+ * Deletes the given resources' pending-history fields; when none is left and the history
+ * was pending, sets `historyReadFromMs` to 0 and answers 1 (only the call that completes
+ * it does).
+ */
+const COMPLETE_HISTORY_SCRIPT = `
+local done = tonumber(ARGV[1])
+for index = 2, done + 1 do redis.call('HDEL', KEYS[1], ARGV[index]) end
+local readFrom = tonumber(redis.call('HGET', KEYS[1], 'historyReadFromMs') or '0') or 0
+if readFrom == 0 then return 0 end
+for index = done + 2, #ARGV do
+  if redis.call('HEXISTS', KEYS[1], ARGV[index]) == 1 then return 0 end
+end
+redis.call('HSET', KEYS[1], 'historyReadFromMs', 0)
+return 1
+`;
+
 export interface RepoCheckpointStore {
   read(ref: RepoRef): Promise<RepoCheckpoints>;
   /** Sets the given checkpoints; the others keep their values. */
@@ -120,6 +152,12 @@ export interface RepoCheckpointStore {
   readChangeStates(org: string, repos: readonly string[]): Promise<Map<string, RepoChangeState>>;
   /** Stores the fingerprint of a complete scrape, dated `atMs`. */
   writeFingerprint(ref: RepoRef, fingerprint: string, atMs: number): Promise<void>;
+  /**
+   * Marks these resources' history (before `historyReadFromMs`) as read. Resolves true
+   * exactly once per repo: for the call after which no resource's history is pending
+   * (`historyReadFromMs` is then 0, so the next series refresh counts every event).
+   */
+  completeHistory(ref: RepoRef, resources: readonly ScrapeResource[]): Promise<boolean>;
 }
 
 /** Checkpoints live in the repo's state hash, beside the scrape time the series use. */
@@ -179,6 +217,7 @@ export function createRepoCheckpointStore(options: {
         REVIEW_PAGES_FIELD,
         HEAD_SHA_FIELD,
         REFUSED_FIELD,
+        ...HISTORY_PENDING_FIELDS,
       );
       const checkpoints: { -readonly [K in keyof RepoCheckpoints]: RepoCheckpoints[K] } = {};
       CHECKPOINT_FIELDS.forEach((field, index) => {
@@ -198,11 +237,13 @@ export function createRepoCheckpointStore(options: {
       }
       const headSha = values[next++];
       if (headSha !== null && headSha !== undefined) checkpoints.commitsHeadSha = headSha;
-      const refused = values[next];
+      const refused = values[next++];
       if (refused !== null && refused !== undefined) {
         // A resource this code does not know (a newer replica's) is left out.
         checkpoints.refusedResources = refused.split(',').filter(isScrapeResource);
       }
+      const pending = SCRAPE_RESOURCES.filter((_, index) => values[next + index] != null);
+      if (pending.length > 0) checkpoints.historyPendingResources = pending;
       return checkpoints;
     },
     write: async (ref, checkpoints) => {
@@ -223,6 +264,9 @@ export function createRepoCheckpointStore(options: {
       if (checkpoints.refusedResources !== undefined) {
         fields.push(REFUSED_FIELD, checkpoints.refusedResources.join(','));
       }
+      for (const resource of checkpoints.historyPendingResources ?? []) {
+        fields.push(`historyPending:${resource}`, '1');
+      }
       if (fields.length === 0) return;
       // Dated in the ledger index with the write: retention GC finds the state of a repo
       // that never gets series too.
@@ -232,6 +276,18 @@ export function createRepoCheckpointStore(options: {
           .zadd(keys.repoLedgers, now(), toRepoId(ref))
           .hset(keys.repoState(ref), ...fields),
       );
+    },
+    completeHistory: async (ref, resources) => {
+      const fields = resources.map((resource) => `historyPending:${resource}`);
+      const completed = await options.redis.eval(
+        COMPLETE_HISTORY_SCRIPT,
+        1,
+        keys.repoState(ref),
+        fields.length,
+        ...fields,
+        ...HISTORY_PENDING_FIELDS,
+      );
+      return completed === 1;
     },
   };
 }

@@ -104,6 +104,8 @@ export interface StoreKeys {
    * org's last sync.
    */
   orgRepoNames(org: string): string;
+  /** Set: GitHub ids of the org's repos whose history read (first read → retention) is pending. */
+  orgHistoryPending(org: string): string;
   /** HASH of one org cycle: expected repo count, start, and each repo's result. */
   orgCycle(org: string, slotStartMs: number): string;
   /** ZSET of the org's scrape jobs deferred for want of a scrape slot (`<queue>|<jobId>` → when). */
@@ -177,6 +179,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     instances: `${prefix}:instances`,
     orgRepos: (org) => `${prefix}:org:${checkName('org', org)}:repos`,
     orgRepoNames: (org) => `${prefix}:org:${checkName('org', org)}:repo-names`,
+    orgHistoryPending: (org) => `${prefix}:org:${checkName('org', org)}:history-pending`,
     orgCycle: (org, slotStartMs) => `${prefix}:org:${checkName('org', org)}:cycle:${slotStartMs}`,
     orgDeferredJobs: (org) => `${prefix}:org:${checkName('org', org)}:deferred-jobs`,
     orgScrapeSlotsPrefix: `${prefix}:org-scrape-slots`,

@@ -179,6 +179,11 @@ export const FLEET_METRICS = {
     help: 'New series refused because store.max_series_budget was reached.',
     labels: ['org'],
   }),
+  historyReposPending: defineGauge({
+    name: 'gh_exporter_history_repos_pending',
+    help: "Repos of the org whose history (retention back from their first read, which read only the last 24 h) the backfill worker has still to read; 0 when the org's view is complete.",
+    labels: ['org'],
+  }),
   series: defineGauge({
     name: 'gh_exporter_series',
     help: 'Business series (org, repo, user) in the store.',

@@ -20,7 +20,12 @@ import {
   createBackfillPublisher,
   type BackfillConsumer,
 } from '@gse/queues';
-import { createOrgRepoSync, createRedisBackfillState, createStoreKeys } from '@gse/store';
+import {
+  createHistoryPendingStore,
+  createOrgRepoSync,
+  createRedisBackfillState,
+  createStoreKeys,
+} from '@gse/store';
 
 import { createBackfillProcessor } from './backfill-processor.js';
 import {
@@ -159,6 +164,7 @@ async function startWorker(
       clients,
       scrape,
       repoNames: createOrgRepoSync({ redis, keyPrefix }),
+      historyPending: createHistoryPendingStore({ redis, keyPrefix }),
       telemetry,
       orgHealth: async (org) =>
         decodeOrgHealth(await redis.hget(createStoreKeys(keyPrefix).orgHealth, org)),

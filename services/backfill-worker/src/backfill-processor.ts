@@ -18,7 +18,7 @@ import {
   type BackfillOutcome,
 } from '@gse/queues';
 import { discoverRepos, scrapeRepo, toMissingReason, toUncoveredResources } from '@gse/scrape';
-import type { OrgRepoSync } from '@gse/store';
+import type { HistoryPendingStore, OrgRepoSync } from '@gse/store';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 import { toTraceCarrier } from '@gse/tracing';
 
@@ -27,6 +27,8 @@ export interface BackfillProcessorDeps {
   readonly scrape: FleetScrapeDeps;
   /** Each org's repos by GitHub id, as its last cycle synced them (`createOrgRepoSync`). */
   readonly repoNames: Pick<OrgRepoSync, 'readCurrentName'>;
+  /** Repos whose history is pending: one leaves when its history is in, or it left the org. */
+  readonly historyPending: Pick<HistoryPendingStore, 'remove'>;
   readonly telemetry: FleetTelemetry;
   /** The org's GitHub health as the scheduler's leader keeps it (`decodeOrgHealth` of `orgHealth`). */
   readonly orgHealth: (org: string) => Promise<OrgHealth>;
@@ -98,6 +100,9 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       );
       if (target.kind === 'departed') {
         // Its series went with it: nothing to fill, and nothing a retry could change.
+        if (message.repoId !== undefined) {
+          await deps.historyPending.remove(message.org, message.repoId);
+        }
         context.logger.info('backfill window dropped: the repo left the org since it was queued', {
           repoId: message.repoId,
         });
@@ -150,6 +155,12 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
         },
       );
       recordRepoScrape(telemetry, { org: message.org, repo, source: 'backfill' }, outcome);
+      if (outcome.historyCompleted) {
+        context.logger.info('repo history read: its series count back to retention');
+        if (message.repoId !== undefined) {
+          await deps.historyPending.remove(message.org, message.repoId);
+        }
+      }
       const { missing } = outcome;
       if (missing.length === 0) return { kind: 'done' };
       return failed(

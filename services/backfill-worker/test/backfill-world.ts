@@ -52,6 +52,11 @@ const DELAYS = ['200ms', '400ms'];
 export interface WorldOptions {
   /** Lines of YAML added under `backfill:`. */
   readonly backfillYaml?: readonly string[];
+  /**
+   * `backfill.history_in_background` (default false here: most tests start from a repo read
+   * back to retention by its first scrape).
+   */
+  readonly historyInBackground?: boolean;
   readonly tuning?: BackfillWorkerTuning;
   readonly bench?: { readonly repoCount: number };
   /** `backfill.consumer_count` (4). */
@@ -153,6 +158,7 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
     keyPrefix: redis.keyPrefix,
     backfillYaml: [
       `consumer_count: ${options.consumerCount ?? 4}`,
+      `history_in_background: ${options.historyInBackground ?? false}`,
       ...(options.backfillYaml ?? []),
     ],
   });

@@ -16,6 +16,7 @@ import {
 } from '@gse/fleet-adapters';
 import { createService, type Service, type ServiceDeps, type ServiceScope } from '@gse/lifecycle';
 import { createCopilotSchedule, toCopilotFleetOptions } from '@gse/fleet-adapters';
+import { createHistoryPendingStore } from '@gse/store';
 
 import { runLeaderDuties } from './leader-duties.js';
 import type { SchedulerContext } from './scheduler-context.js';
@@ -83,6 +84,7 @@ async function startScheduler(config: Config, scope: ServiceScope): Promise<void
     keys,
     queues,
     backfill,
+    historyPending: createHistoryPendingStore({ redis, keyPrefix: config.store.keyPrefix }),
     telemetry,
     // The probe must reach GitHub every time (no ETags), is one observation of the state
     // machine (no retries), and is free (only an exhausted window holds it).

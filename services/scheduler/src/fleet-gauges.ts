@@ -8,17 +8,22 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 /**
  * Gauges of fleet-wide state that one process must publish (else every replica would
  * write the same thing): BullMQ queue depths and oldest waiting age, the series count and
- * budget, and who leads. The leader publishes them, then sends them at once.
+ * budget, each org's repos whose history is pending, and who leads. The leader publishes them, then sends them at once.
  */
 export async function publishFleetGauges(
   context: SchedulerContext,
   leadership: Leadership,
 ): Promise<void> {
   const { telemetry, config } = context;
-  const [depths, seriesCount] = await Promise.all([
+  const orgs = config.github.orgs.map((org) => org.org);
+  const [depths, seriesCount, historyPending] = await Promise.all([
     context.queues.readDepths(context.now()),
     context.redis.get(context.keys.seriesCount),
+    context.historyPending.count(orgs),
   ]);
+  orgs.forEach((org, index) => {
+    telemetry.set(FLEET_METRICS.historyReposPending, { org }, historyPending[index] ?? 0);
+  });
   for (const depth of depths) {
     for (const state of QUEUE_STATES) {
       telemetry.set(FLEET_METRICS.queueJobs, { queue: depth.queue, state }, depth[state]);

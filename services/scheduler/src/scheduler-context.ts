@@ -3,7 +3,7 @@ import type { CopilotSchedule } from '@gse/fleet-adapters';
 import type { GitHubClient } from '@gse/github';
 import type { Logger } from '@gse/logging';
 import type { BackfillProducer, ScrapeQueues } from '@gse/queues';
-import type { StoreKeys } from '@gse/store';
+import type { HistoryPendingStore, StoreKeys } from '@gse/store';
 import type { FleetTelemetry } from '@gse/telemetry';
 import type { Redis } from 'ioredis';
 
@@ -14,6 +14,8 @@ export interface SchedulerContext {
   readonly keys: StoreKeys;
   readonly queues: ScrapeQueues;
   readonly backfill: BackfillProducer;
+  /** Repos whose history is pending, per org (`gh_exporter_history_repos_pending`). */
+  readonly historyPending: HistoryPendingStore;
   readonly telemetry: FleetTelemetry;
   /** One client per org, used only for the health probe (`GET /rate_limit`). */
   readonly probeClients: ReadonlyMap<string, GitHubClient>;

@@ -4,6 +4,7 @@ import {
   isCompleteForChangeDetection,
   scrapeRepo,
   toIncrementalBackfillNeeds,
+  type PendingHistory,
   type RepoScrapeOutcome,
 } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
@@ -110,6 +111,7 @@ export async function processRepoJob(
       message: `missing: ${outcome.missing.map((entry) => entry.resource).join(', ')}`,
     });
   }
+  if (outcome.history) await requestHistory(context, job, outcome.history);
   const needs = toIncrementalBackfillNeeds(outcome);
   if (needs.length > 0) {
     await context.backfill.request(
@@ -171,6 +173,30 @@ export async function failRepoJob(
     },
   ]);
   await finishRepo(context, job, 'failed');
+}
+
+/**
+ * Hands the history a first read left (retention → the read's start) to the backfill worker,
+ * one window per resource, after marking the repo pending: a worker that dies in between is
+ * retried, and its retry asks again (a scrape reports the history while it is pending).
+ */
+async function requestHistory(
+  context: WorkerContext,
+  job: RepoScrapeJob,
+  history: PendingHistory,
+): Promise<void> {
+  // A job of an earlier release has no repo id: its history is read, but not counted pending.
+  if (job.repoId !== undefined) await context.historyPending.add(job.org, job.repoId);
+  await context.backfill.request(
+    history.resources.map((resource): BackfillRequest => ({
+      org: job.org,
+      ...repoOf(job),
+      resource,
+      fromMs: history.window.fromMs,
+      toMs: history.window.toMs,
+      reason: 'history',
+    })),
+  );
 }
 
 /**
