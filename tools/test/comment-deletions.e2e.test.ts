@@ -1,8 +1,13 @@
-import type { GroundTruthSeries, SimIssueComment, SimRepo } from '@gse/github-sim';
-import { httpGet, type ListenAddress, waitFor } from '@gse/testing';
+import type { SimIssueComment, SimRepo } from '@gse/github-sim';
+import { waitFor } from '@gse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createFleetFixture, parseActivitySeries, type FleetFixture } from './fleet-fixture.js';
+import {
+  createAcmeFleet,
+  expectMetricsEqualTruth,
+  startScrapingFleet,
+  type FleetFixture,
+} from './fleet-fixture.js';
 
 const HOUR_MS = 3_600_000;
 const SCRAPE_INTERVAL_MS = 1_000;
@@ -39,48 +44,20 @@ function recentComment(fleet: FleetFixture, repo: string, hoursAgo: number): Sim
   return found;
 }
 
-const inScope = (rows: readonly GroundTruthSeries[]): GroundTruthSeries[] =>
-  rows.filter((row) => row.org === 'acme' && REPOS.includes(row.repo));
-
-/**
- * Waits until the gateway's `gh_activity_*` series of the three repos equal the simulator's
- * ground truth at each repo's scrape time, and returns how long that took.
- */
-async function metricsEqualTruthWithin(
-  fleet: FleetFixture,
-  gateway: ListenAddress,
-  boundMs: number,
-  description: string,
-): Promise<void> {
-  let last: { exposed: GroundTruthSeries[]; truth: GroundTruthSeries[] } | undefined;
-  const matched = await waitFor(
-    async () => {
-      const reply = await httpGet(gateway, '/metrics');
-      const exposed = inScope(parseActivitySeries(reply.body));
-      const truth = inScope(await fleet.groundTruthAtScrapeTimes());
-      last = { exposed, truth };
-      return JSON.stringify(exposed) === JSON.stringify(truth);
-    },
-    { timeoutMs: boundMs, intervalMs: 250, description },
-  ).catch(() => false);
-  if (!matched) expect(last?.exposed).toEqual(last?.truth);
-}
-
 describe('deleted comments and transferred issues (real scheduler, worker and gateway)', () => {
   it("the gateway's series follow a deleted comment and a transferred issue within their bounds", async () => {
-    const fleet = await createFleetFixture({
-      orgs: {
-        acme: { scrape_interval: `${SCRAPE_INTERVAL_MS}ms`, repo_allowlist: REPOS },
-      },
+    const fleet = await createAcmeFleet({
+      repos: REPOS,
+      scrapeInterval: `${SCRAPE_INTERVAL_MS}ms`,
+      metricRefreshInterval: `${METRIC_REFRESH_MS}ms`,
+      // Every repo read each cycle, as REST discovery does: with GraphQL change detection a
+      // comment deletion moves no watched field, and a quiet repo's deletion waits for its
+      // reread (github.quiet_repo_reread_interval; packages/scrape's detection tests).
       config: {
-        // Every repo read each cycle, as REST discovery does: with GraphQL change detection a
-        // comment deletion moves no watched field, and a quiet repo's deletion waits for its
-        // reread (github.quiet_repo_reread_interval; packages/scrape's detection tests).
         github: {
           comment_reconcile_interval: `${RECONCILE_INTERVAL_MS}ms`,
           change_detection: 'off',
         },
-        store: { metric_refresh_interval: `${METRIC_REFRESH_MS}ms` },
       },
     });
     fixture = fleet;
@@ -98,27 +75,23 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
         busySinceMs + index * 10_000,
       );
     }
-    fleet.spawn('scheduler');
-    const worker = fleet.spawn('scraper-worker');
+    const { gateway, worker } = await startScrapingFleet(fleet);
     /** How many comments the worker logged removing from one repo's ledger so far. */
     const removedFrom = (repo: string): number =>
       worker
         .lines()
         .filter((line) => line['message'] === 'repo scraped' && line['repo'] === repo)
         .reduce((sum, line) => sum + Number(line['removed'] ?? 0), 0);
-    const gateway = await fleet.spawn('metrics-gateway').addressOf('public', 30_000);
-    await metricsEqualTruthWithin(fleet, gateway, 60_000, 'the first cycle in the gateway');
+    /** The gateway's series of the three repos equal to the ground truth within `timeoutMs`. */
+    const metricsEqualTruthWithin = (timeoutMs: number, description: string) =>
+      expectMetricsEqualTruth(fleet, gateway, REPOS, { timeoutMs, description });
+    await metricsEqualTruthWithin(60_000, 'the first cycle in the gateway');
 
     // A quiet repo (its first page reaches back to retention): the next cycle.
     const oneCycleMs = 2 * SCRAPE_INTERVAL_MS + METRIC_REFRESH_MS + SLACK_MS;
     const deleted = recentComment(fleet, 'mobile', 24);
     fleet.simulator.deleteIssueComment({ org: 'acme', repo: 'mobile' }, deleted.id);
-    await metricsEqualTruthWithin(
-      fleet,
-      gateway,
-      oneCycleMs,
-      'a deleted comment of acme/mobile gone',
-    );
+    await metricsEqualTruthWithin(oneCycleMs, 'a deleted comment of acme/mobile gone');
     // The worker logs the scrape after its series are stored: its line may trail the gateway.
     await waitFor(() => removedFrom('mobile') > 0, {
       timeoutMs: 5_000,
@@ -136,19 +109,12 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
     );
     if (!mobileIssue) throw new Error('acme/mobile has an issue commented on in the last 24 h');
     fleet.simulator.transferIssue({ org: 'acme', repo: 'mobile' }, mobileIssue.number, 'community');
-    await metricsEqualTruthWithin(
-      fleet,
-      gateway,
-      oneCycleMs,
-      'a transferred issue counted in acme/community',
-    );
+    await metricsEqualTruthWithin(oneCycleMs, 'a transferred issue counted in acme/community');
 
     // A busy repo, deleted beyond its first page: within github.comment_reconcile_interval.
     const older = recentComment(fleet, 'web', 20);
     fleet.simulator.deleteIssueComment(web, older.id);
     await metricsEqualTruthWithin(
-      fleet,
-      gateway,
       RECONCILE_INTERVAL_MS + oneCycleMs,
       'a deleted comment of acme/web gone after the reconcile',
     );

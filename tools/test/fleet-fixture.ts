@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 
 import { ACTIVITY_METRICS } from '@gse/activity';
 import {
@@ -14,6 +15,8 @@ import {
 import { loadConfig } from '@gse/config';
 import {
   createRedisFixture,
+  httpGet,
+  type ListenAddress,
   type RedisFixture,
   type SpawnedService,
   spawnService,
@@ -34,6 +37,7 @@ import {
   decodeUserActivity,
   type StoreKeys,
 } from '@gse/store';
+import { expect } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const DAY_MS = 86_400_000;
@@ -239,6 +243,88 @@ export async function createFleetFixture(options: FleetFixtureOptions): Promise<
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface AcmeFleetOptions {
+  /** acme's repos the fleet reads (`repo_allowlist`). */
+  readonly repos: readonly string[];
+  /** acme's `scrape_interval`, e.g. `2s`. */
+  readonly scrapeInterval: string;
+  /** `store.metric_refresh_interval`: how soon the gateway serves a scrape. */
+  readonly metricRefreshInterval: string;
+  /** Merged over the rest of the config. */
+  readonly config?: ConfigInput;
+}
+
+/** A fleet fixture for some of acme's repos, scraped every `scrapeInterval`. */
+export function createAcmeFleet(options: AcmeFleetOptions): Promise<FleetFixture> {
+  return createFleetFixture({
+    orgs: { acme: { scrape_interval: options.scrapeInterval, repo_allowlist: options.repos } },
+    config: mergeInput(
+      { store: { metric_refresh_interval: options.metricRefreshInterval } },
+      options.config ?? {},
+    ),
+  });
+}
+
+/** The processes of {@link startScrapingFleet}. */
+export interface ScrapingFleet {
+  /** The gateway's public listener (`/metrics`). */
+  readonly gateway: ListenAddress;
+  readonly worker: SpawnedService;
+}
+
+/** Spawns a gateway, a scheduler and a scraper worker, and waits for the gateway's address. */
+export async function startScrapingFleet(fleet: FleetFixture): Promise<ScrapingFleet> {
+  const gateway = fleet.spawn('metrics-gateway');
+  fleet.spawn('scheduler');
+  const worker = fleet.spawn('scraper-worker');
+  return { gateway: await gateway.addressOf('public', 30_000), worker };
+}
+
+/** The gateway's `gh_activity_*` samples, as series rows. */
+export async function readExposedSeries(gateway: ListenAddress): Promise<GroundTruthSeries[]> {
+  const reply = await httpGet(gateway, '/metrics');
+  if (reply.status !== 200) throw new Error(`gateway /metrics answered ${reply.status}`);
+  return parseActivitySeries(reply.body);
+}
+
+/** What the gateway serves, and the ground truth of `repos` at each repo's scrape time. */
+export interface ExposedAndTruth {
+  readonly exposed: GroundTruthSeries[];
+  readonly truth: GroundTruthSeries[];
+}
+
+export async function readExposedAndTruth(
+  fleet: FleetFixture,
+  gateway: ListenAddress,
+  repos: readonly string[],
+): Promise<ExposedAndTruth> {
+  const exposed = await readExposedSeries(gateway);
+  const truth = (await fleet.groundTruthAtScrapeTimes()).filter((row) => repos.includes(row.repo));
+  return { exposed, truth };
+}
+
+/**
+ * Waits until the gateway serves exactly the ground truth of `repos` and resolves to what it
+ * serves; past `timeoutMs` it reads once more and asserts, so the failure shows the difference.
+ */
+export async function expectMetricsEqualTruth(
+  fleet: FleetFixture,
+  gateway: ListenAddress,
+  repos: readonly string[],
+  wait: { readonly timeoutMs: number; readonly description: string },
+): Promise<GroundTruthSeries[]> {
+  const read = (): Promise<ExposedAndTruth> => readExposedAndTruth(fleet, gateway, repos);
+  const { exposed, truth } = await waitFor(
+    async () => {
+      const last = await read();
+      return isDeepStrictEqual(last.exposed, last.truth) && last;
+    },
+    { ...wait, intervalMs: 250 },
+  ).catch(read);
+  expect(exposed).toEqual(truth);
+  return exposed;
 }
 
 const NO_ACTIVITY = Object.fromEntries(ACTIVITY_METRICS.map((metric) => [metric.field, 0]));

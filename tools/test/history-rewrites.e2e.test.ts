@@ -1,10 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 
 import type { GroundTruthSeries } from '@gse/github-sim';
-import { httpGet, type ListenAddress, waitFor } from '@gse/testing';
+import { waitFor } from '@gse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createFleetFixture, parseActivitySeries, type FleetFixture } from './fleet-fixture.js';
+import {
+  createAcmeFleet,
+  readExposedSeries,
+  startScrapingFleet,
+  type FleetFixture,
+} from './fleet-fixture.js';
 
 const INTERVAL_MS = 3000;
 /** One cycle in flight when the change lands, the next one, and a loaded machine's slack. */
@@ -24,17 +29,13 @@ afterEach(async () => {
 
 describe('history rewrites on /metrics (real scheduler, worker and gateway; real Redis; the simulator)', () => {
   it('shows a review in the PR update second, a review beyond the first 100 and a force-push within one cycle', async () => {
-    const fleet = await createFleetFixture({
-      orgs: {
-        acme: { scrape_interval: `${INTERVAL_MS}ms`, repo_allowlist: ALLOWLIST },
-      },
-      config: { store: { metric_refresh_interval: '100ms' } },
+    const fleet = await createAcmeFleet({
+      repos: ALLOWLIST,
+      scrapeInterval: `${INTERVAL_MS}ms`,
+      metricRefreshInterval: '100ms',
     });
     fixture = fleet;
-    const gateway = fleet.spawn('metrics-gateway');
-    fleet.spawn('scheduler');
-    fleet.spawn('scraper-worker');
-    const address = await gateway.addressOf('public', 30_000);
+    const { gateway } = await startScrapingFleet(fleet);
 
     const scrapedAtMs = async (ref: { org: string; repo: string }): Promise<number> =>
       Number((await fleet.redis.redis.zscore(fleet.keys.repoIndex, `${ref.org}/${ref.repo}`)) ?? 0);
@@ -52,7 +53,7 @@ describe('history rewrites on /metrics (real scheduler, worker and gateway; real
       waitFor(
         async () => {
           const before = [await scrapedAtMs(WEB), await scrapedAtMs(MONOLITH)];
-          const exposed = parseActivitySeries(await readMetrics(address));
+          const exposed = await readExposedSeries(gateway);
           // The ground truth lists every repo of the org; the fleet reads the allowlisted ones.
           const truth = (await fleet.groundTruthAtScrapeTimes()).filter((row) =>
             ALLOWLIST.includes(row.repo),
@@ -132,12 +133,6 @@ describe('history rewrites on /metrics (real scheduler, worker and gateway; real
     });
   });
 });
-
-async function readMetrics(address: ListenAddress): Promise<string> {
-  const reply = await httpGet(address, '/metrics');
-  if (reply.status !== 200) throw new Error(`gateway /metrics answered ${reply.status}`);
-  return reply.body;
-}
 
 /** Events of a new second move `updated_at`: the steps that are not about the same second. */
 async function sleepToNextSecond(): Promise<void> {

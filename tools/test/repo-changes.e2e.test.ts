@@ -1,10 +1,13 @@
-import { isDeepStrictEqual } from 'node:util';
-
 import type { GroundTruthSeries } from '@gse/github-sim';
-import { waitFor, type SpawnedService } from '@gse/testing';
+import { waitFor, type ListenAddress, type SpawnedService } from '@gse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createFleetFixture, parseActivitySeries, type FleetFixture } from './fleet-fixture.js';
+import {
+  createAcmeFleet,
+  expectMetricsEqualTruth as expectFleetMetricsEqualTruth,
+  startScrapingFleet,
+  type FleetFixture,
+} from './fleet-fixture.js';
 
 const INTERVAL_MS = 2000;
 /**
@@ -26,44 +29,25 @@ const ALLOWLIST = [
 describe('repo changes on GitHub reach /metrics within one cycle (real fleet, the simulator)', () => {
   let fleet: FleetFixture;
   let worker: SpawnedService;
-  let metricsUrl: string;
+  let gateway: ListenAddress;
   let allowlist = ALLOWLIST;
 
-  /** /metrics, and the ground truth of the repos the fleet is configured for. */
-  const readExposedAndTruth = async (): Promise<{
-    exposed: GroundTruthSeries[];
-    truth: GroundTruthSeries[];
-  }> => {
-    const exposed = parseActivitySeries(await (await fetch(metricsUrl)).text());
-    const truth = (await fleet.groundTruthAtScrapeTimes()).filter((row) =>
-      allowlist.includes(row.repo),
-    );
-    return { exposed, truth };
-  };
-  const expectMetricsEqualTruth = async (timeoutMs: number): Promise<GroundTruthSeries[]> => {
-    const { exposed, truth } = await waitFor(
-      async () => {
-        const read = await readExposedAndTruth();
-        return isDeepStrictEqual(read.exposed, read.truth) && read;
-      },
-      { timeoutMs, intervalMs: 250, description: '/metrics equal to the ground truth' },
-    ).catch(() => readExposedAndTruth());
-    expect(exposed).toEqual(truth);
-    return exposed;
-  };
+  /** /metrics equal to the ground truth of the repos the fleet is configured for. */
+  const expectMetricsEqualTruth = (timeoutMs: number): Promise<GroundTruthSeries[]> =>
+    expectFleetMetricsEqualTruth(fleet, gateway, allowlist, {
+      timeoutMs,
+      description: '/metrics equal to the ground truth',
+    });
   const reposOf = (rows: readonly GroundTruthSeries[]): string[] =>
     [...new Set(rows.map((row) => row.repo))].sort();
 
   beforeAll(async () => {
-    fleet = await createFleetFixture({
-      orgs: { acme: { scrape_interval: `${INTERVAL_MS}ms`, repo_allowlist: ALLOWLIST } },
-      config: { store: { metric_refresh_interval: '500ms' } },
+    fleet = await createAcmeFleet({
+      repos: ALLOWLIST,
+      scrapeInterval: `${INTERVAL_MS}ms`,
+      metricRefreshInterval: '500ms',
     });
-    const gateway = fleet.spawn('metrics-gateway');
-    fleet.spawn('scheduler');
-    worker = fleet.spawn('scraper-worker');
-    const address = await gateway.addressOf('public', 30_000);
-    metricsUrl = `http://${address.host}:${address.port}/metrics`;
+    ({ gateway, worker } = await startScrapingFleet(fleet));
     const exposed = await expectMetricsEqualTruth(60_000);
     expect(reposOf(exposed)).toEqual(
       ['docs', 'legacy-monolith', 'mobile', 'sandbox', 'terraform-modules', 'web'].sort(),

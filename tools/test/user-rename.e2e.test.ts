@@ -2,7 +2,13 @@ import type { GroundTruthSeries } from '@gse/github-sim';
 import { waitFor } from '@gse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createFleetFixture, parseActivitySeries, type FleetFixture } from './fleet-fixture.js';
+import {
+  createAcmeFleet,
+  expectMetricsEqualTruth,
+  readExposedSeries,
+  startScrapingFleet,
+  type FleetFixture,
+} from './fleet-fixture.js';
 
 const REPOS = ['platform', 'web'];
 const CYCLE_TIMEOUT_MS = 60_000;
@@ -15,38 +21,23 @@ afterEach(async () => {
 
 describe('a user renamed on GitHub (real scheduler, worker and gateway, the simulator)', () => {
   it('has one series per repo under the new login, none under the old one, once every repo was scraped after the fleet saw the new login; a login taken again is another user', async () => {
-    const fleet = await createFleetFixture({
-      orgs: { acme: { scrape_interval: '2s', repo_allowlist: REPOS } },
+    const fleet = await createAcmeFleet({
+      repos: REPOS,
+      scrapeInterval: '2s',
+      metricRefreshInterval: '1s',
       // Every repo read each cycle: a user rename moves no field GraphQL change detection
       // watches, so with it a quiet repo shows the new login at its next read
       // (docs/github-limitations.md#what-the-repochanges-query-cannot-see).
-      config: {
-        github: { change_detection: 'off' },
-        store: { metric_refresh_interval: '1s' },
-      },
+      config: { github: { change_detection: 'off' } },
     });
     fixture = fleet;
     const { simulator, redis, keys } = fleet;
-    const gateway = fleet.spawn('metrics-gateway');
-    fleet.spawn('scheduler');
-    fleet.spawn('scraper-worker');
-    const { port } = await gateway.addressOf('public', 30_000);
-    const exposed = async (): Promise<GroundTruthSeries[]> =>
-      parseActivitySeries(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+    const { gateway } = await startScrapingFleet(fleet);
     const truthAtScrapeTimes = async (): Promise<GroundTruthSeries[]> =>
       (await fleet.groundTruthAtScrapeTimes()).filter((row) => REPOS.includes(row.repo));
     /** Waits until the gateway serves exactly the ground truth at each repo's scrape time. */
-    const exposedTruth = async (description: string): Promise<GroundTruthSeries[]> => {
-      const matched = await waitFor(
-        async () => {
-          const [served, truth] = await Promise.all([exposed(), truthAtScrapeTimes()]);
-          return JSON.stringify(served) === JSON.stringify(truth) && served;
-        },
-        { timeoutMs: CYCLE_TIMEOUT_MS, intervalMs: 250, description },
-      ).catch(() => undefined);
-      if (!matched) expect(await exposed()).toEqual(await truthAtScrapeTimes());
-      return matched ?? [];
-    };
+    const exposedTruth = (description: string): Promise<GroundTruthSeries[]> =>
+      expectMetricsEqualTruth(fleet, gateway, REPOS, { timeoutMs: CYCLE_TIMEOUT_MS, description });
     const usersOf = (rows: readonly GroundTruthSeries[], user: string): string[] =>
       rows.filter((row) => row.user === user).map((row) => row.repo);
 
@@ -102,7 +93,7 @@ describe('a user renamed on GitHub (real scheduler, worker and gateway, the simu
     expect(newcomer?.id).not.toBe(carol.id);
     await waitFor(
       async () => {
-        const rows = await exposed();
+        const rows = await readExposedSeries(gateway);
         return rows.some((row) => row.user === 'carol' && row.prsOpened24h === 1) && rows;
       },
       { timeoutMs: CYCLE_TIMEOUT_MS, description: `the new carol's PR #${pull.number}` },
