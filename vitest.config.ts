@@ -65,7 +65,10 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'e2e',
-                include: ['services/*/test/**/*.e2e.test.ts', 'tools/test/**/*.e2e.test.ts'],
+                include: [
+                  '{packages,services}/*/test/**/*.e2e.test.ts',
+                  'tools/test/**/*.e2e.test.ts',
+                ],
                 // Starting three processes and waiting out several cycles: 30 s was too
                 // little for tools/test/history-rewrites on the loaded machine (measured).
                 testTimeout: 60_000,
