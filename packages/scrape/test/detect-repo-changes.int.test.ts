@@ -1,4 +1,5 @@
 import { createOrgRepoSync, createRepoCheckpointStore } from '@gse/store';
+import { waitFor } from '@gse/testing';
 import { describe, expect, test } from 'vitest';
 
 import {
@@ -183,6 +184,13 @@ describe('detectRepoChanges: only repos that changed are read', () => {
         ],
       ];
       for (const [kind, apply, expected] of scenarios) {
+        // The runs fake a cycle a minute later, but events happen now: one in the second of
+        // the last read would move no whole-second `updatedAt` (the settle margin's case).
+        const lastReadSecond = Math.floor(Date.now() / 1000);
+        await waitFor(() => Math.floor(Date.now() / 1000) > lastReadSecond, {
+          timeoutMs: 5_000,
+          description: 'the second after the last read',
+        });
         apply();
         const cycle = await runCycle(world);
         expect({ kind, scraped: cycle.scraped }).toEqual({ kind, scraped: expected });
