@@ -146,7 +146,8 @@ describe('Redis keys the fleet writes', () => {
     for (const name of [
       'repo:acme/docs:weekly-loc',
       'repo-ledgers',
-      `org:acme:repos`,
+      // GraphQL change detection (the default) keeps the org's id → name map, not the REST list.
+      'org:acme:repo-names',
       'schedule:slots',
       'leader:fencing-token',
     ]) {
