@@ -16,7 +16,8 @@ describe('the repo queue when cycles arrive faster than the workers scrape', () 
   it('holds at most one pending job per repo, completes every cycle, reports the lag, and ends exact', async () => {
     const fleet = (fixture = await createFleetFixture({
       orgs: { acme: { per_org_concurrency: 2 } },
-      config: { bullmq: { worker_concurrency: 2 } },
+      // Every cycle queues every repo, as when each repo changes between cycles.
+      config: { bullmq: { worker_concurrency: 2 }, github: { change_detection: 'off' } },
     }));
     // A first scrape reads 30 days of history: the first cycle's repo jobs are still pending
     // when the org jobs of the next two cycles fan out.
