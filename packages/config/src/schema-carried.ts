@@ -175,7 +175,7 @@ export const carriedSections = {
       format: POSITIVE_DURATION,
     }),
     change_detection: leaf({
-      doc: 'How an org cycle finds its repos and which of them changed. graphql: one GraphQL query per 100 repos lists them with their default-branch head, newest PR and issue and state, and only repos that changed since their last complete scrape (or are new, or due a reread) get a scrape; the others keep their series, recomputed from the ledger without a request. off: list the repos over REST and scrape every one each cycle (a GitHub Enterprise Server without these GraphQL fields).',
+      doc: 'How an org cycle finds its repos and which of them changed. graphql: one GraphQL query per 100 repos lists them with their default-branch head, newest PR and issue and state, and only repos that changed since their last complete scrape (or are new, or due a reread) get a scrape; the others keep their series, recomputed from the ledger without a request. off: list the repos over REST and scrape every one each cycle (a GitHub Enterprise Server without these GraphQL fields). With graphql, a cycle whose query the server cannot run (/graphql answers 404, or its schema refuses a field) runs as with off, counted in gh_exporter_change_detection_fallbacks_total and logged once.',
       default: 'graphql',
       format: enumFormat(['graphql', 'off']),
     }),

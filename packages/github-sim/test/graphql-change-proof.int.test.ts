@@ -28,6 +28,7 @@ type NotAnEvent =
   | 'injectSecondaryLimit'
   | 'injectMalformed'
   | 'denyPermission'
+  | 'refuseGraphql'
   | 'clearFaults'
   | 'faults'
   | 'expireTokens'

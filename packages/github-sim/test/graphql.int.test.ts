@@ -186,6 +186,49 @@ describe('POST /graphql on the standard dataset', () => {
     });
   });
 
+  it('answers as a server without GraphQL, or with an older schema, while refuseGraphql is in force', async () => {
+    const globex = await mintToken(simulator, 'globex');
+    const acme = await mintToken(simulator, 'acme');
+    const body = JSON.stringify({ query: '{ rateLimit { cost } }' });
+    try {
+      simulator.refuseGraphql({ org: 'globex', answer: 'not_found' });
+      const missing = await postGraphql(simulator, globex, body);
+      expect({ status: missing.status, body: missing.body }).toEqual({
+        status: 404,
+        body: {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/graphql',
+          status: '404',
+        },
+      });
+      expect((await postGraphql(simulator, acme, body)).status).toBe(200);
+
+      simulator.clearFaults();
+      simulator.refuseGraphql({ org: 'globex', answer: 'undefined_field' });
+      const refused = await postGraphql(simulator, globex, body);
+      expect(refused.status).toBe(200);
+      expect(refused.body).toEqual({
+        errors: [
+          {
+            path: ['query', 'organization', 'repositories', 'nodes', 'defaultBranchRef'],
+            extensions: {
+              code: 'undefinedField',
+              typeName: 'Repository',
+              fieldName: 'defaultBranchRef',
+            },
+            locations: [{ line: 1, column: 1 }],
+            message: "Field 'defaultBranchRef' doesn't exist on type 'Repository'",
+          },
+        ],
+      });
+      expect(simulator.faults().graphqlUnsupported).toEqual([
+        { org: 'globex', answer: 'undefined_field' },
+      ]);
+    } finally {
+      simulator.clearFaults();
+    }
+  });
+
   it('refuses a bad token with 401', async () => {
     const response = await postGraphql(simulator, 'ghs_nope', '{"query":"{ rateLimit { cost } }"}');
     expect(response.status).toBe(401);

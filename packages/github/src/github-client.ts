@@ -5,7 +5,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
 
 import { abortableSleep, type Sleep } from './abortable-sleep.js';
-import type { RetryOptions } from './backoff.js';
+import { computeBackoffMs, type RetryOptions } from './backoff.js';
 import { etagKeyOf, type RepoIdentity } from './etag-key.js';
 import type {
   BudgetPriority,
@@ -15,7 +15,11 @@ import type {
   RequestBudget,
 } from './client-ports.js';
 import type { GitHubErrorDecision } from './github-error-decision.js';
-import { GitHubRequestError, GitHubResponseError } from './github-errors.js';
+import {
+  GitHubGraphqlUnsupportedError,
+  GitHubRequestError,
+  GitHubResponseError,
+} from './github-errors.js';
 import type { BudgetWaitObserver, GitHubRequestObserver } from './github-request-report.js';
 import type { RawResponse } from './github-transport.js';
 import { createInstallationTokenSource } from './installation-token-source.js';
@@ -150,11 +154,15 @@ export interface GitHubClient {
   /**
    * Sends a GraphQL query (`POST /graphql`) on the same path as REST (token, semaphore,
    * retries, telemetry) but under its own rate-limit gate: GraphQL's primary budget is not
-   * REST's. An answer with `errors` of type `RATE_LIMITED` holds that gate and is sent again
-   * (at most `retry.maxAttempts` times); any other error fails it.
+   * REST's. An answer with `errors` of type `RATE_LIMITED` holds that gate and is sent again;
+   * errors of a query GitHub failed to run (timeouts, internal errors) are sent again after
+   * the backoff, as a 5xx is (at most `retry.maxAttempts` times in all).
    *
-   * @throws GitHubResponseError naming the operation, with GitHub's error messages, or when
+   * @throws GitHubResponseError naming the operation, with GitHub's error messages, when the
+   *   installation may not read what the query asks (`FORBIDDEN`, `NOT_FOUND`, …), or when
    *   `decode` rejects `data`.
+   * @throws GitHubGraphqlUnsupportedError when the server has no GraphQL endpoint (`404`) or
+   *   refuses the query before running it (a schema without one of its fields).
    * @throws GitHubRequestError when GitHub refuses the request or keeps failing.
    */
   graphql<T>(
@@ -244,6 +252,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     },
   });
   const sleep = options.sleep ?? abortableSleep;
+  const random = options.random ?? Math.random;
   // GraphQL spends its own primary budget (`x-ratelimit-resource: graphql`): a gate per
   // resource, so a spent GraphQL budget holds no REST request.
   const gates = {
@@ -266,7 +275,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     signal,
     now,
     sleep,
-    random: options.random ?? Math.random,
+    random,
   });
   const graphqlUrl = toGraphqlUrl(baseUrl);
 
@@ -388,30 +397,68 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         endpoint: GRAPHQL_ENDPOINT,
         url: graphqlUrl,
         body: { query, variables },
+      }).catch((error: unknown) => {
+        // REST answers at this base URL, so a 404 here is the endpoint missing, not the query.
+        if (error instanceof GitHubRequestError && error.status === 404) {
+          throw new GitHubGraphqlUnsupportedError(operation, 'graphql_not_found', error.message, {
+            cause: error,
+          });
+        }
+        throw error;
       });
       const envelope = parseJson('POST', operation, response, toGraphqlEnvelope);
-      if (envelope.kind === 'data')
-        return parseJson('POST', operation, response, () => decode(envelope.data));
-      if (envelope.kind === 'errors') {
-        throw new GitHubResponseError(
-          'POST',
-          operation,
-          response.status,
-          `GraphQL errors: ${envelope.messages.join('; ')}`,
-        );
+      let decision: GitHubErrorDecision;
+      switch (envelope.kind) {
+        case 'data':
+          return parseJson('POST', operation, response, () => decode(envelope.data));
+        case 'refused':
+          throw new GitHubResponseError(
+            'POST',
+            operation,
+            response.status,
+            `GraphQL errors: ${envelope.messages.join('; ')}`,
+          );
+        case 'unsupported':
+          throw new GitHubGraphqlUnsupportedError(
+            operation,
+            'schema_unsupported',
+            `GraphQL errors: ${envelope.messages.join('; ')}`,
+          );
+        case 'rate-limited':
+          decision = holdGraphqlFor(response.headers, envelope.message);
+          break;
+        case 'failed':
+          decision = {
+            kind: 'retry',
+            reason: `GraphQL errors: ${envelope.messages.join('; ')}`,
+            retryAfterMs: undefined,
+          };
       }
-      const decision = holdGraphqlFor(response.headers, envelope.message);
       if (attempt >= options.retry.maxAttempts) {
         throw new GitHubRequestError('POST', operation, response.status, attempt, decision, {
           cause: undefined,
         });
       }
-      logger.warn('GitHub GraphQL budget spent; waiting', {
-        org,
-        installationId,
-        operation,
-        attempt,
-      });
+      if (decision.kind === 'retry') {
+        // A query GitHub failed to run (a timeout, an internal error): backoff as for a 5xx.
+        const delayMs = computeBackoffMs(attempt, options.retry, random);
+        logger.warn('GitHub GraphQL query failed; retrying', {
+          org,
+          installationId,
+          operation,
+          reason: decision.reason,
+          attempt,
+          delayMs,
+        });
+        await sleep(delayMs, signal);
+      } else {
+        logger.warn('GitHub GraphQL budget spent; waiting', {
+          org,
+          installationId,
+          operation,
+          attempt,
+        });
+      }
     }
   }
 

@@ -61,3 +61,31 @@ export class GitHubRequestError extends Error {
     this.retryable = decision.kind !== 'permanent';
   }
 }
+
+/** Why a server cannot answer a GraphQL query the fleet needs. */
+export type GraphqlUnsupportedReason =
+  /** `POST /graphql` answered `404`: no GraphQL endpoint there (a proxy, a stripped-down server). */
+  | 'graphql_not_found'
+  /** The query was refused before it ran: the server's schema or query limits do not take it. */
+  | 'schema_unsupported';
+
+/**
+ * The server cannot run a query the fleet sends (GitHub Enterprise Server of another
+ * version, a simulator): sending it again cannot help, but the caller may read the same
+ * facts another way (REST), so this is neither retried nor a reason to give up.
+ */
+export class GitHubGraphqlUnsupportedError extends Error {
+  readonly retryable = false;
+
+  constructor(
+    /** `/graphql RepoChanges` */
+    readonly operation: string,
+    readonly reason: GraphqlUnsupportedReason,
+    /** What the server said, e.g. its GraphQL error messages. */
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`POST ${operation} is not supported by the server (${reason}): ${detail}`, options);
+    this.name = 'GitHubGraphqlUnsupportedError';
+  }
+}

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import { FAKE_START_MS, json, setupFakeClient as setup } from '../test/fake-github.js';
-import { GitHubRequestError, GitHubResponseError } from './github-errors.js';
+import {
+  GitHubGraphqlUnsupportedError,
+  GitHubRequestError,
+  GitHubResponseError,
+} from './github-errors.js';
 
 const QUERY = 'query Viewer { viewer { login } }';
 const decodeLogin = (data: unknown): string => {
@@ -117,5 +121,118 @@ describe('GitHub client: GraphQL', () => {
     await expect(client.graphql(QUERY, {}, decodeLogin)).rejects.toThrow(
       'POST /graphql Viewer answered 200 with an unusable body: viewer.login: expected a string',
     );
+  });
+  // GitHub's wording when a query outlasts its time (docs/github-limitations.md).
+  const TIMEOUT = {
+    data: null,
+    errors: [
+      {
+        message:
+          'Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug.',
+      },
+    ],
+  };
+
+  it('sends a query GitHub failed to run again after the backoff, as a 5xx', async () => {
+    let answered = 0;
+    const { client, slept, github } = setup(() =>
+      answered++ < 2
+        ? json(TIMEOUT, 200, graphqlHeaders(4999))
+        : json({ data: { viewer: { login: 'octo' } } }, 200, graphqlHeaders(4998)),
+    );
+    expect(await client.graphql(QUERY, {}, decodeLogin)).toBe('octo');
+    expect(slept).toEqual([100, 200]);
+    expect(github.apiRoutes()).toHaveLength(3);
+  });
+
+  it('gives up on a query GitHub keeps failing to run with a retryable error', async () => {
+    const { client } = setup(() =>
+      json(
+        { data: { viewer: null }, errors: [{ type: 'INTERNAL', path: ['viewer'], message: 'x' }] },
+        200,
+        graphqlHeaders(4999),
+      ),
+    );
+    const failure = await client.graphql(QUERY, {}, decodeLogin).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GitHubRequestError);
+    expect((failure as GitHubRequestError).message).toBe(
+      'POST /graphql Viewer failed with status 200 after 3 attempts: GraphQL errors: viewer: x',
+    );
+    expect((failure as GitHubRequestError).retryable).toBe(true);
+  });
+
+  it.each([
+    [
+      'a field the schema lacks (graphql-ruby)',
+      {
+        errors: [
+          {
+            path: ['query', 'viewer', 'login'],
+            extensions: { code: 'undefinedField', typeName: 'User', fieldName: 'login' },
+            locations: [{ line: 1, column: 24 }],
+            message: "Field 'login' doesn't exist on type 'User'",
+          },
+        ],
+      },
+      "GraphQL errors: query.viewer.login: Field 'login' doesn't exist on type 'User'",
+    ],
+    [
+      'a validation error without a code (graphql-js)',
+      {
+        errors: [
+          {
+            message: 'Cannot query field "login" on type "User".',
+            locations: [{ line: 1, column: 24 }],
+          },
+        ],
+      },
+      'GraphQL errors: Cannot query field "login" on type "User".',
+    ],
+    [
+      "the simulator's SIMULATOR_UNIMPLEMENTED",
+      { errors: [{ type: 'SIMULATOR_UNIMPLEMENTED', message: 'User.login is not implemented' }] },
+      'GraphQL errors: User.login is not implemented',
+    ],
+  ])('refuses for good, once, a query the schema does not take: %s', async (_, body, detail) => {
+    const { client, github } = setup(() => json(body, 200, graphqlHeaders(5000)));
+    const failure = await client.graphql(QUERY, {}, decodeLogin).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GitHubGraphqlUnsupportedError);
+    expect(failure).toMatchObject({ reason: 'schema_unsupported', detail, retryable: false });
+    expect(github.apiRoutes()).toEqual(['POST /api/graphql']);
+  });
+
+  it('says the endpoint is missing when /graphql answers 404', async () => {
+    const { client, github } = setup(() =>
+      json({ message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' }, 404),
+    );
+    const failure = await client.graphql(QUERY, {}, decodeLogin).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GitHubGraphqlUnsupportedError);
+    expect(failure).toMatchObject({ reason: 'graphql_not_found', operation: '/graphql Viewer' });
+    expect(github.apiRoutes()).toEqual(['POST /api/graphql']);
+  });
+
+  it('fails for good when the installation may not read what the query asks', async () => {
+    const { client, github } = setup(() =>
+      json({
+        data: { viewer: null },
+        errors: [
+          {
+            type: 'FORBIDDEN',
+            path: ['viewer'],
+            extensions: { saml_failure: false },
+            message: 'Resource not accessible by integration',
+          },
+        ],
+      }),
+    );
+    await expect(client.graphql(QUERY, {}, decodeLogin)).rejects.toThrow(
+      new GitHubResponseError(
+        'POST',
+        '/graphql Viewer',
+        200,
+        'GraphQL errors: viewer: Resource not accessible by integration',
+      ),
+    );
+    expect(github.apiRoutes()).toEqual(['POST /api/graphql']);
   });
 });

@@ -27,7 +27,13 @@ export {
   type RouteParams,
 } from './github-client.js';
 export type { GitHubErrorDecision } from './github-error-decision.js';
-export { GitHubNetworkError, GitHubRequestError, GitHubResponseError } from './github-errors.js';
+export {
+  GitHubGraphqlUnsupportedError,
+  GitHubNetworkError,
+  GitHubRequestError,
+  GitHubResponseError,
+  type GraphqlUnsupportedReason,
+} from './github-errors.js';
 export type {
   BudgetWaitObserver,
   BudgetWaitReport,

@@ -1,7 +1,16 @@
-import type { RepoChangesNode } from '@gse/github';
+import {
+  GitHubRequestError,
+  type Decode,
+  type GitHubClient,
+  type RepoChangesNode,
+} from '@gse/github';
 import { describe, expect, it } from 'vitest';
 
-import { isCompleteForChangeDetection, toRepoFingerprint } from './detect-repo-changes.js';
+import {
+  detectRepoChanges,
+  isCompleteForChangeDetection,
+  toRepoFingerprint,
+} from './detect-repo-changes.js';
 
 const node: RepoChangesNode = {
   databaseId: 7,
@@ -57,5 +66,40 @@ describe('isCompleteForChangeDetection', () => {
         missing: [missing('github_rejected'), missing('github_unavailable')],
       }),
     ).toBe(false);
+  });
+});
+
+describe('detectRepoChanges', () => {
+  it('fails with a retryable error on a null repository node: GitHub could not resolve it this time', async () => {
+    const page = {
+      rateLimit: null,
+      organization: {
+        repositories: {
+          totalCount: 2,
+          pageInfo: { hasNextPage: false, endCursor: null },
+          nodes: [node, null],
+        },
+      },
+    };
+    // Only `graphql` is called; the answer goes through the real decoder.
+    const client = {
+      graphql: <T>(_query: string, _variables: unknown, decode: Decode<T>) =>
+        Promise.resolve(decode(page)),
+    } as Partial<GitHubClient> as GitHubClient;
+    const failure = await detectRepoChanges({
+      client,
+      checkpoints: { readChangeStates: () => Promise.resolve(new Map()) },
+      org: 'acme',
+      allowlist: ['*'],
+      nowMs: Date.parse('2026-12-02T00:00:00Z'),
+      cycleIntervalMs: 300_000,
+      quietRepoRereadIntervalMs: 86_400_000,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GitHubRequestError);
+    expect(failure).toMatchObject({
+      retryable: true,
+      message:
+        'POST /graphql RepoChanges failed with status 200 after 1 attempt: repository 1 of the page after null is null',
+    });
   });
 });

@@ -1,5 +1,6 @@
 import {
   decodeRepoChanges,
+  GitHubRequestError,
   GitHubResponseError,
   REPO_CHANGES_QUERY,
   type GitHubClient,
@@ -10,6 +11,8 @@ import type { ListedRepo, RepoChangeState, RepoCheckpointStore } from '@gse/stor
 
 import { splitRepos, type RepoDiscovery } from './discover-repos.js';
 import type { RepoScrapeOutcome } from './scrape-repo.js';
+
+const OPERATION = '/graphql RepoChanges';
 
 /** Why a repo gets a scrape this cycle. */
 export type ChangeReason =
@@ -95,7 +98,7 @@ export async function detectRepoChanges(request: DetectRepoChangesRequest): Prom
       readonly settled: boolean;
     }[] = [];
     repositories.nodes.forEach((node, index) => {
-      if (node === null) throw unusable(`repository ${index} of the page after ${after} is null`);
+      if (node === null) throw retryLater(`repository ${index} of the page after ${after} is null`);
       listed.push(toListedRepo(node));
       if ((allowAll || allowed.has(node.name)) && !node.isArchived && !node.isDisabled) {
         active.push({
@@ -204,6 +207,12 @@ function toListedRepo(node: RepoChangesNode): ListedRepo {
   };
 }
 
+/** A `null` node is a repo GitHub failed to resolve this time, not one that is gone. */
+function retryLater(reason: string): GitHubRequestError {
+  const decision = { kind: 'retry', reason, retryAfterMs: undefined } as const;
+  return new GitHubRequestError('POST', OPERATION, 200, 1, decision, { cause: undefined });
+}
+
 function unusable(reason: string): GitHubResponseError {
-  return new GitHubResponseError('POST', '/graphql RepoChanges', 200, reason);
+  return new GitHubResponseError('POST', OPERATION, 200, reason);
 }

@@ -179,6 +179,11 @@ export const FLEET_METRICS = {
     help: 'New series refused because store.max_series_budget was reached.',
     labels: ['org'],
   }),
+  changeDetectionFallbacks: defineCounter({
+    name: 'gh_exporter_change_detection_fallbacks_total',
+    help: "Org cycles that listed the org over REST and read every repo, as with github.change_detection off, because GitHub could not run change detection's GraphQL query (reason: graphql_not_found, schema_unsupported); the cause is logged once per process.",
+    labels: ['org', 'reason'],
+  }),
   historyReposPending: defineGauge({
     name: 'gh_exporter_history_repos_pending',
     help: "Repos of the org whose history (retention back from their first read, which read only the last 24 h) the backfill worker has still to read; 0 when the org's view is complete.",

@@ -118,6 +118,7 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
     changeDetection: {
       mode: config.github.changeDetection,
       quietRepoRereadIntervalMs: config.github.quietRepoRereadIntervalMs,
+      fallbacksLogged: new Set(),
     },
     now: Date.now,
   };

@@ -1,4 +1,8 @@
-import { GitHubRequestError, GitHubResponseError } from '@gse/github';
+import {
+  GitHubGraphqlUnsupportedError,
+  GitHubRequestError,
+  GitHubResponseError,
+} from '@gse/github';
 import { toSlotWindow, type OrgScrapeJob, type RepoScrapeJob } from '@gse/queues';
 import type { OrgConfig } from '@gse/config';
 import type { GitHubClient } from '@gse/github';
@@ -7,6 +11,7 @@ import {
   discoverRepos,
   syncOrgRepos,
   type ChangeReason,
+  type RepoChanges,
   type RepoDiscovery,
 } from '@gse/scrape';
 import { FLEET_METRICS } from '@gse/telemetry';
@@ -59,7 +64,7 @@ export async function processOrgJob(
       // Checked once holding the slot: a deferred job may have outlasted a healthy org.
       found = (await isOrgInCooldown(context, job.org))
         ? 'cooldown'
-        : await discoverOrg(context, job, config, client);
+        : await discoverOrg(context, job, config, client, run);
     } finally {
       await slot.release();
     }
@@ -194,15 +199,18 @@ export async function failOrgJob(
 /**
  * The org's repos and those to read: by GraphQL change detection (one query per 100 repos,
  * only changed repos read), or with `github.change_detection: off` the REST listing and
- * every repo each cycle.
+ * every repo each cycle. A server that cannot run the query (no `/graphql`, a schema
+ * without one of its fields: GitHub Enterprise Server, a simulator) gets a cycle as with
+ * `off`, so the org keeps its metrics; retrying the query could not help.
  */
 async function discoverOrg(
   context: WorkerContext,
   job: OrgScrapeJob,
   config: OrgConfig,
   client: GitHubClient,
+  run: JobRun,
 ): Promise<OrgDiscovery> {
-  if (context.changeDetection.mode === 'off') {
+  const discoverEveryRepo = async (): Promise<OrgDiscovery> => {
     const discovery = await discoverRepos({
       client,
       org: job.org,
@@ -211,16 +219,33 @@ async function discoverOrg(
     });
     const scrape = discovery.scrape.map((name) => ({ name, reason: 'every_cycle' as const }));
     return { discovery, scrape, quiet: [] };
+  };
+  if (context.changeDetection.mode === 'off') return discoverEveryRepo();
+  let changes: RepoChanges;
+  try {
+    changes = await detectRepoChanges({
+      client,
+      checkpoints: context.scrape.checkpoints,
+      org: job.org,
+      allowlist: config.repoAllowlist,
+      nowMs: context.now(),
+      cycleIntervalMs: job.intervalMs,
+      quietRepoRereadIntervalMs: context.changeDetection.quietRepoRereadIntervalMs,
+    });
+  } catch (error) {
+    if (!(error instanceof GitHubGraphqlUnsupportedError)) throw error;
+    const { reason } = error;
+    context.telemetry.increment(FLEET_METRICS.changeDetectionFallbacks, { org: job.org, reason });
+    const logged = `${job.org} ${reason}`;
+    if (!context.changeDetection.fallbacksLogged.has(logged)) {
+      context.changeDetection.fallbacksLogged.add(logged);
+      run.logger.warn('change detection unavailable; reading every repo over REST', {
+        reason,
+        error: error.message,
+      });
+    }
+    return discoverEveryRepo();
   }
-  const changes = await detectRepoChanges({
-    client,
-    checkpoints: context.scrape.checkpoints,
-    org: job.org,
-    allowlist: config.repoAllowlist,
-    nowMs: context.now(),
-    cycleIntervalMs: job.intervalMs,
-    quietRepoRereadIntervalMs: context.changeDetection.quietRepoRereadIntervalMs,
-  });
   return { discovery: changes, scrape: changes.changed, quiet: changes.quiet };
 }
 

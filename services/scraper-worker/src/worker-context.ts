@@ -32,6 +32,11 @@ export interface WorkerContext {
   readonly changeDetection: {
     readonly mode: 'graphql' | 'off';
     readonly quietRepoRereadIntervalMs: number;
+    /**
+     * `org reason` of each fallback to REST this process has logged: the cause is logged
+     * once, not every cycle it lasts (the metric counts every cycle).
+     */
+    readonly fallbacksLogged: Set<string>;
   };
   readonly now: () => number;
 }

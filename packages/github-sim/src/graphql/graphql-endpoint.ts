@@ -207,6 +207,31 @@ function injectedFault(
 ): Outcome | undefined {
   if (faults.isOutage(target)) return refused(serverError(503));
   if (faults.isPermissionDenied(target)) return refused(resourceNotAccessible());
+  const unsupported = faults.graphqlUnsupported(target);
+  if (unsupported?.answer === 'not_found') {
+    return refused(githubError(404, 'Not Found', GRAPHQL_DOCS));
+  }
+  if (unsupported?.answer === 'undefined_field') {
+    // graphql-ruby's static validation error, as an older GitHub Enterprise Server sends it.
+    return {
+      status: 200,
+      body: {
+        errors: [
+          {
+            path: ['query', 'organization', 'repositories', 'nodes', 'defaultBranchRef'],
+            extensions: {
+              code: 'undefinedField',
+              typeName: 'Repository',
+              fieldName: 'defaultBranchRef',
+            },
+            locations: [{ line: 1, column: 1 }],
+            message: "Field 'defaultBranchRef' doesn't exist on type 'Repository'",
+          },
+        ],
+      },
+      points: 0,
+    };
+  }
   const burst = faults.takeErrorBurst(target);
   if (burst) return refused(serverError(burst.status));
   const secondary = faults.takeSecondaryLimit(target);

@@ -1,6 +1,7 @@
 import type {
   ErrorBurstFault,
   FaultScope,
+  GraphqlUnsupportedFault,
   LatencyFault,
   MalformedFault,
   OutageFault,
@@ -106,6 +107,7 @@ export function createFaultParser(endpointKeys: readonly string[]): {
   malformed(value: unknown): MalformedFault;
   outage(value: unknown): OutageFault;
   permission(value: unknown): PermissionFault;
+  graphqlUnsupported(value: unknown): GraphqlUnsupportedFault;
 } {
   const templates = endpointKeys.map((key) => key.slice(key.indexOf(' ') + 1));
   const scope = (body: ControlBody): FaultScope => {
@@ -159,6 +161,15 @@ export function createFaultParser(endpointKeys: readonly string[]): {
       const body = readBody(value, ['org']);
       const org = readString(body, 'org');
       return org === undefined ? {} : { org };
+    },
+    graphqlUnsupported(value) {
+      const body = readBody(value, ['answer', 'org']);
+      const answer = readOneOf(body, 'answer', ['not_found', 'undefined_field'] as const);
+      if (answer === undefined) {
+        throw new ControlInputError('answer is required (not_found or undefined_field)');
+      }
+      const org = readString(body, 'org');
+      return { ...(org === undefined ? {} : { org }), answer };
     },
   };
 }

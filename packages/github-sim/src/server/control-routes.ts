@@ -125,6 +125,10 @@ export function createControlRoutes(
     control.injectSecondaryLimit(parseFault.secondaryLimit(await jsonBody(c)));
     return c.json(control.faults(), 201);
   });
+  app.post('/faults/graphql-unsupported', async (c) => {
+    control.refuseGraphql(parseFault.graphqlUnsupported(await jsonBody(c)));
+    return c.json(control.faults(), 201);
+  });
   app.post('/faults/malformed', async (c) => {
     control.injectMalformed(parseFault.malformed(await jsonBody(c)));
     return c.json(control.faults(), 201);

@@ -36,6 +36,18 @@ export interface MalformedFault extends FaultScope {
  */
 export type PermissionFault = FaultScope;
 
+/**
+ * `POST /graphql` of the org's installation is not served as GitHub.com serves it, until
+ * faults are cleared: `not_found` answers `404` (no GraphQL endpoint, as behind a proxy that
+ * passes only REST); `undefined_field` refuses every query as a GitHub Enterprise Server
+ * whose older schema lacks a field it asks (graphql-ruby's `undefinedField` error).
+ */
+export interface GraphqlUnsupportedFault {
+  /** Absent: every org. */
+  readonly org?: string;
+  readonly answer: 'not_found' | 'undefined_field';
+}
+
 export interface OutageFault {
   /** Absent: every org, and the endpoints of no org (`/meta`, `/rate_limit`). */
   readonly org?: string;
@@ -49,6 +61,7 @@ export interface FaultsSnapshot {
   readonly malformed: readonly MalformedFault[];
   readonly outages: readonly OutageFault[];
   readonly permissionsDenied: readonly PermissionFault[];
+  readonly graphqlUnsupported: readonly GraphqlUnsupportedFault[];
 }
 
 /** What the faults say about one request. */
@@ -67,11 +80,14 @@ export interface FaultStore {
   addMalformed(fault: MalformedFault): void;
   startOutage(fault: OutageFault): void;
   denyPermission(fault: PermissionFault): void;
+  refuseGraphql(fault: GraphqlUnsupportedFault): void;
   clear(): void;
   snapshot(): FaultsSnapshot;
   latencyMs(target: RequestTarget): number;
   isOutage(target: RequestTarget): boolean;
   isPermissionDenied(target: RequestTarget): boolean;
+  /** The first `GraphqlUnsupportedFault` of the target's org. */
+  graphqlUnsupported(target: RequestTarget): GraphqlUnsupportedFault | undefined;
   takeErrorBurst(target: RequestTarget): ErrorBurstFault | undefined;
   takeSecondaryLimit(target: RequestTarget): SecondaryLimitFault | undefined;
   takeMalformed(target: RequestTarget): boolean;
@@ -107,6 +123,7 @@ export function createFaultStore(): FaultStore {
   let malformed: MalformedFault[] = [];
   let outages: OutageFault[] = [];
   let permissionsDenied: PermissionFault[] = [];
+  let graphqlUnsupported: GraphqlUnsupportedFault[] = [];
   return {
     addLatency: (fault) => latency.push(fault),
     addErrorBurst: (fault) => errors.push(fault),
@@ -114,6 +131,7 @@ export function createFaultStore(): FaultStore {
     addMalformed: (fault) => malformed.push(fault),
     startOutage: (fault) => outages.push(fault),
     denyPermission: (fault) => permissionsDenied.push(fault),
+    refuseGraphql: (fault) => graphqlUnsupported.push(fault),
     clear() {
       latency = [];
       errors = [];
@@ -121,6 +139,7 @@ export function createFaultStore(): FaultStore {
       malformed = [];
       outages = [];
       permissionsDenied = [];
+      graphqlUnsupported = [];
     },
     snapshot: () => ({
       latency: [...latency],
@@ -129,6 +148,7 @@ export function createFaultStore(): FaultStore {
       malformed: [...malformed],
       outages: [...outages],
       permissionsDenied: [...permissionsDenied],
+      graphqlUnsupported: [...graphqlUnsupported],
     }),
     // Overlapping latency rules do not add up: the slowest one wins.
     latencyMs: (target) =>
@@ -138,6 +158,7 @@ export function createFaultStore(): FaultStore {
       ),
     isOutage: (target) => outages.some((outage) => matches(outage, target)),
     isPermissionDenied: (target) => permissionsDenied.some((rule) => matches(rule, target)),
+    graphqlUnsupported: (target) => graphqlUnsupported.find((rule) => matches(rule, target)),
     takeErrorBurst: (target) => take(errors, target),
     takeSecondaryLimit: (target) => take(secondaryLimits, target),
     takeMalformed: (target) => take(malformed, target) !== undefined,

@@ -46,6 +46,7 @@ import type {
 import type {
   ErrorBurstFault,
   FaultsSnapshot,
+  GraphqlUnsupportedFault,
   FaultStore,
   LatencyFault,
   MalformedFault,
@@ -91,6 +92,8 @@ export interface SimControl {
   injectMalformed(fault: MalformedFault): void;
   /** Matching requests answer 403 "Resource not accessible by integration" until cleared. */
   denyPermission(fault: PermissionFault): void;
+  /** The org's `POST /graphql` answers 404 or refuses every query until cleared. */
+  refuseGraphql(fault: GraphqlUnsupportedFault): void;
   clearFaults(): void;
   faults(): FaultsSnapshot;
   addCommit(ref: RepoRef, input: AddCommitInput, atMs?: number): SimCommit;
@@ -219,6 +222,9 @@ export function createSimControl(deps: SimControlDeps): SimControl {
     },
     denyPermission(fault) {
       deps.faults.denyPermission(parse.permission(fault));
+    },
+    refuseGraphql(fault) {
+      deps.faults.refuseGraphql(parse.graphqlUnsupported(fault));
     },
     clearFaults() {
       deps.faults.clear();

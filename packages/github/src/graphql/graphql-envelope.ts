@@ -8,26 +8,56 @@ export type GraphqlEnvelope =
    * `200` and this error instead of a `403` (docs/github-limitations.md#graphql-limits-cost-and-errors).
    */
   | { readonly kind: 'rate-limited'; readonly message: string }
-  /** Any other `errors`: the query was refused or failed in part. */
-  | { readonly kind: 'errors'; readonly messages: readonly string[] };
+  /**
+   * The installation may not read what the query asks (`FORBIDDEN`, `INSUFFICIENT_SCOPES`,
+   * `UNAUTHORIZED`, `NOT_FOUND`): the same query gets the same answer.
+   */
+  | { readonly kind: 'refused'; readonly messages: readonly string[] }
+  /**
+   * Refused before it ran: the server's schema or query limits do not take this query (a
+   * GitHub Enterprise Server whose schema lacks a field, the simulator's
+   * `SIMULATOR_UNIMPLEMENTED`). Sending it again cannot help; reading another way can.
+   */
+  | { readonly kind: 'unsupported'; readonly messages: readonly string[] }
+  /** Any other `errors` (timeouts, `INTERNAL`, `SERVICE_UNAVAILABLE`, …): may pass on a retry. */
+  | { readonly kind: 'failed'; readonly messages: readonly string[] };
+
+/** Error types of a query the installation may not run (docs/github-limitations.md). */
+const REFUSED_TYPES: ReadonlySet<string> = new Set([
+  'FORBIDDEN',
+  'INSUFFICIENT_SCOPES',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+]);
+
+/** Error types of a query refused before it ran for what it asks, not for who asks. */
+const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set([
+  'SIMULATOR_UNIMPLEMENTED',
+  'MAX_NODE_LIMIT_EXCEEDED',
+  'EXCESSIVE_PAGINATION',
+  'MISSING_PAGINATION_BOUNDARIES',
+]);
+
+const errorSchema = z.object({
+  type: z.string().optional(),
+  message: z.string(),
+  path: z.array(z.union([z.string(), z.number()])).optional(),
+  locations: z.array(z.unknown()).optional(),
+  extensions: z.record(z.string(), z.unknown()).optional(),
+});
+type GraphqlError = z.infer<typeof errorSchema>;
 
 const envelopeSchema = z.object({
   data: z.unknown().optional(),
-  errors: z
-    .array(
-      z.object({
-        type: z.string().optional(),
-        message: z.string(),
-        path: z.array(z.union([z.string(), z.number()])).optional(),
-      }),
-    )
-    .optional(),
+  errors: z.array(errorSchema).optional(),
 });
 
 /**
  * Reads a GraphQL response body. Any error fails the whole answer: `data` beside errors
  * holds `null` where a field failed, and a `null` taken for "nothing there" (no default
- * branch, no repo) would hide a change.
+ * branch, no repo) would hide a change. Errors are told apart by GitHub's `type`, and a
+ * validation error (which has none) by graphql-ruby's `extensions.code` or, as the GraphQL
+ * spec has it, by `locations` without a `path`.
  *
  * @throws TypeError when the body is not a GraphQL response.
  */
@@ -38,17 +68,29 @@ export function toGraphqlEnvelope(body: unknown): GraphqlEnvelope {
   if (errors !== undefined && errors.length > 0) {
     const rateLimited = errors.find((error) => error.type === 'RATE_LIMITED');
     if (rateLimited) return { kind: 'rate-limited', message: rateLimited.message };
-    return {
-      kind: 'errors',
-      messages: errors.map((error) =>
-        error.path === undefined ? error.message : `${error.path.join('.')}: ${error.message}`,
-      ),
-    };
+    const messages = errors.map((error) =>
+      error.path === undefined ? error.message : `${error.path.join('.')}: ${error.message}`,
+    );
+    if (errors.some((error) => error.type !== undefined && REFUSED_TYPES.has(error.type))) {
+      return { kind: 'refused', messages };
+    }
+    if (errors.some(isUnsupported)) return { kind: 'unsupported', messages };
+    return { kind: 'failed', messages };
   }
   if (data === undefined || data === null) {
     throw new TypeError('a GraphQL response with neither data nor errors');
   }
   return { kind: 'data', data };
+}
+
+function isUnsupported(error: GraphqlError): boolean {
+  if (error.type !== undefined) return UNSUPPORTED_TYPES.has(error.type);
+  // graphql-ruby names its static validation failures (`undefinedField`,
+  // `argumentNotAccepted`, …); an execution error (a timeout) has a `path` or no `locations`.
+  return (
+    typeof error.extensions?.['code'] === 'string' ||
+    (error.locations !== undefined && error.path === undefined)
+  );
 }
 
 /** `RepoChanges` of `query RepoChanges(…) {…}`; `anonymous` for a query without a name. */
