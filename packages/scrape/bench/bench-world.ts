@@ -243,7 +243,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     writeFingerprint: (repo, fingerprint) =>
       checkpoints.writeFingerprint({ org, repo }, fingerprint, world.nowMs),
     refreshSeries: async (repos) => {
-      for (const repo of repos) await store.refreshSeries({ org, repo }, world.nowMs);
+      await store.refreshSeriesOfRepos(org, repos, world.nowMs);
     },
     readAllSeries: async () => {
       const rows: GroundTruthSeries[] = [];

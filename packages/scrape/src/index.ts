@@ -23,6 +23,7 @@ export {
 } from './backfill-coverage.js';
 export {
   ARCHIVAL_CLOCK_MARGIN_MS,
+  recomputeSeries,
   syncOrgRepos,
   type SyncOrgReposDeps,
   type SyncOrgReposResult,

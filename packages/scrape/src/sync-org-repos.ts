@@ -20,10 +20,11 @@ export interface SyncOrgReposResult extends Omit<OrgRepoSyncResult, 'stored'> {
    */
   readonly lastReads: readonly string[];
   /**
-   * Archived, disabled or quiet (unchanged, `detectRepoChanges`) repos whose series were
-   * recomputed from their ledger.
+   * Archived, disabled or quiet (unchanged, `detectRepoChanges`) repos with data, whose
+   * series are to be recomputed from their ledger (`recomputeSeries`) once the repo jobs
+   * are out.
    */
-  readonly recomputed: readonly string[];
+  readonly toRecompute: readonly string[];
 }
 
 /**
@@ -37,11 +38,10 @@ export const ARCHIVAL_CLOCK_MARGIN_MS = 2_000;
 /**
  * What an org cycle does to the store after discovery, before any repo job: the store
  * follows the repos by id (a renamed repo's data moves to its new name, a repo that left
- * loses its data; `OrgRepoSync`), and every archived or disabled repo the store has data of
- * gets its series recomputed from its ledger at Redis's clock, without a request to GitHub:
- * nothing can change in it, but its 24 h window moves on, so its gauges fall to 0 on time
- * (packages/activity/README.md). An archived repo changed since its last read (it was
- * archived since) is handed back for one last read instead.
+ * loses its data; `OrgRepoSync`), and every archived, disabled or quiet repo the store has
+ * data of is handed out to have its series recomputed (`recomputeSeries`). An archived repo
+ * changed since its last read (it was archived since) is handed back for one last read
+ * instead.
  */
 export async function syncOrgRepos(
   deps: SyncOrgReposDeps,
@@ -54,20 +54,32 @@ export async function syncOrgRepos(
   const hasData = new Set(stored);
   const updatedAtMs = new Map(discovery.admitted.map((repo) => [repo.name, repo.updatedAtMs]));
   const lastReads: string[] = [];
-  const recomputed: string[] = [];
+  const toRecompute: string[] = [];
   for (const repo of discovery.archived.filter((name) => hasData.has(name))) {
     const { commitsSyncedAtMs } = await deps.checkpoints.read({ org, repo });
     const changedSinceRead =
       commitsSyncedAtMs === undefined ||
       (updatedAtMs.get(repo) ?? 0) >= commitsSyncedAtMs - ARCHIVAL_CLOCK_MARGIN_MS;
-    (changedSinceRead ? lastReads : recomputed).push(repo);
+    (changedSinceRead ? lastReads : toRecompute).push(repo);
   }
   // A disabled repo cannot be read (GitHub blocks access): recomputed only.
-  recomputed.push(...discovery.disabled.filter((name) => hasData.has(name)));
-  recomputed.push(...quiet.filter((name) => hasData.has(name)));
-  if (recomputed.length > 0) {
-    const nowMs = await deps.store.readClockMs();
-    for (const repo of recomputed) await deps.store.refreshSeries({ org, repo }, nowMs);
-  }
-  return { ...synced, lastReads, recomputed };
+  toRecompute.push(...discovery.disabled.filter((name) => hasData.has(name)));
+  toRecompute.push(...quiet.filter((name) => hasData.has(name)));
+  return { ...synced, lastReads, toRecompute };
+}
+
+/**
+ * Recomputes the series of repos no request reads this cycle (`toRecompute`) from their
+ * ledgers at Redis's clock: nothing new is in them, but their 24 h window moves on, so
+ * their gauges fall to 0 on time (packages/activity/README.md). In batches of repos, a few
+ * Redis round trips each (`ActivityStore.refreshSeriesOfRepos`): 10,000 quiet repos one by
+ * one took 31 s of a 5-minute cycle (docs/benchmarks.md).
+ */
+export async function recomputeSeries(
+  store: ActivityStore,
+  org: string,
+  repos: readonly string[],
+): Promise<void> {
+  if (repos.length === 0) return;
+  await store.refreshSeriesOfRepos(org, repos, await store.readClockMs());
 }

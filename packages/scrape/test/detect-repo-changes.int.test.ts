@@ -6,6 +6,7 @@ import {
   detectRepoChanges,
   FINGERPRINT_SETTLE_MS,
   isCompleteForChangeDetection,
+  recomputeSeries,
   syncOrgRepos,
   type RepoChanges,
 } from '../src/index.js';
@@ -39,8 +40,8 @@ interface Cycle {
 
 /**
  * One org cycle as the scraper worker runs it with `change_detection: graphql`: detection,
- * the store following it (quiet repos recomputed), then a scrape of each changed repo whose
- * fingerprint is stored once it completed. `laterMs`: how far after the changes the cycle
+ * the store following it, then a scrape of each changed repo whose fingerprint is stored
+ * once it completed, then the quiet repos' series recomputed. `laterMs`: how far after the changes the cycle
  * runs (past the settle margin by default, as a 5-minute cycle is).
  */
 async function runCycle(
@@ -81,6 +82,7 @@ async function runCycle(
       await checkpoints.writeFingerprint({ org: 'acme', repo: name }, fingerprint, nowMs);
     }
   }
+  await recomputeSeries(world.store, 'acme', synced.toRecompute);
   return { changes, scraped, detectionRequests };
 }
 

@@ -10,6 +10,7 @@ import { describe, expect, test } from 'vitest';
 import {
   ARCHIVAL_CLOCK_MARGIN_MS,
   discoverRepos,
+  recomputeSeries,
   syncOrgRepos,
   type RepoDiscovery,
 } from '../src/index.js';
@@ -35,7 +36,7 @@ const worldTest = test.extend<{ world: ScrapeFixture }>({
 /**
  * One org cycle as the scraper worker runs it: discovery, the store following it
  * (`syncOrgRepos`), then a scrape of every repo discovery hands out and of every archived
- * one due its last read.
+ * one due its last read, then the others' series recomputed.
  */
 async function runCycle(
   world: ScrapeFixture,
@@ -62,6 +63,7 @@ async function runCycle(
     const id = discovery.admitted.find((repo) => repo.name === name)?.id;
     await world.scrape('acme', id === undefined ? name : { name, id });
   }
+  await recomputeSeries(world.store, 'acme', synced.toRecompute);
   return { ...discovery, lastReads: synced.lastReads };
 }
 

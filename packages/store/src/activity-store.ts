@@ -22,7 +22,7 @@ import {
   toWeeklyLocFields,
 } from './loc-codec.js';
 import { withLedgerSpan, withRedisSpan } from './ledger-span.js';
-import { execOrThrow } from './redis-transaction.js';
+import { execOrThrow, execPipeline } from './redis-transaction.js';
 import { decodeUserActivity, encodeUserActivity } from './series-codec.js';
 import { createStoreKeys, toRepoId, type RepoRef } from './store-keys.js';
 import { readUserLabels, recordLoginSightings } from './user-logins.js';
@@ -37,6 +37,10 @@ export interface ActivityStoreOptions {
   readonly maxSeriesBudget: number;
   /** Optimistic-lock retries when another process changes the same repo's ledger meanwhile. */
   readonly maxConflictRetries?: number;
+  /** Repos `refreshSeriesOfRepos` refreshes in one WATCH/MULTI. Default 100. */
+  readonly refreshBatchSize?: number;
+  /** Refreshes (batches) in flight at once, each on a Redis connection of its own. Default 4. */
+  readonly refreshConcurrency?: number;
   /**
    * The event kinds the series count (`toActivityScope(github.optional_resources).kinds`);
    * the ledger keeps the others. Default: every kind.
@@ -151,6 +155,15 @@ export interface ActivityStore {
    * fleet moves the user's series at the repo's next refresh.
    */
   refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult>;
+  /**
+   * `refreshSeries` of many repos of the org at once, in the order given: a batch of repos
+   * costs a few Redis round trips instead of a few per repo (`refreshBatchSize`).
+   */
+  refreshSeriesOfRepos(
+    org: string,
+    repos: readonly string[],
+    scrapedAtMs: number,
+  ): Promise<RefreshSeriesResult[]>;
   /** The repo's current series by user. */
   readSeries(ref: RepoRef): Promise<Map<string, UserActivity>>;
   /**
@@ -171,10 +184,15 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
   const { redis } = options;
   const keys = createStoreKeys(options.keyPrefix);
   const maxConflictRetries = options.maxConflictRetries ?? 20;
+  const refreshBatchSize = options.refreshBatchSize ?? 100;
   // WATCH belongs to a connection, and concurrent callers would interleave on a shared one
-  // (one EXEC unwatches the other's keys), so refreshes run one at a time on their own.
-  let watchConnection: Redis | undefined;
-  let refreshQueue: Promise<unknown> = Promise.resolve();
+  // (one EXEC unwatches the other's keys), so refreshes run one at a time on each of a few
+  // connections of their own (lanes): one batch's round trips overlap another's work.
+  const lanes = Array.from(
+    { length: options.refreshConcurrency ?? 4 },
+    (): { connection?: Redis; queue: Promise<unknown> } => ({ queue: Promise.resolve() }),
+  );
+  let nextLane = 0;
   const now = options.now ?? Date.now;
   // Every write of a repo key dates the repo in the ledger index, in the same transaction:
   // no ledger key exists that retention GC cannot find.
@@ -295,114 +313,188 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
     return dropped.length;
   }
 
-  function refreshSeries(ref: RepoRef, scrapedAtMs: number): Promise<RefreshSeriesResult> {
-    const run = refreshQueue.then(() => {
-      if (!watchConnection) {
-        watchConnection = redis.duplicate();
-        // Its failures reach the caller through the refresh that failed; without a listener
-        // ioredis would also print every reconnection error to stderr.
-        watchConnection.on('error', () => undefined);
-      }
-      return refreshSeriesOn(watchConnection, ref, scrapedAtMs);
-    });
-    refreshQueue = run.catch(() => undefined);
-    return run;
+  /**
+   * Refreshes `refs` in batches of `refreshBatchSize`, each batch queued on a lane of its
+   * own, so a scrape's refresh waits for one batch, not for all of them.
+   */
+  async function refreshSeriesOfRepos(
+    refs: readonly RepoRef[],
+    scrapedAtMs: number,
+  ): Promise<RefreshSeriesResult[]> {
+    const batches: Promise<RefreshSeriesResult[]>[] = [];
+    for (let index = 0; index < refs.length; index += refreshBatchSize) {
+      const batch = refs.slice(index, index + refreshBatchSize);
+      const lane = lanes[nextLane++ % lanes.length] as (typeof lanes)[number];
+      const run = lane.queue.then(() => {
+        if (!lane.connection) {
+          lane.connection = redis.duplicate();
+          // Its failures reach the caller through the refresh that failed; without a listener
+          // ioredis would also print every reconnection error to stderr.
+          lane.connection.on('error', () => undefined);
+        }
+        return refreshBatchOn(lane.connection, batch, scrapedAtMs);
+      });
+      lane.queue = run.catch(() => undefined);
+      batches.push(run);
+    }
+    return (await Promise.all(batches)).flat();
   }
 
-  async function refreshSeriesOn(
+  /**
+   * One batch: WATCH every repo's keys, read them in two pipelined round trips (and the
+   * labels in two more), then one MULTI writes every repo's series. When another process
+   * changed one of the ledgers meanwhile, the batch is split in halves, so the busy repo
+   * ends up retrying alone and the others commit.
+   */
+  async function refreshBatchOn(
     redis: Redis,
-    ref: RepoRef,
+    refs: readonly RepoRef[],
     scrapedAtMs: number,
-  ): Promise<RefreshSeriesResult> {
-    const repoId = toRepoId(ref);
-    const watched = [
-      keys.repoEvents(ref),
-      keys.repoEventUsers(ref),
-      keys.repoWeeklyLoc(ref),
-      keys.repoCommitLoc(ref),
-      keys.repoState(ref),
-    ];
+  ): Promise<RefreshSeriesResult[]> {
     for (let attempt = 1; attempt <= maxConflictRetries; attempt++) {
-      await redis.watch(...watched);
-      const [scrapedAt, historyReadFrom] = await redis.hmget(
-        keys.repoState(ref),
-        SCRAPED_AT_FIELD,
-        HISTORY_READ_FROM_FIELD,
+      const results = await tryRefreshBatchOn(redis, refs, scrapedAtMs);
+      if (results) return results;
+      if (refs.length > 1) {
+        const middle = Math.ceil(refs.length / 2);
+        return [
+          ...(await refreshBatchOn(redis, refs.slice(0, middle), scrapedAtMs)),
+          ...(await refreshBatchOn(redis, refs.slice(middle), scrapedAtMs)),
+        ];
+      }
+    }
+    throw new StoreConflictError(toRepoId(refs[0] as RepoRef), maxConflictRetries);
+  }
+
+  /** The batch's refresh, or `undefined` when a watched key changed before its EXEC. */
+  async function tryRefreshBatchOn(
+    redis: Redis,
+    refs: readonly RepoRef[],
+    scrapedAtMs: number,
+  ): Promise<RefreshSeriesResult[] | undefined> {
+    try {
+      // One round trip: WATCH, then everything the series are computed from.
+      const reads = await execPipeline<(string | null)[] | string[] | Record<string, string>>(
+        refs.reduce(
+          (pipeline, ref) =>
+            pipeline
+              .hmget(keys.repoState(ref), SCRAPED_AT_FIELD, HISTORY_READ_FROM_FIELD)
+              .zrange(keys.repoEvents(ref), '0', '-1', 'WITHSCORES')
+              .hgetall(keys.repoEventUsers(ref))
+              .hgetall(keys.repoWeeklyLoc(ref))
+              .hgetall(keys.repoCommitLoc(ref)),
+          redis
+            .pipeline()
+            .watch(
+              ...refs.flatMap((ref) => [
+                keys.repoEvents(ref),
+                keys.repoEventUsers(ref),
+                keys.repoWeeklyLoc(ref),
+                keys.repoCommitLoc(ref),
+                keys.repoState(ref),
+              ]),
+            ),
+        ),
       );
-      const previous = Number(scrapedAt ?? 0);
-      const atMs = Math.max(previous, scrapedAtMs);
-      const cutoffMs = atMs - options.retentionMs;
-      const [ledger, eventUsers, weeklyLoc, commitLoc] = await Promise.all([
-        redis.zrangebyscore(keys.repoEvents(ref), `(${cutoffMs}`, '+inf', 'WITHSCORES'),
-        redis.hgetall(keys.repoEventUsers(ref)),
-        redis.hgetall(keys.repoWeeklyLoc(ref)),
-        redis.hgetall(keys.repoCommitLoc(ref)),
-      ]);
-      const expiredEventIds = await redis.zrangebyscore(keys.repoEvents(ref), '-inf', cutoffMs);
-      const loc = decodeStoredLoc(weeklyLoc, commitLoc, lastCompleteWeek(atMs).startMs);
-      // Not WATCHed: a login seen meanwhile relabels the series at the repo's next refresh.
-      const labels = await readUserLabels(redis, keys, [
-        ...Object.values(eventUsers),
-        ...loc.weeks.map((week) => week.user),
-      ]);
-      const labelOf = (user: string): string => labels.get(user) ?? user;
-      const events = [...toEvents(ledger, eventUsers)].map((event) => ({
-        ...event,
-        user: labelOf(event.user),
-      }));
-      const weeks = loc.weeks.map((week) => ({ ...week, user: labelOf(week.user) }));
-      const tally = tallyRepoActivity(events, weeks, {
-        scrapedAtMs: atMs,
-        retentionMs: options.retentionMs,
-        ...(options.countedKinds ? { kinds: options.countedKinds } : {}),
-        excludeBots: options.excludeBots ?? false,
-        // While the repo's history is pending, only the complete part of its ledger counts.
-        completeFromMs: Number(historyReadFrom ?? 0),
-      });
-      const seriesArgs = [...tally].flatMap(([user, activity]) => [
-        user,
-        encodeUserActivity(activity),
-      ]);
-      const transaction = redis.multi();
-      if (expiredEventIds.length > 0) {
-        transaction
-          .zremrangebyscore(keys.repoEvents(ref), '-inf', cutoffMs)
-          .hdel(keys.repoEventUsers(ref), ...expiredEventIds);
-      }
-      if (loc.staleWeeklyFields.length > 0) {
-        transaction.hdel(keys.repoWeeklyLoc(ref), ...loc.staleWeeklyFields);
-      }
-      if (loc.staleCommitShas.length > 0) {
-        transaction.hdel(keys.repoCommitLoc(ref), ...loc.staleCommitShas);
-      }
-      transaction
-        .zadd(keys.repoLedgers, now(), repoId)
-        .hset(keys.repoState(ref), SCRAPED_AT_FIELD, atMs)
-        .eval(
-          APPLY_SERIES_SCRIPT,
-          3,
-          keys.repoSeries(ref),
-          keys.seriesCount,
-          keys.repoIndex,
-          options.maxSeriesBudget,
-          repoId,
+      const ledgers = refs.map((ref, index) => {
+        const at = 1 + index * 5;
+        const [scrapedAt, historyReadFrom] = reads[at] as (string | null)[];
+        const atMs = Math.max(Number(scrapedAt ?? 0), scrapedAtMs);
+        const cutoffMs = atMs - options.retentionMs;
+        const { kept, expiredEventIds } = splitAtCutoff(reads[at + 1] as string[], cutoffMs);
+        return {
+          ref,
           atMs,
-          ...seriesArgs,
-        );
+          cutoffMs,
+          completeFromMs: Number(historyReadFrom ?? 0),
+          ledger: kept,
+          eventUsers: reads[at + 2] as Record<string, string>,
+          loc: decodeStoredLoc(
+            reads[at + 3] as Record<string, string>,
+            reads[at + 4] as Record<string, string>,
+            lastCompleteWeek(atMs).startMs,
+          ),
+          expiredEventIds,
+        };
+      });
+      // Not WATCHed: a login seen meanwhile relabels the series at the repo's next refresh.
+      const labels = await readUserLabels(
+        redis,
+        keys,
+        ledgers.flatMap(({ eventUsers, loc }) => [
+          ...Object.values(eventUsers),
+          ...loc.weeks.map((week) => week.user),
+        ]),
+      );
+      const labelOf = (user: string): string => labels.get(user) ?? user;
+      const transaction = redis.multi();
+      let commands = 0;
+      const tallies = ledgers.map(({ ref, atMs, cutoffMs, completeFromMs, ...ledger }) => {
+        const events = [...toEvents(ledger.ledger, ledger.eventUsers)].map((event) => ({
+          ...event,
+          user: labelOf(event.user),
+        }));
+        const weeks = ledger.loc.weeks.map((week) => ({ ...week, user: labelOf(week.user) }));
+        const tally = tallyRepoActivity(events, weeks, {
+          scrapedAtMs: atMs,
+          retentionMs: options.retentionMs,
+          ...(options.countedKinds ? { kinds: options.countedKinds } : {}),
+          excludeBots: options.excludeBots ?? false,
+          // While the repo's history is pending, only the complete part of its ledger counts.
+          completeFromMs,
+        });
+        if (ledger.expiredEventIds.length > 0) {
+          transaction
+            .zremrangebyscore(keys.repoEvents(ref), '-inf', cutoffMs)
+            .hdel(keys.repoEventUsers(ref), ...ledger.expiredEventIds);
+          commands += 2;
+        }
+        if (ledger.loc.staleWeeklyFields.length > 0) {
+          transaction.hdel(keys.repoWeeklyLoc(ref), ...ledger.loc.staleWeeklyFields);
+          commands += 1;
+        }
+        if (ledger.loc.staleCommitShas.length > 0) {
+          transaction.hdel(keys.repoCommitLoc(ref), ...ledger.loc.staleCommitShas);
+          commands += 1;
+        }
+        const repoId = toRepoId(ref);
+        transaction
+          .zadd(keys.repoLedgers, now(), repoId)
+          .hset(keys.repoState(ref), SCRAPED_AT_FIELD, atMs)
+          .eval(
+            APPLY_SERIES_SCRIPT,
+            3,
+            keys.repoSeries(ref),
+            keys.seriesCount,
+            keys.repoIndex,
+            options.maxSeriesBudget,
+            repoId,
+            atMs,
+            ...[...tally].flatMap(([user, activity]) => [user, encodeUserActivity(activity)]),
+          );
+        commands += 3;
+        // The script's reply is the last of the repo's commands.
+        return { atMs, size: tally.size, replyAt: commands - 1 };
+      });
       const results = await withRedisSpan('MULTI apply series', () => transaction.exec());
-      if (results === null) continue; // the ledger changed since WATCH: recompute
+      if (results === null) return undefined;
       const failed = results.find(([error]) => error !== null);
       if (failed?.[0]) throw failed[0];
-      const [added, removed, ...refused] = results.at(-1)?.[1] as [number, number, ...string[]];
-      return {
-        scrapedAtMs: atMs,
-        series: tally.size - refused.length,
-        added,
-        removed,
-        refusedByBudget: refused,
-      };
+      return tallies.map(({ atMs, size, replyAt }) => {
+        const [added, removed, ...refused] = results[replyAt]?.[1] as [number, number, ...string[]];
+        return {
+          scrapedAtMs: atMs,
+          series: size - refused.length,
+          added,
+          removed,
+          refusedByBudget: refused,
+        };
+      });
+    } catch (error) {
+      // A failure between WATCH and EXEC leaves the keys watched: the next batch must not
+      // fail on this one's keys.
+      await redis.unwatch().catch(() => undefined);
+      throw error;
     }
-    throw new StoreConflictError(repoId, maxConflictRetries);
   }
 
   async function readSeries(ref: RepoRef): Promise<Map<string, UserActivity>> {
@@ -418,10 +510,14 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
   }
 
   async function close(): Promise<void> {
-    await refreshQueue;
-    const connection = watchConnection;
-    watchConnection = undefined;
-    if (connection) await connection.quit();
+    await Promise.all(
+      lanes.map(async (lane) => {
+        await lane.queue;
+        const { connection } = lane;
+        delete lane.connection;
+        if (connection) await connection.quit();
+      }),
+    );
   }
 
   return {
@@ -445,14 +541,46 @@ export function createActivityStore(options: ActivityStoreOptions): ActivityStor
         pruneCommitLoc(ref, fromWeekStartMs, keptShas),
       ),
     refreshSeries: (ref, scrapedAtMs) =>
-      withLedgerSpan('refresh series', ref, 1, () => refreshSeries(ref, scrapedAtMs)),
+      withLedgerSpan('refresh series', ref, 1, async () => {
+        const [result] = await refreshSeriesOfRepos([ref], scrapedAtMs);
+        return result as RefreshSeriesResult;
+      }),
+    refreshSeriesOfRepos: (org, repos, scrapedAtMs) =>
+      withLedgerSpan('refresh series of repos', { org }, repos.length, () =>
+        refreshSeriesOfRepos(
+          repos.map((repo) => ({ org, repo })),
+          scrapedAtMs,
+        ),
+      ),
     readSeries,
     readClockMs,
     close,
   };
 }
 
-function* toEvents(ledger: string[], eventUsers: Record<string, string>): Generator<ActivityEvent> {
+/**
+ * A ledger read `WITHSCORES` (id, score, …) split at the retention cutoff: the entries after
+ * it, in the same form, and the ids of those at or before it (what trimming removes).
+ */
+function splitAtCutoff(
+  ledger: readonly string[],
+  cutoffMs: number,
+): { kept: string[]; expiredEventIds: string[] } {
+  const kept: string[] = [];
+  const expiredEventIds: string[] = [];
+  for (let index = 0; index < ledger.length; index += 2) {
+    const eventId = ledger[index] ?? '';
+    const score = ledger[index + 1] ?? '';
+    if (Number(score) > cutoffMs) kept.push(eventId, score);
+    else expiredEventIds.push(eventId);
+  }
+  return { kept, expiredEventIds };
+}
+
+function* toEvents(
+  ledger: readonly string[],
+  eventUsers: Record<string, string>,
+): Generator<ActivityEvent> {
   for (let index = 0; index < ledger.length; index += 2) {
     const eventId = ledger[index] ?? '';
     const user = eventUsers[eventId];

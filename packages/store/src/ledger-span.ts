@@ -2,10 +2,13 @@ import { withSpan } from '@gse/tracing';
 
 import type { RepoRef } from './store-keys.js';
 
-/** A write to a repo's Redis ledger, in its own span: which write, which repo, how many items. */
+/**
+ * A write to a repo's Redis ledger, in its own span: which write, which repo (or which org,
+ * for a write to many of its repos), how many items.
+ */
 export function withLedgerSpan<T>(
   operation: string,
-  ref: RepoRef,
+  ref: RepoRef | { readonly org: string },
   items: number,
   write: () => Promise<T>,
 ): Promise<T> {
@@ -16,7 +19,7 @@ export function withLedgerSpan<T>(
         'db.system.name': 'redis',
         'db.operation.name': operation,
         'gse.org': ref.org,
-        'gse.repo': ref.repo,
+        ...('repo' in ref ? { 'gse.repo': ref.repo } : {}),
         'gse.ledger.items': items,
       },
     },

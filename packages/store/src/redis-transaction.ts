@@ -7,3 +7,11 @@ export async function execOrThrow(transaction: ChainableCommander): Promise<numb
   if (failed?.[0]) throw failed[0];
   return results.map(([, value]) => Number(value));
 }
+
+/** Runs a pipeline and returns its replies in order; throws the first command error. */
+export async function execPipeline<T>(pipeline: ChainableCommander): Promise<T[]> {
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([error]) => error !== null);
+  if (failed?.[0]) throw failed[0];
+  return results.map(([, value]) => value as T);
+}

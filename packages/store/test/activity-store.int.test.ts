@@ -197,6 +197,84 @@ describe('activity store', () => {
     expect(await fixture.redis.get(`${fixture.keyPrefix}:series-count`)).toBe('7');
   });
 
+  it('refreshes many repos in batches to the same series as one by one, in the order given', async () => {
+    const repos = ['a', 'b', 'c', 'd', 'e'];
+    const batched = createActivityStore({
+      redis: fixture.redis,
+      keyPrefix: fixture.keyPrefix,
+      retentionMs: 30 * DAY,
+      maxSeriesBudget: 1000,
+      refreshBatchSize: 2,
+    });
+    for (const [index, repo] of repos.entries()) {
+      await store.recordEvents({ org: 'acme', repo }, [
+        commit(`${repo}1`, 'ada', HOUR),
+        commit(`${repo}2`, `user${index}`, 2 * HOUR),
+        commit(`${repo}3`, 'ada', 2 * DAY),
+      ]);
+    }
+    await store.replaceWeeklyLoc({ org: 'acme', repo: 'c' }, lastWeekStartMs, [
+      { user: 'ada', weekStartMs: lastWeekStartMs, additions: 5, deletions: 1 },
+    ]);
+    const results = await batched.refreshSeriesOfRepos('acme', repos, scrapedAtMs);
+    expect(results).toEqual(
+      repos.map(() => ({ scrapedAtMs, series: 2, added: 2, removed: 0, refusedByBudget: [] })),
+    );
+    const seriesOf = async (): Promise<unknown[]> =>
+      Promise.all(repos.map(async (repo) => [...(await store.readSeries({ org: 'acme', repo }))]));
+    const fromBatches = await seriesOf();
+    for (const repo of repos) await store.refreshSeries({ org: 'acme', repo }, scrapedAtMs);
+    expect(await seriesOf()).toEqual(fromBatches);
+    expect((await store.readSeries({ org: 'acme', repo: 'c' })).get('ada')).toMatchObject({
+      commits24h: 1,
+      locAddedWeekly: 5,
+      lastEventUnixtime: (scrapedAtMs - HOUR) / 1000,
+    });
+    expect(await fixture.redis.get(`${fixture.keyPrefix}:series-count`)).toBe('10');
+    await batched.close();
+  });
+
+  it('commits the rest of a batch while another process keeps writing one of its repos', async () => {
+    const second = open();
+    const repos = ['a', 'busy', 'c', 'd'];
+    for (const repo of repos) {
+      await store.recordEvents({ org: 'acme', repo }, [commit(`${repo}0`, 'ada', HOUR)]);
+    }
+    const busy = { org: 'acme', repo: 'busy' };
+    await Promise.all([
+      (async () => {
+        for (let round = 0; round < 10; round++) {
+          await store.refreshSeriesOfRepos('acme', repos, scrapedAtMs);
+        }
+      })(),
+      (async () => {
+        for (let index = 1; index <= 40; index++) {
+          await second.recordEvents(busy, [commit(`busy${index}`, `user${index % 3}`, HOUR)]);
+        }
+      })(),
+    ]);
+    await second.close();
+    await store.refreshSeriesOfRepos('acme', repos, scrapedAtMs);
+    const commitsOf = async (repo: string): Promise<Map<string, number>> =>
+      new Map(
+        [...(await store.readSeries({ org: 'acme', repo }))].map(([user, activity]) => [
+          user,
+          activity.commits24h,
+        ]),
+      );
+    expect(await commitsOf('busy')).toEqual(
+      new Map([
+        ['ada', 1],
+        ['user0', 13],
+        ['user1', 14],
+        ['user2', 13],
+      ]),
+    );
+    for (const repo of ['a', 'c', 'd'])
+      expect(await commitsOf(repo)).toEqual(new Map([['ada', 1]]));
+    expect(await fixture.redis.get(`${fixture.keyPrefix}:series-count`)).toBe('7');
+  });
+
   it('adds per-commit LOC to weekly snapshots once per commit and drops weeks that ended', async () => {
     await store.recordEvents(ref, [commit('c1', 'ada', HOUR), commit('c2', 'bob', HOUR)]);
     await store.replaceWeeklyLoc(ref, lastWeekStartMs - 7 * DAY, [

@@ -9,6 +9,7 @@ import type { GitHubClient } from '@gse/github';
 import {
   detectRepoChanges,
   discoverRepos,
+  recomputeSeries,
   syncOrgRepos,
   type ChangeReason,
   type RepoChanges,
@@ -45,10 +46,12 @@ interface OrgDiscovery {
 /**
  * An org cycle: discover the repos and which changed (holding one of the org's scrape
  * slots; `github.change_detection`), make the store follow them by repo id (renamed repos
- * move, departed ones go, archived, disabled and unchanged ones get their series recomputed
- * without a request), record the fan-out, then one repo job per changed repo under ids
- * derived from (org, repo, slot), so an org job that runs twice adds nothing twice. A discovery that fails for good fails the cycle
- * and hands its window to backfill; so does a cycle that finds its org in cooldown.
+ * move, departed ones go), record the fan-out, then one repo job per changed repo under ids
+ * derived from (org, repo, slot), so an org job that runs twice adds nothing twice; only
+ * then are the archived, disabled and unchanged repos' series recomputed without a request,
+ * so the repo jobs do not wait behind thousands of quiet repos. A discovery that fails for
+ * good fails the cycle and hands its window to backfill; so does a cycle that finds its org
+ * in cooldown.
  */
 export async function processOrgJob(
   job: OrgScrapeJob,
@@ -156,9 +159,11 @@ export async function processOrgJob(
     );
     if (collapsedCompletion) recordCycle(context, job.org, collapsedCompletion);
   }
+  await recomputeSeries(context.scrape.store, job.org, synced.toRecompute);
   run.logger.info('org cycle fanned out', {
     repos: toScrape.length,
     quiet: found.quiet.length,
+    recomputed: synced.toRecompute.length,
     // Why each repo is read: `changed`, `new`, `reread`, `loc_retry`, `last_read`, `every_cycle`.
     reasons: countReasons(toScrape),
     collapsed: collapsed.length,
