@@ -111,6 +111,28 @@ describe('retry backoff', () => {
   });
 });
 
+describe('rate_limit points per minute', () => {
+  it('leave a mutating request (5 points) room after the scheduled reserve, naming the keys', () => {
+    expect(
+      problemsOf(
+        'rate_limit:\n  rest_points_per_minute: 6\n  graphql_points_per_minute: 9\n  scheduled_points_reserve: 0.5\n',
+      ),
+    ).toEqual([
+      [
+        'rate_limit.rest_points_per_minute',
+        'leaves 3 points a minute to history reads and backfills after rate_limit.scheduled_points_reserve (0.5); a mutating request needs 5',
+      ],
+      [
+        'rate_limit.graphql_points_per_minute',
+        'leaves 4 points a minute to history reads and backfills after rate_limit.scheduled_points_reserve (0.5); a mutating request needs 5',
+      ],
+    ]);
+    loads(
+      'rate_limit:\n  rest_points_per_minute: 10\n  graphql_points_per_minute: 10\n  scheduled_points_reserve: 0.5\n',
+    );
+  });
+});
+
 describe('metrics-gateway addresses', () => {
   it('must not overlap, since the gateway opens both', () => {
     expect(

@@ -124,6 +124,34 @@ const retryBackoffRule: ValidationRule = {
         ],
 };
 
+/** GitHub's secondary points of a mutating request (POST/PATCH/PUT/DELETE, a GraphQL mutation). */
+const MUTATING_REQUEST_POINTS = 5;
+const POINTS_PER_MINUTE_KEYS = ['rest_points_per_minute', 'graphql_points_per_minute'] as const;
+
+const backgroundPointsRule: ValidationRule = {
+  description:
+    '`rate_limit.rest_points_per_minute` and `rate_limit.graphql_points_per_minute` × (1 − `rate_limit.scheduled_points_reserve`), rounded down, are ≥ 5: history reads and backfills may spend only that much of a minute, and a mutating request costs 5 points (below it such a request would wait for ever).',
+  reads: [
+    ...POINTS_PER_MINUTE_KEYS.map((key) => `rate_limit.${key}`),
+    'rate_limit.scheduled_points_reserve',
+  ],
+  check: ({ raw: { rate_limit: limits } }) =>
+    POINTS_PER_MINUTE_KEYS.flatMap((key) => {
+      const reserve = limits.scheduled_points_reserve;
+      const background = Math.floor(limits[key] * (1 - reserve));
+      return background >= MUTATING_REQUEST_POINTS
+        ? []
+        : [
+            problem(
+              `rate_limit.${key}`,
+              limits[key],
+              `leaves ${background} points a minute to history reads and backfills after rate_limit.scheduled_points_reserve (${reserve}); a mutating request needs ${MUTATING_REQUEST_POINTS}`,
+              `an integer ≥ ${Math.ceil(MUTATING_REQUEST_POINTS / (1 - reserve))}, or a smaller rate_limit.scheduled_points_reserve`,
+            ),
+          ];
+    }),
+};
+
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
 
 function sameSocket(a: HostPort, b: HostPort): boolean {
@@ -372,6 +400,7 @@ export const CROSS_FIELD_RULES: readonly ValidationRule[] = [
   locFallbackRule,
   leaderTimingRule,
   retryBackoffRule,
+  backgroundPointsRule,
   gatewayPortsRule,
   prefixRule,
   metricsTlsRule,

@@ -1,7 +1,7 @@
 import { waitFor } from '@gse/testing';
 import { describe, expect, it } from 'vitest';
 
-import { createRecordingBudget } from '../test/client-fakes.js';
+import { createMemorySemaphore, createRecordingBudget } from '../test/client-fakes.js';
 import { FAKE_START_MS, json, setupFakeClient as setup } from '../test/fake-github.js';
 import { abortableSleep } from './abortable-sleep.js';
 import type { BudgetWaitReport } from './github-request-report.js';
@@ -108,6 +108,43 @@ describe('request executor with the fleet budget', () => {
     });
     expect(slept).toEqual([10]);
     expect(github.apiRoutes()).toEqual([]);
+  });
+
+  it('gives its slot back when the budget cannot be drawn, and sends when the primary view cannot be shared', async () => {
+    const semaphore = createMemorySemaphore(1);
+    const redisDown = new Error('Connection is closed.');
+    let drawFails = true;
+    const budget = createRecordingBudget();
+    const { client, github, logger } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
+      semaphore,
+      budget: {
+        port: {
+          tryTake: (installationId, draw) =>
+            drawFails ? Promise.reject(redisDown) : budget.tryTake(installationId, draw),
+          observePrimary: () => Promise.reject(redisDown),
+        },
+        priority: 'scheduled',
+      },
+    });
+    await expect(client.getJson(ROUTE, PARAMS)).rejects.toBe(redisDown);
+    expect(semaphore.held()).toBe(0);
+    expect(github.apiRoutes()).toEqual([]);
+
+    drawFails = false;
+    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    expect(semaphore.held()).toBe(0);
+    expect(logger.lines.filter((line) => line.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message: "could not share GitHub's rate-limit headers with the fleet",
+        context: {
+          org: 'acme',
+          installationId: 1001,
+          resource: 'rest',
+          error: 'Connection is closed.',
+        },
+      },
+    ]);
   });
 
   it('stops waiting for the budget at shutdown and rejects with the shutdown reason', async () => {

@@ -1,4 +1,4 @@
-import type { Logger } from '@gse/logging';
+import { toErrorMessage, type Logger } from '@gse/logging';
 import { type Span, withSpan } from '@gse/tracing';
 import type { Octokit } from '@octokit/core';
 
@@ -6,6 +6,7 @@ import type { Sleep } from './abortable-sleep.js';
 import { computeBackoffMs, type RetryOptions } from './backoff.js';
 import { classifyGitHubError } from './classify-github-error.js';
 import type {
+  BudgetAnswer,
   BudgetPriority,
   BudgetResource,
   InstallationSemaphore,
@@ -180,8 +181,17 @@ export function createRequestExecutor(
       await lease.release();
     }
     // Shared with the fleet, so a process that has not asked GitHub lately still holds.
-    if (primary !== undefined) {
-      await deps.budget?.port.observePrimary(deps.installationId, resource, primary);
+    // Best-effort: GitHub answered, and the next response says the same again.
+    if (primary !== undefined && deps.budget !== undefined) {
+      await deps.budget.port
+        .observePrimary(deps.installationId, resource, primary)
+        .catch((error: unknown) => {
+          logger.warn("could not share GitHub's rate-limit headers with the fleet", {
+            ...context,
+            resource,
+            error: toErrorMessage(error),
+          });
+        });
     }
     const report = toRequestReport({
       ...context,
@@ -256,11 +266,18 @@ export function createRequestExecutor(
       if (deps.budget !== undefined) {
         // Drawn holding the slot, just before sending: the points count in the minute GitHub
         // counts the request in, not after a wait in the slot queue.
-        const answer = await deps.budget.port.tryTake(deps.installationId, {
-          resource,
-          priority: deps.budget.priority,
-          points: toSecondaryPoints(resource, request.method),
-        });
+        let answer: BudgetAnswer;
+        try {
+          answer = await deps.budget.port.tryTake(deps.installationId, {
+            resource,
+            priority: deps.budget.priority,
+            points: toSecondaryPoints(resource, request.method),
+          });
+        } catch (error) {
+          // A slot kept by a failed draw (Redis unreachable) would be lost to the fleet.
+          await lease.release();
+          throw error;
+        }
         if (answer.primary !== undefined) gate.merge(answer.primary);
         if (!answer.granted) {
           await lease.release();

@@ -45,6 +45,8 @@ export function createMemoryTokenCache(): InstallationTokenCache {
 export function createMemorySemaphore(limit: number): InstallationSemaphore & {
   /** Most slots ever held at once. */
   peak(): number;
+  /** Slots held now. */
+  held(): number;
 } {
   let held = 0;
   let peak = 0;
@@ -66,6 +68,7 @@ export function createMemorySemaphore(limit: number): InstallationSemaphore & {
   };
   return {
     peak: () => peak,
+    held: () => held,
     acquire(_installationId, signal) {
       if (held < limit) return Promise.resolve(lease());
       return new Promise<SemaphoreLease>((resolve, reject) => {
