@@ -23,6 +23,7 @@ const base: RepoScrapeOutcome = {
   series: undefined,
   history: undefined,
   historyCompleted: false,
+  commitsHeadSha: undefined,
 };
 const scrape = { org: 'acme', repo: 'api', source: 'schedule' } as const;
 const locRun = { resource: 'loc', success: true, durationMs: 5 } as const;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   detectRepoChanges,
-  isCompleteForChangeDetection,
+  toFingerprintAfterScrape,
   toRepoFingerprint,
 } from './detect-repo-changes.js';
 
@@ -51,21 +51,42 @@ describe('toRepoFingerprint', () => {
   });
 });
 
-describe('isCompleteForChangeDetection', () => {
+describe('toFingerprintAfterScrape', () => {
   const missing = (reason: 'github_rejected' | 'github_unavailable') => ({
     resource: 'commits' as const,
     window: { fromMs: 0, toMs: 1 },
     reason,
     error: 'x',
   });
-  it('lets a scrape missing only permanent refusals store its fingerprint', () => {
-    expect(isCompleteForChangeDetection({ missing: [] })).toBe(true);
-    expect(isCompleteForChangeDetection({ missing: [missing('github_rejected')] })).toBe(true);
+  const fingerprint = toRepoFingerprint(node);
+  const read = { missing: [], commitsHeadSha: 'a1b2c3d4e5f6' };
+
+  it("keeps the job's fingerprint after a scrape missing only permanent refusals", () => {
+    expect(toFingerprintAfterScrape(fingerprint, read)).toBe(fingerprint);
     expect(
-      isCompleteForChangeDetection({
+      toFingerprintAfterScrape(fingerprint, { ...read, missing: [missing('github_rejected')] }),
+    ).toBe(fingerprint);
+    expect(
+      toFingerprintAfterScrape(fingerprint, {
+        ...read,
         missing: [missing('github_rejected'), missing('github_unavailable')],
       }),
-    ).toBe(false);
+    ).toBeUndefined();
+  });
+
+  it('keeps none when the commits were read up to another head than detection saw', () => {
+    expect(
+      toFingerprintAfterScrape(fingerprint, { ...read, commitsHeadSha: 'f00d' }),
+    ).toBeUndefined();
+    expect(
+      toFingerprintAfterScrape(fingerprint, { ...read, commitsHeadSha: undefined }),
+    ).toBeUndefined();
+    const empty = toRepoFingerprint({ ...node, defaultBranchRef: null });
+    expect(toFingerprintAfterScrape(empty, { ...read, commitsHeadSha: undefined })).toBe(empty);
+  });
+
+  it('keeps none for a job without one', () => {
+    expect(toFingerprintAfterScrape(undefined, read)).toBeUndefined();
   });
 });
 

@@ -7,7 +7,7 @@ import {
   type RepoChangesNode,
   type RepoChangesVariables,
 } from '@gse/github';
-import type { ListedRepo, RepoChangeState, RepoCheckpointStore } from '@gse/store';
+import type { ListedRepo, RepoChangeState, RepoCheckpointStore, RepoRef } from '@gse/store';
 
 import { splitRepos, type RepoDiscovery } from './discover-repos.js';
 import type { RepoScrapeOutcome } from './scrape-repo.js';
@@ -16,7 +16,10 @@ const OPERATION = '/graphql RepoChanges';
 
 /** Why a repo gets a scrape this cycle. */
 export type ChangeReason =
-  /** No fingerprint stored: never scraped completely (new, renamed, or its last scrape failed). */
+  /**
+   * No fingerprint stored: never scraped completely (new, renamed), or its last scrape
+   * did not vouch for one (`toFingerprintAfterScrape`).
+   */
   | 'new'
   /** A watched field moved since the last complete scrape. */
   | 'changed'
@@ -34,11 +37,15 @@ export type ChangeReason =
  */
 export const FINGERPRINT_SETTLE_MS = 60_000;
 
+/** The head field of a repo without a default branch (empty). */
+const NO_HEAD = '-';
+
 export interface ChangedRepo {
   readonly name: string;
   /**
-   * What to store once its scrape completed (`RepoCheckpointStore.writeFingerprint`);
-   * absent while the repo's latest update is within {@link FINGERPRINT_SETTLE_MS}.
+   * What detection saw, stored after the repo's scrape if that scrape vouches for it
+   * (`storeFingerprintAfterScrape`); absent while the repo's latest update is within
+   * {@link FINGERPRINT_SETTLE_MS}.
    */
   readonly fingerprint?: string;
   readonly reason: ChangeReason;
@@ -72,8 +79,8 @@ export interface DetectRepoChangesRequest {
  * An org cycle's discovery and change detection: one `REPO_CHANGES_QUERY` per page of 100
  * repos lists the repos the installation sees (the same split as `discoverRepos`) with a
  * fingerprint of what moves when anything the metrics count changes, and each page's repos
- * are compared, in one Redis round trip, with the fingerprint stored at their last complete
- * scrape. A repo gets a scrape when it has none or it differs, when its LOC retry is due,
+ * are compared, in one Redis round trip, with the fingerprint their last scrape stored
+ * (`storeFingerprintAfterScrape`). A repo gets a scrape when it has none or it differs, when its LOC retry is due,
  * or, the oldest first and at most twice their fair share a cycle, when it has been quiet
  * for `quietRepoRereadIntervalMs` (packages/scrape/README.md#change-detection).
  */
@@ -147,13 +154,37 @@ export async function detectRepoChanges(request: DetectRepoChangesRequest): Prom
 }
 
 /**
- * Whether a scrape lets the next cycles skip the repo until it changes again (its job's
- * fingerprint is stored): everything was read, or all that is missing GitHub refuses for
- * good (`github_rejected`, reported once through backfill; reading again each cycle would
- * fail alike). Any other miss keeps the old fingerprint, so the next cycle reads the repo.
+ * The fingerprint a repo job's scrape lets the repo keep, so the next cycles skip it until
+ * it changes again; `undefined`: none, the next cycle reads the repo (`new`). Only the
+ * job's own fingerprint, and only when
+ * - the scrape completed: nothing missing but what GitHub refuses for good
+ *   (`github_rejected`, reported once through backfill; reading again each cycle would fail
+ *   alike). An older fingerprint kept after a partial scrape would let a force-push back to
+ *   its head hide the commits that scrape read;
+ * - its commits were read up to the head detection saw: after a push in between, a
+ *   force-push back to the seen head would hide the commits read past it.
+ * A job without one (updated within {@link FINGERPRINT_SETTLE_MS}) leaves none either.
  */
-export function isCompleteForChangeDetection(outcome: Pick<RepoScrapeOutcome, 'missing'>): boolean {
-  return outcome.missing.every((entry) => entry.reason === 'github_rejected');
+export function toFingerprintAfterScrape(
+  fingerprint: string | undefined,
+  outcome: Pick<RepoScrapeOutcome, 'missing' | 'commitsHeadSha'>,
+): string | undefined {
+  if (fingerprint === undefined) return undefined;
+  if (!outcome.missing.every((entry) => entry.reason === 'github_rejected')) return undefined;
+  return headOidOf(fingerprint) === (outcome.commitsHeadSha ?? NO_HEAD) ? fingerprint : undefined;
+}
+
+/** Stores {@link toFingerprintAfterScrape}'s answer, or deletes the repo's fingerprint. */
+export async function storeFingerprintAfterScrape(
+  checkpoints: Pick<RepoCheckpointStore, 'writeFingerprint' | 'deleteFingerprint'>,
+  job: RepoRef & { readonly fingerprint?: string | undefined },
+  outcome: Pick<RepoScrapeOutcome, 'missing' | 'commitsHeadSha'>,
+  atMs: number,
+): Promise<void> {
+  const ref = { org: job.org, repo: job.repo };
+  const fingerprint = toFingerprintAfterScrape(job.fingerprint, outcome);
+  if (fingerprint === undefined) await checkpoints.deleteFingerprint(ref);
+  else await checkpoints.writeFingerprint(ref, fingerprint, atMs);
 }
 
 /**
@@ -167,12 +198,17 @@ export function toRepoFingerprint(node: RepoChangesNode): string {
     `${list.totalCount}@${list.nodes[0]?.updatedAt ?? '-'}`;
   return [
     node.name,
-    node.defaultBranchRef?.target?.oid ?? '-',
+    node.defaultBranchRef?.target?.oid ?? NO_HEAD,
     `pulls:${newest(node.pullRequests)}`,
     `issues:${newest(node.issues)}`,
     ...(node.isArchived ? ['archived'] : []),
     ...(node.isDisabled ? ['disabled'] : []),
   ].join(' ');
+}
+
+/** A fingerprint's default-branch head: its second field (GitHub names have no spaces). */
+function headOidOf(fingerprint: string): string | undefined {
+  return fingerprint.split(' ')[1];
 }
 
 function toLatestUpdateMs(node: RepoChangesNode): number {

@@ -31,7 +31,8 @@ export {
 export {
   detectRepoChanges,
   FINGERPRINT_SETTLE_MS,
-  isCompleteForChangeDetection,
+  storeFingerprintAfterScrape,
+  toFingerprintAfterScrape,
   toRepoFingerprint,
   type ChangedRepo,
   type ChangeReason,

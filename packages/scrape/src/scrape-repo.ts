@@ -98,6 +98,12 @@ export interface RepoScrapeOutcome {
   readonly history: PendingHistory | undefined;
   /** A backfill that brought in the last pending resource's history: the series now count it all. */
   readonly historyCompleted: boolean;
+  /**
+   * The default branch's head the ledger's commits are read up to after this scrape: its
+   * first commits page's, or the stored one that page answered `304` to. What change
+   * detection's fingerprint is checked against before it is stored.
+   */
+  readonly commitsHeadSha: string | undefined;
 }
 
 /** The history a repo's first read left to the backfill worker. */
@@ -308,6 +314,7 @@ export async function scrapeRepo(
             resources: historyPending,
           },
     historyCompleted,
+    commitsHeadSha: checkpoints.commitsHeadSha ?? stored.commitsHeadSha,
   };
 }
 

@@ -5,8 +5,8 @@ import { describe, expect, test } from 'vitest';
 import {
   detectRepoChanges,
   FINGERPRINT_SETTLE_MS,
-  isCompleteForChangeDetection,
   recomputeSeries,
+  storeFingerprintAfterScrape,
   syncOrgRepos,
   type RepoChanges,
 } from '../src/index.js';
@@ -41,12 +41,17 @@ interface Cycle {
 /**
  * One org cycle as the scraper worker runs it with `change_detection: graphql`: detection,
  * the store following it, then a scrape of each changed repo whose fingerprint is stored
- * once it completed, then the quiet repos' series recomputed. `laterMs`: how far after the changes the cycle
- * runs (past the settle margin by default, as a 5-minute cycle is).
+ * if the scrape vouches for it, then the quiet repos' series recomputed. `laterMs`: how far
+ * after the changes the cycle runs (past the settle margin by default, as a 5-minute cycle
+ * is); `beforeScrapes`: what happens on GitHub between detection and the repo jobs.
  */
 async function runCycle(
   world: ScrapeFixture,
-  options: { readonly allowlist?: readonly string[]; readonly laterMs?: number } = {},
+  options: {
+    readonly allowlist?: readonly string[];
+    readonly laterMs?: number;
+    readonly beforeScrapes?: () => void;
+  } = {},
 ): Promise<Cycle> {
   const ports = { redis: world.redis.redis, keyPrefix: world.redis.keyPrefix };
   const checkpoints = createRepoCheckpointStore(ports);
@@ -69,6 +74,7 @@ async function runCycle(
     changes.quiet,
   );
   const detectionRequests = world.reports.slice(firstReport).map((report) => report.endpoint);
+  options.beforeScrapes?.();
   const scraped: string[] = [];
   const ids = new Map(changes.admitted.map((repo) => [repo.name, repo.id]));
   const toRead = [
@@ -78,9 +84,12 @@ async function runCycle(
   for (const { name, reason, fingerprint } of toRead) {
     const outcome = await world.scrape('acme', { name, id: ids.get(name) ?? 0 });
     scraped.push(`${reason} ${name}`);
-    if (fingerprint !== undefined && isCompleteForChangeDetection(outcome)) {
-      await checkpoints.writeFingerprint({ org: 'acme', repo: name }, fingerprint, nowMs);
-    }
+    await storeFingerprintAfterScrape(
+      checkpoints,
+      { org: 'acme', repo: name, fingerprint },
+      outcome,
+      nowMs,
+    );
   }
   await recomputeSeries(world.store, 'acme', synced.toRecompute);
   return { changes, scraped, detectionRequests };
@@ -250,7 +259,48 @@ describe('detectRepoChanges: only repos that changed are read', () => {
         count: 3,
       });
       expect((await runCycle(world)).scraped).toEqual(['changed docs']);
-      expect((await runCycle(world)).scraped).toEqual(['changed docs']);
+      // The failed scrape kept no fingerprint.
+      expect((await runCycle(world)).scraped).toEqual(['new docs']);
+      await expectStoredEqualsTruth(world);
+      expect((await runCycle(world)).scraped).toEqual([]);
+    },
+  );
+
+  worldTest(
+    'a partial scrape keeps no fingerprint: a force-push back to the old head is read',
+    async ({ world }) => {
+      await runCycle(world);
+      const docs = { org: 'acme', repo: 'docs' };
+      world.simulator.addCommit(docs, { authorLogin: 'alice' });
+      world.simulator.injectErrors({
+        org: 'acme',
+        endpoint: 'GET /repos/{owner}/{repo}/pulls',
+        status: 503,
+        count: 3,
+      });
+      const partial = await runCycle(world);
+      expect(partial.scraped).toEqual(['changed docs']);
+      // The commit read by the partial scrape is dropped, and the head is the old one again.
+      world.simulator.forcePush(docs, { dropCommits: 1, commits: [] });
+      expect((await runCycle(world)).scraped).toEqual(['new docs']);
+      await expectStoredEqualsTruth(world);
+      expect((await runCycle(world)).scraped).toEqual([]);
+    },
+  );
+
+  worldTest(
+    'a scrape that read past the head detection saw keeps no fingerprint',
+    async ({ world }) => {
+      await runCycle(world);
+      const docs = { org: 'acme', repo: 'docs' };
+      world.simulator.addCommit(docs, { authorLogin: 'alice' });
+      const raced = await runCycle(world, {
+        beforeScrapes: () => world.simulator.addCommit(docs, { authorLogin: 'bob' }),
+      });
+      expect(raced.scraped).toEqual(['changed docs']);
+      // Back to the head detection saw: the commit read past it is gone.
+      world.simulator.forcePush(docs, { dropCommits: 1, commits: [] });
+      expect((await runCycle(world)).scraped).toEqual(['new docs']);
       await expectStoredEqualsTruth(world);
       expect((await runCycle(world)).scraped).toEqual([]);
     },
@@ -270,7 +320,8 @@ describe('detectRepoChanges: only repos that changed are read', () => {
       const fresh = await runCycle(world, { laterMs: 0 });
       expect(fresh.scraped).toEqual(['changed sandbox']);
       expect(fresh.changes.changed).toEqual([{ name: 'sandbox', reason: 'changed' }]);
-      expect((await runCycle(world)).scraped).toEqual(['changed sandbox']);
+      // Its scrape stored no fingerprint.
+      expect((await runCycle(world)).scraped).toEqual(['new sandbox']);
       expect((await runCycle(world)).scraped).toEqual([]);
     },
   );

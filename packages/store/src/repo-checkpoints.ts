@@ -152,6 +152,8 @@ export interface RepoCheckpointStore {
   readChangeStates(org: string, repos: readonly string[]): Promise<Map<string, RepoChangeState>>;
   /** Stores the fingerprint of a complete scrape, dated `atMs`. */
   writeFingerprint(ref: RepoRef, fingerprint: string, atMs: number): Promise<void>;
+  /** Forgets the repo's fingerprint: change detection then reads it at its next cycle. */
+  deleteFingerprint(ref: RepoRef): Promise<void>;
   /**
    * Marks these resources' history (before `historyReadFromMs`) as read. Resolves true
    * exactly once per repo: for the call after which no resource's history is pending
@@ -208,6 +210,9 @@ export function createRepoCheckpointStore(options: {
         FINGERPRINT_AT_FIELD,
         String(atMs),
       );
+    },
+    deleteFingerprint: async (ref) => {
+      await options.redis.hdel(keys.repoState(ref), FINGERPRINT_FIELD, FINGERPRINT_AT_FIELD);
     },
     read: async (ref) => {
       const values = await options.redis.hmget(

@@ -1,8 +1,8 @@
 import { recordRepoScrape, recordRepoScrapeFailure, type ScrapeSource } from '@gse/fleet-adapters';
 import { toSlotWindow, type BackfillRequest, type RepoScrapeJob } from '@gse/queues';
 import {
-  isCompleteForChangeDetection,
   scrapeRepo,
+  storeFingerprintAfterScrape,
   toIncrementalBackfillNeeds,
   type PendingHistory,
   type RepoScrapeOutcome,
@@ -126,13 +126,7 @@ export async function processRepoJob(
       })),
     );
   }
-  if (job.fingerprint !== undefined && isCompleteForChangeDetection(outcome)) {
-    await context.scrape.checkpoints.writeFingerprint(
-      { org: job.org, repo: job.repo },
-      job.fingerprint,
-      context.now(),
-    );
-  }
+  await storeFingerprintAfterScrape(context.scrape.checkpoints, job, outcome, context.now());
   await finishRepo(context, job, outcome.status);
   run.logger.info('repo scraped', {
     status: outcome.status,
@@ -154,7 +148,8 @@ export async function processRepoJob(
 /**
  * A repo job that failed for good, however it got there (its last attempt threw, or BullMQ
  * failed it without running it): the repo's cycle window goes to backfill, so the repo is
- * read again, and its cycle counts it failed, so the cycle still completes.
+ * read again, its fingerprint is forgotten, so change detection reads it at the next cycle
+ * whatever GitHub shows then, and its cycle counts it failed, so the cycle still completes.
  */
 export async function failRepoJob(
   context: WorkerContext,
@@ -172,6 +167,7 @@ export async function failRepoJob(
       lastError: failure.message,
     },
   ]);
+  await context.scrape.checkpoints.deleteFingerprint({ org: job.org, repo: job.repo });
   await finishRepo(context, job, 'failed');
 }
 
