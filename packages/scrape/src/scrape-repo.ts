@@ -263,16 +263,22 @@ export async function scrapeRepo(
   }
   const refusedNow = missing.flatMap((entry) => (isRefusal(entry.reason) ? [entry.resource] : []));
   const answered = collectors.flatMap((run) => (run.success ? [run.resource] : []));
-  await deps.checkpoints.write(ref, {
-    ...checkpoints,
-    // Written once: later scrapes must not bring back what a backfill completed meanwhile.
-    ...(isFirstRead ? { historyReadFromMs, historyPendingResources: historyPending } : {}),
-    // A refused resource that was not tried this time (LOC not due) stays refused.
-    refusedResources: SCRAPE_RESOURCES.filter(
-      (resource) =>
-        refusedNow.includes(resource) || (wasRefused.has(resource) && !answered.includes(resource)),
-    ),
-  });
+  // A first read's pending history counts its repo pending by its id, in the same step.
+  await deps.checkpoints.write(
+    ref,
+    {
+      ...checkpoints,
+      // Written once: later scrapes must not bring back what a backfill completed meanwhile.
+      ...(isFirstRead ? { historyReadFromMs, historyPendingResources: historyPending } : {}),
+      // A refused resource that was not tried this time (LOC not due) stays refused.
+      refusedResources: SCRAPE_RESOURCES.filter(
+        (resource) =>
+          refusedNow.includes(resource) ||
+          (wasRefused.has(resource) && !answered.includes(resource)),
+      ),
+    },
+    request.repoId,
+  );
   // A refusal does not freeze the repo's other families: GitHub will not answer it next
   // cycle either, so the series refresh from the ledger; the refused resource's family
   // counts the events read before it (packages/activity/README.md).

@@ -1,7 +1,14 @@
 import type { Redis } from 'ioredis';
 
+import { execOrThrow } from './redis-transaction.js';
 import { removeRepo } from './remove-repo.js';
-import { createStoreKeys, parseRepoId, toRepoId, type RepoRef } from './store-keys.js';
+import {
+  createStoreKeys,
+  ORG_KEYS_TTL_MS,
+  parseRepoId,
+  toRepoId,
+  type RepoRef,
+} from './store-keys.js';
 
 /** A repo discovery admitted, by GitHub id and current name. */
 export interface AdmittedRepo {
@@ -97,13 +104,6 @@ redis.call('SET', KEYS[1], count)
 return moves
 `;
 
-/**
- * How long the id → name hash outlives the org's last sync: an org that left the config
- * leaves nothing behind. A gap that long (the org's cycles failing for a week) costs at most
- * a re-read of a repo renamed during it: its old name's data goes as departed.
- */
-const REPO_NAMES_TTL_MS = 7 * 86_400_000;
-
 /** Where a moving repo's keys wait between the two phases of the move. */
 const MOVING_SUFFIX = ':moving';
 
@@ -194,7 +194,12 @@ export function createOrgRepoSync(options: {
         await redis.hset(namesKey, ...changed.flatMap(({ id, name }) => [String(id), name]));
       }
       if (gone.length > 0) await redis.hdel(namesKey, ...gone.map(String));
-      await redis.pexpire(namesKey, REPO_NAMES_TTL_MS);
+      await execOrThrow(
+        redis
+          .multi()
+          .pexpire(namesKey, ORG_KEYS_TTL_MS)
+          .pexpire(keys.orgHistoryPending(org), ORG_KEYS_TTL_MS),
+      );
 
       const admittedNames = new Set(admitted.map((repo) => repo.name));
       const removed: string[] = [];

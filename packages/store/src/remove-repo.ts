@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 
+import { HISTORY_REPO_ID_FIELD } from './repo-checkpoints.js';
 import { toRepoId, type RepoRef, type StoreKeys } from './store-keys.js';
 
 // Removes one repo's keys and takes its series out of the fleet's count, in one step. With a
@@ -8,7 +9,9 @@ import { toRepoId, type RepoRef, type StoreKeys } from './store-keys.js';
 // recomputes. A repo with series goes by its last complete scrape (the series index); one
 // without by its last ledger write (the ledger index). A repo with fresh series keeps its
 // ledger date in step, so GC's ledger pass does not see it again.
-// KEYS: 1 series count, 2 series index, 3 ledger index, 4 series, 5.. the rest of the repo's keys.
+// A repo whose history was pending leaves its org's pending set by the GitHub id its state
+// holds. KEYS: 1 series count, 2 series index, 3 ledger index, 4 the org's pending-history
+// set, 5 the repo's state, 6 series, 7.. the rest of the repo's keys (state again).
 // ARGV: 1 repo id, 2 cutoff ms or empty for none. Returns the series removed, or -1 when kept.
 const REMOVE_REPO_SCRIPT = `
 local cutoff = tonumber(ARGV[2])
@@ -21,8 +24,10 @@ if cutoff then
   local written = redis.call('ZSCORE', KEYS[3], ARGV[1])
   if not scraped and (not written or tonumber(written) >= cutoff) then return -1 end
 end
-local series = redis.call('HLEN', KEYS[4])
-for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
+local pendingId = redis.call('HGET', KEYS[5], '${HISTORY_REPO_ID_FIELD}')
+if pendingId then redis.call('SREM', KEYS[4], pendingId) end
+local series = redis.call('HLEN', KEYS[6])
+for i = 5, #KEYS do redis.call('DEL', KEYS[i]) end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 local count = tonumber(redis.call('GET', KEYS[1]) or '0') - series
@@ -32,8 +37,8 @@ return series
 `;
 
 /**
- * Removes the repo's series, ledger, LOC and scrape state and its places in both indexes, and
- * counts its series down from the fleet's series count, atomically. With `cutoffMs`, only if
+ * Removes the repo's series, ledger, LOC and scrape state, its places in both indexes and in
+ * its org's pending-history set, and counts its series down from the fleet's series count, atomically. With `cutoffMs`, only if
  * neither its last complete scrape nor (without series) its last ledger write is at or after
  * it. Resolves to the series removed, or `undefined` when the repo was kept.
  */
@@ -47,10 +52,12 @@ export async function removeRepo(
   const series = Number(
     await redis.eval(
       REMOVE_REPO_SCRIPT,
-      3 + repoKeys.length,
+      5 + repoKeys.length,
       keys.seriesCount,
       keys.repoIndex,
       keys.repoLedgers,
+      keys.orgHistoryPending(ref.org),
+      keys.repoState(ref),
       ...repoKeys,
       toRepoId(ref),
       options.cutoffMs ?? '',

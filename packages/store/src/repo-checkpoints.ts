@@ -7,7 +7,7 @@ import {
 import type { Redis } from 'ioredis';
 
 import { execOrThrow } from './redis-transaction.js';
-import { createStoreKeys, toRepoId, type RepoRef } from './store-keys.js';
+import { createStoreKeys, ORG_KEYS_TTL_MS, toRepoId, type RepoRef } from './store-keys.js';
 
 /** The checkpoint each resource of `SCRAPE_CATALOG` declares (`commitsSyncedAtMs`, …). */
 type ResourceCheckpoint = (typeof SCRAPE_CATALOG)[ScrapeResource]['checkpoint'];
@@ -123,28 +123,44 @@ export interface RepoChangeState {
 // One field per resource, so two backfill workers finishing two resources' history at once
 // each delete their own (a list rewritten by both would lose one).
 const HISTORY_PENDING_FIELDS = SCRAPE_RESOURCES.map((resource) => `historyPending:${resource}`);
+/**
+ * The GitHub id the repo has in its org's pending set (`StoreKeys.orgHistoryPending`),
+ * written with its pending-history fields: what takes it out of the set when they are gone
+ * (here, or with the repo's keys in `removeRepo`). In the state hash, so a rename moves it.
+ */
+export const HISTORY_REPO_ID_FIELD = 'historyRepoId';
 
 /**
- * Deletes the given resources' pending-history fields; when none is left and the history
- * was pending, sets `historyReadFromMs` to 0 and answers 1 (only the call that completes
- * it does).
+ * Deletes the given resources' pending-history fields (KEYS[1] the state hash); when none
+ * is left, the repo leaves its org's pending set (KEYS[2]) in the same step, and if the
+ * history was pending, sets `historyReadFromMs` to 0 and answers 1 (only the call that
+ * completes it does).
  */
 const COMPLETE_HISTORY_SCRIPT = `
 local done = tonumber(ARGV[1])
 for index = 2, done + 1 do redis.call('HDEL', KEYS[1], ARGV[index]) end
-local readFrom = tonumber(redis.call('HGET', KEYS[1], 'historyReadFromMs') or '0') or 0
-if readFrom == 0 then return 0 end
 for index = done + 2, #ARGV do
   if redis.call('HEXISTS', KEYS[1], ARGV[index]) == 1 then return 0 end
 end
+local repoId = redis.call('HGET', KEYS[1], '${HISTORY_REPO_ID_FIELD}')
+if repoId then
+  redis.call('SREM', KEYS[2], repoId)
+  redis.call('HDEL', KEYS[1], '${HISTORY_REPO_ID_FIELD}')
+end
+local readFrom = tonumber(redis.call('HGET', KEYS[1], 'historyReadFromMs') or '0') or 0
+if readFrom == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'historyReadFromMs', 0)
 return 1
 `;
 
 export interface RepoCheckpointStore {
   read(ref: RepoRef): Promise<RepoCheckpoints>;
-  /** Sets the given checkpoints; the others keep their values. */
-  write(ref: RepoRef, checkpoints: RepoCheckpoints): Promise<void>;
+  /**
+   * Sets the given checkpoints; the others keep their values. With
+   * `historyPendingResources` and the repo's GitHub id, the repo joins its org's pending set
+   * (`gh_exporter_history_repos_pending`) in the same step; `completeHistory` takes it out.
+   */
+  write(ref: RepoRef, checkpoints: RepoCheckpoints, repoId?: number): Promise<void>;
   /**
    * The change state of each of `repos` of `org`, in one round trip (a page of change
    * detection: up to 100 repos).
@@ -157,7 +173,8 @@ export interface RepoCheckpointStore {
   /**
    * Marks these resources' history (before `historyReadFromMs`) as read. Resolves true
    * exactly once per repo: for the call after which no resource's history is pending
-   * (`historyReadFromMs` is then 0, so the next series refresh counts every event).
+   * (`historyReadFromMs` is then 0, so the next series refresh counts every event); the
+   * repo leaves its org's pending set with that same step.
    */
   completeHistory(ref: RepoRef, resources: readonly ScrapeResource[]): Promise<boolean>;
 }
@@ -251,7 +268,7 @@ export function createRepoCheckpointStore(options: {
       if (pending.length > 0) checkpoints.historyPendingResources = pending;
       return checkpoints;
     },
-    write: async (ref, checkpoints) => {
+    write: async (ref, checkpoints, repoId) => {
       const fields = CHECKPOINT_FIELDS.flatMap((field) => {
         const value = checkpoints[field];
         return value === undefined ? [] : [field, String(value)];
@@ -269,25 +286,30 @@ export function createRepoCheckpointStore(options: {
       if (checkpoints.refusedResources !== undefined) {
         fields.push(REFUSED_FIELD, checkpoints.refusedResources.join(','));
       }
-      for (const resource of checkpoints.historyPendingResources ?? []) {
-        fields.push(`historyPending:${resource}`, '1');
-      }
+      const pending = checkpoints.historyPendingResources ?? [];
+      for (const resource of pending) fields.push(`historyPending:${resource}`, '1');
+      const joinsPending = pending.length > 0 && repoId !== undefined;
+      if (joinsPending) fields.push(HISTORY_REPO_ID_FIELD, String(repoId));
       if (fields.length === 0) return;
       // Dated in the ledger index with the write: retention GC finds the state of a repo
       // that never gets series too.
-      await execOrThrow(
-        options.redis
-          .multi()
-          .zadd(keys.repoLedgers, now(), toRepoId(ref))
-          .hset(keys.repoState(ref), ...fields),
-      );
+      const transaction = options.redis
+        .multi()
+        .zadd(keys.repoLedgers, now(), toRepoId(ref))
+        .hset(keys.repoState(ref), ...fields);
+      if (joinsPending) {
+        const pendingKey = keys.orgHistoryPending(ref.org);
+        transaction.sadd(pendingKey, String(repoId)).pexpire(pendingKey, ORG_KEYS_TTL_MS);
+      }
+      await execOrThrow(transaction);
     },
     completeHistory: async (ref, resources) => {
       const fields = resources.map((resource) => `historyPending:${resource}`);
       const completed = await options.redis.eval(
         COMPLETE_HISTORY_SCRIPT,
-        1,
+        2,
         keys.repoState(ref),
+        keys.orgHistoryPending(ref.org),
         fields.length,
         ...fields,
         ...HISTORY_PENDING_FIELDS,

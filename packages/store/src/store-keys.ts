@@ -100,11 +100,15 @@ export interface StoreKeys {
   orgRepos(org: string): string;
   /**
    * HASH GitHub repo id → the name the store keeps the repo's keys under: how a rename is
-   * told from a departure plus an arrival (`createOrgRepoSync`); expires a week after the
-   * org's last sync.
+   * told from a departure plus an arrival (`createOrgRepoSync`); expires
+   * {@link ORG_KEYS_TTL_MS} after the org's last sync.
    */
   orgRepoNames(org: string): string;
-  /** Set: GitHub ids of the org's repos whose history read (first read → retention) is pending. */
+  /**
+   * SET: GitHub ids of the org's repos whose history read (first read → retention) is
+   * pending, changed only with the repo's pending-history fields (`RepoCheckpointStore`) and
+   * by `removeRepo`; expires {@link ORG_KEYS_TTL_MS} after the org's last sync or first read.
+   */
   orgHistoryPending(org: string): string;
   /** HASH of one org cycle: expected repo count, start, and each repo's result. */
   orgCycle(org: string, slotStartMs: number): string;
@@ -113,6 +117,14 @@ export interface StoreKeys {
   /** Key prefix of the per-org repo-scrape semaphore (`per_org_concurrency`), fleet-wide. */
   readonly orgScrapeSlotsPrefix: string;
 }
+
+/**
+ * How long an org's own keys (repo names, pending history) outlive its last sync: an org
+ * that left the config leaves nothing behind. A gap that long (the org's cycles failing for
+ * a week) costs at most a re-read of a repo renamed during it: its old name's data goes as
+ * departed.
+ */
+export const ORG_KEYS_TTL_MS = 7 * 86_400_000;
 
 // GitHub names never contain these; refusing them keeps every key unambiguous.
 const UNSAFE_NAME = /[\s/:{}*?[\]]/;

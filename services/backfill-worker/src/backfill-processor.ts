@@ -157,9 +157,6 @@ export function createBackfillProcessor(deps: BackfillProcessorDeps): BackfillHa
       recordRepoScrape(telemetry, { org: message.org, repo, source: 'backfill' }, outcome);
       if (outcome.historyCompleted) {
         context.logger.info('repo history read: its series count back to retention');
-        if (message.repoId !== undefined) {
-          await deps.historyPending.remove(message.org, message.repoId);
-        }
       }
       const { missing } = outcome;
       if (missing.length === 0) return { kind: 'done' };

@@ -94,8 +94,15 @@ export interface BackfillWorld {
   /** Starts the worker (in process, as `main.ts` would). */
   startWorker(): Promise<Service>;
   stopWorker(): Promise<void>;
-  /** Scrapes one repo as the scraper would, at `nowMs` (exactly `window`, when given). */
-  scrape(org: string, repo: string, window?: ScrapeWindow): Promise<RepoScrapeOutcome>;
+  /**
+   * Scrapes one repo as the scraper would, at `nowMs` (exactly `window`, when given); with
+   * its GitHub id as a repo job has it.
+   */
+  scrape(
+    org: string,
+    repo: string | { readonly name: string; readonly id: number },
+    window?: ScrapeWindow,
+  ): Promise<RepoScrapeOutcome>;
   /**
    * The store follows the org's repos by GitHub id, as an org cycle does before its repo
    * jobs: discovery (every repo admitted), then `OrgRepoSync`.
@@ -164,6 +171,7 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
   });
   const logs = createCapturedLogger('info');
   const clock = { nowMs: dataset.generatedAtMs };
+
   const tuning: BackfillWorkerTuning = {
     queueStatsIntervalMs: 200,
     sweepIntervalMs: 200,
@@ -287,7 +295,9 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
           signal: shutdown.signal,
           now: () => clock.nowMs,
         },
-        { org, repo, ...(window ? { window } : {}) },
+        typeof repo === 'string'
+          ? { org, repo, ...(window ? { window } : {}) }
+          : { org, repo: repo.name, repoId: repo.id, ...(window ? { window } : {}) },
       ),
     readAllSeries: async () => {
       const rows: GroundTruthSeries[] = [];

@@ -39,12 +39,11 @@ describe('a new org: first view from the last 24 h, history through the backfill
       toMs: firstReadFromMs,
     };
 
-    // The first cycle: each repo read from 24 h ago only; its history handed to backfill
-    // as the scraper worker does (pending first, then one window per resource).
-    const requestHistory = async (outcome: RepoScrapeOutcome): Promise<BackfillRequest[]> => {
+    // The first cycle: each repo read from 24 h ago only (its checkpoints count it pending);
+    // its history handed to backfill as the scraper worker does, one window per resource.
+    const requestHistory = (outcome: RepoScrapeOutcome): BackfillRequest[] => {
       if (!outcome.history) return [];
       const repoId = idOf(outcome.ref.repo);
-      await pending.add(ORG, repoId);
       return outcome.history.resources.map((resource) => ({
         org: ORG,
         repo: outcome.ref.repo,
@@ -57,13 +56,13 @@ describe('a new org: first view from the last 24 h, history through the backfill
     };
     const requests: BackfillRequest[] = [];
     for (const { repo } of w.repos) {
-      const outcome = await w.scrape(ORG, repo);
+      const outcome = await w.scrape(ORG, { name: repo, id: idOf(repo) });
       expect(outcome.status).toBe('done');
       expect(outcome.history).toEqual({
         window: historyWindow,
         resources: ['commits', 'pulls', 'issue_comments'],
       });
-      requests.push(...(await requestHistory(outcome)));
+      requests.push(...requestHistory(outcome));
     }
     expect(await pending.count([ORG])).toEqual([w.repos.length]);
 
@@ -91,9 +90,9 @@ describe('a new org: first view from the last 24 h, history through the backfill
 
     // A scheduled cycle meanwhile changes nothing and asks for the same history again.
     for (const { repo } of w.repos) {
-      const outcome = await w.scrape(ORG, repo);
+      const outcome = await w.scrape(ORG, { name: repo, id: idOf(repo) });
       expect(outcome.history?.window).toEqual(historyWindow);
-      requests.push(...(await requestHistory(outcome)));
+      requests.push(...requestHistory(outcome));
     }
     expect(await w.readAllSeries()).toEqual(recentTruth);
     const admitted = await w.outbox.enqueue(requests);
@@ -114,7 +113,7 @@ describe('a new org: first view from the last 24 h, history through the backfill
 
     // Complete: the next cycle reads incrementally, reports no history, changes nothing.
     for (const { repo } of w.repos) {
-      expect((await w.scrape(ORG, repo)).history).toBeUndefined();
+      expect((await w.scrape(ORG, { name: repo, id: idOf(repo) })).history).toBeUndefined();
     }
     expect(await w.readAllSeries()).toEqual(truth);
   }, 120_000);

@@ -19,7 +19,7 @@ import {
   decodeRepoScrapeJob,
   SCRAPE_QUEUES,
 } from '@gse/queues';
-import { createHistoryPendingStore, createOrgRepoListStore, createOrgRepoSync } from '@gse/store';
+import { createOrgRepoListStore, createOrgRepoSync } from '@gse/store';
 import type { Worker } from 'bullmq';
 
 import { toJobProcessor } from './job-adapter.js';
@@ -113,7 +113,6 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
     keys,
     repoLists: createOrgRepoListStore({ redis, keyPrefix: config.store.keyPrefix }),
     repoSync: createOrgRepoSync({ redis, keyPrefix: config.store.keyPrefix }),
-    historyPending: createHistoryPendingStore({ redis, keyPrefix: config.store.keyPrefix }),
     scrape,
     changeDetection: {
       mode: config.github.changeDetection,

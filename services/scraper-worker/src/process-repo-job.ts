@@ -173,16 +173,16 @@ export async function failRepoJob(
 
 /**
  * Hands the history a first read left (retention → the read's start) to the backfill worker,
- * one window per resource, after marking the repo pending: a worker that dies in between is
- * retried, and its retry asks again (a scrape reports the history while it is pending).
+ * one window per resource; the first read's checkpoints counted the repo pending (a job of
+ * an earlier release, without the repo id, is read but not counted). A worker that dies
+ * before this is retried, and its retry asks again (a scrape reports the history while it
+ * is pending).
  */
 async function requestHistory(
   context: WorkerContext,
   job: RepoScrapeJob,
   history: PendingHistory,
 ): Promise<void> {
-  // A job of an earlier release has no repo id: its history is read, but not counted pending.
-  if (job.repoId !== undefined) await context.historyPending.add(job.org, job.repoId);
   await context.backfill.request(
     history.resources.map((resource): BackfillRequest => ({
       org: job.org,

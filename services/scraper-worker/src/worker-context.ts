@@ -2,7 +2,7 @@ import type { OrgConfig } from '@gse/config';
 import { decodeOrgHealth, isScrapingAllowed, type GitHubClient } from '@gse/github';
 import type { BackfillProducer, ScrapeQueues } from '@gse/queues';
 import type { ScrapeRepoDeps } from '@gse/scrape';
-import type { HistoryPendingStore, OrgRepoListStore, OrgRepoSync, StoreKeys } from '@gse/store';
+import type { OrgRepoListStore, OrgRepoSync, StoreKeys } from '@gse/store';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 import type { Redis } from 'ioredis';
 
@@ -24,8 +24,6 @@ export interface WorkerContext {
   readonly repoLists: OrgRepoListStore;
   /** Makes the store's repos of an org follow discovery by repo id. */
   readonly repoSync: OrgRepoSync;
-  /** Repos whose history the backfill worker still has to read (`gh_exporter_history_repos_pending`). */
-  readonly historyPending: HistoryPendingStore;
   /** `scrapeRepo`'s ports and options, without the per-job client, logger and signal. */
   readonly scrape: Omit<ScrapeRepoDeps, 'client' | 'logger' | 'signal'>;
   /** `github.change_detection` and `github.quiet_repo_reread_interval`. */
