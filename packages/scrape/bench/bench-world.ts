@@ -29,6 +29,7 @@ import { Writable } from 'node:stream';
 import {
   detectRepoChanges,
   scrapeRepo,
+  storeFingerprintAfterScrape,
   type RepoChanges,
   type RepoScrapeOutcome,
   type ScrapeOptions,
@@ -61,8 +62,12 @@ export interface BenchWorld {
   scrape(repo: string): Promise<RepoScrapeOutcome>;
   /** The org cycle's change detection (`github.change_detection: graphql`) at `nowMs`. */
   detectChanges(cycleIntervalMs: number): Promise<RepoChanges>;
-  /** Stores a changed repo's fingerprint after its complete scrape, as the worker does. */
-  writeFingerprint(repo: string, fingerprint: string): Promise<void>;
+  /** Stores or deletes a changed repo's fingerprint after its scrape, as the worker does. */
+  storeFingerprint(
+    repo: string,
+    fingerprint: string | undefined,
+    outcome: RepoScrapeOutcome,
+  ): Promise<void>;
   /** Recomputes quiet repos' series from the ledger at `nowMs`, as the org cycle does. */
   refreshSeries(repos: readonly string[]): Promise<void>;
   /** The same client implementation with no ETag store and a token of its own. */
@@ -240,8 +245,8 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
         cycleIntervalMs,
         quietRepoRereadIntervalMs: BENCH_QUIET_REPO_REREAD_INTERVAL_MS,
       }),
-    writeFingerprint: (repo, fingerprint) =>
-      checkpoints.writeFingerprint({ org, repo }, fingerprint, world.nowMs),
+    storeFingerprint: (repo, fingerprint, outcome) =>
+      storeFingerprintAfterScrape(checkpoints, { org, repo, fingerprint }, outcome, world.nowMs),
     refreshSeries: async (repos) => {
       await store.refreshSeriesOfRepos(org, repos, world.nowMs);
     },

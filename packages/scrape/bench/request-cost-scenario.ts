@@ -168,8 +168,7 @@ async function runCycle(
     scenario.concurrency,
     async (repo) => {
       const outcome = await scrapeCompletely(world, repo);
-      const fingerprint = fingerprints.get(repo);
-      if (fingerprint !== undefined) await world.writeFingerprint(repo, fingerprint);
+      await world.storeFingerprint(repo, fingerprints.get(repo), outcome);
       reconcile.requests += outcome.reconcileRequests;
       reconcile.provenToRetention += outcome.reconciledToRetention.length;
       reconcile.removed += outcome.removed;
