@@ -244,6 +244,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
         nowMs: world.nowMs,
         cycleIntervalMs,
         quietRepoRereadIntervalMs: BENCH_QUIET_REPO_REREAD_INTERVAL_MS,
+        locRefreshIntervalMs: BENCH_SCRAPE_OPTIONS.loc.refreshIntervalMs,
       }),
     storeFingerprint: (repo, fingerprint, outcome) =>
       storeFingerprintAfterScrape(checkpoints, { org, repo, fingerprint }, outcome, world.nowMs),

@@ -22,25 +22,44 @@ export class StatsNotReadyError extends Error {
   }
 }
 
+/** The checkpoints {@link isLocDue} reads. */
+export type LocDueCheckpoints = Pick<
+  RepoCheckpoints,
+  'locRefreshedAtMs' | 'locRetryAtMs' | 'commitsRewrittenAtMs'
+>;
+
 /**
- * Whether LOC is due: never read, older than `loc.refresh_interval`, read before the last
- * complete week ended (so that week's numbers are final), read before a force-push rewrote
- * the default branch (`commitsRewrittenAtMs`: the statistics follow the new history), or left truncated by a spent
- * fallback budget that has renewed since (`locRetryAtMs`; before it, a retry would only
- * spend requests on the stats and commit list to be refused again).
+ * Whether a repo's LOC is due at `nowMs`, the one rule the scrape and change detection
+ * apply: never read, older than `loc.refresh_interval`, read before the last complete week
+ * ended (so that week's numbers are final), read before a force-push rewrote the default
+ * branch (`commitsRewrittenAtMs`: the statistics follow the new history), or left truncated
+ * by a spent fallback budget that has renewed since (`locRetryAtMs`; before it, a retry
+ * would only spend requests on the stats and commit list to be refused again).
  */
-export function isLocRefreshDue(context: CollectorContext): boolean {
+export function isLocDue(
+  checkpoints: LocDueCheckpoints,
+  nowMs: number,
+  refreshIntervalMs: number,
+): boolean {
   const {
     locRefreshedAtMs: refreshedAtMs,
     locRetryAtMs: retryAtMs = 0,
     commitsRewrittenAtMs: rewrittenAtMs = 0,
-  } = context.checkpoints;
-  if (context.window || refreshedAtMs === undefined) return true;
+  } = checkpoints;
+  if (refreshedAtMs === undefined) return true;
   return (
-    context.nowMs - refreshedAtMs >= context.options.loc.refreshIntervalMs ||
-    refreshedAtMs < lastCompleteWeek(context.nowMs).endMs ||
+    nowMs - refreshedAtMs >= refreshIntervalMs ||
+    refreshedAtMs < lastCompleteWeek(nowMs).endMs ||
     rewrittenAtMs > refreshedAtMs ||
-    (retryAtMs > 0 && context.nowMs >= retryAtMs)
+    (retryAtMs > 0 && nowMs >= retryAtMs)
+  );
+}
+
+/** Whether a scrape refreshes LOC: a backfill window always, otherwise when {@link isLocDue}. */
+export function isLocRefreshDue(context: CollectorContext): boolean {
+  return (
+    context.window !== undefined ||
+    isLocDue(context.checkpoints, context.nowMs, context.options.loc.refreshIntervalMs)
   );
 }
 

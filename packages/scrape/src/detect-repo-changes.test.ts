@@ -109,12 +109,16 @@ describe('detectRepoChanges', () => {
     } as Partial<GitHubClient> as GitHubClient;
     const failure = await detectRepoChanges({
       client,
-      checkpoints: { readChangeStates: () => Promise.resolve(new Map()) },
+      checkpoints: {
+        readChangeStates: () => Promise.resolve(new Map()),
+        readReposWithCommitsSince: () => Promise.resolve(new Set()),
+      },
       org: 'acme',
       allowlist: ['*'],
       nowMs: Date.parse('2026-12-02T00:00:00Z'),
       cycleIntervalMs: 300_000,
       quietRepoRereadIntervalMs: 86_400_000,
+      locRefreshIntervalMs: 86_400_000,
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(GitHubRequestError);
     expect(failure).toMatchObject({

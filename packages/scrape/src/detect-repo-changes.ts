@@ -1,3 +1,4 @@
+import { lastCompleteWeek } from '@gse/activity';
 import {
   decodeRepoChanges,
   GitHubRequestError,
@@ -9,6 +10,7 @@ import {
 } from '@gse/github';
 import type { ListedRepo, RepoChangeState, RepoCheckpointStore, RepoRef } from '@gse/store';
 
+import { isLocDue } from './collect-loc.js';
 import { splitRepos, type RepoDiscovery } from './discover-repos.js';
 import type { RepoScrapeOutcome } from './scrape-repo.js';
 
@@ -23,8 +25,12 @@ export type ChangeReason =
   | 'new'
   /** A watched field moved since the last complete scrape. */
   | 'changed'
-  /** Its LOC refresh was truncated by the fallback budget, which has renewed since. */
-  | 'loc_retry'
+  /**
+   * Its LOC is due by the scrape's own rule (`isLocDue`: the week turned, `loc.refresh_interval`
+   * passed, a truncated refresh's fallback budget renewed) and its ledger has a commit since
+   * the last complete week began: the only repos whose LOC gauges a refresh can move.
+   */
+  | 'loc_due'
   /** Quiet for `quietRepoRereadIntervalMs`: read once to find what the fields do not show. */
   | 'reread';
 
@@ -63,7 +69,7 @@ export interface RepoChanges extends RepoDiscovery {
 
 export interface DetectRepoChangesRequest {
   readonly client: GitHubClient;
-  readonly checkpoints: Pick<RepoCheckpointStore, 'readChangeStates'>;
+  readonly checkpoints: Pick<RepoCheckpointStore, 'readChangeStates' | 'readReposWithCommitsSince'>;
   readonly org: string;
   /** `repo_allowlist` of the org (`['*']` = all). */
   readonly allowlist: readonly string[];
@@ -73,6 +79,8 @@ export interface DetectRepoChangesRequest {
   readonly cycleIntervalMs: number;
   /** `github.quiet_repo_reread_interval`. */
   readonly quietRepoRereadIntervalMs: number;
+  /** `loc.refresh_interval`. */
+  readonly locRefreshIntervalMs: number;
 }
 
 /**
@@ -80,8 +88,8 @@ export interface DetectRepoChangesRequest {
  * repos lists the repos the installation sees (the same split as `discoverRepos`) with a
  * fingerprint of what moves when anything the metrics count changes, and each page's repos
  * are compared, in one Redis round trip, with the fingerprint their last scrape stored
- * (`storeFingerprintAfterScrape`). A repo gets a scrape when it has none or it differs, when its LOC retry is due,
- * or, the oldest first and at most twice their fair share a cycle, when it has been quiet
+ * (`storeFingerprintAfterScrape`). A repo gets a scrape when it has none or it differs,
+ * when its LOC is due and a refresh can move its LOC gauges (`loc_due`), or, the oldest first and at most twice their fair share a cycle, when it has been quiet
  * for `quietRepoRereadIntervalMs` (packages/scrape/README.md#change-detection).
  */
 export async function detectRepoChanges(request: DetectRepoChangesRequest): Promise<RepoChanges> {
@@ -119,16 +127,36 @@ export async function detectRepoChanges(request: DetectRepoChangesRequest): Prom
       org,
       active.map((repo) => repo.name),
     );
-    for (const { settled, ...repo } of active) {
+    const unchanged: { readonly repo: (typeof active)[number]; readonly state: RepoChangeState }[] =
+      [];
+    for (const repo of active) {
       const state = states.get(repo.name) ?? {};
-      const reason = toChangeReason(state, repo.fingerprint, request.nowMs);
-      if (reason !== undefined) {
-        due.set(repo.name, settled ? { ...repo, reason } : { name: repo.name, reason });
+      const reason = toChangeReason(state, repo.fingerprint);
+      if (reason === undefined) unchanged.push({ repo, state });
+      else due.set(repo.name, toChangedRepo(repo, reason));
+    }
+    const locDue = unchanged.filter(({ state }) =>
+      isLocOwed(state, request.nowMs, request.locRefreshIntervalMs),
+    );
+    const withCommits =
+      locDue.length === 0
+        ? new Set<string>()
+        : await request.checkpoints.readReposWithCommitsSince(
+            org,
+            locDue.map(({ repo }) => repo.name),
+            lastCompleteWeek(request.nowMs).startMs,
+          );
+    for (const { repo, state } of unchanged) {
+      if (withCommits.has(repo.name)) {
+        due.set(repo.name, toChangedRepo(repo, 'loc_due'));
       } else if (
         state.fingerprintAtMs !== undefined &&
         request.nowMs - state.fingerprintAtMs >= request.quietRepoRereadIntervalMs
       ) {
-        rereadCandidates.push({ repo: { ...repo, reason: 'reread' }, atMs: state.fingerprintAtMs });
+        rereadCandidates.push({
+          repo: toChangedRepo(repo, 'reread'),
+          atMs: state.fingerprintAtMs,
+        });
       }
     }
     const { hasNextPage, endCursor } = repositories.pageInfo;
@@ -219,18 +247,32 @@ function toLatestUpdateMs(node: RepoChangesNode): number {
   );
 }
 
-function toChangeReason(
-  state: RepoChangeState,
-  fingerprint: string,
-  nowMs: number,
-): ChangeReason | undefined {
+function toChangeReason(state: RepoChangeState, fingerprint: string): ChangeReason | undefined {
   if (state.fingerprint === undefined) return 'new';
   if (state.fingerprint !== fingerprint) return 'changed';
-  // 0: the last LOC refresh was complete.
-  if (state.locRetryAtMs !== undefined && state.locRetryAtMs > 0 && state.locRetryAtMs <= nowMs) {
-    return 'loc_retry';
-  }
   return undefined;
+}
+
+/**
+ * Whether an unchanged repo owes a LOC refresh by the scrape's rule. One never refreshed
+ * after a complete scrape, or whose statistics GitHub refuses, has LOC out of the fleet's
+ * scope or unreadable: a scrape each cycle would change nothing.
+ */
+function isLocOwed(state: RepoChangeState, nowMs: number, refreshIntervalMs: number): boolean {
+  if (state.locRefreshedAtMs === undefined || state.refusedResources?.includes('loc') === true) {
+    return false;
+  }
+  return isLocDue(state, nowMs, refreshIntervalMs);
+}
+
+/** The fingerprint only once the repo's latest update has settled. */
+function toChangedRepo(
+  repo: { readonly name: string; readonly fingerprint: string; readonly settled: boolean },
+  reason: ChangeReason,
+): ChangedRepo {
+  return repo.settled
+    ? { name: repo.name, fingerprint: repo.fingerprint, reason }
+    : { name: repo.name, reason };
 }
 
 function toListedRepo(node: RepoChangesNode): ListedRepo {

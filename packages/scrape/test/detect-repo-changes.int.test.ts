@@ -1,3 +1,4 @@
+import { lastCompleteWeek } from '@gse/activity';
 import { createOrgRepoSync, createRepoCheckpointStore } from '@gse/store';
 import { waitFor } from '@gse/testing';
 import { describe, expect, test } from 'vitest';
@@ -16,19 +17,23 @@ import { reposOf, storedAndTruth } from './stored-and-truth.js';
 /** Small repos keep cycles short (not `platform`'s 7,000 commits); web's new name too. */
 const ALLOWLIST = ['docs', 'mobile', 'sandbox', 'web', 'web-app'];
 const HOUR_MS = 3_600_000;
+const WEEK_MS = 7 * 24 * HOUR_MS;
 const CYCLE_MS = 300_000;
 
-const worldTest = test.extend<{ world: ScrapeFixture }>({
+/** A world per test: on Redis's clock (as production), or on the fixture's own (`nowMs`). */
+function worldOn(clock: 'redis' | 'fixture') {
   // eslint-disable-next-line no-empty-pattern -- vitest reads the fixtures a test uses from this pattern
-  world: async ({}, use) => {
-    const world = await createScrapeFixture({ redisClock: true });
+  return async ({}, use: (world: ScrapeFixture) => Promise<void>) => {
+    const world = await createScrapeFixture({ redisClock: clock === 'redis' });
     try {
       await use(world);
     } finally {
       await world.close();
     }
-  },
-});
+  };
+}
+const worldTest = test.extend<{ world: ScrapeFixture }>({ world: worldOn('redis') });
+const clockedWorldTest = test.extend<{ world: ScrapeFixture }>({ world: worldOn('fixture') });
 
 interface Cycle {
   readonly changes: RepoChanges;
@@ -50,13 +55,15 @@ async function runCycle(
   options: {
     readonly allowlist?: readonly string[];
     readonly laterMs?: number;
+    /** The cycle's instant instead (a fixture on its own clock). */
+    readonly atMs?: number;
     readonly beforeScrapes?: () => void;
   } = {},
 ): Promise<Cycle> {
   const ports = { redis: world.redis.redis, keyPrefix: world.redis.keyPrefix };
   const checkpoints = createRepoCheckpointStore(ports);
   const allowlist = options.allowlist ?? ALLOWLIST;
-  const nowMs = Date.now() + (options.laterMs ?? FINGERPRINT_SETTLE_MS + 1000);
+  const nowMs = options.atMs ?? Date.now() + (options.laterMs ?? FINGERPRINT_SETTLE_MS + 1000);
   const firstReport = world.reports.length;
   const changes = await detectRepoChanges({
     client: world.client('acme'),
@@ -66,9 +73,16 @@ async function runCycle(
     nowMs,
     cycleIntervalMs: CYCLE_MS,
     quietRepoRereadIntervalMs: 24 * HOUR_MS,
+    locRefreshIntervalMs: 24 * HOUR_MS,
   });
+  // On the fixture's clock, quiet repos are recomputed at the cycle's instant: Redis's
+  // clock is the cycle's in production.
+  const store =
+    options.atMs === undefined
+      ? world.store
+      : { ...world.store, readClockMs: () => Promise.resolve(nowMs) };
   const synced = await syncOrgRepos(
-    { repos: createOrgRepoSync(ports), store: world.store, checkpoints },
+    { repos: createOrgRepoSync(ports), store, checkpoints },
     'acme',
     changes,
     changes.quiet,
@@ -91,8 +105,14 @@ async function runCycle(
       nowMs,
     );
   }
-  await recomputeSeries(world.store, 'acme', synced.toRecompute);
+  await recomputeSeries(store, 'acme', synced.toRecompute);
   return { changes, scraped, detectionRequests };
+}
+
+/** A cycle of a world on the fixture's clock at `atMs`, its scrapes then too. */
+async function cycleAt(world: ScrapeFixture, atMs: number): Promise<Cycle> {
+  world.nowMs = atMs;
+  return runCycle(world, { atMs });
 }
 
 async function expectStoredEqualsTruth(world: ScrapeFixture, allowlist = ALLOWLIST) {
@@ -326,14 +346,54 @@ describe('detectRepoChanges: only repos that changed are read', () => {
     },
   );
 
-  worldTest(
+  clockedWorldTest(
+    'when the week turns, repos with commits since the last complete week began get their LOC refreshed, the others cost nothing',
+    async ({ world }) => {
+      // Two hours before a Sunday 00:00 UTC, the week's end, after the dataset's last event.
+      const weekEndMs = lastCompleteWeek(Date.now() + 3 * HOUR_MS).endMs + WEEK_MS;
+      await cycleAt(world, weekEndMs - 2 * HOUR_MS);
+      // A push after that LOC refresh: its scrape reads the commit, LOC is not due yet.
+      const docs = { org: 'acme', repo: 'docs' };
+      world.simulator.addCommit(
+        docs,
+        { authorLogin: 'alice', additions: 70, deletions: 7 },
+        weekEndMs - 90 * 60_000,
+      );
+      expect((await cycleAt(world, weekEndMs - HOUR_MS)).scraped).toEqual(['changed docs']);
+
+      // The week turned: the gauges now show the week of that push.
+      const weekStartMs = lastCompleteWeek(weekEndMs).startMs;
+      const withCommits = ALLOWLIST.filter((name) => {
+        const repo = world.dataset.orgs
+          .find((org) => org.login === 'acme')
+          ?.repos.find((candidate) => candidate.name === name);
+        return repo?.commits.some(
+          (commit) =>
+            commit.branch === repo.defaultBranch &&
+            Date.parse(commit.committer.date) >= weekStartMs,
+        );
+      });
+      expect(withCommits).toContain('docs');
+      const turned = await cycleAt(world, weekEndMs + 30 * 60_000);
+      await expectStoredEqualsTruth(world);
+      expect(turned.scraped).toEqual(withCommits.map((name) => `loc_due ${name}`));
+      expect(turned.changes.quiet).toEqual(
+        ['docs', 'mobile', 'sandbox', 'web'].filter((name) => !withCommits.includes(name)),
+      );
+      expect((await cycleAt(world, weekEndMs + 35 * 60_000)).scraped).toEqual([]);
+    },
+  );
+
+  clockedWorldTest(
     'repos quiet for quiet_repo_reread_interval are reread, at most twice their share a cycle',
     async ({ world }) => {
-      await runCycle(world);
+      // A Monday whose last complete week holds no commit of the dataset: no LOC is due.
+      const mondayMs = lastCompleteWeek(Date.now()).endMs + 2 * WEEK_MS + 24 * HOUR_MS;
+      await cycleAt(world, mondayMs);
       // A day later: all four are due, the cap is ceil(2 × 4 × 5 min / 24 h) = 1 a cycle.
-      const dayLater = 24 * HOUR_MS + FINGERPRINT_SETTLE_MS + 1000;
-      const first = (await runCycle(world, { laterMs: dayLater })).scraped;
-      const second = (await runCycle(world, { laterMs: dayLater })).scraped;
+      const dayLaterMs = mondayMs + 24 * HOUR_MS + FINGERPRINT_SETTLE_MS + 1000;
+      const first = (await cycleAt(world, dayLaterMs)).scraped;
+      const second = (await cycleAt(world, dayLaterMs)).scraped;
       expect([first.length, second.length]).toEqual([1, 1]);
       expect([...first, ...second].every((entry) => entry.startsWith('reread '))).toBe(true);
       expect(first[0]).not.toBe(second[0]);

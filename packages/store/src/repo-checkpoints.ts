@@ -2,6 +2,7 @@ import {
   isScrapeResource,
   SCRAPE_CATALOG,
   SCRAPE_RESOURCES,
+  toEventId,
   type ScrapeResource,
 } from '@gse/activity';
 import type { Redis } from 'ioredis';
@@ -110,15 +111,26 @@ const FINGERPRINT_AT_FIELD = 'changeFingerprintAtMs';
 
 /**
  * What change detection compares a repo against: the fingerprint of its last complete
- * scrape (an opaque string from `@gse/scrape`) and when it was stored, with the checkpoint
- * that makes a read due whatever the fingerprint says.
+ * scrape (an opaque string from `@gse/scrape`) and when it was stored, with the checkpoints
+ * that make a LOC refresh due whatever the fingerprint says.
  */
-export interface RepoChangeState {
+export interface RepoChangeState extends Pick<
+  RepoCheckpoints,
+  'locRefreshedAtMs' | 'locRetryAtMs' | 'commitsRewrittenAtMs' | 'refusedResources'
+> {
   readonly fingerprint?: string;
   readonly fingerprintAtMs?: number;
-  /** {@link RepoCheckpoints.locRetryAtMs}. */
-  readonly locRetryAtMs?: number;
 }
+
+/** The change-state fields that are numeric checkpoints, read as such. */
+const CHANGE_STATE_CHECKPOINTS = [
+  'locRefreshedAtMs',
+  'locRetryAtMs',
+  'commitsRewrittenAtMs',
+] as const satisfies readonly NumericCheckpoint[];
+
+/** Every commit's ledger id starts with this. */
+const COMMIT_EVENT_PREFIX = toEventId({ kind: 'commit', sourceId: '' });
 
 // One field per resource, so two backfill workers finishing two resources' history at once
 // each delete their own (a list rewritten by both would lose one).
@@ -166,6 +178,15 @@ export interface RepoCheckpointStore {
    * detection: up to 100 repos).
    */
   readChangeStates(org: string, repos: readonly string[]): Promise<Map<string, RepoChangeState>>;
+  /**
+   * Of `repos` of `org`, those whose ledger holds a commit dated at or after `fromMs`, in
+   * one round trip: the repos whose LOC gauges a refresh can move.
+   */
+  readReposWithCommitsSince(
+    org: string,
+    repos: readonly string[],
+    fromMs: number,
+  ): Promise<Set<string>>;
   /** Stores the fingerprint of a complete scrape, dated `atMs`. */
   writeFingerprint(ref: RepoRef, fingerprint: string, atMs: number): Promise<void>;
   /** Forgets the repo's fingerprint: change detection then reads it at its next cycle. */
@@ -200,7 +221,8 @@ export function createRepoCheckpointStore(options: {
           keys.repoState({ org, repo }),
           FINGERPRINT_FIELD,
           FINGERPRINT_AT_FIELD,
-          'locRetryAtMs' satisfies NumericCheckpoint,
+          REFUSED_FIELD,
+          ...CHANGE_STATE_CHECKPOINTS,
         );
       }
       const results = (await pipeline.exec()) ?? [];
@@ -208,16 +230,34 @@ export function createRepoCheckpointStore(options: {
       repos.forEach((repo, index) => {
         const [error, values] = results[index] ?? [new Error('no reply'), null];
         if (error) throw error;
-        const [fingerprint, atMs, locRetryAtMs] = values as (string | null)[];
+        const [fingerprint, atMs, refused, ...numbers] = values as (string | null)[];
         const state: { -readonly [K in keyof RepoChangeState]: RepoChangeState[K] } = {};
         if (fingerprint !== null && fingerprint !== undefined) state.fingerprint = fingerprint;
         const fingerprintAtMs = finite(atMs);
         if (fingerprintAtMs !== undefined) state.fingerprintAtMs = fingerprintAtMs;
-        const retryAtMs = finite(locRetryAtMs);
-        if (retryAtMs !== undefined) state.locRetryAtMs = retryAtMs;
+        if (refused !== null && refused !== undefined) {
+          state.refusedResources = decodeRefused(refused);
+        }
+        CHANGE_STATE_CHECKPOINTS.forEach((field, at) => {
+          const value = finite(numbers[at]);
+          if (value !== undefined) state[field] = value;
+        });
         states.set(repo, state);
       });
       return states;
+    },
+    readReposWithCommitsSince: async (org, repos, fromMs) => {
+      const pipeline = options.redis.pipeline();
+      for (const repo of repos)
+        pipeline.zrangebyscore(keys.repoEvents({ org, repo }), fromMs, '+inf');
+      const results = (await pipeline.exec()) ?? [];
+      return new Set(
+        repos.filter((_, index) => {
+          const [error, ids] = results[index] ?? [new Error('no reply'), null];
+          if (error) throw error;
+          return (ids as string[]).some((id) => id.startsWith(COMMIT_EVENT_PREFIX));
+        }),
+      );
     },
     writeFingerprint: async (ref, fingerprint, atMs) => {
       await options.redis.hset(
@@ -261,8 +301,7 @@ export function createRepoCheckpointStore(options: {
       if (headSha !== null && headSha !== undefined) checkpoints.commitsHeadSha = headSha;
       const refused = values[next++];
       if (refused !== null && refused !== undefined) {
-        // A resource this code does not know (a newer replica's) is left out.
-        checkpoints.refusedResources = refused.split(',').filter(isScrapeResource);
+        checkpoints.refusedResources = decodeRefused(refused);
       }
       const pending = SCRAPE_RESOURCES.filter((_, index) => values[next + index] != null);
       if (pending.length > 0) checkpoints.historyPendingResources = pending;
@@ -317,6 +356,11 @@ export function createRepoCheckpointStore(options: {
       return completed === 1;
     },
   };
+}
+
+/** The refused resources' list; a resource this code does not know (a newer replica's) is left out. */
+function decodeRefused(encoded: string): ScrapeResource[] {
+  return encoded.split(',').filter(isScrapeResource);
 }
 
 /** `pull:page` pairs, comma-separated (`481:2,502:3`). */

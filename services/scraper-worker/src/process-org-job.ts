@@ -164,7 +164,7 @@ export async function processOrgJob(
     repos: toScrape.length,
     quiet: found.quiet.length,
     recomputed: synced.toRecompute.length,
-    // Why each repo is read: `changed`, `new`, `reread`, `loc_retry`, `last_read`, `every_cycle`.
+    // Why each repo is read: `changed`, `new`, `reread`, `loc_due`, `last_read`, `every_cycle`.
     reasons: countReasons(toScrape),
     collapsed: collapsed.length,
     archived: discovery.archived.length,
@@ -236,6 +236,7 @@ async function discoverOrg(
       nowMs: context.now(),
       cycleIntervalMs: job.intervalMs,
       quietRepoRereadIntervalMs: context.changeDetection.quietRepoRereadIntervalMs,
+      locRefreshIntervalMs: context.scrape.options.loc.refreshIntervalMs,
     });
   } catch (error) {
     if (!(error instanceof GitHubGraphqlUnsupportedError)) throw error;
