@@ -75,13 +75,16 @@ export interface RedisRequestBudget {
   readUsage(installationId: number, resource: RequestBudgetResource): Promise<RequestBudgetUsage>;
 }
 
-// A sliding window log: every grant is a ZSET member `<seq>:<points>` scored by when it was
-// taken (Redis's clock, so processes with skewed clocks agree); a HASH keeps the running total
-// (`used`) and the member sequence (`seq`). A fixed window would let twice the budget through
-// in the minute straddling a boundary; a sliding one keeps every minute under it, whatever
-// window GitHub counts in (docs/github-limitations.md#secondary-limit-windows). Both keys
-// expire a window after the last grant, so an idle installation leaves nothing.
-// KEYS: log ZSET, total HASH, primary HASH. ARGV: points, allowed points, window ms.
+// A sliding window log: every grant is a ZSET member `<id>:<points>` scored by when it was
+// taken (Redis's clock, so processes with skewed clocks agree; `id` is that time in µs, made
+// unique). The points in the window are summed from the log itself on each draw: a running
+// total kept in another key could outlive the log, or lose it, to eviction or expiry and
+// then over-grant or refuse for ever. A window holds at most the points per minute (900),
+// so the sum stays cheap. A fixed window would let twice the budget through in the minute
+// straddling a boundary; a sliding one keeps every minute under it, whatever window GitHub
+// counts in (docs/github-limitations.md#secondary-limit-windows). The log expires a window
+// after the last grant, so an idle installation leaves nothing.
+// KEYS: log ZSET, primary HASH. ARGV: points, allowed points, window ms.
 // Returns { granted 0|1, wait ms, limit, remaining, resetAtMs } (primary fields false if none).
 const TAKE_SCRIPT = `
 local time = redis.call('TIME')
@@ -89,28 +92,29 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local points = tonumber(ARGV[1])
 local allowed = tonumber(ARGV[2])
 local windowMs = tonumber(ARGV[3])
-local used = tonumber(redis.call('HGET', KEYS[2], 'used') or '0')
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
-if #expired > 0 then
-  for _, member in ipairs(expired) do
-    used = used - tonumber(string.match(member, ':(%d+)$'))
-  end
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
+local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local used = 0
+for i = 1, #entries, 2 do
+  used = used + tonumber(string.match(entries[i], ':(%d+)$'))
 end
-if redis.call('ZCARD', KEYS[1]) == 0 then used = 0 end
-local primary = redis.call('HMGET', KEYS[3], 'limit', 'remaining', 'resetAtMs')
+local primary = redis.call('HMGET', KEYS[2], 'limit', 'remaining', 'resetAtMs')
 local granted = 0
 local waitMs = 0
 if used + points <= allowed then
-  local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-  redis.call('ZADD', KEYS[1], now, seq .. ':' .. points)
-  used = used + points
-  granted = 1
+  local id = time[1] .. string.format('%06d', tonumber(time[2]))
+  local member = id .. ':' .. points
+  local n = 0
+  while redis.call('ZSCORE', KEYS[1], member) do
+    n = n + 1
+    member = id .. '.' .. n .. ':' .. points
+  end
+  redis.call('ZADD', KEYS[1], now, member)
   redis.call('PEXPIRE', KEYS[1], windowMs)
+  granted = 1
 else
   -- The oldest points leave first: wait until enough of them have.
   local excess = used + points - allowed
-  local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
   for i = 1, #entries, 2 do
     excess = excess - tonumber(string.match(entries[i], ':(%d+)$'))
     if excess <= 0 then
@@ -119,8 +123,6 @@ else
     end
   end
 end
-redis.call('HSET', KEYS[2], 'used', used)
-redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]) > 0 and redis.call('PTTL', KEYS[1]) or windowMs)
 return { granted, waitMs, primary[1], primary[2], primary[3] }
 `;
 
@@ -154,12 +156,40 @@ local primary = redis.call('HMGET', KEYS[2], 'limit', 'remaining', 'resetAtMs')
 return { used, primary[1], primary[2], primary[3] }
 `;
 
+type PrimaryFields = [limit: string | null, remaining: string | null, resetAtMs: string | null];
+
+/**
+ * The scripts as ioredis commands (`defineCommand`): sent by SHA1 (`EVALSHA`), the text only
+ * when Redis does not have it yet (after a restart), not on every request.
+ */
+interface BudgetCommands {
+  gseBudgetTake(
+    log: string,
+    primary: string,
+    points: number,
+    allowed: number,
+    windowMs: number,
+  ): Promise<[granted: number, waitMs: number, ...PrimaryFields]>;
+  gseBudgetObservePrimary(
+    primary: string,
+    limit: number,
+    remaining: number,
+    resetAtMs: number,
+    graceMs: number,
+  ): Promise<number>;
+  gseBudgetReadUsage(
+    log: string,
+    primary: string,
+    windowMs: number,
+  ): Promise<[used: number, ...PrimaryFields]>;
+}
+
 const DEFAULT_WINDOW_MS = 60_000;
 const RESOURCES: readonly RequestBudgetResource[] = ['rest', 'graphql'];
 
 /** The fleet's request budgets on Redis (atomic Lua, Redis's clock, keys that expire). */
 export function createRedisRequestBudget(options: RedisRequestBudgetOptions): RedisRequestBudget {
-  const { redis } = options;
+  const redis = defineBudgetCommands(options.redis);
   const keys = createStoreKeys(options.keyPrefix);
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
   if (
@@ -183,7 +213,6 @@ export function createRedisRequestBudget(options: RedisRequestBudgetOptions): Re
 
   const keysOf = (installationId: number, resource: RequestBudgetResource) => ({
     log: keys.installationBudgetLog(installationId, resource),
-    total: keys.installationBudgetTotal(installationId, resource),
     primary: keys.installationPrimaryView(installationId, resource),
   });
 
@@ -195,26 +224,21 @@ export function createRedisRequestBudget(options: RedisRequestBudgetOptions): Re
           `a ${draw.priority} ${draw.resource} draw may take 1 to ${allowed} points, got ${draw.points}`,
         );
       }
-      const { log, total, primary } = keysOf(installationId, draw.resource);
-      const [granted, waitMs, limit, remaining, resetAtMs] = (await redis.eval(
-        TAKE_SCRIPT,
-        3,
+      const { log, primary } = keysOf(installationId, draw.resource);
+      const [granted, waitMs, limit, remaining, resetAtMs] = await redis.gseBudgetTake(
         log,
-        total,
         primary,
         draw.points,
         allowed,
         windowMs,
-      )) as [number, number, string | null, string | null, string | null];
+      );
       const view = toSnapshot(limit, remaining, resetAtMs);
       return granted === 1
         ? { granted: true, primary: view }
         : { granted: false, retryInMs: Math.max(1, waitMs), primary: view };
     },
     async observePrimary(installationId, resource, view) {
-      await redis.eval(
-        OBSERVE_PRIMARY_SCRIPT,
-        1,
+      await redis.gseBudgetObservePrimary(
         keysOf(installationId, resource).primary,
         view.limit,
         view.remaining,
@@ -224,13 +248,11 @@ export function createRedisRequestBudget(options: RedisRequestBudgetOptions): Re
     },
     async readUsage(installationId, resource) {
       const { log, primary } = keysOf(installationId, resource);
-      const [used, limit, remaining, resetAtMs] = (await redis.eval(
-        READ_USAGE_SCRIPT,
-        2,
+      const [used, limit, remaining, resetAtMs] = await redis.gseBudgetReadUsage(
         log,
         primary,
         windowMs,
-      )) as [number, string | null, string | null, string | null];
+      );
       return {
         usedPoints: used,
         pointsPerWindow: allowance[resource].scheduled,
@@ -238,6 +260,14 @@ export function createRedisRequestBudget(options: RedisRequestBudgetOptions): Re
       };
     },
   };
+}
+
+/** Defines the budget's scripts on the connection (idempotent: same names, same scripts). */
+function defineBudgetCommands(redis: Redis): Redis & BudgetCommands {
+  redis.defineCommand('gseBudgetTake', { numberOfKeys: 2, lua: TAKE_SCRIPT });
+  redis.defineCommand('gseBudgetObservePrimary', { numberOfKeys: 1, lua: OBSERVE_PRIMARY_SCRIPT });
+  redis.defineCommand('gseBudgetReadUsage', { numberOfKeys: 2, lua: READ_USAGE_SCRIPT });
+  return redis as Redis & BudgetCommands;
 }
 
 function toSnapshot(

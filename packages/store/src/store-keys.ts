@@ -62,12 +62,10 @@ export interface StoreKeys {
   /** STRING: the installation's access token shared by the fleet (JSON), expiring with it. */
   installationToken(installationId: number): string;
   /**
-   * ZSET `<seq>:<points>` → when taken (Redis clock, ms): the points of the resource's
+   * ZSET `<id>:<points>` → when taken (Redis clock, ms): the points of the resource's
    * budget (`rest`, `graphql`) taken within the last window; expires a window after the last.
    */
   installationBudgetLog(installationId: number, resource: string): string;
-  /** HASH `used` (points in the log), `seq` (last member number); expires with the log. */
-  installationBudgetTotal(installationId: number, resource: string): string;
   /** HASH `limit`, `remaining`, `resetAtMs`: the resource's primary budget as the fleet last saw it. */
   installationPrimaryView(installationId: number, resource: string): string;
   /** STRING with a TTL (`backfill.dedup_ttl`): a backfill window enqueued recently, by digest. */
@@ -171,8 +169,6 @@ export function createStoreKeys(prefix: string): StoreKeys {
     installationToken: (installationId) => `${installationKey(installationId)}:token`,
     installationBudgetLog: (installationId, resource) =>
       `${installationKey(installationId)}:budget:${resource}:log`,
-    installationBudgetTotal: (installationId, resource) =>
-      `${installationKey(installationId)}:budget:${resource}:total`,
     installationPrimaryView: (installationId, resource) =>
       `${installationKey(installationId)}:budget:${resource}:primary`,
     backfillDedup: (digest) => `${prefix}:backfill:dedup:${checkDigest(digest)}`,

@@ -31,7 +31,7 @@ describe('Redis request budget', () => {
     });
   const keys = () => createStoreKeys(fixture.keyPrefix);
   const loggedPoints = async (): Promise<number> =>
-    Number(await fixture.redis.hget(keys().installationBudgetTotal(INSTALLATION, 'rest'), 'used'));
+    (await budgetOn(fixture.redis).readUsage(INSTALLATION, 'rest')).usedPoints;
   const keysUnderPrefix = () => fixture.redis.keys(`${fixture.keyPrefix}*`);
   const rest = (priority: 'scheduled' | 'background', points = 1) =>
     ({ resource: 'rest', priority, points }) as const;
@@ -180,13 +180,27 @@ describe('Redis request budget', () => {
     expect((await keysUnderPrefix()).sort()).toEqual(
       [
         keys().installationBudgetLog(INSTALLATION, 'rest'),
-        keys().installationBudgetTotal(INSTALLATION, 'rest'),
         keys().installationPrimaryView(INSTALLATION, 'rest'),
       ].sort(),
     );
     await waitFor(async () => (await keysUnderPrefix()).length === 0, {
       timeoutMs: WINDOW_MS * 4,
       description: 'every budget key to expire',
+    });
+  });
+
+  it('counts what the log holds, whatever became of the other keys (evicted, expired)', async () => {
+    const budget = budgetOn(fixture.redis);
+    await budget.tryTake(INSTALLATION, rest('scheduled', 20));
+    const log = keys().installationBudgetLog(INSTALLATION, 'rest');
+    const others = (await keysUnderPrefix()).filter((key) => key !== log);
+    if (others.length > 0) await fixture.redis.del(...others);
+    expect(await budget.tryTake(INSTALLATION, rest('scheduled'))).toMatchObject({ granted: false });
+    expect(await loggedPoints()).toBe(20);
+    // And a log gone with its points (evicted) is a window with none: no refusal for ever.
+    await fixture.redis.del(log);
+    expect(await budget.tryTake(INSTALLATION, rest('scheduled', 20))).toMatchObject({
+      granted: true,
     });
   });
 
