@@ -47,7 +47,10 @@ export {
   decodeCommitList,
   decodeContributorStats,
   decodeCommentList,
+  decodeOrgActivity,
   decodePullList,
+  decodeRateLimits,
+  decodeRepoChanges,
   decodeReviewList,
 } from './collectors/github-decoders.js';
 export type {
@@ -56,6 +59,7 @@ export type {
   ContributorStats,
   Comment,
   PullListItem,
+  RateLimits,
   Review,
 } from './collectors/github-payloads.js';
 export {
@@ -78,7 +82,12 @@ export {
   type OrgHealth,
   type OrgHealthPolicy,
 } from './github-health.js';
-export { decodeRepoChanges } from './collectors/github-decoders.js';
+export {
+  ORG_ACTIVITY_QUERY,
+  toOrgActivityVariables,
+  type OrgActivityData,
+  type OrgActivityVariables,
+} from './graphql/org-activity-query.js';
 export {
   REPO_CHANGES_QUERY,
   type RepoChangesData,

@@ -132,4 +132,64 @@ describe('executeQuery', () => {
       run('{ rateLimit(dryRun: true) { cost nodeCount } organization(login: "acme") { login } }'),
     ).toEqual({ data: { rateLimit: { cost: 1, nodeCount: 0 }, organization: null } });
   });
+
+  it('counts search results the way GitHub’s qualifiers select them', () => {
+    const sinceMs = Date.UTC(2026, 10, 24);
+    const since = new Date(sinceMs).toISOString();
+    const answer = run(
+      `query($all: String!, $withForks: String!, $pushed: String!, $pulls: String!, $issues: String!, $other: String!) {
+        all: search(type: REPOSITORY, query: $all) { repositoryCount }
+        withForks: search(type: REPOSITORY, query: $withForks) { repositoryCount }
+        pushed: search(type: REPOSITORY, query: $pushed) { repositoryCount }
+        pulls: search(type: ISSUE, query: $pulls) { issueCount }
+        issues: search(type: ISSUE, query: $issues) { issueCount }
+        other: search(type: REPOSITORY, query: $other) { repositoryCount }
+      }`,
+      {
+        all: 'org:acme',
+        withForks: 'org:acme fork:true archived:false',
+        pushed: `org:acme fork:true archived:false pushed:>=${since}`,
+        pulls: `org:acme is:pr archived:false updated:>=${since}`,
+        issues: `org:ACME is:issue updated:>=${since}`,
+        // Another org's repos are not the installation's to see.
+        other: 'org:globex fork:true',
+      },
+    );
+    const live = acme.repos.filter((repo) => !repo.archived);
+    const updated = (thread: { readonly updatedAt: string }) =>
+      Date.parse(thread.updatedAt) >= sinceMs;
+    expect(answer).toEqual({
+      data: {
+        // Forks are left out unless asked for, archived repos in unless left out.
+        all: { repositoryCount: acme.repos.filter((repo) => !repo.fork).length },
+        withForks: { repositoryCount: live.length },
+        pushed: {
+          repositoryCount: live.filter((repo) => Date.parse(repo.pushedAt) >= sinceMs).length,
+        },
+        pulls: { issueCount: live.flatMap((repo) => repo.pulls.filter(updated)).length },
+        issues: { issueCount: acme.repos.flatMap((repo) => repo.issues.filter(updated)).length },
+        other: { repositoryCount: 0 },
+      },
+    });
+    // The standard dataset has forks and archived repos, so the qualifiers are tested.
+    expect(acme.repos.some((repo) => repo.fork)).toBe(true);
+    expect(acme.repos.some((repo) => repo.archived)).toBe(true);
+  });
+
+  it('names a search qualifier it does not implement', () => {
+    const answer = run(
+      '{ search(type: ISSUE, query: "org:acme is:pr author:alice") { issueCount } }',
+    );
+    // `search` is non-null in GitHub's schema: its error nulls the whole answer.
+    expect(answer).toMatchObject({
+      data: null,
+      errors: [
+        {
+          type: 'SIMULATOR_UNIMPLEMENTED',
+          message:
+            'The GitHub simulator does not implement the search term author:alice for type ISSUE.',
+        },
+      ],
+    });
+  });
 });

@@ -2,6 +2,7 @@ import type { SimCommit, SimDataset, SimIssue, SimOrg, SimPull, SimRepo } from '
 import { nodeId } from '../server/render-context.js';
 import { pageOf, type ConnectionPage, type SortPosition } from './connection-page.js';
 import { GitHubFieldError } from './github-field-error.js';
+import { countSearch, type SearchCounts } from './search-counts.js';
 
 /** The rate-limit state a query reports in `rateLimit { … }`: after its own charge. */
 export interface RateLimitView {
@@ -176,7 +177,8 @@ const edgeFields = {
 
 /**
  * The part of GitHub's schema the simulator serves, by type and field: what the fleet's
- * queries read (RepoChanges and `repository(owner, name)` with the same fields). The
+ * queries read (RepoChanges, `repository(owner, name)` with the same fields, and plan's
+ * OrgActivity search counts). The
  * request check (`findUnimplemented`) refuses any other field or argument by name, so a
  * query never gets a silent null for something the simulator does not know.
  */
@@ -216,6 +218,20 @@ export const IMPLEMENTED_FIELDS: Readonly<
       },
       ['owner', 'name', 'followRenames'],
     ),
+    search: field(
+      (_root: unknown, args, context): SearchCounts | null => {
+        if (context.dryRun) return null;
+        const org = context.dataset.orgs.find(
+          (candidate) => candidate.login.toLowerCase() === context.visibleOrg.toLowerCase(),
+        );
+        return countSearch(String(args['type']), String(args['query']), org);
+      },
+      ['type', 'query'],
+    ),
+  },
+  SearchResultItemConnection: {
+    repositoryCount: field((counts: SearchCounts) => counts.repositoryCount),
+    issueCount: field((counts: SearchCounts) => counts.issueCount),
   },
   RateLimit: {
     cost: field((view: RateLimitView) => view.cost),

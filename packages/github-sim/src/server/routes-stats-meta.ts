@@ -15,7 +15,7 @@ export interface StatsMetaRouteDeps {
   readonly graphqlRateLimiter: RateLimiter;
 }
 
-/** GitHub's search limit, reported by `/rate_limit` (the simulator serves no search). */
+/** GitHub's search limit, reported by `/rate_limit` (the simulator serves no REST search). */
 const SEARCH_LIMIT = 30;
 
 /** `/stats/contributors` (202 while computing, 204 when empty), `/rate_limit`, `/meta`. */

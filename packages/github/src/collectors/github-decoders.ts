@@ -7,14 +7,17 @@ import {
   contributorStatsSchema,
   commentListSchema,
   pullListSchema,
+  rateLimitsSchema,
   reviewListSchema,
   type CommitDetail,
   type CommitListItem,
   type ContributorStats,
   type Comment,
   type PullListItem,
+  type RateLimits,
   type Review,
 } from './github-payloads.js';
+import { orgActivityDataSchema, type OrgActivityData } from '../graphql/org-activity-query.js';
 import { repoChangesDataSchema, type RepoChangesData } from '../graphql/repo-changes-query.js';
 
 /**
@@ -45,3 +48,5 @@ export const decodeReviewList: Decode<readonly Review[]> = toDecoder(reviewListS
 export const decodeCommentList: Decode<readonly Comment[]> = toDecoder(commentListSchema);
 export const decodeContributorStats: Decode<ContributorStats> = toDecoder(contributorStatsSchema);
 export const decodeRepoChanges: Decode<RepoChangesData> = toDecoder(repoChangesDataSchema);
+export const decodeRateLimits: Decode<RateLimits> = toDecoder(rateLimitsSchema);
+export const decodeOrgActivity: Decode<OrgActivityData> = toDecoder(orgActivityDataSchema);

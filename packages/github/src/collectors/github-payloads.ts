@@ -81,3 +81,15 @@ export const contributorStatsSchema = z.array(
   }),
 );
 export type ContributorStats = z.infer<typeof contributorStatsSchema>;
+
+/** `GET /rate_limit`: the installation's REST primary budget (`core`), free to ask. */
+export const rateLimitsSchema = z.object({
+  resources: z.object({
+    core: z.object({
+      limit: z.number().int().min(0),
+      remaining: z.number().int().min(0),
+      reset: z.number().int().min(0),
+    }),
+  }),
+});
+export type RateLimits = z.infer<typeof rateLimitsSchema>;

@@ -23,7 +23,7 @@ async function queriesOf(file: string): Promise<[string, string][]> {
 describe("the package's GraphQL queries", () => {
   it('are found', async () => {
     const found = (await Promise.all(queryFiles.map(queriesOf))).flat().map(([name]) => name);
-    expect(found).toEqual(['REPO_CHANGES_QUERY']);
+    expect(found).toEqual(['ORG_ACTIVITY_QUERY', 'REPO_CHANGES_QUERY']);
   });
 
   it.each(queryFiles)('%s validates against GitHub’s published schema', async (file) => {
