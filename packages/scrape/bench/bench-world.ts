@@ -33,15 +33,21 @@ import {
   type RepoChanges,
   type RepoScrapeOutcome,
   type ScrapeOptions,
+  type ScrapeRepoRequest,
 } from '../src/index.js';
 
 const DAY_MS = 86_400_000;
+
+/** What a backfill message asks a scrape to read. */
+export type BenchBackfill = Required<Pick<ScrapeRepoRequest, 'window' | 'resources'>>;
 
 /** The shape of the benchmarked org. */
 export interface BenchWorldOptions {
   readonly seed: number;
   readonly repoCount: number;
   readonly activeRepoFraction: number;
+  /** `backfill.history_in_background` (default false: a first read reads all of retention). */
+  readonly historyInBackground?: boolean;
 }
 
 /** `github.quiet_repo_reread_interval`'s default. */
@@ -58,8 +64,11 @@ export interface BenchWorld {
   /** The repos a cycle scrapes (not archived, not disabled), in dataset order. */
   readonly repos: readonly string[];
   nowMs: number;
-  /** Our product path: `scrapeRepo` with checkpoints, ETags and the shared token. */
-  scrape(repo: string): Promise<RepoScrapeOutcome>;
+  /**
+   * Our product path: `scrapeRepo` with checkpoints, ETags and the shared token; with a
+   * window and resources, a backfill's read (without ETags, as the backfill-worker's client).
+   */
+  scrape(repo: string, backfill?: BenchBackfill): Promise<RepoScrapeOutcome>;
   /** The org cycle's change detection (`github.change_detection: graphql`) at `nowMs`. */
   detectChanges(cycleIntervalMs: number): Promise<RepoChanges>;
   /** Stores or deletes a changed repo's fingerprint after its scrape, as the worker does. */
@@ -221,19 +230,23 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     repos: orgData.repos.filter((repo) => !repo.archived && !repo.disabled).map((r) => r.name),
     nowMs: dataset.generatedAtMs,
     baselineClient,
-    scrape: (repo) =>
+    scrape: (repo, backfill) =>
       scrapeRepo(
         {
-          client,
+          client: backfill ? baselineClient : client,
           store,
           checkpoints,
           locBudget,
-          options: { ...BENCH_SCRAPE_OPTIONS, noreplyDomain: toNoreplyDomain(simulator.url) },
+          options: {
+            ...BENCH_SCRAPE_OPTIONS,
+            noreplyDomain: toNoreplyDomain(simulator.url),
+            historyInBackground: options.historyInBackground ?? false,
+          },
           logger,
           signal: shutdown.signal,
           now: () => world.nowMs,
         },
-        { org, repo },
+        { org, repo, ...backfill },
       ),
     detectChanges: (cycleIntervalMs) =>
       detectRepoChanges({

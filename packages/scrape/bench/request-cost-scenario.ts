@@ -74,14 +74,14 @@ export interface RequestCostRun {
 }
 
 /** Runs `work` for every item, at most `concurrency` at once. */
-export async function forEachConcurrently(
-  items: readonly string[],
+export async function forEachConcurrently<T>(
+  items: readonly T[],
   concurrency: number,
-  work: (item: string) => Promise<void>,
+  work: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let item = items[next++]; item !== undefined; item = items[next++]) await work(item);
+    while (next < items.length) await work(items[next++] as T);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

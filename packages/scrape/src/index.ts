@@ -39,3 +39,17 @@ export {
   type DetectRepoChangesRequest,
   type RepoChanges,
 } from './detect-repo-changes.js';
+export {
+  budgetBoundSeconds,
+  INTERVAL_CHOICES_MS,
+  planOrgCost,
+  REQUEST_COSTS,
+  type BudgetName,
+  type InstallationLimits,
+  type OrgActivity,
+  type OrgCostPlan,
+  type PhaseCost,
+  type PlanConfig,
+  type SteadyState,
+} from './plan/org-cost-plan.js';
+export { probeOrgActivity, type OrgProbe } from './plan/probe-org-activity.js';

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  budgetBoundSeconds,
+  planOrgCost,
+  type InstallationLimits,
+  type OrgActivity,
+} from './org-cost-plan.js';
+import { DEFAULT_PLAN_CONFIG as CONFIG } from '../../test/default-plan-config.js';
+
+const LIMITS: InstallationLimits = { restPerHour: 5_000, graphqlPointsPerHour: 5_000 };
+
+/** Issue 11's org: 10,000 repos, 10 % active each day. */
+const TEN_THOUSAND: OrgActivity = {
+  repos: 10_000,
+  reposPushedDay: 1_000,
+  reposPushedRetention: 3_000,
+  pullsUpdatedDay: 300,
+  pullsUpdatedRetention: 6_000,
+  issuesUpdatedDay: 200,
+};
+
+describe('budgetBoundSeconds', () => {
+  it('spends at the minute’s rate while the hour’s budget lasts', () => {
+    expect(budgetBoundSeconds(1_600, { perMinute: 800, perHour: 4_800 })).toEqual({
+      seconds: 120,
+      byHour: false,
+    });
+  });
+
+  it('waits for each new hour once the hour’s budget is spent', () => {
+    // Two full hours, then 400 at 800 a minute.
+    expect(budgetBoundSeconds(10_000, { perMinute: 800, perHour: 4_800 })).toEqual({
+      seconds: 7_230,
+      byHour: true,
+    });
+  });
+
+  it('is bound by the minute when an hour’s budget takes more than the hour to spend', () => {
+    expect(budgetBoundSeconds(30_000, { perMinute: 200, perHour: 14_800 })).toEqual({
+      seconds: 9_000,
+      byHour: false,
+    });
+  });
+});
+
+describe('planOrgCost', () => {
+  it('prices issue 11’s org at 5-minute cycles on a 5,000/h installation', () => {
+    expect(planOrgCost(TEN_THOUSAND, CONFIG, LIMITS)).toEqual({
+      // 5 requests a repo (3 lists, stats 202 then 200) + one review list per PR of the day;
+      // 100 RepoChanges pages of 2 points. Ten hours of 4,800, then 2,300 at 800 a minute.
+      firstView: {
+        restRequests: 50_300,
+        graphqlQueries: 100,
+        graphqlPoints: 200,
+        seconds: 36_173,
+        boundBy: 'rest-per-hour',
+      },
+      // 3 windows a repo + one review list per PR of the retention, on 3,750 − 200 − 1,783
+      // an hour left to the background.
+      history: {
+        restRequests: 36_000,
+        graphqlQueries: 0,
+        graphqlPoints: 0,
+        seconds: 72_066,
+        boundBy: 'rest-per-hour',
+      },
+      // (1,500 changed + 9,000 reread scrapes) × 3 lists + 300 reviews + 2,000 + 9,000 stats
+      // = 42,800 a day.
+      steadyState: {
+        restRequestsPerHour: 1_783,
+        graphqlQueriesPerHour: 1_200,
+        graphqlPointsPerHour: 2_400,
+        overruns: [],
+      },
+      fits: true,
+      suggestedScrapeIntervalMs: undefined,
+    });
+  });
+
+  it('suggests the shortest interval that fits when GraphQL’s hour is overrun', () => {
+    const plan = planOrgCost(TEN_THOUSAND, { ...CONFIG, scrapeIntervalMs: 60_000 }, LIMITS);
+    expect(plan.steadyState).toMatchObject({
+      graphqlPointsPerHour: 12_000,
+      overruns: ['graphql-per-hour'],
+    });
+    expect(plan.fits).toBe(false);
+    // 2 minutes: 6,000 points an hour, still over 4,800.
+    expect(plan.suggestedScrapeIntervalMs).toBe(5 * 60_000);
+  });
+
+  it('suggests nothing when the quiet repos’ rereads alone overrun the hour', () => {
+    const plan = planOrgCost(
+      { ...TEN_THOUSAND, repos: 60_000 },
+      { ...CONFIG, quietRepoRereadIntervalMs: 3_600_000 },
+      LIMITS,
+    );
+    expect(plan.steadyState.overruns).toContain('rest-per-hour');
+    expect(plan.suggestedScrapeIntervalMs).toBeUndefined();
+  });
+
+  it('reads all of retention in the first view when history is not left to backfill', () => {
+    const plan = planOrgCost(TEN_THOUSAND, { ...CONFIG, historyInBackground: false }, LIMITS);
+    expect(plan.firstView.restRequests).toBe(10_000 * 5 + 6_000);
+    expect(plan.history).toEqual({
+      restRequests: 0,
+      graphqlQueries: 0,
+      graphqlPoints: 0,
+      seconds: 0,
+      boundBy: 'none',
+    });
+  });
+
+  it('lists the repos over REST and reads each one every cycle without change detection', () => {
+    const plan = planOrgCost(
+      { ...TEN_THOUSAND, repos: 300, reposPushedDay: 30, pullsUpdatedDay: 9, issuesUpdatedDay: 6 },
+      { ...CONFIG, changeDetection: 'off' },
+      LIMITS,
+    );
+    expect(plan.firstView).toMatchObject({ restRequests: 3 + 1_500 + 9, graphqlQueries: 0 });
+    // 288 cycles a day × (3 pages + 300 × 3 lists) + 9 reviews + 60 + 270 stats, an hour.
+    expect(plan.steadyState.restRequestsPerHour).toBe(Math.round((288 * 903 + 9 + 330) / 24));
+    expect(plan.steadyState.overruns).toEqual(['rest-per-hour']);
+  });
+
+  it('counts an optional resource as one more list a scrape', () => {
+    const plan = planOrgCost(
+      TEN_THOUSAND,
+      { ...CONFIG, optionalResources: ['pr_review_comments'] },
+      LIMITS,
+    );
+    expect(plan.firstView.restRequests).toBe(10_000 * 6 + 300);
+    expect(plan.history.restRequests).toBe(10_000 * 4 + 6_000);
+  });
+});
