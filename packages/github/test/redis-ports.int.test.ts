@@ -1,17 +1,7 @@
-import type { SimDataset } from '@gse/github-sim';
-import {
-  createRedisEtagCache,
-  createRedisInstallationSemaphore,
-  createRedisInstallationTokenCache,
-} from '@gse/store';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import type { EtagCache, InstallationSemaphore, InstallationTokenCache } from '../src/index.js';
-import { createRecordingLogger } from './client-fakes.js';
-import { createSimClient, createSimulatorPool, simDataset } from './sim-client.js';
-
-type Redis = RedisFixture['redis'];
+import { createSimClient } from './sim-client.js';
+import { useTwoProcesses } from './two-processes.js';
 
 const REPO_ROUTE = 'GET /repos/{owner}/{repo}';
 const WEB = { owner: 'acme', repo: 'web' };
@@ -21,48 +11,14 @@ const WEB = { owner: 'acme', repo: 'web' };
  * them: two clients on two Redis connections stand for two processes of the fleet.
  */
 describe('GitHub client with the Redis ports', () => {
-  let dataset: SimDataset;
-  let fixture: RedisFixture;
-  let otherProcess: Redis;
-  const simulators = createSimulatorPool(() => dataset);
-
-  beforeAll(() => {
-    dataset = simDataset();
-  });
-  beforeEach(async () => {
-    fixture = await createRedisFixture();
-    otherProcess = fixture.redis.duplicate();
-  });
-  afterEach(async () => {
-    await simulators.stopAll();
-    await otherProcess.quit();
-    await fixture.cleanup();
-  });
-
-  // Typed as the github ports: the adapters must keep fitting them.
-  const portsOn = (
-    redis: Redis,
-    maxConcurrent: number,
-  ): {
-    etagCache: EtagCache;
-    semaphore: InstallationSemaphore;
-    tokenCache: InstallationTokenCache;
-  } => ({
-    etagCache: createRedisEtagCache({ redis, keyPrefix: fixture.keyPrefix }),
-    semaphore: createRedisInstallationSemaphore({
-      redis,
-      keyPrefix: fixture.keyPrefix,
-      maxConcurrent,
-      logger: createRecordingLogger(),
-    }),
-    tokenCache: createRedisInstallationTokenCache({ redis, keyPrefix: fixture.keyPrefix }),
-  });
+  const world = useTwoProcesses();
+  const { simulators } = world;
 
   it('caps the concurrency the simulator sees per installation across two processes', async () => {
     const simulator = await simulators.start({ limits: { maxConcurrent: 4 } });
     simulator.injectLatency({ org: 'acme', ms: 40 });
-    const clients = [fixture.redis, otherProcess].map(
-      (redis) => createSimClient(simulator, 'acme', portsOn(redis, 3)).client,
+    const clients = [world.fixture.redis, world.otherProcess].map(
+      (redis) => createSimClient(simulator, 'acme', world.portsOn(redis, 3)).client,
     );
     await Promise.all(clients.map((client) => client.getJson(REPO_ROUTE, WEB)));
     simulator.resetCounters();
@@ -81,8 +37,8 @@ describe('GitHub client with the Redis ports', () => {
 
   it('shares one token and the ETags across processes, so the second process gets 304s', async () => {
     const simulator = await simulators.start();
-    const first = createSimClient(simulator, 'acme', portsOn(fixture.redis, 3)).client;
-    const second = createSimClient(simulator, 'acme', portsOn(otherProcess, 3)).client;
+    const first = createSimClient(simulator, 'acme', world.portsOn(world.fixture.redis, 3)).client;
+    const second = createSimClient(simulator, 'acme', world.portsOn(world.otherProcess, 3)).client;
     await first.rememberEtag(await first.getJson(REPO_ROUTE, WEB));
     expect(await second.getJson(REPO_ROUTE, WEB)).toMatchObject({ status: 304 });
     const counters = simulator.counters();

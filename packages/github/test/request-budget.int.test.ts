@@ -1,11 +1,6 @@
-import type { GitHubSimulator, SimDataset } from '@gse/github-sim';
-import {
-  createRedisInstallationSemaphore,
-  createRedisInstallationTokenCache,
-  createRedisRequestBudget,
-} from '@gse/store';
-import { createRedisFixture, type RedisFixture } from '@gse/testing';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { GitHubSimulator } from '@gse/github-sim';
+import { createRedisRequestBudget } from '@gse/store';
+import { describe, expect, it } from 'vitest';
 
 import type {
   BudgetWaitReport,
@@ -13,15 +8,8 @@ import type {
   GitHubClientOptions,
   RequestBudget,
 } from '../src/index.js';
-import { createRecordingLogger } from './client-fakes.js';
-import {
-  createSharedClock,
-  createSimClient,
-  createSimulatorPool,
-  simDataset,
-} from './sim-client.js';
-
-type Redis = RedisFixture['redis'];
+import { createSharedClock, createSimClient } from './sim-client.js';
+import { useTwoProcesses, type Redis } from './two-processes.js';
 
 const REPO_ROUTE = 'GET /repos/{owner}/{repo}';
 const WEB = { owner: 'acme', repo: 'web' };
@@ -47,43 +35,21 @@ const BUDGET_WINDOW_MS = 60_000 / SIM_SPEEDUP;
  * than a minute's worth of requests to a simulator that enforces GitHub's points per minute.
  */
 describe('GitHub clients sharing the Redis request budget', () => {
-  let dataset: SimDataset;
-  let fixture: RedisFixture;
-  let otherProcess: Redis;
-  const simulators = createSimulatorPool(() => dataset);
-
-  beforeAll(() => {
-    dataset = simDataset();
-  });
-  beforeEach(async () => {
-    fixture = await createRedisFixture();
-    otherProcess = fixture.redis.duplicate();
-  });
-  afterEach(async () => {
-    await simulators.stopAll();
-    await otherProcess.quit();
-    await fixture.cleanup();
-  });
+  const world = useTwoProcesses();
+  const { simulators } = world;
 
   const processOn = (
     simulator: GitHubSimulator,
     redis: Redis,
     overrides: Partial<GitHubClientOptions>,
-  ) =>
-    createSimClient(simulator, 'acme', {
-      semaphore: createRedisInstallationSemaphore({
-        redis,
-        keyPrefix: fixture.keyPrefix,
-        maxConcurrent: 10,
-        logger: createRecordingLogger(),
-      }),
-      tokenCache: createRedisInstallationTokenCache({ redis, keyPrefix: fixture.keyPrefix }),
-      ...overrides,
-    }).client;
+  ) => {
+    const { semaphore, tokenCache } = world.portsOn(redis, 10);
+    return createSimClient(simulator, 'acme', { semaphore, tokenCache, ...overrides }).client;
+  };
   const budgetOn = (redis: Redis): RequestBudget =>
     createRedisRequestBudget({
       redis,
-      keyPrefix: fixture.keyPrefix,
+      keyPrefix: world.fixture.keyPrefix,
       pointsPerWindow: { rest: BUDGET_POINTS_PER_MINUTE, graphql: 1800 },
       scheduledReserve: 0.25,
       windowMs: BUDGET_WINDOW_MS,
@@ -119,8 +85,8 @@ describe('GitHub clients sharing the Redis request budget', () => {
       },
     };
     const outcomes = await requestsOf([
-      processOn(simulator, fixture.redis, once),
-      processOn(simulator, otherProcess, once),
+      processOn(simulator, world.fixture.redis, once),
+      processOn(simulator, world.otherProcess, once),
     ]);
     expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(
       REQUESTS - SIM_POINTS_PER_MINUTE,
@@ -144,7 +110,7 @@ describe('GitHub clients sharing the Redis request budget', () => {
         budget: { port: budgetOn(redis), priority: 'scheduled' },
         onBudgetWait: (report) => waits.push(report),
       });
-    const outcomes = await requestsOf([paced(fixture.redis), paced(otherProcess)]);
+    const outcomes = await requestsOf([paced(world.fixture.redis), paced(world.otherProcess)]);
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(REQUESTS);
     const byKind = acmeRequests(simulator);
     expect(byKind.secondaryHits).toEqual({ concurrency: 0, points: 0, injected: 0 });
