@@ -2,23 +2,22 @@ import { waitFor } from '@gse/testing';
 import { describe, expect, it } from 'vitest';
 
 import { createMemorySemaphore, createRecordingBudget } from '../test/client-fakes.js';
-import { FAKE_START_MS, json, setupFakeClient as setup } from '../test/fake-github.js';
+import {
+  FAKE_RESET_UNIX_SECONDS,
+  json,
+  REPO_PARAMS,
+  REPO_ROUTE,
+  restLimits,
+  setupFakeClient as setup,
+} from '../test/fake-github.js';
 import { abortableSleep } from './abortable-sleep.js';
 import type { BudgetWaitReport } from './github-request-report.js';
 import { GitHubRequestError } from './github-errors.js';
 
-const ROUTE = 'GET /repos/{owner}/{repo}';
-const PARAMS = { owner: 'acme', repo: 'web' };
-const resetUnixSeconds = FAKE_START_MS / 1000 + 600;
-const limits = (remaining: number) => ({
-  'x-ratelimit-limit': '5000',
-  'x-ratelimit-remaining': String(remaining),
-  'x-ratelimit-reset': String(resetUnixSeconds),
-});
 const fleetView = (remaining: number) => ({
   limit: 5000,
   remaining,
-  resetAtMs: resetUnixSeconds * 1000,
+  resetAtMs: FAKE_RESET_UNIX_SECONDS * 1000,
 });
 const refused = (retryInMs: number) => ({ granted: false, retryInMs, primary: undefined }) as const;
 
@@ -31,8 +30,8 @@ describe('request executor with the fleet budget', () => {
       () => {
         served += 1;
         return served === 1
-          ? json({ message: 'Server Error' }, 502, limits(4001))
-          : json({ name: 'web' }, 200, limits(4000));
+          ? json({ message: 'Server Error' }, 502, restLimits(4001))
+          : json({ name: 'web' }, 200, restLimits(4000));
       },
       {
         budget: { port: budget, priority: 'background' },
@@ -40,7 +39,7 @@ describe('request executor with the fleet budget', () => {
         random: () => 0.5,
       },
     );
-    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    expect(await client.getJson(REPO_ROUTE, REPO_PARAMS)).toMatchObject({ status: 200 });
     // Two refusals (each sleep jittered by up to 100 ms), then a grant; the retry draws
     // again after its backoff: every request GitHub sees costs its points.
     expect(slept).toEqual([1550, 750, 100]);
@@ -68,13 +67,13 @@ describe('request executor with the fleet budget', () => {
       { granted: true, primary: undefined },
       { granted: true, primary: fleetView(150) },
     ]);
-    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
+    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, restLimits(4000)), {
       rateLimit: { minRemaining: 200, minResetBufferMs: 1000, secondaryLimitBackoffMs: 60_000 },
       budget: { port: budget, priority: 'scheduled' },
     });
-    await client.getJson(ROUTE, PARAMS);
+    await client.getJson(REPO_ROUTE, REPO_PARAMS);
     expect(slept).toEqual([]);
-    await client.getJson(ROUTE, PARAMS);
+    await client.getJson(REPO_ROUTE, REPO_PARAMS);
     // Another process saw 150 left: wait for the reset (+ buffer), then draw again and send.
     expect(slept).toEqual([601_000]);
     expect(budget.draws).toHaveLength(3);
@@ -85,7 +84,7 @@ describe('request executor with the fleet budget', () => {
     const budget = createRecordingBudget([
       { granted: false, retryInMs: 10, primary: fleetView(1249) },
     ]);
-    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
+    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, restLimits(4000)), {
       rateLimit: {
         minRemaining: 0,
         minResetBufferMs: 1000,
@@ -96,7 +95,7 @@ describe('request executor with the fleet budget', () => {
       budget: { port: budget, priority: 'background' },
       random: () => 0,
     });
-    const error = await client.getJson(ROUTE, PARAMS).then(
+    const error = await client.getJson(REPO_ROUTE, REPO_PARAMS).then(
       () => undefined,
       (failure: unknown) => failure,
     );
@@ -104,7 +103,7 @@ describe('request executor with the fleet budget', () => {
     expect(error).toMatchObject({
       retryable: true,
       attempts: 0,
-      decision: { kind: 'wait-primary', resetAtMs: resetUnixSeconds * 1000 + 1000 },
+      decision: { kind: 'wait-primary', resetAtMs: FAKE_RESET_UNIX_SECONDS * 1000 + 1000 },
     });
     expect(slept).toEqual([10]);
     expect(github.apiRoutes()).toEqual([]);
@@ -115,7 +114,7 @@ describe('request executor with the fleet budget', () => {
     const redisDown = new Error('Connection is closed.');
     let drawFails = true;
     const budget = createRecordingBudget();
-    const { client, github, logger } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
+    const { client, github, logger } = setup(() => json({ name: 'web' }, 200, restLimits(4000)), {
       semaphore,
       budget: {
         port: {
@@ -126,12 +125,12 @@ describe('request executor with the fleet budget', () => {
         priority: 'scheduled',
       },
     });
-    await expect(client.getJson(ROUTE, PARAMS)).rejects.toBe(redisDown);
+    await expect(client.getJson(REPO_ROUTE, REPO_PARAMS)).rejects.toBe(redisDown);
     expect(semaphore.held()).toBe(0);
     expect(github.apiRoutes()).toEqual([]);
 
     drawFails = false;
-    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    expect(await client.getJson(REPO_ROUTE, REPO_PARAMS)).toMatchObject({ status: 200 });
     expect(semaphore.held()).toBe(0);
     expect(logger.lines.filter((line) => line.level === 'warn')).toEqual([
       {
@@ -150,12 +149,12 @@ describe('request executor with the fleet budget', () => {
   it('stops waiting for the budget at shutdown and rejects with the shutdown reason', async () => {
     const shutdown = new AbortController();
     const budget = createRecordingBudget([refused(60_000)]);
-    const { client, github } = setup(() => json({ name: 'web' }, 200, limits(4000)), {
+    const { client, github } = setup(() => json({ name: 'web' }, 200, restLimits(4000)), {
       budget: { port: budget, priority: 'scheduled' },
       signal: shutdown.signal,
       sleep: abortableSleep,
     });
-    const pending = client.getJson(ROUTE, PARAMS).then(
+    const pending = client.getJson(REPO_ROUTE, REPO_PARAMS).then(
       () => undefined,
       (failure: unknown) => failure,
     );

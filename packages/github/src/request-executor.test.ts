@@ -2,23 +2,21 @@ import { waitFor } from '@gse/testing';
 import { describe, expect, it } from 'vitest';
 
 import { createMemorySemaphore } from '../test/client-fakes.js';
-import { FAKE_START_MS, json, setupFakeClient as setup } from '../test/fake-github.js';
+import {
+  FAKE_RESET_UNIX_SECONDS,
+  json,
+  REPO_PARAMS,
+  REPO_ROUTE,
+  restLimits,
+  setupFakeClient as setup,
+} from '../test/fake-github.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { GitHubRequestError } from './github-errors.js';
-
-const ROUTE = 'GET /repos/{owner}/{repo}';
-const PARAMS = { owner: 'acme', repo: 'web' };
-const resetUnixSeconds = FAKE_START_MS / 1000 + 600;
-const limits = (remaining: number) => ({
-  'x-ratelimit-limit': '5000',
-  'x-ratelimit-remaining': String(remaining),
-  'x-ratelimit-reset': String(resetUnixSeconds),
-});
 
 /** Answers with `responses` in turn, then with 200. */
 function inTurn(...responses: (() => Response)[]) {
   let next = 0;
-  return (): Response => responses[next++]?.() ?? json({ name: 'web' }, 200, limits(4000));
+  return (): Response => responses[next++]?.() ?? json({ name: 'web' }, 200, restLimits(4000));
 }
 
 const failure = (promise: Promise<unknown>): Promise<unknown> =>
@@ -33,11 +31,11 @@ describe('request executor', () => {
   it('retries 5xx with exponential backoff, then succeeds, reporting every attempt', async () => {
     const { client, slept, reports } = setup(
       inTurn(
-        () => json({ message: 'Server Error' }, 502, limits(4002)),
-        () => json({ message: 'Server Error' }, 503, limits(4001)),
+        () => json({ message: 'Server Error' }, 502, restLimits(4002)),
+        () => json({ message: 'Server Error' }, 503, restLimits(4001)),
       ),
     );
-    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({
+    expect(await client.getJson(REPO_ROUTE, REPO_PARAMS)).toMatchObject({
       status: 200,
       data: { name: 'web' },
     });
@@ -69,7 +67,7 @@ describe('request executor', () => {
         notModified: false,
         rateLimitRemaining: remaining,
         rateLimitLimit: 5000,
-        rateLimitResetUnixSeconds: resetUnixSeconds,
+        rateLimitResetUnixSeconds: FAKE_RESET_UNIX_SECONDS,
         durationMs: 0,
         attempt,
       })),
@@ -78,7 +76,7 @@ describe('request executor', () => {
 
   it('gives up after retry.max_attempts with a retryable error', async () => {
     const { client, slept, github } = setup(() => json({ message: 'Server Error' }, 500));
-    const error = await failure(client.getJson(ROUTE, PARAMS));
+    const error = await failure(client.getJson(REPO_ROUTE, REPO_PARAMS));
     expect(error).toBeInstanceOf(GitHubRequestError);
     expect(error).toMatchObject({
       status: 500,
@@ -97,13 +95,13 @@ describe('request executor', () => {
     const { client, slept } = setup(
       inTurn(() => json({ message: 'unavailable' }, 503, { 'retry-after': '2' })),
     );
-    await client.getJson(ROUTE, PARAMS);
+    await client.getJson(REPO_ROUTE, REPO_PARAMS);
     expect(slept).toEqual([2000]);
   });
 
   it('does not retry a permanent error', async () => {
     const { client, slept, github } = setup(() => json({ message: 'Not Found' }, 404));
-    const error = await failure(client.getJson(ROUTE, PARAMS));
+    const error = await failure(client.getJson(REPO_ROUTE, REPO_PARAMS));
     expect(error).toMatchObject({ status: 404, attempts: 1, retryable: false });
     expect((error as Error).message).toBe(
       'GET /repos/{owner}/{repo} failed with status 404 after 1 attempt: not found (404): Not Found',
@@ -118,7 +116,7 @@ describe('request executor', () => {
         ? json({ message: 'Bad credentials' }, 401)
         : json({ name: 'web' }),
     );
-    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    expect(await client.getJson(REPO_ROUTE, REPO_PARAMS)).toMatchObject({ status: 200 });
     expect(github.minted()).toBe(2);
     expect(
       github.seen
@@ -129,7 +127,7 @@ describe('request executor', () => {
 
   it('gives up when the renewed token is refused too', async () => {
     const { client, github } = setup(() => json({ message: 'Bad credentials' }, 401));
-    const error = await failure(client.getJson(ROUTE, PARAMS));
+    const error = await failure(client.getJson(REPO_ROUTE, REPO_PARAMS));
     expect((error as Error).message).toBe(
       'GET /repos/{owner}/{repo} failed with status 401 after 1 attempt: installation token refused (401), also after renewing it',
     );
@@ -143,10 +141,10 @@ describe('request executor', () => {
         'retry-after': retryAfter,
       });
     const short = setup(inTurn(secondary('5')));
-    await short.client.getJson(ROUTE, PARAMS);
+    await short.client.getJson(REPO_ROUTE, REPO_PARAMS);
     expect(short.slept).toEqual([60_000]);
     const long = setup(inTurn(secondary('120')));
-    await long.client.getJson(ROUTE, PARAMS);
+    await long.client.getJson(REPO_ROUTE, REPO_PARAMS);
     expect(long.slept).toEqual([120_000]);
     expect(long.logger.lines.filter((line) => line.level === 'warn')).toEqual([
       {
@@ -159,12 +157,12 @@ describe('request executor', () => {
 
   it('waits until reset + buffer after a primary exhaustion, then completes', async () => {
     const { client, slept, clock } = setup(
-      inTurn(() => json({ message: 'API rate limit exceeded' }, 403, limits(0))),
+      inTurn(() => json({ message: 'API rate limit exceeded' }, 403, restLimits(0))),
     );
     clock.nowMs += 1000;
-    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    expect(await client.getJson(REPO_ROUTE, REPO_PARAMS)).toMatchObject({ status: 200 });
     expect(slept).toEqual([600_000 - 1000 + 1000]);
-    expect(clock.nowMs).toBe(resetUnixSeconds * 1000 + 1000);
+    expect(clock.nowMs).toBe(FAKE_RESET_UNIX_SECONDS * 1000 + 1000);
   });
 
   it('sends no request that queued for a slot while the budget ran out', async () => {
@@ -172,35 +170,35 @@ describe('request executor', () => {
     const fake = setup(
       () => {
         // GitHub's window: the budget is spent until the reset.
-        const exhausted = fake.clock.nowMs < resetUnixSeconds * 1000;
+        const exhausted = fake.clock.nowMs < FAKE_RESET_UNIX_SECONDS * 1000;
         statuses.push(exhausted ? 403 : 200);
         return exhausted
-          ? json({ message: 'API rate limit exceeded' }, 403, limits(0))
-          : json({ name: 'web' }, 200, limits(4999));
+          ? json({ message: 'API rate limit exceeded' }, 403, restLimits(0))
+          : json({ name: 'web' }, 200, restLimits(4999));
       },
       { semaphore: createMemorySemaphore(1) },
     );
     const answers = await Promise.all([
-      fake.client.getJson(ROUTE, PARAMS),
-      fake.client.getJson(ROUTE, PARAMS),
+      fake.client.getJson(REPO_ROUTE, REPO_PARAMS),
+      fake.client.getJson(REPO_ROUTE, REPO_PARAMS),
     ]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     expect(statuses).toEqual([403, 200, 200]);
   });
 
   it('sends nothing while remaining is under min_remaining_threshold until the reset', async () => {
-    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, limits(9)), {
+    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, restLimits(9)), {
       rateLimit: { minRemaining: 10, minResetBufferMs: 1000, secondaryLimitBackoffMs: 60_000 },
     });
-    await client.getJson(ROUTE, PARAMS);
+    await client.getJson(REPO_ROUTE, REPO_PARAMS);
     expect(slept).toEqual([]);
-    await client.getJson(ROUTE, PARAMS);
+    await client.getJson(REPO_ROUTE, REPO_PARAMS);
     expect(slept).toEqual([601_000]);
     expect(github.apiRoutes()).toHaveLength(2);
   });
 
   it('fails at once, retryable and sending nothing, on a primary hold when told to fail instead of waiting', async () => {
-    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, limits(1249)), {
+    const { client, slept, github } = setup(() => json({ name: 'web' }, 200, restLimits(1249)), {
       rateLimit: {
         minRemaining: 0,
         minResetBufferMs: 1000,
@@ -209,13 +207,13 @@ describe('request executor', () => {
         onPrimaryHold: 'fail',
       },
     });
-    await client.getJson(ROUTE, PARAMS);
-    const error = await failure(client.getJson(ROUTE, PARAMS));
+    await client.getJson(REPO_ROUTE, REPO_PARAMS);
+    const error = await failure(client.getJson(REPO_ROUTE, REPO_PARAMS));
     expect(error).toBeInstanceOf(GitHubRequestError);
     expect(error).toMatchObject({
       retryable: true,
       attempts: 0,
-      decision: { kind: 'wait-primary', resetAtMs: resetUnixSeconds * 1000 + 1000 },
+      decision: { kind: 'wait-primary', resetAtMs: FAKE_RESET_UNIX_SECONDS * 1000 + 1000 },
     });
     expect(slept).toEqual([]);
     expect(github.apiRoutes()).toHaveLength(1);
@@ -225,17 +223,17 @@ describe('request executor', () => {
     const anonymousLimits = {
       'x-ratelimit-limit': '60',
       'x-ratelimit-remaining': '59',
-      'x-ratelimit-reset': String(resetUnixSeconds + 3600),
+      'x-ratelimit-reset': String(FAKE_RESET_UNIX_SECONDS + 3600),
     };
     const { client, slept } = setup(
       (request) =>
         request.headers.get('authorization') === 'token ghs_1'
           ? json({ message: 'Bad credentials' }, 401, anonymousLimits)
-          : json({ name: 'web' }, 200, limits(4000)),
+          : json({ name: 'web' }, 200, restLimits(4000)),
       { rateLimit: { minRemaining: 200, minResetBufferMs: 1000, secondaryLimitBackoffMs: 60_000 } },
     );
-    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
-    expect(await client.getJson(ROUTE, PARAMS)).toMatchObject({ status: 200 });
+    expect(await client.getJson(REPO_ROUTE, REPO_PARAMS)).toMatchObject({ status: 200 });
+    expect(await client.getJson(REPO_ROUTE, REPO_PARAMS)).toMatchObject({ status: 200 });
     expect(slept).toEqual([]);
   });
 
@@ -244,7 +242,7 @@ describe('request executor', () => {
       mintHandler: () =>
         Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') })),
     });
-    const error = await failure(client.getJson(ROUTE, PARAMS));
+    const error = await failure(client.getJson(REPO_ROUTE, REPO_PARAMS));
     expect((error as Error).message).toBe(
       'POST /app/installations/{installation_id}/access_tokens failed with no response after 3 attempts: network error',
     );
@@ -257,7 +255,7 @@ describe('request executor', () => {
     const { client } = setup(() => json({}), {
       mintHandler: () => json({ message: 'A JSON web token could not be decoded' }, 401),
     });
-    const error = await failure(client.getJson(ROUTE, PARAMS));
+    const error = await failure(client.getJson(REPO_ROUTE, REPO_PARAMS));
     expect((error as Error).message).toBe(
       'POST /app/installations/{installation_id}/access_tokens failed with status 401 after 1 attempt: the app credentials were refused (401)',
     );
@@ -274,7 +272,7 @@ describe('request executor', () => {
       requestTimeoutMs: 20,
       retry: { maxAttempts: 2, initialBackoffMs: 1, maxBackoffMs: 1, jitter: false },
     });
-    const error = await failure(client.getJson(ROUTE, PARAMS));
+    const error = await failure(client.getJson(REPO_ROUTE, REPO_PARAMS));
     expect((error as Error).message).toBe(
       'GET /repos/{owner}/{repo} failed with no response after 2 attempts: network error',
     );
@@ -305,7 +303,7 @@ describe('request executor', () => {
         retry: { maxAttempts: 5, initialBackoffMs: 60_000, maxBackoffMs: 60_000, jitter: false },
       },
     );
-    const pending = failure(client.getJson(ROUTE, PARAMS));
+    const pending = failure(client.getJson(REPO_ROUTE, REPO_PARAMS));
     await waitFor(() => served === 1, { timeoutMs: 5000, description: 'the first request' });
     const reason = new Error('SIGTERM');
     shutdown.abort(reason);

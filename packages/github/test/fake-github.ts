@@ -13,6 +13,17 @@ import {
 
 export const FAKE_BASE_URL = 'https://github.test/api/v3';
 export const FAKE_START_MS = Date.parse('2026-11-28T13:00:00Z');
+/** The route the executor's tests read, and acme/web for it. */
+export const REPO_ROUTE = 'GET /repos/{owner}/{repo}';
+export const REPO_PARAMS = { owner: 'acme', repo: 'web' };
+/** `x-ratelimit-reset` of the answers {@link restLimits} builds: ten minutes after the start. */
+export const FAKE_RESET_UNIX_SECONDS = FAKE_START_MS / 1000 + 600;
+/** REST's rate-limit headers: `remaining` of 5,000 left until {@link FAKE_RESET_UNIX_SECONDS}. */
+export const restLimits = (remaining: number): Record<string, string> => ({
+  'x-ratelimit-limit': '5000',
+  'x-ratelimit-remaining': String(remaining),
+  'x-ratelimit-reset': String(FAKE_RESET_UNIX_SECONDS),
+});
 const TOKEN_ROUTE = 'POST /api/v3/app/installations/1001/access_tokens';
 
 let privateKeyPem: string | undefined;
