@@ -2,6 +2,7 @@ import { Octokit, RequestError } from 'octokit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createGitHubSimulator, type GitHubSimulator, type SimDataset } from '../src/index.js';
+import { GITHUB_DOCUMENTED_LIMITS } from './github-documented-limits.js';
 import {
   callControl,
   installationOctokit,
@@ -192,16 +193,7 @@ describe('limits over the control API', () => {
     const afterMs = Date.now();
     expect(status).toBe(200);
     const report = body as ReturnType<GitHubSimulator['limits']>;
-    expect(report.limits).toEqual({
-      restPrimaryPerHour: 5000,
-      restPrimaryStatus: 403,
-      restSecondaryPointsPerMinute: 900,
-      maxConcurrent: 100,
-      graphqlPrimaryPointsPerHour: 5000,
-      graphqlSecondaryPointsPerMinute: 2000,
-      secondaryStatus: 403,
-      concurrencyRetryAfterSeconds: 60,
-    });
+    expect(report.limits).toEqual(GITHUB_DOCUMENTED_LIMITS);
     expect(Object.keys(report.installations).sort()).toEqual(
       simulator.dataset.orgs.map((org) => String(org.installationId)).sort(),
     );

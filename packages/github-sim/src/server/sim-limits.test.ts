@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
+import { GITHUB_DOCUMENTED_LIMITS } from '../../test/github-documented-limits.js';
 import { createSimLimiters, DEFAULT_SIM_LIMITS, parseSimLimits } from './sim-limits.js';
 
 describe('parseSimLimits', () => {
   it("defaults to GitHub's documented limits", () => {
-    expect(parseSimLimits(undefined)).toEqual({
-      restPrimaryPerHour: 5000,
-      restPrimaryStatus: 403,
-      restSecondaryPointsPerMinute: 900,
-      maxConcurrent: 100,
-      graphqlPrimaryPointsPerHour: 5000,
-      graphqlSecondaryPointsPerMinute: 2000,
-      secondaryStatus: 403,
-      concurrencyRetryAfterSeconds: 60,
-    });
+    expect(parseSimLimits(undefined)).toEqual(GITHUB_DOCUMENTED_LIMITS);
   });
 
   it('applies a partial change over a base', () => {
