@@ -102,6 +102,8 @@ export interface Config {
     readonly enabled: boolean;
     /** `backfill.history_in_background`, and only with `enabled`: first reads read the last 24 h. */
     readonly historyInBackground: boolean;
+    /** `backfill.history_in_background_min_repos`: smaller orgs read history in their first reads. */
+    readonly historyInBackgroundMinRepos: number;
     readonly maxMessageAgeMs: number;
     readonly consumerCount: number;
     /** Below RabbitMQ's `consumer_timeout`. */

@@ -61,10 +61,6 @@ export function toDemoInput(tmpdir: string): Record<string, unknown> {
       })),
     },
     loc: { fallback_enabled: true, large_repo_zero_detection_windows: 1 },
-    // Fifteen small repos read back to retention in seconds: the demo promises true gauges
-    // within its first minute, so its first reads take the whole history at once. Reading it in
-    // the background pays off for orgs whose full first read would take hours.
-    backfill: { history_in_background: false },
     // Probing every 5 s, a simulated outage puts an org into cooldown within half a minute
     // (6 failed probes) instead of three: a demo shows it while someone watches.
     health: { github_probe_interval: '5s' },

@@ -55,6 +55,7 @@ export interface RawFleetConfig {
   backfill: {
     enabled: boolean;
     history_in_background: boolean;
+    history_in_background_min_repos: number;
     max_message_age: string;
     consumer_count: number;
     handler_timeout: string;

@@ -303,9 +303,14 @@ export const carriedSections = {
       format: booleanFormat,
     }),
     history_in_background: leaf({
-      doc: "A repo's first read (a new org, or a Redis that lost its data) reads only the last 24 h and the LOC week, so the 24 h gauges are exact after one cycle; the rest of `store.retention` is read by the backfill-worker (one message per resource, reason `history`), and `gh_exporter_history_repos_pending{org}` counts the repos still waiting. Until a repo's history is in, its series show only users with an event in the part read (exact values; packages/activity/README.md). Only with `backfill.enabled`; false: the first read reads all of retention itself.",
+      doc: "A repo's first read (a new org of at least `history_in_background_min_repos` repos, or a Redis that lost its data) reads only the last 24 h and the LOC week, so the 24 h gauges are exact after one cycle; the rest of `store.retention` is read by the backfill-worker (one message per resource, reason `history`), and `gh_exporter_history_repos_pending{org}` counts the repos still waiting. Until a repo's history is in, its series show only users with an event in the part read (exact values; packages/activity/README.md). Only with `backfill.enabled`; false: the first read reads all of retention itself.",
       default: true,
       format: booleanFormat,
+    }),
+    history_in_background_min_repos: leaf({
+      doc: "With `history_in_background`: only orgs scraping at least this many repos read history in the background; a smaller org's first reads take all of `store.retention` at once, so it is exact back to retention from its first complete cycle (at about 7.6 counted requests per repo, 100 repos' whole history is one minute of `rate_limit.rest_points_per_minute`). 0: every org in the background.",
+      default: 100,
+      format: COUNT,
     }),
     max_message_age: leaf({
       doc: 'A backfill message older than this goes to the DLQ with reason max_age instead of being retried.',

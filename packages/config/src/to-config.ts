@@ -86,6 +86,7 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
     backfill: {
       enabled: backfill.enabled,
       historyInBackground: backfill.enabled && backfill.history_in_background,
+      historyInBackgroundMinRepos: backfill.history_in_background_min_repos,
       maxMessageAgeMs: ms(backfill.max_message_age),
       consumerCount: backfill.consumer_count,
       handlerTimeoutMs: ms(backfill.handler_timeout),

@@ -53,6 +53,7 @@ export function toScrapeOptions(
   return {
     retentionMs: config.store.retentionMs,
     historyInBackground: config.backfill.historyInBackground,
+    historyInBackgroundMinRepos: config.backfill.historyInBackgroundMinRepos,
     noreplyDomain: toNoreplyDomain(config.github.apiBaseUrl),
     commentReconcileIntervalMs: config.github.commentReconcileIntervalMs,
     resources: toActivityScope(config.github.optionalResources).resources,

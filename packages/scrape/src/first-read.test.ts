@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { toCompletedHistory, toHistoryReadFromMs, toHistoryWindow } from './first-read.js';
+import {
+  readsHistoryInBackground,
+  toCompletedHistory,
+  toHistoryReadFromMs,
+  toHistoryWindow,
+} from './first-read.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -19,6 +24,19 @@ describe('toHistoryReadFromMs', () => {
     expect(toHistoryReadFromMs({ historyReadFromMs: 0 }, at)).toBeUndefined();
     expect(toHistoryReadFromMs({}, { ...at, historyInBackground: false })).toBeUndefined();
     expect(toHistoryReadFromMs({}, { ...at, retentionMs: DAY })).toBeUndefined();
+  });
+});
+
+describe('readsHistoryInBackground', () => {
+  it('leaves history to the backfill worker from the configured org size on', () => {
+    const options = { historyInBackground: true, historyInBackgroundMinRepos: 100 };
+    expect(readsHistoryInBackground(options, 99)).toBe(false);
+    expect(readsHistoryInBackground(options, 100)).toBe(true);
+    expect(readsHistoryInBackground({ ...options, historyInBackgroundMinRepos: 0 }, 0)).toBe(true);
+    expect(readsHistoryInBackground({ ...options, historyInBackground: false }, 10_000)).toBe(
+      false,
+    );
+    expect(readsHistoryInBackground({}, 10_000)).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 import { ACTIVITY_WINDOW_MS, SCRAPE_CATALOG, type ScrapeResource } from '@gse/activity';
 import type { RepoCheckpoints } from '@gse/store';
 
-import type { ScrapeWindow } from './scrape-context.js';
+import type { ScrapeOptions, ScrapeWindow } from './scrape-context.js';
 
 /**
  * Where an incremental scrape's complete read starts while the repo's history is pending:
@@ -29,6 +29,21 @@ export function toHistoryReadFromMs(
   return isFirstRead && at.retentionMs > ACTIVITY_WINDOW_MS
     ? at.nowMs - ACTIVITY_WINDOW_MS
     : undefined;
+}
+
+/**
+ * Whether the first reads of an org scraping `orgRepos` repos leave history to the backfill
+ * worker: only when history is read in the background at all and the org is big enough for
+ * its whole first view to outlast a cycle; a small org is exact back to retention sooner by
+ * reading it at once.
+ */
+export function readsHistoryInBackground(
+  options: Pick<ScrapeOptions, 'historyInBackground' | 'historyInBackgroundMinRepos'>,
+  orgRepos: number,
+): boolean {
+  return (
+    (options.historyInBackground ?? false) && orgRepos >= (options.historyInBackgroundMinRepos ?? 0)
+  );
 }
 
 /**

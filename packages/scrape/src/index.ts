@@ -53,3 +53,4 @@ export {
   type SteadyState,
 } from './plan/org-cost-plan.js';
 export { probeOrgActivity, type OrgProbe } from './plan/probe-org-activity.js';
+export { readsHistoryInBackground } from './first-read.js';

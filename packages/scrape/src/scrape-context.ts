@@ -41,6 +41,11 @@ export interface ScrapeOptions {
    */
   readonly historyInBackground?: boolean;
   /**
+   * `backfill.history_in_background_min_repos`: with `historyInBackground`, the fewest repos
+   * an org scrapes for its first reads to leave history to the backfill worker (default 0).
+   */
+  readonly historyInBackgroundMinRepos?: number;
+  /**
    * `github.comment_reconcile_interval`: each repo's comment lists are proven equal to the
    * ledger back to retention at least this often (deleted comments leave the counts).
    */

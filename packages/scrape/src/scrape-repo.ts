@@ -144,6 +144,11 @@ export interface ScrapeRepoRequest extends RepoRef {
    * backfill window always is.
    */
   readonly resources?: readonly ScrapeResource[];
+  /**
+   * Whether a first read leaves history to the backfill worker, as the org job decided for
+   * its org (`readsHistoryInBackground`). Absent: `options.historyInBackground`.
+   */
+  readonly historyInBackground?: boolean;
 }
 
 /** The resources of a fleet that switched on no optional one. */
@@ -189,7 +194,8 @@ export async function scrapeRepo(
     ? undefined
     : toHistoryReadFromMs(stored, {
         ...retention,
-        historyInBackground: deps.options.historyInBackground ?? false,
+        historyInBackground:
+          request.historyInBackground ?? deps.options.historyInBackground ?? false,
       });
   const context: CollectorContext = {
     ref,

@@ -166,6 +166,8 @@ export async function createBackfillWorld(options: WorldOptions = {}): Promise<B
     backfillYaml: [
       `consumer_count: ${options.consumerCount ?? 4}`,
       `history_in_background: ${options.historyInBackground ?? false}`,
+      // The world's orgs are small: the background route is what these tests are about.
+      'history_in_background_min_repos: 0',
       ...(options.backfillYaml ?? []),
     ],
   });

@@ -9,6 +9,7 @@ import type { GitHubClient } from '@gse/github';
 import {
   detectRepoChanges,
   discoverRepos,
+  readsHistoryInBackground,
   recomputeSeries,
   syncOrgRepos,
   type ChangeReason,
@@ -119,6 +120,10 @@ export async function processOrgJob(
     ...synced.lastReads.map((name) => ({ name, reason: 'last_read' as const })),
   ];
   const repoIds = new Map(discovery.admitted.map((repo) => [repo.name, repo.id]));
+  const historyInBackground = readsHistoryInBackground(
+    context.scrape.options,
+    discovery.scrape.length,
+  );
   for (const [state, repos] of [
     ['scraped', discovery.scrape],
     ['archived', discovery.archived],
@@ -142,6 +147,7 @@ export async function processOrgJob(
         repo: name,
         ...(repoId === undefined ? {} : { repoId }),
         ...(fingerprint === undefined ? {} : { fingerprint }),
+        historyInBackground,
         slotStartMs: job.slotStartMs,
         intervalMs: job.intervalMs,
       };

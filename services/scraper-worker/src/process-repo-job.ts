@@ -75,6 +75,9 @@ export async function processRepoJob(
               org: job.org,
               repo: job.repo,
               ...(job.repoId === undefined ? {} : { repoId: job.repoId }),
+              ...(job.historyInBackground === undefined
+                ? {}
+                : { historyInBackground: job.historyInBackground }),
             },
           );
     } finally {

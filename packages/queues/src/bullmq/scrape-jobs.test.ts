@@ -63,6 +63,17 @@ describe('scrape job decoders', () => {
     );
   });
 
+  it('keep the org job’s history decision, and refuse one that is not a boolean', () => {
+    const repo = { org: 'acme', repo: 'api', slotStartMs: 60_000, intervalMs: 60_000 };
+    expect(decodeRepoScrapeJob({ ...repo, historyInBackground: false })).toEqual({
+      ...repo,
+      historyInBackground: false,
+    });
+    expect(() => decodeRepoScrapeJob({ ...repo, historyInBackground: 'yes' })).toThrow(
+      'historyInBackground: expected true or false, got "yes"',
+    );
+  });
+
   it('name the field that is wrong', () => {
     expect(() => decodeOrgScrapeJob(null)).toThrow('org scrape job: expected an object, got null');
     expect(() =>

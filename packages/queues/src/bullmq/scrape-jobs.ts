@@ -49,6 +49,11 @@ export interface RepoScrapeJob {
    * scrape completed, so the next cycle leaves the repo alone unless it changes again.
    */
   readonly fingerprint?: string;
+  /**
+   * Whether the repo's first read leaves history to the backfill worker, as the org job
+   * decided by the org's size. Absent (jobs of releases before it): the worker's config.
+   */
+  readonly historyInBackground?: boolean;
   readonly slotStartMs: number;
   readonly intervalMs: number;
   /** The org job's span context: the repo job's span is its child. */
@@ -129,6 +134,9 @@ export function decodeRepoScrapeJob(data: unknown): RepoScrapeJob {
     ...(record['fingerprint'] === undefined
       ? {}
       : { fingerprint: fingerprintField(record['fingerprint']) }),
+    ...(record['historyInBackground'] === undefined
+      ? {}
+      : { historyInBackground: booleanField(record, 'historyInBackground') }),
     slotStartMs: integerField(record, 'slotStartMs'),
     intervalMs: integerField(record, 'intervalMs'),
     ...traceField(record),
@@ -138,6 +146,14 @@ export function decodeRepoScrapeJob(data: unknown): RepoScrapeJob {
 function fingerprintField(value: unknown): string {
   if (typeof value !== 'string' || value === '' || value.length > 500) {
     throw new TypeError(`fingerprint: expected a short string, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function booleanField(record: Readonly<Record<string, unknown>>, field: string): boolean {
+  const value = record[field];
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`${field}: expected true or false, got ${JSON.stringify(value)}`);
   }
   return value;
 }
