@@ -80,7 +80,8 @@ describe('responses match GitHub OpenAPI description', () => {
       ? simulator.addReviewComment({ org: 'acme', repo: 'web' }, merged.number, { user: 'cy' })
       : undefined;
     const issue = web.issues[0];
-    if (!commit || !merged || !reviewed || !commented || !reviewComment || !issue)
+    const user = simulator.dataset.users[0];
+    if (!commit || !merged || !reviewed || !commented || !reviewComment || !issue || !user)
       throw new Error('acme/web has full history');
 
     const cases: readonly (readonly [path: string, operation: string, status: number])[] = [
@@ -134,6 +135,8 @@ describe('responses match GitHub OpenAPI description', () => {
         200,
       ],
       ['/repos/acme/web/stats/contributors', '/repos/{owner}/{repo}/stats/contributors', 200],
+      [`/user/${user.id}`, '/user/{account_id}', 200],
+      ['/user/999999999', '/user/{account_id}', 404],
       ['/rate_limit', '/rate_limit', 200],
       ['/meta', '/meta', 200],
       ['/repos/acme/nope', '/repos/{owner}/{repo}', 404],
@@ -149,8 +152,8 @@ describe('responses match GitHub OpenAPI description', () => {
       });
     }
     // Every endpoint was exercised, so no shape above went unchecked by accident.
-    const served = Object.keys(simulator.counters().endpoints).filter((key) =>
-      key.startsWith('GET /r'),
+    const served = Object.keys(simulator.counters().endpoints).filter(
+      (key) => key.startsWith('GET /r') || key.startsWith('GET /u'),
     );
     expect(served.sort()).toEqual(
       [
@@ -168,6 +171,7 @@ describe('responses match GitHub OpenAPI description', () => {
         'GET /repos/{owner}/{repo}/pulls/{pull_number}',
         'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
         'GET /repos/{owner}/{repo}/stats/contributors',
+        'GET /user/{account_id}',
       ].sort(),
     );
   });

@@ -59,6 +59,10 @@ describe('user rename through the control API', () => {
       login: 'carol-renamed',
     });
     expect(renamed).toEqual({ status: 200, body: { login: 'carol-renamed', id, type: 'User' } });
+    // Looked up by its durable id: the new login.
+    expect(await get<AccountJson>(`/user/${id}`)).toEqual(
+      expect.objectContaining({ login: 'carol-renamed', id, type: 'User' }),
+    );
 
     const commits = await platformCommits();
     const authored = commits.flatMap((commit) => (commit.author?.id === id ? [commit] : []));

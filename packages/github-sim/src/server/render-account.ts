@@ -1,4 +1,4 @@
-import type { SimOrg } from '../model.js';
+import type { SimOrg, SimUser } from '../model.js';
 import { nodeId, type RenderContext } from './render-context.js';
 
 /** Fields every GitHub account object carries (`simple-user`). */
@@ -40,6 +40,30 @@ function accountJson(
 export function toUserJson(context: RenderContext, login: string): Record<string, unknown> {
   const user = context.userOf(login);
   return accountJson(context, user.login, user.id, user.type);
+}
+
+/**
+ * An account as "Get a user using their ID" answers it (`public-user`): the embedded fields
+ * and the profile's. The simulator keeps no profiles: the profile fields are empty.
+ */
+export function toPublicUserJson(context: RenderContext, user: SimUser): Record<string, unknown> {
+  return {
+    ...accountJson(context, user.login, user.id, user.type),
+    name: null,
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    twitter_username: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: '2008-01-14T04:33:35Z',
+    updated_at: '2008-01-14T04:33:35Z',
+  };
 }
 
 /** An organization as an account (`owner` of its repos, `account` of its installation). */

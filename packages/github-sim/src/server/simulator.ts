@@ -32,6 +32,7 @@ import { createPullRoutes } from './routes-pulls.js';
 import { createReviewCommentRoutes } from './routes-review-comments.js';
 import { createRepoRoutes } from './routes-repos.js';
 import { createStatsMetaRoutes } from './routes-stats-meta.js';
+import { createUserRoutes } from './routes-users.js';
 import { createSimControl, type SimControl } from './sim-control.js';
 import { createSimLimiters, parseSimLimits, type SimLimits } from './sim-limits.js';
 
@@ -167,6 +168,7 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
     ...createReviewCommentRoutes(dataset),
     ...createPullRoutes(dataset),
     ...createIssueRoutes(dataset),
+    ...createUserRoutes(dataset),
     ...createStatsMetaRoutes({
       dataset,
       now,
