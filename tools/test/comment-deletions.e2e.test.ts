@@ -50,15 +50,9 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
       repos: REPOS,
       scrapeInterval: `${SCRAPE_INTERVAL_MS}ms`,
       metricRefreshInterval: `${METRIC_REFRESH_MS}ms`,
-      // Every repo read each cycle, as REST discovery does: with GraphQL change detection a
-      // comment deletion moves no watched field, and a quiet repo's deletion waits for its
-      // reread (github.quiet_repo_reread_interval; packages/scrape's detection tests).
-      config: {
-        github: {
-          comment_reconcile_interval: `${RECONCILE_INTERVAL_MS}ms`,
-          change_detection: 'off',
-        },
-      },
+      // GraphQL change detection (the default): a comment deletion moves no watched field, so
+      // a quiet repo's comment lists are read once per comment_reconcile_interval.
+      config: { github: { comment_reconcile_interval: `${RECONCILE_INTERVAL_MS}ms` } },
     });
     fixture = fleet;
     // acme/web gets 110 comments in the last half hour: its first page of comments no longer
@@ -87,11 +81,16 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
       expectMetricsEqualTruth(fleet, gateway, REPOS, { timeoutMs, description });
     await metricsEqualTruthWithin(60_000, 'the first cycle in the gateway');
 
-    // A quiet repo (its first page reaches back to retention): the next cycle.
+    // A quiet repo (its first page reaches back to retention): its comment list is read
+    // again within github.comment_reconcile_interval, though no field change detection
+    // watches moved.
     const oneCycleMs = 2 * SCRAPE_INTERVAL_MS + METRIC_REFRESH_MS + SLACK_MS;
     const deleted = recentComment(fleet, 'mobile', 24);
     fleet.simulator.deleteIssueComment({ org: 'acme', repo: 'mobile' }, deleted.id);
-    await metricsEqualTruthWithin(oneCycleMs, 'a deleted comment of acme/mobile gone');
+    await metricsEqualTruthWithin(
+      RECONCILE_INTERVAL_MS + oneCycleMs,
+      'a deleted comment of acme/mobile gone',
+    );
     // The worker logs the scrape after its series are stored: its line may trail the gateway.
     await waitFor(() => removedFrom('mobile') > 0, {
       timeoutMs: 5_000,
@@ -99,7 +98,8 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
     });
     expect(removedFrom('mobile')).toBe(1);
 
-    // Transferred from one quiet repo to another: both follow in the next cycle.
+    // Transferred from one quiet repo to another: both follow in the next cycle (the issue
+    // counts and the newest issue's updatedAt move).
     const mobileIssue = repoOf(fleet, 'mobile').issues.find((issue) =>
       repoOf(fleet, 'mobile').comments.some(
         (comment) =>
@@ -111,7 +111,8 @@ describe('deleted comments and transferred issues (real scheduler, worker and ga
     fleet.simulator.transferIssue({ org: 'acme', repo: 'mobile' }, mobileIssue.number, 'community');
     await metricsEqualTruthWithin(oneCycleMs, 'a transferred issue counted in acme/community');
 
-    // A busy repo, deleted beyond its first page: within github.comment_reconcile_interval.
+    // A repo whose first page does not reach back, deleted beyond it: within
+    // github.comment_reconcile_interval.
     const older = recentComment(fleet, 'web', 20);
     fleet.simulator.deleteIssueComment(web, older.id);
     await metricsEqualTruthWithin(

@@ -12,6 +12,7 @@ import {
 
 const REPOS = ['platform', 'web'];
 const CYCLE_TIMEOUT_MS = 60_000;
+const LOGIN_CHECK_INTERVAL_MS = 5_000;
 
 let fixture: FleetFixture | undefined;
 afterEach(async () => {
@@ -25,10 +26,10 @@ describe('a user renamed on GitHub (real scheduler, worker and gateway, the simu
       repos: REPOS,
       scrapeInterval: '2s',
       metricRefreshInterval: '1s',
-      // Every repo read each cycle: a user rename moves no field GraphQL change detection
-      // watches, so with it a quiet repo shows the new login at its next read
+      // GraphQL change detection (the default): a user rename moves no watched field, so a
+      // quiet repo shows the new login once the login check looks the user up by id
       // (docs/github-limitations.md#what-the-repochanges-query-cannot-see).
-      config: { github: { change_detection: 'off' } },
+      config: { github: { login_check_interval: `${LOGIN_CHECK_INTERVAL_MS}ms` } },
     });
     fixture = fleet;
     const { simulator, redis, keys } = fleet;
@@ -54,11 +55,15 @@ describe('a user renamed on GitHub (real scheduler, worker and gateway, the simu
       body: JSON.stringify({ login: 'carol-renamed' }),
     });
     expect(renamed.status).toBe(200);
-    // The fleet sees the new login on the first page of a list that shows carol (its ETag
-    // changed with the body); the time it knew is Redis's clock when the test saw it.
+    // The fleet sees the new login within github.login_check_interval (or sooner, on the
+    // first page of a list that shows carol); the time it knew is Redis's clock when the test
+    // saw it.
     await waitFor(
       async () => (await redis.redis.hget(keys.userLogins, String(carol.id))) === 'carol-renamed',
-      { timeoutMs: CYCLE_TIMEOUT_MS, description: 'the fleet seeing the new login' },
+      {
+        timeoutMs: LOGIN_CHECK_INTERVAL_MS + CYCLE_TIMEOUT_MS,
+        description: 'the fleet seeing the new login',
+      },
     );
     const [seconds] = await redis.redis.time();
     const seenAtMs = Number(seconds) * 1000 + 1000;

@@ -67,6 +67,8 @@ export interface Config {
     readonly changeDetection: 'graphql' | 'off';
     /** `github.quiet_repo_reread_interval`: the longest a repo without changes goes unscraped. */
     readonly quietRepoRereadIntervalMs: number;
+    /** `github.login_check_interval`: the longest a user's login goes unconfirmed. */
+    readonly loginCheckIntervalMs: number;
     readonly orgs: readonly OrgConfig[];
   };
   readonly rateLimit: {

@@ -29,6 +29,7 @@ export interface RawFleetConfig {
     comment_reconcile_interval: string;
     change_detection: string;
     quiet_repo_reread_interval: string;
+    login_check_interval: string;
     orgs: RawOrg[];
   };
   rate_limit: {

@@ -170,7 +170,7 @@ export const carriedSections = {
       format: enumListFormat(OPTIONAL_RESOURCES),
     }),
     comment_reconcile_interval: leaf({
-      doc: "How often, at most, each repo's comment lists are read back to store.retention to find comments GitHub no longer lists (deleted, or moved with a transferred issue). Free for a repo whose first page of comments reaches back to retention (its deletions show in one cycle); otherwise one read of the comments of the retention per repo and interval, repos spread over the last quarter of it. Bounds how long a deleted comment keeps counting.",
+      doc: "How often, at most, each repo's comment lists are read back to store.retention to find comments GitHub no longer lists (deleted, or moved with a transferred issue). Free for a repo whose first page of comments reaches back to retention (its deletions show in one cycle); otherwise one read of the comments of the retention per repo and interval, repos spread over the last quarter of it. With change_detection graphql, a repo that shows no change still gets its comment lists (only those) read once per interval while they hold comments updated within store.retention, at most twice the fair share of such repos per cycle. Bounds how long a deleted comment keeps counting.",
       default: '1h',
       format: POSITIVE_DURATION,
     }),
@@ -182,6 +182,11 @@ export const carriedSections = {
     quiet_repo_reread_interval: leaf({
       doc: 'With change_detection graphql: how long a repo that shows no change may go without a scrape. A reread finds what the watched fields miss (deleted comments) and refreshes LOC; rereads are spread over the interval (at most twice the fair share of repos per cycle).',
       default: '24h',
+      format: POSITIVE_DURATION,
+    }),
+    login_check_interval: leaf({
+      doc: "How long a user's login may go unconfirmed: the login of each user id that no read of GitHub showed within the interval is looked up by id (GET /user/{account_id}, one request per such user and interval, spread over the cycles, at most twice the fair share per cycle), so a renamed user's series follow in a repo that shows no change. Bounds how long a rename goes unseen there.",
+      default: '1h',
       format: POSITIVE_DURATION,
     }),
     orgs: leaf({

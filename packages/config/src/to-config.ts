@@ -54,6 +54,7 @@ export function toConfig(raw: RawFleetConfig, options: { readonly configDir: str
       commentReconcileIntervalMs: ms(github.comment_reconcile_interval),
       changeDetection: github.change_detection as 'graphql' | 'off',
       quietRepoRereadIntervalMs: ms(github.quiet_repo_reread_interval),
+      loginCheckIntervalMs: ms(github.login_check_interval),
       orgs: github.orgs.map((org) => toOrgConfig(org, options.configDir)),
     },
     rateLimit: {

@@ -52,6 +52,7 @@ export {
   decodeRateLimits,
   decodeRepoChanges,
   decodeReviewList,
+  decodeUserById,
 } from './collectors/github-decoders.js';
 export type {
   CommitDetail,
@@ -61,6 +62,7 @@ export type {
   PullListItem,
   RateLimits,
   Review,
+  UserById,
 } from './collectors/github-payloads.js';
 export {
   DELETED_ACCOUNT_LOGIN,

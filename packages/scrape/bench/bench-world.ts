@@ -1,4 +1,4 @@
-import { toNoreplyDomain } from '@gse/activity';
+import { toNoreplyDomain, type ScrapeResource } from '@gse/activity';
 import {
   createGitHubClient,
   type EtagCache,
@@ -22,14 +22,19 @@ import {
   createRedisInstallationTokenCache,
   createRedisLocFallbackBudget,
   createRepoCheckpointStore,
+  createUserLoginChecks,
 } from '@gse/store';
 import { createRedisFixture } from '@gse/testing';
 import { Writable } from 'node:stream';
 
 import {
+  checkUserLogins,
   detectRepoChanges,
+  planCommentReconciles,
   scrapeRepo,
   storeFingerprintAfterScrape,
+  type CheckUserLoginsResult,
+  type CommentReconcilePlan,
   type RepoChanges,
   type RepoScrapeOutcome,
   type ScrapeOptions,
@@ -50,6 +55,9 @@ export interface BenchWorldOptions {
   readonly historyInBackground?: boolean;
 }
 
+/** `github.login_check_interval`'s default. */
+const BENCH_LOGIN_CHECK_INTERVAL_MS = 3_600_000;
+
 /** `github.quiet_repo_reread_interval`'s default. */
 const BENCH_QUIET_REPO_REREAD_INTERVAL_MS = 24 * 3_600_000;
 
@@ -66,11 +74,22 @@ export interface BenchWorld {
   nowMs: number;
   /**
    * Our product path: `scrapeRepo` with checkpoints, ETags and the shared token; with a
-   * window and resources, a backfill's read (without ETags, as the backfill-worker's client).
+   * window and resources, a backfill's read (without ETags, as the backfill-worker's client);
+   * with resources alone, a quiet repo's comment reconcile.
    */
-  scrape(repo: string, backfill?: BenchBackfill): Promise<RepoScrapeOutcome>;
+  scrape(
+    repo: string,
+    read?: BenchBackfill | Pick<BenchBackfill, 'resources'>,
+  ): Promise<RepoScrapeOutcome>;
   /** The org cycle's change detection (`github.change_detection: graphql`) at `nowMs`. */
   detectChanges(cycleIntervalMs: number): Promise<RepoChanges>;
+  /** Of the quiet repos, those due for their hourly comment reconcile, as the org cycle picks them. */
+  planCommentReconciles(
+    quiet: readonly string[],
+    cycleIntervalMs: number,
+  ): Promise<CommentReconcilePlan>;
+  /** The org cycle's share of the login checks (`github.login_check_interval`: 1 h). */
+  checkLogins(cycleIntervalMs: number): Promise<CheckUserLoginsResult>;
   /** Stores or deletes a changed repo's fingerprint after its scrape, as the worker does. */
   storeFingerprint(
     repo: string,
@@ -196,6 +215,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     maxSeriesBudget: 1_000_000,
   });
   const checkpoints = createRepoCheckpointStore(ports);
+  const loginChecks = createUserLoginChecks(ports);
   const locBudget = createRedisLocFallbackBudget({
     ...ports,
     maxCommitsPerRepoPerWeek: 250,
@@ -230,10 +250,10 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     repos: orgData.repos.filter((repo) => !repo.archived && !repo.disabled).map((r) => r.name),
     nowMs: dataset.generatedAtMs,
     baselineClient,
-    scrape: (repo, backfill) =>
+    scrape: (repo, read) =>
       scrapeRepo(
         {
-          client: backfill ? baselineClient : client,
+          client: read && 'window' in read ? baselineClient : client,
           store,
           checkpoints,
           locBudget,
@@ -246,7 +266,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
           signal: shutdown.signal,
           now: () => world.nowMs,
         },
-        { org, repo, ...backfill },
+        { org, repo, ...read },
       ),
     detectChanges: (cycleIntervalMs) =>
       detectRepoChanges({
@@ -261,6 +281,25 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
       }),
     storeFingerprint: (repo, fingerprint, outcome) =>
       storeFingerprintAfterScrape(checkpoints, { org, repo, fingerprint }, outcome, world.nowMs),
+    planCommentReconciles: (quiet, cycleIntervalMs) =>
+      planCommentReconciles({
+        checkpoints,
+        org,
+        quiet,
+        nowMs: world.nowMs,
+        retentionMs: BENCH_SCRAPE_OPTIONS.retentionMs,
+        intervalMs: BENCH_SCRAPE_OPTIONS.commentReconcileIntervalMs,
+        cycleIntervalMs,
+      }),
+    checkLogins: (cycleIntervalMs) =>
+      checkUserLogins({
+        client,
+        checks: loginChecks,
+        nowMs: world.nowMs,
+        intervalMs: BENCH_LOGIN_CHECK_INTERVAL_MS,
+        cycleIntervalMs,
+        signal: shutdown.signal,
+      }),
     refreshSeries: async (repos) => {
       await store.refreshSeriesOfRepos(org, repos, world.nowMs);
     },

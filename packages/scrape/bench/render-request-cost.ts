@@ -78,6 +78,27 @@ function reconcileLine(cycles: readonly CycleCost[], repoCount: number): string 
   );
 }
 
+/**
+ * What following deletions and renames in quiet repos costs ours (docs/decisions/0017, in
+ * the numbers above): the hourly comment reconciles of quiet repos, and the login checks.
+ */
+function unseenLine(cycles: readonly CycleCost[], repoCount: number): string {
+  const perRepoCycle = (value: number): string => fixed(value / (repoCount * cycles.length), 4);
+  const sum = (of: (cycle: CycleCost) => number): number =>
+    cycles.reduce((total, cycle) => total + of(cycle), 0);
+  const reconcileAll = sum((cycle) => cycle.unseen.reconcileTally.total);
+  const loginAll = sum((cycle) => cycle.unseen.loginTally.total);
+  return (
+    `deletions and renames in quiet repos, ours (in the numbers above): ` +
+    `${sum((cycle) => cycle.unseen.reconciledRepos)} comment reconciles of quiet repos ` +
+    `(${reconcileAll} requests, ${sum((cycle) => cycle.unseen.reconcileTally.counted)} counted), ` +
+    `${sum((cycle) => cycle.unseen.loginsChecked)} logins checked ` +
+    `(${loginAll} requests, ${sum((cycle) => cycle.unseen.loginTally.counted)} counted): ` +
+    `${perRepoCycle(reconcileAll + loginAll)} requests of all kinds/repo/cycle ` +
+    `(${perRepoCycle(reconcileAll)} + ${perRepoCycle(loginAll)})`
+  );
+}
+
 /** Ours in cycles right after a token rotation vs the others. */
 /** What recomputing quiet repos' series from the ledger costs Redis, scaled to 10,000 repos. */
 function quietRefreshLine(cycles: readonly CycleCost[]): string {
@@ -247,6 +268,7 @@ export function renderRequestCost(
     '',
     ...rotationLines(run.quiet, repoCount),
     reconcileLine(run.quiet, repoCount),
+    unseenLine(run.quiet, repoCount),
     quietRefreshLine(run.quiet),
     `target ≤ ${QUIET_TARGET_COUNTED_PER_REPO_CYCLE} counted/repo/cycle: ` +
       (quietCountedPerRepoCycle <= QUIET_TARGET_COUNTED_PER_REPO_CYCLE ? 'met' : 'MISSED') +
@@ -263,6 +285,7 @@ export function renderRequestCost(
     '',
     ...rotationLines(run.active, repoCount),
     reconcileLine(run.active, repoCount),
+    unseenLine(run.active, repoCount),
     '',
     'Each changed repo (a commit, a PR, a review and a comment), measured alone:',
     '',

@@ -61,6 +61,16 @@ export interface CycleCost {
   readonly changedRepos: readonly ChangedRepoCost[];
   /** Repos change detection left alone, and how long recomputing their series took. */
   readonly quietRefresh: { readonly repos: number; readonly wallMs: number };
+  /**
+   * What follows, in repos that show no change, what change detection cannot see (in
+   * `ours` too): the comment reconciles of quiet repos and the login checks.
+   */
+  readonly unseen: {
+    readonly reconciledRepos: number;
+    readonly reconcileTally: RequestTally;
+    readonly loginsChecked: number;
+    readonly loginTally: RequestTally;
+  };
 }
 
 export interface RequestCostRun {
@@ -160,6 +170,25 @@ async function runCycle(
   if (missed.length > 0) {
     throw new Error(`change detection missed repos with new activity: ${missed.join(', ')}`);
   }
+  // The quiet repos due for their comment reconcile read only their comment lists; then the
+  // cycle's share of the login checks, as the org cycle does.
+  const plan = await world.planCommentReconciles(changes.quiet, scenario.scrapeIntervalMs);
+  const reconciled = await measureRequests(world.simulator, () =>
+    forEachConcurrently(
+      plan.reconcile.map(({ name }) => name),
+      scenario.concurrency,
+      async (repo) => {
+        const resources = plan.reconcile.find(({ name }) => name === repo)?.resources ?? [];
+        const outcome = await world.scrape(repo, { resources });
+        reconcile.requests += outcome.reconcileRequests;
+        reconcile.provenToRetention += outcome.reconciledToRetention.length;
+        reconcile.removed += outcome.removed;
+      },
+    ),
+  );
+  const logins = await measureRequests(world.simulator, () =>
+    world.checkLogins(scenario.scrapeIntervalMs),
+  );
   const changedSet = new Set(changed);
   const ours = await measureSide(
     world,
@@ -175,10 +204,12 @@ async function runCycle(
     },
   );
   addToTally(ours.cost.tally, detection.tally);
+  addToTally(ours.cost.tally, reconciled.tally);
+  addToTally(ours.cost.tally, logins.tally);
   const refreshStartedAt = performance.now();
-  await world.refreshSeries(changes.quiet);
+  await world.refreshSeries(plan.quiet);
   const quietRefresh = {
-    repos: changes.quiet.length,
+    repos: plan.quiet.length,
     wallMs: performance.now() - refreshStartedAt,
   };
   const baseline = await measureSide(
@@ -191,10 +222,19 @@ async function runCycle(
   return {
     cycle,
     tokenRotated,
-    ours: { tally: ours.cost.tally, wallMs: ours.cost.wallMs + detection.wallMs },
+    ours: {
+      tally: ours.cost.tally,
+      wallMs: ours.cost.wallMs + detection.wallMs + reconciled.wallMs + logins.wallMs,
+    },
     baseline: baseline.cost,
     reconcile,
     quietRefresh,
+    unseen: {
+      reconciledRepos: plan.reconcile.length,
+      reconcileTally: reconciled.tally,
+      loginsChecked: logins.result.checked,
+      loginTally: logins.tally,
+    },
     changedRepos: changed.map((repo, index) => ({
       repo,
       ours: ours.perChangedRepo[index] ?? createRequestTally(),

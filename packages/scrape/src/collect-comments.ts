@@ -32,7 +32,7 @@ import {
 type CommentCheckpoint = 'commentsUpdatedAtMs' | 'reviewCommentsUpdatedAtMs';
 
 /** What each comment list keeps beside its `updated_at` checkpoint to prove its ledger whole. */
-const RECONCILE_CHECKPOINTS = {
+export const RECONCILE_CHECKPOINTS = {
   commentsUpdatedAtMs: {
     reconciledAt: 'commentsReconciledAtMs',
     firstPageFrom: 'commentsFirstPageFromMs',

@@ -54,3 +54,14 @@ export {
 } from './plan/org-cost-plan.js';
 export { probeOrgActivity, type OrgProbe } from './plan/probe-org-activity.js';
 export { readsHistoryInBackground } from './first-read.js';
+export {
+  planCommentReconciles,
+  type CommentReconcile,
+  type CommentReconcilePlan,
+  type PlanCommentReconcilesRequest,
+} from './plan-comment-reconciles.js';
+export {
+  checkUserLogins,
+  type CheckUserLoginsRequest,
+  type CheckUserLoginsResult,
+} from './check-user-logins.js';

@@ -62,6 +62,7 @@ export {
   type RepoCheckpoints,
   type RepoCheckpointStore,
 } from './repo-checkpoints.js';
+export { createUserLoginChecks, type LoginCheck, type UserLoginChecks } from './user-logins.js';
 export { createHistoryPendingStore, type HistoryPendingStore } from './history-pending.js';
 export { createOrgRepoListStore, type ListedRepo, type OrgRepoListStore } from './org-repo-list.js';
 export {

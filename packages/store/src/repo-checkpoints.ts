@@ -77,7 +77,8 @@ export type RepoCheckpoints = {
   readonly historyPendingResources?: readonly ScrapeResource[];
 };
 
-type NumericCheckpoint = Exclude<
+/** A checkpoint that holds one number (epoch ms, or a count). */
+export type NumericCheckpoint = Exclude<
   keyof RepoCheckpoints,
   | 'pullsReadAtCheckpoint'
   | 'pullsReviewRecheck'
@@ -187,6 +188,15 @@ export interface RepoCheckpointStore {
     repos: readonly string[],
     fromMs: number,
   ): Promise<Set<string>>;
+  /**
+   * Some numeric checkpoints of many repos of an org, in one round trip (a repo without
+   * any of them maps to `{}`).
+   */
+  readNumericCheckpoints(
+    org: string,
+    repos: readonly string[],
+    fields: readonly NumericCheckpoint[],
+  ): Promise<Map<string, RepoCheckpoints>>;
   /** Stores the fingerprint of a complete scrape, dated `atMs`. */
   writeFingerprint(ref: RepoRef, fingerprint: string, atMs: number): Promise<void>;
   /** Forgets the repo's fingerprint: change detection then reads it at its next cycle. */
@@ -256,6 +266,23 @@ export function createRepoCheckpointStore(options: {
           const [error, ids] = results[index] ?? [new Error('no reply'), null];
           if (error) throw error;
           return (ids as string[]).some((id) => id.startsWith(COMMIT_EVENT_PREFIX));
+        }),
+      );
+    },
+    readNumericCheckpoints: async (org, repos, fields) => {
+      const pipeline = options.redis.pipeline();
+      for (const repo of repos) pipeline.hmget(keys.repoState({ org, repo }), ...fields);
+      const results = (await pipeline.exec()) ?? [];
+      return new Map(
+        repos.map((repo, index) => {
+          const [error, values] = results[index] ?? [new Error('no reply'), null];
+          if (error) throw error;
+          const checkpoints: { -readonly [K in NumericCheckpoint]?: number } = {};
+          fields.forEach((field, fieldIndex) => {
+            const value = finite((values as (string | null)[])[fieldIndex]);
+            if (value !== undefined) checkpoints[field] = value;
+          });
+          return [repo, checkpoints];
         }),
       );
     },

@@ -61,10 +61,11 @@ export function createRetentionGc(options: RetentionGcOptions): RetentionGc {
       forgotten += Number(
         await redis.eval(
           FORGET_LOGINS_SCRIPT,
-          3,
+          4,
           keys.userLogins,
           keys.userLoginSeenAt,
           keys.loginHolders,
+          keys.userLoginKnownAt,
           cutoffMs,
           ...ids,
         ),

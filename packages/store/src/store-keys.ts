@@ -46,6 +46,11 @@ export interface StoreKeys {
   readonly userLoginSeenAt: string;
   /** HASH lower-case login → the id most recently seen with it (who holds the login now). */
   readonly loginHolders: string;
+  /**
+   * ZSET user id → when (epoch ms) its login was last known current: its newest sighting,
+   * or the last check of it (`createUserLoginChecks`). The hourly login check reads the oldest.
+   */
+  readonly userLoginKnownAt: string;
   /** HASH of one fleet metric (`@gse/telemetry`): encoded label values → value. */
   telemetryMetric(metricName: string): string;
   /** HASH day → the day's Copilot users-report records (JSON) of one scope (`org/acme`). */
@@ -159,6 +164,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     userLogins: `${prefix}:users:logins`,
     userLoginSeenAt: `${prefix}:users:login-seen-at`,
     loginHolders: `${prefix}:users:login-holders`,
+    userLoginKnownAt: `${prefix}:users:login-known-at`,
     telemetryMetric: (metricName) => `${prefix}:telemetry:${metricName}`,
     copilotDays: (scopeKey) => `${prefix}:copilot:${scopeKey}:days`,
     copilotWindow: (scopeKey) => `${prefix}:copilot:${scopeKey}:window`,

@@ -19,7 +19,7 @@ import {
   decodeRepoScrapeJob,
   SCRAPE_QUEUES,
 } from '@gse/queues';
-import { createOrgRepoListStore, createOrgRepoSync } from '@gse/store';
+import { createOrgRepoListStore, createOrgRepoSync, createUserLoginChecks } from '@gse/store';
 import type { Worker } from 'bullmq';
 
 import { toJobProcessor } from './job-adapter.js';
@@ -118,6 +118,10 @@ async function startScraperWorker(config: Config, scope: ServiceScope): Promise<
       mode: config.github.changeDetection,
       quietRepoRereadIntervalMs: config.github.quietRepoRereadIntervalMs,
       fallbacksLogged: new Set(),
+    },
+    loginChecks: {
+      checks: createUserLoginChecks({ redis, keyPrefix: config.store.keyPrefix }),
+      intervalMs: config.github.loginCheckIntervalMs,
     },
     now: Date.now,
   };

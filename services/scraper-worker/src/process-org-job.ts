@@ -7,10 +7,12 @@ import { toSlotWindow, type OrgScrapeJob, type RepoScrapeJob } from '@gse/queues
 import type { OrgConfig } from '@gse/config';
 import type { GitHubClient } from '@gse/github';
 import {
+  checkUserLogins,
   detectRepoChanges,
   discoverRepos,
   readsHistoryInBackground,
   recomputeSeries,
+  planCommentReconciles,
   syncOrgRepos,
   type ChangeReason,
   type RepoChanges,
@@ -38,7 +40,9 @@ interface OrgDiscovery {
   readonly scrape: readonly {
     readonly name: string;
     readonly fingerprint?: string;
-    readonly reason: ChangeReason | 'every_cycle' | 'last_read';
+    /** Only these resources (`comment_reconcile`); absent: all. */
+    readonly resources?: RepoScrapeJob['resources'];
+    readonly reason: ChangeReason | 'every_cycle' | 'last_read' | 'comment_reconcile';
   }[];
   /** Of `discovery.scrape`: unchanged, so no request; their series are recomputed. */
   readonly quiet: readonly string[];
@@ -52,7 +56,8 @@ interface OrgDiscovery {
  * then are the archived, disabled and unchanged repos' series recomputed without a request,
  * so the repo jobs do not wait behind thousands of quiet repos. A discovery that fails for
  * good fails the cycle and hands its window to backfill; so does a cycle that finds its org
- * in cooldown.
+ * in cooldown. Holding the discovery's slot it also checks its share of the logins no read
+ * confirmed lately.
  */
 export async function processOrgJob(
   job: OrgScrapeJob,
@@ -69,6 +74,7 @@ export async function processOrgJob(
       found = (await isOrgInCooldown(context, job.org))
         ? 'cooldown'
         : await discoverOrg(context, job, config, client, run);
+      if (found !== 'cooldown') await checkLogins(context, job, run, client);
     } finally {
       await slot.release();
     }
@@ -140,7 +146,7 @@ export async function processOrgJob(
   );
   if (completion) recordCycle(context, job.org, completion);
   const { collapsed } = await context.queues.addRepoJobs(
-    toScrape.map(({ name, fingerprint }): RepoScrapeJob => {
+    toScrape.map(({ name, fingerprint, resources }): RepoScrapeJob => {
       const repoId = repoIds.get(name);
       return {
         org: job.org,
@@ -148,6 +154,7 @@ export async function processOrgJob(
         ...(repoId === undefined ? {} : { repoId }),
         ...(fingerprint === undefined ? {} : { fingerprint }),
         historyInBackground,
+        ...(resources === undefined ? {} : { resources }),
         slotStartMs: job.slotStartMs,
         intervalMs: job.intervalMs,
       };
@@ -170,7 +177,8 @@ export async function processOrgJob(
     repos: toScrape.length,
     quiet: found.quiet.length,
     recomputed: synced.toRecompute.length,
-    // Why each repo is read: `changed`, `new`, `reread`, `loc_due`, `last_read`, `every_cycle`.
+    // Why each repo is read: `changed`, `new`, `reread`, `loc_due`, `comment_reconcile`,
+    // `last_read`, `every_cycle`.
     reasons: countReasons(toScrape),
     collapsed: collapsed.length,
     archived: discovery.archived.length,
@@ -209,10 +217,11 @@ export async function failOrgJob(
 
 /**
  * The org's repos and those to read: by GraphQL change detection (one query per 100 repos,
- * only changed repos read), or with `github.change_detection: off` the REST listing and
- * every repo each cycle. A server that cannot run the query (no `/graphql`, a schema
- * without one of its fields: GitHub Enterprise Server, a simulator) gets a cycle as with
- * `off`, so the org keeps its metrics; retrying the query could not help.
+ * only changed repos read, and of the quiet ones those due for their hourly comment
+ * reconcile, only their comment lists), or with `github.change_detection: off` the REST
+ * listing and every repo each cycle. A server that cannot run the query (no `/graphql`, a
+ * schema without one of its fields: GitHub Enterprise Server, a simulator) gets a cycle as
+ * with `off`, so the org keeps its metrics; retrying the query could not help.
  */
 async function discoverOrg(
   context: WorkerContext,
@@ -258,7 +267,56 @@ async function discoverOrg(
     }
     return discoverEveryRepo();
   }
-  return { discovery: changes, scrape: changes.changed, quiet: changes.quiet };
+  const { options } = context.scrape;
+  const reconciles = await planCommentReconciles({
+    checkpoints: context.scrape.checkpoints,
+    org: job.org,
+    quiet: changes.quiet,
+    resources: options.resources,
+    nowMs: context.now(),
+    retentionMs: options.retentionMs,
+    intervalMs: options.commentReconcileIntervalMs,
+    cycleIntervalMs: job.intervalMs,
+  });
+  return {
+    discovery: changes,
+    scrape: [
+      ...changes.changed,
+      ...reconciles.reconcile.map(({ name, resources }) => ({
+        name,
+        resources,
+        reason: 'comment_reconcile' as const,
+      })),
+    ],
+    quiet: reconciles.quiet,
+  };
+}
+
+/**
+ * Holding the discovery's slot: the logins no read confirmed within
+ * `github.login_check_interval`, this cycle's share of them (`checkUserLogins`). Its failure
+ * costs the cycle nothing: the unconfirmed logins wait for the next interval.
+ */
+async function checkLogins(
+  context: WorkerContext,
+  job: OrgScrapeJob,
+  run: JobRun,
+  client: GitHubClient,
+): Promise<void> {
+  try {
+    const result = await checkUserLogins({
+      client,
+      checks: context.loginChecks.checks,
+      nowMs: context.now(),
+      intervalMs: context.loginChecks.intervalMs,
+      cycleIntervalMs: job.intervalMs,
+      signal: run.signal,
+    });
+    if (result.checked > 0) run.logger.info('user logins checked', { ...result });
+  } catch (error) {
+    if (run.signal.aborted) throw error;
+    run.logger.warn('user login check failed', { error: toErrorMessage(error) });
+  }
 }
 
 function countReasons(repos: readonly { readonly reason: string }[]): Record<string, number> {

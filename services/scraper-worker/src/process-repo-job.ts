@@ -78,6 +78,7 @@ export async function processRepoJob(
               ...(job.historyInBackground === undefined
                 ? {}
                 : { historyInBackground: job.historyInBackground }),
+              ...(job.resources === undefined ? {} : { resources: job.resources }),
             },
           );
     } finally {
@@ -129,7 +130,11 @@ export async function processRepoJob(
       })),
     );
   }
-  await storeFingerprintAfterScrape(context.scrape.checkpoints, job, outcome, context.now());
+  // A read of some resources only (a quiet repo's comment reconcile) vouches for no
+  // fingerprint and leaves the stored one: the repo stayed quiet.
+  if (job.resources === undefined) {
+    await storeFingerprintAfterScrape(context.scrape.checkpoints, job, outcome, context.now());
+  }
   await finishRepo(context, job, outcome.status);
   run.logger.info('repo scraped', {
     status: outcome.status,

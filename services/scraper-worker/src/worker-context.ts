@@ -2,7 +2,7 @@ import type { OrgConfig } from '@gse/config';
 import { decodeOrgHealth, isScrapingAllowed, type GitHubClient } from '@gse/github';
 import type { BackfillProducer, ScrapeQueues } from '@gse/queues';
 import type { ScrapeRepoDeps } from '@gse/scrape';
-import type { OrgRepoListStore, OrgRepoSync, StoreKeys } from '@gse/store';
+import type { OrgRepoListStore, OrgRepoSync, StoreKeys, UserLoginChecks } from '@gse/store';
 import { FLEET_METRICS, type FleetTelemetry } from '@gse/telemetry';
 import type { Redis } from 'ioredis';
 
@@ -35,6 +35,11 @@ export interface WorkerContext {
      * once, not every cycle it lasts (the metric counts every cycle).
      */
     readonly fallbacksLogged: Set<string>;
+  };
+  /** The logins no read confirmed within `github.login_check_interval`, looked up by id. */
+  readonly loginChecks: {
+    readonly checks: UserLoginChecks;
+    readonly intervalMs: number;
   };
   readonly now: () => number;
 }

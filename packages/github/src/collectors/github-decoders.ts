@@ -9,6 +9,7 @@ import {
   pullListSchema,
   rateLimitsSchema,
   reviewListSchema,
+  userByIdSchema,
   type CommitDetail,
   type CommitListItem,
   type ContributorStats,
@@ -16,6 +17,7 @@ import {
   type PullListItem,
   type RateLimits,
   type Review,
+  type UserById,
 } from './github-payloads.js';
 import { orgActivityDataSchema, type OrgActivityData } from '../graphql/org-activity-query.js';
 import { repoChangesDataSchema, type RepoChangesData } from '../graphql/repo-changes-query.js';
@@ -47,6 +49,7 @@ export const decodePullList: Decode<readonly PullListItem[]> = toDecoder(pullLis
 export const decodeReviewList: Decode<readonly Review[]> = toDecoder(reviewListSchema);
 export const decodeCommentList: Decode<readonly Comment[]> = toDecoder(commentListSchema);
 export const decodeContributorStats: Decode<ContributorStats> = toDecoder(contributorStatsSchema);
+export const decodeUserById: Decode<UserById> = toDecoder(userByIdSchema);
 export const decodeRepoChanges: Decode<RepoChangesData> = toDecoder(repoChangesDataSchema);
 export const decodeRateLimits: Decode<RateLimits> = toDecoder(rateLimitsSchema);
 export const decodeOrgActivity: Decode<OrgActivityData> = toDecoder(orgActivityDataSchema);

@@ -16,6 +16,10 @@ const userId = z.number().int().positive();
 // A deleted account comes back as `null` (GitHub shows it as "ghost").
 const account = z.object({ login: z.string().min(1), id: userId.optional() }).nullable();
 
+/** "Get a user using their ID" (`GET /user/{account_id}`): the account's login now. */
+export const userByIdSchema = z.object({ login: z.string().min(1), id: userId });
+export type UserById = z.infer<typeof userByIdSchema>;
+
 const gitIdentity = z
   .object({ name: z.string().nullish(), email: z.string().nullish(), date: isoTimestamp })
   .nullable();

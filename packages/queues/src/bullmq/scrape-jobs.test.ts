@@ -74,6 +74,18 @@ describe('scrape job decoders', () => {
     );
   });
 
+  it('keep the resources of a comment reconcile, and refuse unknown or empty ones', () => {
+    const repo = { org: 'acme', repo: 'api', slotStartMs: 60_000, intervalMs: 60_000 };
+    const resources = ['issue_comments', 'pr_review_comments'];
+    expect(decodeRepoScrapeJob({ ...repo, resources })).toEqual({ ...repo, resources });
+    expect(() => decodeRepoScrapeJob({ ...repo, resources: ['wiki'] })).toThrow(
+      'resources: expected scrape resources, got ["wiki"]',
+    );
+    expect(() => decodeRepoScrapeJob({ ...repo, resources: [] })).toThrow(
+      'resources: expected scrape resources, got []',
+    );
+  });
+
   it('name the field that is wrong', () => {
     expect(() => decodeOrgScrapeJob(null)).toThrow('org scrape job: expected an object, got null');
     expect(() =>

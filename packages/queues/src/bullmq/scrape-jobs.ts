@@ -1,3 +1,4 @@
+import { isScrapeResource, type ScrapeResource } from '@gse/activity';
 import { decodeTraceCarrier, type TraceCarrier } from '@gse/tracing';
 
 /**
@@ -54,6 +55,11 @@ export interface RepoScrapeJob {
    * decided by the org's size. Absent (jobs of releases before it): the worker's config.
    */
   readonly historyInBackground?: boolean;
+  /**
+   * Read only these resources (a quiet repo's comment lists, due for their reconcile).
+   * Absent: every resource of the fleet's scope.
+   */
+  readonly resources?: readonly ScrapeResource[];
   readonly slotStartMs: number;
   readonly intervalMs: number;
   /** The org job's span context: the repo job's span is its child. */
@@ -137,6 +143,9 @@ export function decodeRepoScrapeJob(data: unknown): RepoScrapeJob {
     ...(record['historyInBackground'] === undefined
       ? {}
       : { historyInBackground: booleanField(record, 'historyInBackground') }),
+    ...(record['resources'] === undefined
+      ? {}
+      : { resources: resourcesField(record['resources']) }),
     slotStartMs: integerField(record, 'slotStartMs'),
     intervalMs: integerField(record, 'intervalMs'),
     ...traceField(record),
@@ -154,6 +163,17 @@ function booleanField(record: Readonly<Record<string, unknown>>, field: string):
   const value = record[field];
   if (typeof value !== 'boolean') {
     throw new TypeError(`${field}: expected true or false, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function resourcesField(value: unknown): readonly ScrapeResource[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((item) => typeof item === 'string' && isScrapeResource(item))
+  ) {
+    throw new TypeError(`resources: expected scrape resources, got ${JSON.stringify(value)}`);
   }
   return value;
 }
