@@ -1,4 +1,4 @@
-import { toNoreplyDomain, type ScrapeResource } from '@gse/activity';
+import { toNoreplyDomain } from '@gse/activity';
 import {
   createGitHubClient,
   type EtagCache,

@@ -60,7 +60,6 @@ export async function checkUserLogins(
         gone += 1;
         continue;
       }
-      if (request.signal.aborted) break;
       error = toErrorMessage(failure);
       break;
     }

@@ -38,13 +38,11 @@ export interface PlanCommentReconcilesRequest {
   readonly cycleIntervalMs: number;
 }
 
-type CommentCheckpoint = keyof typeof RECONCILE_CHECKPOINTS;
-
 /** The comment lists of the scrape catalog, with the checkpoints that say when each is due. */
 const COMMENT_LISTS = SCRAPE_RESOURCES.flatMap((resource) => {
   const entry = SCRAPE_CATALOG[resource];
   if (entry.collector !== 'comments') return [];
-  const checkpoint = entry.checkpoint as CommentCheckpoint;
+  const { checkpoint } = entry;
   return [{ resource, checkpoint, reconciledAt: RECONCILE_CHECKPOINTS[checkpoint].reconciledAt }];
 });
 
