@@ -45,7 +45,10 @@ export interface BackfillOutboxOptions {
 
 /** What one `enqueue()` did with its windows (after coalescing). */
 export interface BackfillOutboxSummary {
-  /** Admitted: in the Redis outbox, for the backfill worker to publish. */
+  /**
+   * In Redis for the backfill worker to publish: admitted to the outbox, or (history
+   * windows, `HISTORY_BACKFILL_REASON`) held in their org's history list.
+   */
   readonly stored: number;
   readonly deduped: number;
   /** Over the org's cap, in the Redis overflow. */
@@ -62,6 +65,14 @@ export interface BackfillOutbox extends BackfillProducer {
    */
   enqueue(requests: readonly BackfillRequest[]): Promise<BackfillOutboxSummary>;
 }
+
+/**
+ * The reason of the windows a first read leaves (retention → the read's start): many per
+ * repo, so a new 10,000-repo org queues ~30,000 of them. They are held in Redis and
+ * published only when no other window of their org waits and the main queue is nearly
+ * empty (`createBackfillPublisher`), so an outage's windows never wait behind them.
+ */
+export const HISTORY_BACKFILL_REASON = 'history';
 
 // Nobody publishes an admitted window but the backfill worker's sweep: it is due at once.
 const DUE_AT_ONCE_MS = 0;
@@ -124,6 +135,7 @@ export function createBackfillOutbox(options: BackfillOutboxOptions): BackfillOu
         ...pending,
         dedupDigest: toBackfillDedupDigest(message),
         coveringDigests: toBackfillCoveringDigests(message),
+        history: message.reason === HISTORY_BACKFILL_REASON,
       })),
       limits,
       enqueuedAtMs,
@@ -131,6 +143,7 @@ export function createBackfillOutbox(options: BackfillOutboxOptions): BackfillOu
     entries.forEach(({ message }, index) => {
       switch (decisions[index]) {
         case 'admitted':
+        case 'held':
           summary.stored += 1;
           break;
         case 'deduped':

@@ -25,6 +25,11 @@ import type { BackfillLimits, BackfillPending, BackfillStateStore } from './back
 
 /** The `backfill.*` settings the publisher uses. */
 export interface BackfillPublisherSettings {
+  /**
+   * Held history windows are published only while the main queue has fewer ready messages
+   * than this × `HISTORY_READY_PER_CONSUMER`.
+   */
+  readonly consumerCount: number;
   readonly requeueDelaysMs: readonly number[];
   readonly dedupTtlMs: number;
   readonly maxEnqueuesPerOrgPerMinute: number;
@@ -94,6 +99,12 @@ export interface BackfillPublisher {
 }
 
 const CLAIM_BATCH = 500;
+/**
+ * Ready messages per consumer below which a sweep publishes held history windows: enough
+ * to keep the consumers busy between two sweeps (5 s), few enough that a window asked for
+ * later (an outage's) waits behind that many history windows at most, not ~30,000.
+ */
+export const HISTORY_READY_PER_CONSUMER = 4;
 const NOTHING_SWEPT: BackfillSweepSummary = { published: 0, stored: 0 };
 
 /**
@@ -116,6 +127,7 @@ export function createBackfillPublisher(options: BackfillPublisherOptions): Back
     exchange: topology.exchange,
     appId: options.connectionName,
   });
+  const historyReadyLimit = backfill.consumerCount * HISTORY_READY_PER_CONSUMER;
   /** Ids published without a confirm yet: a late confirm settles them, never a second publish. */
   const unconfirmed = new Set<string>();
   let sweeping: Promise<BackfillSweepSummary> | undefined;
@@ -265,9 +277,28 @@ export function createBackfillPublisher(options: BackfillPublisherOptions): Back
   async function sweepOnce(): Promise<BackfillSweepSummary> {
     // While blocked, RabbitMQ would not read a publish: leave everything in Redis.
     if (!connection.connected || connection.blocked) return NOTHING_SWEPT;
-    const released = await state.releaseOverflow(limits, now());
+    const released = await state.releaseOverflow(limits, now(), await historyRoom());
     const claimed = await state.claimOutbox(limits, now(), CLAIM_BATCH);
     return publishPending([...released, ...claimed].filter((entry) => !unconfirmed.has(entry.id)));
+  }
+
+  /**
+   * How many held history windows this sweep may publish: the main queue's ready messages
+   * up to `historyReadyLimit`. None when the queue cannot be counted: history can wait, and
+   * the other windows must not.
+   */
+  async function historyRoom(): Promise<number> {
+    try {
+      const { messageCount } = await connection.withChannel((channel) =>
+        channel.checkQueue(topology.mainQueue),
+      );
+      return Math.max(0, historyReadyLimit - messageCount);
+    } catch (error) {
+      logger.warn('backfill main queue not counted; held history waits for the next sweep', {
+        error: toErrorMessage(error),
+      });
+      return 0;
+    }
   }
 
   function sweep(): Promise<BackfillSweepSummary> {

@@ -6,10 +6,12 @@
 export interface BackfillStateStore {
   /**
    * Decides each entry atomically, in order: `deduped` if its dedup marker or one of its
-   * covering windows' exists; else
-   * `capped` if its org has used `maxEnqueuesPerOrgPerMinute` this minute (the entry goes to
-   * the org's overflow, FIFO, and its marker is set); else `admitted` (counted against the
-   * cap, marker set, entry put in the outbox, due for a sweep `claimAfterMs` from now).
+   * covering windows' exists; else `held` for a `history` entry (marker set, the entry goes
+   * to the org's history list, FIFO, for `releaseOverflow` to move when nothing else waits);
+   * else `capped` if its org has used `maxEnqueuesPerOrgPerMinute` this minute or has
+   * overflow (the entry goes to the org's overflow, FIFO, and its marker is set); else
+   * `admitted` (counted against the cap, marker set, entry put in the outbox, due for a
+   * sweep `claimAfterMs` from now). Held history never makes another entry wait.
    */
   admit(
     entries: readonly BackfillAdmissionEntry[],
@@ -18,9 +20,15 @@ export interface BackfillStateStore {
   ): Promise<BackfillAdmission[]>;
   /**
    * Moves overflow into the outbox, oldest first, as far as each org's cap allows this
-   * minute (counted against it), and returns what it moved: the caller publishes it.
+   * minute (counted against it), and returns what it moved: the caller publishes it. Then,
+   * of each org whose overflow is empty, held history windows the same way, at most
+   * `historyRoom` of them in all.
    */
-  releaseOverflow(limits: BackfillLimits, nowMs: number): Promise<BackfillPending[]>;
+  releaseOverflow(
+    limits: BackfillLimits,
+    nowMs: number,
+    historyRoom: number,
+  ): Promise<BackfillPending[]>;
   /**
    * Outbox entries due (published by nobody within `claimAfterMs`): claims up to `limit` of
    * them for this caller by pushing their due time `claimAfterMs` ahead, and returns them.
@@ -90,9 +98,14 @@ export interface BackfillAdmissionEntry extends BackfillPending {
   readonly dedupDigest: string;
   /** Digests of pending windows that would contain it (`toBackfillCoveringDigests`): deduped if one exists. */
   readonly coveringDigests?: readonly string[];
+  /**
+   * A history window (reason `history`, a new repo's read back to retention): held until
+   * nothing else of its org waits, so outage windows never queue behind thousands of them.
+   */
+  readonly history?: boolean;
 }
 
-export type BackfillAdmission = 'admitted' | 'deduped' | 'capped';
+export type BackfillAdmission = 'admitted' | 'deduped' | 'capped' | 'held';
 
 /**
  * One change to the queue-age index: `id` left `leave` and entered each of `enter`. A retry

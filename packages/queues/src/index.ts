@@ -92,6 +92,7 @@ export {
 } from './backfill-message.js';
 export {
   createBackfillOutbox,
+  HISTORY_BACKFILL_REASON,
   type BackfillOutbox,
   type BackfillOutboxObserver,
   type BackfillOutboxOptions,

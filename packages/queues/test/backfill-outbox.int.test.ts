@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BACKFILL_MESSAGE_TYPE,
   decodeBackfillMessage,
+  HISTORY_BACKFILL_REASON,
   type BackfillMessage,
   type BackfillRequest,
 } from '../src/index.js';
@@ -74,6 +75,42 @@ describe('backfill outbox and publisher', () => {
       },
     });
     expect(harness.counts.get('enqueued acme github_unavailable')).toBe(1);
+    expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 0 });
+  });
+
+  // Before: a new org's ~3 history windows per repo were admitted like any other, so an
+  // outage's window asked for after them waited behind all of them (~5 h at 10,000 repos).
+  it('publishes a window asked for after many history windows ahead of all but a few', async () => {
+    const outbox = harness.outbox({ now: () => T0 });
+    const publisher = await harness.publisher({ now: () => T0 });
+    const history = Array.from({ length: 30 }, (_, index) => `h${index}`);
+    expect(
+      await outbox.enqueue(
+        history.map((repo) => ({ ...window(repo, -60, -30), reason: HISTORY_BACKFILL_REASON })),
+      ),
+    ).toEqual({ stored: 30, deduped: 0, capped: 0 });
+    // An empty main queue takes consumer_count (2) × 4 history windows, no more.
+    expect(await publisher.sweep()).toEqual({ published: 8, stored: 0 });
+    expect(await outbox.enqueue([window('web', 3, 10)])).toEqual({
+      stored: 1,
+      deduped: 0,
+      capped: 0,
+    });
+    expect(await publisher.sweep()).toEqual({ published: 1, stored: 0 });
+
+    const handled: string[] = [];
+    await harness.consumer((incoming) => {
+      handled.push(incoming.repo ?? '');
+      return Promise.resolve({ kind: 'done' });
+    });
+    await waitFor(
+      async () => {
+        await publisher.sweep();
+        return handled.length === 31;
+      },
+      { timeoutMs: 20_000, description: 'every window handled' },
+    );
+    expect(handled).toEqual([...history.slice(0, 8), 'web', ...history.slice(8)]);
     expect(await harness.state.pendingCounts()).toEqual({ outbox: 0, overflow: 0 });
   });
 

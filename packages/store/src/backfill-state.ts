@@ -32,11 +32,16 @@ export interface RedisBackfillState {
     entries: readonly (StoredBackfillMessage & {
       readonly dedupDigest: string;
       readonly coveringDigests?: readonly string[];
+      readonly history?: boolean;
     })[],
     limits: BackfillStateLimits,
     nowMs: number,
-  ): Promise<('admitted' | 'deduped' | 'capped')[]>;
-  releaseOverflow(limits: BackfillStateLimits, nowMs: number): Promise<StoredBackfillMessage[]>;
+  ): Promise<('admitted' | 'deduped' | 'capped' | 'held')[]>;
+  releaseOverflow(
+    limits: BackfillStateLimits,
+    nowMs: number,
+    historyRoom: number,
+  ): Promise<StoredBackfillMessage[]>;
   claimOutbox(
     limits: BackfillStateLimits,
     nowMs: number,
@@ -68,21 +73,28 @@ export interface RedisBackfillState {
   forgetQueueAges(queue: string): Promise<void>;
 }
 
-// KEYS: messages, outbox, overflow orgs, then per entry: dedup, org enqueues, org overflow and
-// the markers of COVERING_SLOTS windows that contain it (padded with its own marker).
-// ARGV: count, dedup ttl, cap, enqueues ttl, due ms, then per entry: id, org, payload.
-// A new entry never overtakes its org's overflow: it queues behind it. One whose window is
-// contained in a pending one (an org-wide window of the same slot) is deduped.
+// KEYS: messages, outbox, overflow orgs, then per entry: dedup, org enqueues, org overflow,
+// org history and the markers of COVERING_SLOTS windows that contain it (padded with its own
+// marker). ARGV: count, dedup ttl, cap, enqueues ttl, due ms, then per entry: id, org,
+// payload, '1' for a history window. A new entry never overtakes its org's overflow: it
+// queues behind it. A history window is held in its org's history list, and the others never
+// queue behind that list. One whose window is contained in a pending one (an org-wide window
+// of the same slot) is deduped.
 const COVERING_SLOTS = 3;
 const ADMIT_SCRIPT = `
 local results = {}
 for i = 1, tonumber(ARGV[1]) do
-  local base = 6 * i - 3
+  local base = 7 * i - 4
   local dedup, enqueues, overflow = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3]
-  local id, org, payload = ARGV[3 * i + 3], ARGV[3 * i + 4], ARGV[3 * i + 5]
-  if redis.call('EXISTS', KEYS[base + 4], KEYS[base + 5], KEYS[base + 6]) > 0
+  local id, org, payload = ARGV[4 * i + 2], ARGV[4 * i + 3], ARGV[4 * i + 4]
+  if redis.call('EXISTS', KEYS[base + 5], KEYS[base + 6], KEYS[base + 7]) > 0
     or not redis.call('SET', dedup, id, 'NX', 'PX', ARGV[2]) then
     results[i] = 'deduped'
+  elseif ARGV[4 * i + 5] == '1' then
+    redis.call('HSET', KEYS[1], id, org .. '\\n' .. payload)
+    redis.call('RPUSH', KEYS[base + 4], id)
+    redis.call('SADD', KEYS[3], org)
+    results[i] = 'held'
   else
     redis.call('HSET', KEYS[1], id, org .. '\\n' .. payload)
     local used = tonumber(redis.call('GET', enqueues) or '0')
@@ -100,24 +112,35 @@ end
 return results
 `;
 
-// KEYS: messages, outbox, overflow orgs, org overflow, org enqueues.
-// ARGV: cap, enqueues ttl, due ms, org. Returns id, value, id, value, …
+// KEYS: messages, outbox, overflow orgs, org overflow, org enqueues, org history.
+// ARGV: cap, enqueues ttl, due ms, org, history room. History windows move only once the
+// org's overflow is empty, at most history room of them, and count against the cap too.
+// Returns the number of history windows moved, then id, value, id, value, …
 const RELEASE_OVERFLOW_SCRIPT = `
 local room = tonumber(ARGV[1]) - tonumber(redis.call('GET', KEYS[5]) or '0')
-local moved = {}
-while room > 0 do
-  local id = redis.call('LPOP', KEYS[4])
-  if not id then break end
-  local value = redis.call('HGET', KEYS[1], id)
-  if value then
-    redis.call('ZADD', KEYS[2], ARGV[3], id)
-    if redis.call('INCR', KEYS[5]) == 1 then redis.call('PEXPIRE', KEYS[5], ARGV[2]) end
-    room = room - 1
-    moved[#moved + 1] = id
-    moved[#moved + 1] = value
+local moved = {0}
+local function release(list, limit)
+  local count = 0
+  while room > 0 and count < limit do
+    local id = redis.call('LPOP', list)
+    if not id then break end
+    local value = redis.call('HGET', KEYS[1], id)
+    if value then
+      redis.call('ZADD', KEYS[2], ARGV[3], id)
+      if redis.call('INCR', KEYS[5]) == 1 then redis.call('PEXPIRE', KEYS[5], ARGV[2]) end
+      room = room - 1
+      count = count + 1
+      moved[#moved + 1] = id
+      moved[#moved + 1] = value
+    end
   end
+  return count
 end
-if redis.call('LLEN', KEYS[4]) == 0 then redis.call('SREM', KEYS[3], ARGV[4]) end
+release(KEYS[4], math.huge)
+if redis.call('LLEN', KEYS[4]) == 0 then
+  moved[1] = release(KEYS[6], tonumber(ARGV[5]))
+  if redis.call('LLEN', KEYS[6]) == 0 then redis.call('SREM', KEYS[3], ARGV[4]) end
+end
 return moved
 `;
 
@@ -191,6 +214,7 @@ export function createRedisBackfillState(options: {
           own,
           keys.backfillOrgEnqueues(entry.org, minuteStartMs),
           keys.backfillOrgOverflow(entry.org),
+          keys.backfillOrgHistory(entry.org),
           ...covering,
           ...Array.from({ length: COVERING_SLOTS - covering.length }, () => own),
         ];
@@ -207,27 +231,36 @@ export function createRedisBackfillState(options: {
         limits.maxEnqueuesPerOrgPerMinute,
         ORG_ENQUEUES_TTL_MS,
         nowMs + limits.claimAfterMs,
-        ...entries.flatMap((entry) => [entry.id, entry.org, entry.payload]),
-      )) as ('admitted' | 'deduped' | 'capped')[];
+        ...entries.flatMap((entry) => [
+          entry.id,
+          entry.org,
+          entry.payload,
+          entry.history === true ? '1' : '0',
+        ]),
+      )) as ('admitted' | 'deduped' | 'capped' | 'held')[];
       return results;
     },
-    releaseOverflow: async (limits, nowMs) => {
+    releaseOverflow: async (limits, nowMs, historyRoom) => {
       const orgs = await redis.smembers(keys.backfillOverflowOrgs);
       const released: StoredBackfillMessage[] = [];
+      let historyLeft = historyRoom;
       for (const org of orgs.sort()) {
-        const flat = (await redis.eval(
+        const [historyMoved, ...flat] = (await redis.eval(
           RELEASE_OVERFLOW_SCRIPT,
-          5,
+          6,
           keys.backfillMessages,
           keys.backfillOutbox,
           keys.backfillOverflowOrgs,
           keys.backfillOrgOverflow(org),
           keys.backfillOrgEnqueues(org, minuteOf(nowMs)),
+          keys.backfillOrgHistory(org),
           limits.maxEnqueuesPerOrgPerMinute,
           ORG_ENQUEUES_TTL_MS,
           nowMs + limits.claimAfterMs,
           org,
-        )) as string[];
+          historyLeft,
+        )) as [number, ...string[]];
+        historyLeft -= historyMoved;
         released.push(...toStoredMessages(flat));
       }
       return released;

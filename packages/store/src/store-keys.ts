@@ -79,7 +79,12 @@ export interface StoreKeys {
   backfillOrgEnqueues(org: string, minuteStartMs: number): string;
   /** LIST of message ids over the org's cap, oldest first, waiting for a sweep. */
   backfillOrgOverflow(org: string): string;
-  /** SET of orgs with a non-empty backfill overflow. */
+  /**
+   * LIST of the org's history windows' message ids (reason `history`), oldest first: held
+   * in Redis until no other window of the org waits and the main queue is nearly empty.
+   */
+  backfillOrgHistory(org: string): string;
+  /** SET of orgs with a non-empty backfill overflow or history list. */
   readonly backfillOverflowOrgs: string;
   /** HASH id → `org\npayload`: backfill messages waiting in Redis (outbox and overflow). */
   readonly backfillMessages: string;
@@ -181,6 +186,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     backfillOrgEnqueues: (org, minuteStartMs) =>
       `${prefix}:org:${checkName('org', org)}:backfill-enqueues:${minuteStartMs}`,
     backfillOrgOverflow: (org) => `${prefix}:org:${checkName('org', org)}:backfill-overflow`,
+    backfillOrgHistory: (org) => `${prefix}:org:${checkName('org', org)}:backfill-history`,
     backfillOverflowOrgs: `${prefix}:backfill:overflow-orgs`,
     backfillMessages: `${prefix}:backfill:messages`,
     backfillOutbox: `${prefix}:backfill:outbox`,

@@ -38,12 +38,33 @@ describe('backfill state in Redis', () => {
     expect(
       await state.admit([entry('a4')], { ...LIMITS, maxEnqueuesPerOrgPerMinute: 0 }, T0 + 60_000),
     ).toEqual(['capped']);
-    const released = await state.releaseOverflow(LIMITS, T0 + 60_000);
+    const released = await state.releaseOverflow(LIMITS, T0 + 60_000, 0);
     expect(released).toEqual([
       { id: 'a3', org: 'acme', payload: '{"id":"a3"}' },
       { id: 'a4', org: 'acme', payload: '{"id":"a4"}' },
     ]);
     expect(await state.pendingCounts()).toEqual({ outbox: 5, overflow: 0 });
+  });
+
+  it('holds history windows until the org has no overflow, never ahead of the others', async () => {
+    const history = (id: string) => ({ ...entry(id), history: true });
+    expect(
+      await state.admit([history('h1'), history('h2'), history('h3'), entry('a1')], LIMITS, T0),
+    ).toEqual(['held', 'held', 'held', 'admitted']);
+    // Held history makes nobody wait: a1 went to the outbox, and so does a2 (the cap is 2).
+    expect(await state.admit([entry('a2'), entry('a3')], LIMITS, T0)).toEqual([
+      'admitted',
+      'capped',
+    ]);
+    expect(await state.pendingCounts()).toEqual({ outbox: 2, overflow: 4 });
+    // The next minute: the overflow first, then history up to the cap and the room given.
+    const ids = async (nowMs: number, historyRoom: number): Promise<string[]> =>
+      (await state.releaseOverflow(LIMITS, nowMs, historyRoom)).map((pending) => pending.id);
+    expect(await ids(T0 + 60_000, 5)).toEqual(['a3', 'h1']);
+    expect(await ids(T0 + 120_000, 1)).toEqual(['h2']);
+    expect(await ids(T0 + 120_000, 5)).toEqual(['h3']);
+    expect(await ids(T0 + 180_000, 5)).toEqual([]);
+    expect(await state.pendingCounts()).toEqual({ outbox: 6, overflow: 0 });
   });
 
   it('lets one sweep claim an unconfirmed entry at a time, after claimAfterMs', async () => {
