@@ -82,6 +82,28 @@ describe('GitHub client: GraphQL', () => {
     expect(github.apiRoutes()).toEqual(['POST /api/graphql', 'POST /api/graphql']);
   });
 
+  it('holds the GraphQL gate for secondary_limit_backoff on a secondary limit answered 200', async () => {
+    let answered = 0;
+    const { client, slept } = setup(() =>
+      answered++ === 0
+        ? json(
+            {
+              errors: [
+                {
+                  message:
+                    'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+                },
+              ],
+            },
+            200,
+            graphqlHeaders(4000),
+          )
+        : json({ data: { viewer: { login: 'octo' } } }, 200, graphqlHeaders(3999)),
+    );
+    expect(await client.graphql(QUERY, {}, decodeLogin)).toBe('octo');
+    expect(slept).toEqual([60_000]);
+  });
+
   it('gives up on RATE_LIMITED after retry.maxAttempts with a retryable error', async () => {
     const { client, slept } = setup(() =>
       json({ errors: [{ type: 'RATE_LIMITED', message: 'slow down' }] }, 200, {}),

@@ -5,7 +5,8 @@ export type GraphqlEnvelope =
   | { readonly kind: 'data'; readonly data: unknown }
   /**
    * An `errors` entry of type `RATE_LIMITED`: GitHub answers a spent GraphQL budget with a
-   * `200` and this error instead of a `403` (docs/github-limitations.md#graphql-limits-cost-and-errors).
+   * `200` and this error instead of a `403` (docs/github-limitations.md#graphql-limits-cost-and-errors);
+   * also one that names a secondary rate limit, which GitHub may answer with a `200` too.
    */
   | { readonly kind: 'rate-limited'; readonly message: string }
   /**
@@ -21,6 +22,9 @@ export type GraphqlEnvelope =
   | { readonly kind: 'unsupported'; readonly messages: readonly string[] }
   /** Any other `errors` (timeouts, `INTERNAL`, `SERVICE_UNAVAILABLE`, …): may pass on a retry. */
   | { readonly kind: 'failed'; readonly messages: readonly string[] };
+
+/** GitHub's wording of a secondary limit, as `classifyGitHubError` reads it on a 403/429. */
+const SECONDARY_LIMIT_WORDING = /secondary rate limit|abuse detection/i;
 
 /** Error types of a query the installation may not run (docs/github-limitations.md). */
 const REFUSED_TYPES: ReadonlySet<string> = new Set([
@@ -66,7 +70,9 @@ export function toGraphqlEnvelope(body: unknown): GraphqlEnvelope {
   if (!parsed.success) throw new TypeError('expected a GraphQL response { data, errors? }');
   const { data, errors } = parsed.data;
   if (errors !== undefined && errors.length > 0) {
-    const rateLimited = errors.find((error) => error.type === 'RATE_LIMITED');
+    const rateLimited = errors.find(
+      (error) => error.type === 'RATE_LIMITED' || SECONDARY_LIMIT_WORDING.test(error.message),
+    );
     if (rateLimited) return { kind: 'rate-limited', message: rateLimited.message };
     const messages = errors.map((error) =>
       error.path === undefined ? error.message : `${error.path.join('.')}: ${error.message}`,
