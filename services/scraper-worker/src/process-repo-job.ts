@@ -1,5 +1,10 @@
 import { recordRepoScrape, recordRepoScrapeFailure, type ScrapeSource } from '@gse/fleet-adapters';
-import { toSlotWindow, type BackfillRequest, type RepoScrapeJob } from '@gse/queues';
+import {
+  HISTORY_BACKFILL_REASON,
+  toSlotWindow,
+  type BackfillRequest,
+  type RepoScrapeJob,
+} from '@gse/queues';
 import {
   scrapeRepo,
   storeFingerprintAfterScrape,
@@ -198,7 +203,7 @@ async function requestHistory(
       resource,
       fromMs: history.window.fromMs,
       toMs: history.window.toMs,
-      reason: 'history',
+      reason: HISTORY_BACKFILL_REASON,
     })),
   );
 }
