@@ -36,6 +36,7 @@ type NotAnEvent =
   | 'limits'
   | 'updateLimits'
   | 'resetCounters'
+  | 'resetLimitWindows'
   | 'counters'
   | 'groundTruth';
 type EventKind = Exclude<keyof SimControl, NotAnEvent>;

@@ -221,6 +221,30 @@ describe('limits over the control API', () => {
     });
   });
 
+  it('resetLimitWindows closes every window, primary and secondary, and keeps the counters', async () => {
+    simulator.resetCounters();
+    const octokit = await installationOctokit(simulator, 'acme');
+    await octokit.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'web' });
+    await octokit.graphql('query { rateLimit { cost } }');
+    expect(simulator.limits().installations[String(ACME)]).toMatchObject({
+      restPrimary: { used: 1 },
+      restSecondary: { used: 1 },
+      graphqlPrimary: { used: 1 },
+      graphqlSecondary: { used: 1 },
+    });
+    simulator.resetLimitWindows();
+    expect(simulator.limits().installations[String(ACME)]).toMatchObject({
+      restPrimary: { used: 0 },
+      restSecondary: { used: 0 },
+      graphqlPrimary: { used: 0 },
+      graphqlSecondary: { used: 0 },
+    });
+    expect(simulator.counters().installations[String(ACME)]?.byKind).toMatchObject({
+      restRequests: 2,
+      graphqlQueries: 1,
+    });
+  });
+
   it('counts REST and GraphQL apart, each against its own windows', async () => {
     simulator.resetCounters();
     const octokit = await installationOctokit(simulator, 'acme');

@@ -171,6 +171,11 @@ export interface SimControl {
   updateLimits(patch: Partial<SimLimits>): SimLimitsReport;
   /** Zeroes the request counters and the concurrency peaks (not the rate limits). */
   resetCounters(): void;
+  /**
+   * Closes every rate-limit window, primary and secondary, as if no request had been made:
+   * a benchmark sets its world up unthrottled, then measures from fresh windows.
+   */
+  resetLimitWindows(): void;
   counters(): SimCounters;
   /** Every business metric of DESIGN.md §5 at `atMs`, computed from the dataset on its own. */
   groundTruth(atMs: number, options?: Omit<GroundTruthOptions, 'atMs'>): GroundTruthSeries[];
@@ -298,6 +303,16 @@ export function createSimControl(deps: SimControlDeps): SimControl {
     resetCounters() {
       deps.counters.reset();
       deps.limiters.concurrency.resetPeaks();
+    },
+    resetLimitWindows() {
+      for (const limiter of [
+        deps.limiters.restPrimary,
+        deps.limiters.restSecondary,
+        deps.limiters.graphqlPrimary,
+        deps.limiters.graphqlSecondary,
+      ]) {
+        limiter.reset();
+      }
     },
     counters: () =>
       deps.counters.snapshot((id) => deps.limiters.concurrency.peak(`installation:${id}`)),

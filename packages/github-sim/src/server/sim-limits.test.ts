@@ -65,4 +65,27 @@ describe('createSimLimiters', () => {
     });
     expect(limiters.restPrimary.peek('anonymous', 0).limit).toBe(60);
   });
+
+  it('shortens both secondary windows with secondaryWindowMs, leaving the primary ones', () => {
+    const limiters = createSimLimiters({
+      limits: DEFAULT_SIM_LIMITS,
+      primaryWindowMs: 240_000,
+      secondaryWindowMs: 4_000,
+    });
+    expect(limiters.restSecondary.consume('installation:1', 0)).toMatchObject({
+      used: 1,
+      resetUnixSeconds: 4,
+    });
+    expect(limiters.graphqlSecondary.consume('installation:1', 0, 2)).toMatchObject({
+      used: 2,
+      resetUnixSeconds: 4,
+    });
+    expect(limiters.restPrimary.consume('installation:1', 0)).toMatchObject({
+      used: 1,
+      resetUnixSeconds: 240,
+    });
+    expect(limiters.restSecondary.peek('installation:1', 4_000).used).toBe(0);
+    expect(limiters.graphqlSecondary.peek('installation:1', 4_000).used).toBe(0);
+    expect(limiters.restPrimary.peek('installation:1', 4_000).used).toBe(1);
+  });
 });

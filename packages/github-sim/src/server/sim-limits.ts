@@ -183,9 +183,16 @@ export function createSimLimiters(options: {
   readonly limits: SimLimits;
   /** Length of both primary windows; 1 h as GitHub's (tests shorten it). */
   readonly primaryWindowMs?: number;
+  /**
+   * Length of both secondary points windows; a minute as GitHub's. A benchmark that
+   * compresses time shortens it by the primary window's factor, so the limits keep their
+   * ratio to each other.
+   */
+  readonly secondaryWindowMs?: number;
 }): SimLimiters {
   let limits = options.limits;
   const primaryWindowMs = options.primaryWindowMs ?? HOUR_MS;
+  const secondaryWindowMs = options.secondaryWindowMs ?? SECONDARY_WINDOW_MS;
   return {
     current: () => limits,
     update(patch) {
@@ -196,14 +203,11 @@ export function createSimLimiters(options: {
       (bucket) => (bucket === 'anonymous' ? ANONYMOUS_RATE_LIMIT : limits.restPrimaryPerHour),
       primaryWindowMs,
     ),
-    restSecondary: createRateLimiter(
-      () => limits.restSecondaryPointsPerMinute,
-      SECONDARY_WINDOW_MS,
-    ),
+    restSecondary: createRateLimiter(() => limits.restSecondaryPointsPerMinute, secondaryWindowMs),
     graphqlPrimary: createRateLimiter(() => limits.graphqlPrimaryPointsPerHour, primaryWindowMs),
     graphqlSecondary: createRateLimiter(
       () => limits.graphqlSecondaryPointsPerMinute,
-      SECONDARY_WINDOW_MS,
+      secondaryWindowMs,
     ),
     concurrency: createConcurrencyTracker(),
   };

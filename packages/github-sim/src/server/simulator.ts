@@ -54,6 +54,11 @@ export interface GitHubSimulatorOptions {
   /** Length of the primary windows (REST and GraphQL); default 1 h. Tests shorten it. */
   readonly primaryWindowMs?: number;
   /**
+   * Length of the secondary points windows (REST and GraphQL); default 1 min. A benchmark
+   * compressing time shortens it with `primaryWindowMs`.
+   */
+  readonly secondaryWindowMs?: number;
+  /**
    * How long `/stats/contributors` answers 202 after its cache went cold (first request, or
    * the repo's commits changed); default 1000 ms. 0 answers 200 at once.
    */
@@ -127,6 +132,9 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions): GitHubSi
   const limiters = createSimLimiters({
     limits: parseSimLimits(options.limits),
     ...(options.primaryWindowMs === undefined ? {} : { primaryWindowMs: options.primaryWindowMs }),
+    ...(options.secondaryWindowMs === undefined
+      ? {}
+      : { secondaryWindowMs: options.secondaryWindowMs }),
   });
   const faults = createFaultStore();
   const counters = createRequestCounters();
