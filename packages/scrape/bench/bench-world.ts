@@ -13,26 +13,31 @@ import {
   type GitHubSimulator,
   type GroundTruthSeries,
   type SimAppCredentials,
+  type SimLimits,
 } from '@gse/github-sim';
 import { createLogger, type Logger } from '@gse/logging';
 import {
   createActivityStore,
+  createOrgRepoSync,
   createRedisEtagCache,
   createRedisInstallationSemaphore,
   createRedisInstallationTokenCache,
   createRedisLocFallbackBudget,
+  createRedisRequestBudget,
   createRepoCheckpointStore,
   createUserLoginChecks,
 } from '@gse/store';
-import { createRedisFixture } from '@gse/testing';
+import { createRedisFixture, type RedisFixture } from '@gse/testing';
 import { Writable } from 'node:stream';
 
 import {
   checkUserLogins,
   detectRepoChanges,
   planCommentReconciles,
+  recomputeSeries,
   scrapeRepo,
   storeFingerprintAfterScrape,
+  syncOrgRepos,
   type CheckUserLoginsResult,
   type CommentReconcilePlan,
   type RepoChanges,
@@ -41,7 +46,11 @@ import {
   type ScrapeRepoRequest,
 } from '../src/index.js';
 
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Points per window no benchmark reaches: the limit is off until pacing starts. */
+const UNPACED_POINTS_PER_MINUTE = 100_000_000;
 
 /** What a backfill message asks a scrape to read. */
 export type BenchBackfill = Required<Pick<ScrapeRepoRequest, 'window' | 'resources'>>;
@@ -53,6 +62,25 @@ export interface BenchWorldOptions {
   readonly activeRepoFraction: number;
   /** `backfill.history_in_background` (default false: a first read reads all of retention). */
   readonly historyInBackground?: boolean;
+  /**
+   * GitHub's limits and the fleet's budgets, on a clock compressed `timeScale` times (a
+   * GitHub minute lasts `60 s / timeScale`): applied by `startPacing()`. Absent, the world
+   * never paces (the request-cost bench counts requests, it does not wait).
+   */
+  readonly pacing?: BenchPacing;
+}
+
+/** What `startPacing()` puts in force: GitHub's limits and the fleet's, time compressed. */
+export interface BenchPacing {
+  /** How many times faster than GitHub's clock the limits' windows run. */
+  readonly timeScale: number;
+  readonly limits: Partial<SimLimits>;
+  /** `rate_limit.rest_points_per_minute`, `graphql_points_per_minute`, `scheduled_points_reserve`. */
+  readonly budget: {
+    readonly restPointsPerMinute: number;
+    readonly graphqlPointsPerMinute: number;
+    readonly scheduledPointsReserve: number;
+  };
 }
 
 /** `github.login_check_interval`'s default. */
@@ -68,6 +96,8 @@ const BENCH_QUIET_REPO_REREAD_INTERVAL_MS = 24 * 3_600_000;
  */
 export interface BenchWorld {
   readonly simulator: GitHubSimulator;
+  /** The world's Redis key prefix and connection. */
+  readonly redis: RedisFixture;
   readonly org: string;
   /** The repos a cycle scrapes (not archived, not disabled), in dataset order. */
   readonly repos: readonly string[];
@@ -96,8 +126,18 @@ export interface BenchWorld {
     fingerprint: string | undefined,
     outcome: RepoScrapeOutcome,
   ): Promise<void>;
-  /** Recomputes quiet repos' series from the ledger at `nowMs`, as the org cycle does. */
-  refreshSeries(repos: readonly string[]): Promise<void>;
+  /**
+   * What the org cycle does after its repo jobs are out (`syncOrgRepos`, `recomputeSeries`):
+   * the store follows the repos, and `quiet` (no request this cycle) get their series
+   * recomputed from the ledger, at `nowMs`.
+   */
+  syncRepos(changes: RepoChanges, quiet: readonly string[]): Promise<void>;
+  /**
+   * Puts `options.pacing` in force from now on: the simulator's limits on fresh windows,
+   * and our client draws from the fleet's budgets in Redis. Until then nothing paces, so a
+   * world can be set up fast.
+   */
+  startPacing(): void;
   /** The same client implementation with no ETag store and a token of its own. */
   readonly baselineClient: GitHubClient;
   /** Every stored series, sorted as the ground truth is. */
@@ -158,13 +198,17 @@ function createClient(
     readonly etagCache: EtagCache;
     readonly semaphore: InstallationSemaphore;
     readonly tokenCache: InstallationTokenCache | undefined;
+    readonly budget?: Parameters<typeof createGitHubClient>[0]['budget'];
     readonly logger: Logger;
     readonly signal: AbortSignal;
   },
+  /** GitHub's clock runs this many times faster (`BenchPacing.timeScale`); 1 unpaced. */
+  timeScale = 1,
 ): GitHubClient {
   // `retry.*` and `rate_limit.*` at their defaults but for `min_remaining_threshold`: the
   // 401 after a token rotation carries the anonymous bucket's headers (limit 60), and with
   // the default 200 the gate would hold the installation for that bucket's hour (reported).
+  // The waits that stand for GitHub's windows shrink with them.
   return createGitHubClient({
     org: app.org,
     baseUrl,
@@ -173,7 +217,11 @@ function createClient(
     privateKeyPem: app.privateKeyPem,
     requestTimeoutMs: 20_000,
     userAgent: 'gse-request-cost-bench',
-    rateLimit: { minRemaining: 0, minResetBufferMs: 10_000, secondaryLimitBackoffMs: 60_000 },
+    rateLimit: {
+      minRemaining: 0,
+      minResetBufferMs: 10_000 / timeScale,
+      secondaryLimitBackoffMs: MINUTE_MS / timeScale,
+    },
     retry: { maxAttempts: 5, initialBackoffMs: 2_000, maxBackoffMs: 30_000, jitter: true },
     ...ports,
   });
@@ -189,24 +237,34 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
   });
   const [orgData] = dataset.orgs;
   if (!orgData || dataset.orgs.length !== 1) throw new Error('the bench profile has one org');
+  const { pacing } = options;
   const simulator = createGitHubSimulator({
     dataset,
-    // The benchmark counts requests, it does not wait for resets: GitHub's highest primary
-    // budget in one-second windows (15,000/s) and no practical secondary points limit, which
-    // the baseline's ~500 requests a second would trip at once (it measures cost, not pacing).
+    // Until `startPacing()` (if ever) the benchmark counts requests, it does not wait for
+    // resets: GitHub's highest primary budget and no practical points limit, which the
+    // baseline's ~500 requests a second would trip at once (it measures cost, not pacing).
+    // Unpaced, the primary window is a second (15,000/s); paced, it is GitHub's hour
+    // compressed, and a setup of more than 15,000 requests resets the windows as it goes.
     limits: {
       restPrimaryPerHour: MAX_REST_PRIMARY_PER_HOUR,
-      restSecondaryPointsPerMinute: 100_000_000,
+      restSecondaryPointsPerMinute: UNPACED_POINTS_PER_MINUTE,
+      ...(pacing
+        ? {
+            graphqlPrimaryPointsPerHour: UNPACED_POINTS_PER_MINUTE,
+            graphqlSecondaryPointsPerMinute: UNPACED_POINTS_PER_MINUTE,
+          }
+        : {}),
     },
-    primaryWindowMs: 1_000,
+    primaryWindowMs: pacing ? HOUR_MS / pacing.timeScale : 1_000,
+    ...(pacing ? { secondaryWindowMs: MINUTE_MS / pacing.timeScale } : {}),
     statsComputeDelayMs: 20,
   });
   await simulator.start();
-  const redis = await createRedisFixture().catch(async (error: unknown) => {
+  const redisFixture = await createRedisFixture().catch(async (error: unknown) => {
     await simulator.stop();
     throw error;
   });
-  const ports = { redis: redis.redis, keyPrefix: redis.keyPrefix };
+  const ports = { redis: redisFixture.redis, keyPrefix: redisFixture.keyPrefix };
   const logger = createBenchLogger();
   const shutdown = new AbortController();
   const store = createActivityStore({
@@ -228,13 +286,40 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
   });
   const app = simulator.apps.find((candidate) => candidate.org === orgData.login);
   if (!app) throw new Error(`the simulator has no App for ${orgData.login}`);
-  const client = createClient(app, simulator.url, {
+  const clientPorts = {
     etagCache: createRedisEtagCache(ports),
     semaphore,
     tokenCache: createRedisInstallationTokenCache(ports),
     logger,
     signal: shutdown.signal,
-  });
+  };
+  let client = createClient(app, simulator.url, clientPorts);
+  // The scheduled scrape's budgets, as the scraper-worker draws them, on the compressed clock.
+  const pacedClient =
+    pacing &&
+    createClient(
+      app,
+      simulator.url,
+      {
+        ...clientPorts,
+        budget: {
+          port: createRedisRequestBudget({
+            ...ports,
+            pointsPerWindow: {
+              rest: pacing.budget.restPointsPerMinute,
+              graphql: pacing.budget.graphqlPointsPerMinute,
+            },
+            scheduledReserve: pacing.budget.scheduledPointsReserve,
+            windowMs: MINUTE_MS / pacing.timeScale,
+          }),
+          priority: 'scheduled',
+        },
+      },
+      pacing.timeScale,
+    );
+  const repoSync = createOrgRepoSync(ports);
+  // The org cycle recomputes quiet repos at Redis's clock; here the scrapers' clock stands in.
+  const storeOnScrapersClock = { ...store, readClockMs: () => Promise.resolve(world.nowMs) };
   const baselineClient = createClient(app, simulator.url, {
     etagCache: NO_ETAGS,
     semaphore,
@@ -246,6 +331,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
   const org = orgData.login;
   const world: BenchWorld = {
     simulator,
+    redis: redisFixture,
     org,
     repos: orgData.repos.filter((repo) => !repo.archived && !repo.disabled).map((r) => r.name),
     nowMs: dataset.generatedAtMs,
@@ -300,8 +386,20 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
         cycleIntervalMs,
         signal: shutdown.signal,
       }),
-    refreshSeries: async (repos) => {
-      await store.refreshSeriesOfRepos(org, repos, world.nowMs);
+    syncRepos: async (changes, quiet) => {
+      const synced = await syncOrgRepos(
+        { repos: repoSync, store: storeOnScrapersClock, checkpoints },
+        org,
+        changes,
+        quiet,
+      );
+      await recomputeSeries(storeOnScrapersClock, org, synced.toRecompute);
+    },
+    startPacing: () => {
+      if (!pacing || !pacedClient) throw new Error('this world was created without pacing');
+      simulator.updateLimits(pacing.limits);
+      simulator.resetLimitWindows();
+      client = pacedClient;
     },
     readAllSeries: async () => {
       const rows: GroundTruthSeries[] = [];
@@ -320,7 +418,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
       shutdown.abort(new Error('benchmark finished'));
       await store.close();
       await simulator.stop();
-      await redis.cleanup();
+      await redisFixture.cleanup();
     },
   };
   return world;
@@ -329,3 +427,19 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareSeries = (a: GroundTruthSeries, b: GroundTruthSeries): number =>
   compare(a.org, b.org) || compare(a.repo, b.repo) || compare(a.user, b.user);
+
+const seriesKey = (series: GroundTruthSeries): string =>
+  `${series.org}/${series.repo}/${series.user}`;
+
+/** Every stored series against the simulator's ground truth at the scrapers' clock. */
+export async function checkSeries(
+  world: BenchWorld,
+): Promise<{ readonly series: number; readonly mismatched: number }> {
+  const stored = await world.readAllSeries();
+  const truth = world.groundTruth();
+  const storedByKey = new Map(stored.map((series) => [seriesKey(series), JSON.stringify(series)]));
+  const truthByKey = new Map(truth.map((series) => [seriesKey(series), JSON.stringify(series)]));
+  const keys = new Set([...storedByKey.keys(), ...truthByKey.keys()]);
+  const mismatched = [...keys].filter((key) => storedByKey.get(key) !== truthByKey.get(key));
+  return { series: keys.size, mismatched: mismatched.length };
+}

@@ -1,4 +1,4 @@
-import type { RepoScrapeOutcome } from '../src/index.js';
+import type { RepoChanges, RepoScrapeOutcome } from '../src/index.js';
 import { injectActivity, toCountedPageBound } from './activity-injection.js';
 import type { BenchWorld } from './bench-world.js';
 import { readRepoLikeGoExporter } from './go-exporter-baseline.js';
@@ -6,6 +6,7 @@ import {
   addToTally,
   createRequestTally,
   measureRequests,
+  type Measured,
   type RequestTally,
 } from './request-tally.js';
 
@@ -110,6 +111,32 @@ export async function scrapeCompletely(
   return outcome;
 }
 
+/**
+ * The org cycle's change detection between a counter reset and a snapshot, with the
+ * fingerprint to store for each repo it hands out. Throws if it missed a repo in `changed`
+ * (given new activity): the numbers would flatter us.
+ */
+export async function detectChangesMeasured(
+  world: BenchWorld,
+  scrapeIntervalMs: number,
+  changed: readonly string[],
+): Promise<{
+  readonly detection: Measured<RepoChanges>;
+  readonly fingerprints: ReadonlyMap<string, string | undefined>;
+}> {
+  const detection = await measureRequests(world.simulator, () =>
+    world.detectChanges(scrapeIntervalMs),
+  );
+  const fingerprints = new Map(
+    detection.result.changed.map((repo) => [repo.name, repo.fingerprint]),
+  );
+  const missed = changed.filter((repo) => !fingerprints.has(repo));
+  if (missed.length > 0) {
+    throw new Error(`change detection missed repos with new activity: ${missed.join(', ')}`);
+  }
+  return { detection, fingerprints };
+}
+
 async function readBaseline(world: BenchWorld, repo: string): Promise<void> {
   await readRepoLikeGoExporter(world.baselineClient, { org: world.org, repo }, world.nowMs);
 }
@@ -161,15 +188,12 @@ async function runCycle(
   const reconcile: ReconcileCost = { requests: 0, provenToRetention: 0, removed: 0 };
   // Ours: change detection first (its GraphQL pages are part of the cycle's cost), then a
   // scrape of the repos it hands out only; the quiet ones get their series recomputed.
-  const detection = await measureRequests(world.simulator, () =>
-    world.detectChanges(scenario.scrapeIntervalMs),
+  const { detection, fingerprints } = await detectChangesMeasured(
+    world,
+    scenario.scrapeIntervalMs,
+    changed,
   );
   const changes = detection.result;
-  const fingerprints = new Map(changes.changed.map((repo) => [repo.name, repo.fingerprint]));
-  const missed = changed.filter((repo) => !fingerprints.has(repo));
-  if (missed.length > 0) {
-    throw new Error(`change detection missed repos with new activity: ${missed.join(', ')}`);
-  }
   // The quiet repos due for their comment reconcile read only their comment lists; then the
   // cycle's share of the login checks, as the org cycle does.
   const plan = await world.planCommentReconciles(changes.quiet, scenario.scrapeIntervalMs);
@@ -207,7 +231,7 @@ async function runCycle(
   addToTally(ours.cost.tally, reconciled.tally);
   addToTally(ours.cost.tally, logins.tally);
   const refreshStartedAt = performance.now();
-  await world.refreshSeries(plan.quiet);
+  await world.syncRepos(changes, plan.quiet);
   const quietRefresh = {
     repos: plan.quiet.length,
     wallMs: performance.now() - refreshStartedAt,

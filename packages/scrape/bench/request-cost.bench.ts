@@ -3,9 +3,7 @@
  * simulator's counters, next to the Go exporter's request pattern measured in the same run.
  * See docs/benchmarks.md for the scenario and the results.
  */
-import type { GroundTruthSeries } from '@gse/github-sim';
-
-import { createBenchWorld, MAX_CONCURRENT_REQUESTS } from './bench-world.js';
+import { checkSeries, createBenchWorld, MAX_CONCURRENT_REQUESTS } from './bench-world.js';
 import { runRequestCostScenario, type RequestCostScenario } from './request-cost-scenario.js';
 import { renderRequestCost } from './render-request-cost.js';
 import { measureTracingOverhead, renderTracingOverhead } from './tracing-overhead.js';
@@ -19,20 +17,6 @@ const SCENARIO: RequestCostScenario = {
   tokenLifetimeCycles: 12,
   concurrency: MAX_CONCURRENT_REQUESTS,
 };
-
-const seriesKey = (series: GroundTruthSeries): string =>
-  `${series.org}/${series.repo}/${series.user}`;
-
-function compareSeries(
-  stored: readonly GroundTruthSeries[],
-  truth: readonly GroundTruthSeries[],
-): { series: number; mismatched: number } {
-  const storedByKey = new Map(stored.map((series) => [seriesKey(series), JSON.stringify(series)]));
-  const truthByKey = new Map(truth.map((series) => [seriesKey(series), JSON.stringify(series)]));
-  const keys = new Set([...storedByKey.keys(), ...truthByKey.keys()]);
-  const mismatched = [...keys].filter((key) => storedByKey.get(key) !== truthByKey.get(key));
-  return { series: keys.size, mismatched: mismatched.length };
-}
 
 const world = await createBenchWorld({ seed: 42, repoCount: 300, activeRepoFraction: 0.1 });
 // Interrupted (Ctrl-C, a CI timeout): still stop the simulator and delete the Redis keys.
@@ -50,7 +34,7 @@ try {
         `baseline ${cost.baseline.tally.counted} counted in ${Math.round(cost.baseline.wallMs)} ms\n`,
     );
   });
-  const seriesCheck = compareSeries(await world.readAllSeries(), world.groundTruth());
+  const seriesCheck = await checkSeries(world);
   process.stdout.write(renderRequestCost(run, SCENARIO, seriesCheck));
   // After the series check: these cycles move the scrapers' clock on.
   const overhead = await measureTracingOverhead(world, {

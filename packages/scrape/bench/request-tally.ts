@@ -76,6 +76,8 @@ export function toRequestTally(counters: SimCounters): RequestTally {
 export interface Measured<T> {
   readonly result: T;
   readonly tally: RequestTally;
+  /** The simulator's counters of the span, by kind and secondary hit too. */
+  readonly counters: SimCounters;
   readonly wallMs: number;
 }
 
@@ -91,5 +93,6 @@ export async function measureRequests<T>(
   const startedAt = performance.now();
   const result = await work();
   const wallMs = performance.now() - startedAt;
-  return { result, tally: toRequestTally(simulator.counters()), wallMs };
+  const counters = simulator.counters();
+  return { result, tally: toRequestTally(counters), counters, wallMs };
 }
