@@ -23,6 +23,8 @@ const LATENCY_MS = 50;
 const BASELINE_SAMPLE_EVERY = 50;
 
 const { values: args } = parseArgs({
+  // `pnpm bench:scale -- --repos 2000` hands the `--` on.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     repos: { type: 'string', default: '10000' },
     cycles: { type: 'string', default: '24' },
