@@ -180,7 +180,7 @@ export const carriedSections = {
       format: enumFormat(['graphql', 'off']),
     }),
     quiet_repo_reread_interval: leaf({
-      doc: 'With change_detection graphql: how long a repo that shows no change may go without a scrape. A reread finds what the watched fields miss (deleted comments) and refreshes LOC; rereads are spread over the interval (at most twice the fair share of repos per cycle).',
+      doc: 'With change_detection graphql: how long a repo that shows no change may go without a scrape. A reread finds what the watched fields, the comment reconciles (comment_reconcile_interval) and the login checks (login_check_interval) miss, and refreshes LOC; rereads are spread over the interval (at most twice the fair share of repos per cycle).',
       default: '24h',
       format: POSITIVE_DURATION,
     }),
