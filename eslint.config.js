@@ -24,7 +24,7 @@ export default tseslint.config(
         {
           object: 'process',
           property: 'env',
-          message: 'Only packages/config and a service main.ts read the environment.',
+          message: 'Only packages/config, a service main.ts and a CLI entry read the environment.',
         },
       ],
     },
@@ -32,6 +32,8 @@ export default tseslint.config(
   {
     files: [
       '**/src/main.ts',
+      // A CLI in a service's image (`plan-cli.ts`) is an entry point like main.ts.
+      'services/*/src/*-cli.ts',
       'packages/config/src/**',
       // Test support spawns brokers of its own, which need the environment plus their settings.
       'packages/testing/src/**',

@@ -1,4 +1,4 @@
-import type { PlanConfig } from '../src/plan/org-cost-plan.js';
+import type { OrgActivity, PlanConfig } from '../src/plan/org-cost-plan.js';
 
 const DAY_MS = 86_400_000;
 
@@ -16,4 +16,14 @@ export const DEFAULT_PLAN_CONFIG: PlanConfig = {
   restPointsPerMinute: 800,
   graphqlPointsPerMinute: 1800,
   scheduledPointsReserve: 0.25,
+};
+
+/** Issue 11's org: 10,000 repos, 10 % active each day. */
+export const TEN_THOUSAND_REPO_ORG: OrgActivity = {
+  repos: 10_000,
+  reposPushedDay: 1_000,
+  reposPushedRetention: 3_000,
+  pullsUpdatedDay: 300,
+  pullsUpdatedRetention: 6_000,
+  issuesUpdatedDay: 200,
 };

@@ -32,6 +32,8 @@ import {
   type ScrapeWindow,
 } from '../src/index.js';
 
+export { DEFAULT_PLAN_CONFIG, TEN_THOUSAND_REPO_ORG } from './default-plan-config.js';
+
 const DAY_MS = 86_400_000;
 
 /** The scrape options of the tests; the noreply domain follows the simulator's URL. */

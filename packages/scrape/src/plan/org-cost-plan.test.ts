@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
+import { budgetBoundSeconds, planOrgCost, type InstallationLimits } from './org-cost-plan.js';
 import {
-  budgetBoundSeconds,
-  planOrgCost,
-  type InstallationLimits,
-  type OrgActivity,
-} from './org-cost-plan.js';
-import { DEFAULT_PLAN_CONFIG as CONFIG } from '../../test/default-plan-config.js';
+  DEFAULT_PLAN_CONFIG as CONFIG,
+  TEN_THOUSAND_REPO_ORG as TEN_THOUSAND,
+} from '../../test/default-plan-config.js';
 
 const LIMITS: InstallationLimits = { restPerHour: 5_000, graphqlPointsPerHour: 5_000 };
-
-/** Issue 11's org: 10,000 repos, 10 % active each day. */
-const TEN_THOUSAND: OrgActivity = {
-  repos: 10_000,
-  reposPushedDay: 1_000,
-  reposPushedRetention: 3_000,
-  pullsUpdatedDay: 300,
-  pullsUpdatedRetention: 6_000,
-  issuesUpdatedDay: 200,
-};
 
 describe('budgetBoundSeconds', () => {
   it('spends at the minute’s rate while the hour’s budget lasts', () => {
