@@ -7,6 +7,10 @@
 #   docker build --build-arg SERVICE=metrics-gateway -t github-stats-exporter/metrics-gateway .
 #   docker build --target github-sim                 -t github-stats-exporter/github-sim .
 #
+# The scraper-worker image also runs `plan` (docs/operations.md#sizing-an-installation):
+#   docker run --rm -v …:/etc/github-stats-exporter github-stats-exporter/scraper-worker \
+#     node dist/plan-cli.js --org ORG
+#
 # The service image holds `pnpm deploy --prod` of that one service: its dist/, its workspace
 # packages' dist/ and their production dependencies, nothing else. It runs as uid 1000 with
 # a read-only root filesystem (nothing is written outside /tmp, which stays unused), under
