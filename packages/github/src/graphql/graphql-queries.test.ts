@@ -50,7 +50,7 @@ describe('toGraphqlEnvelope', () => {
     ).toEqual({ kind: 'rate-limited', message: 'API rate limit exceeded for installation ID 7.' });
   });
 
-  it('fails on any other error, even beside data, naming where', () => {
+  it('refuses for good what the installation may not read, even beside data, naming where', () => {
     expect(
       toGraphqlEnvelope({
         data: { organization: null },
@@ -63,7 +63,7 @@ describe('toGraphqlEnvelope', () => {
         ],
       }),
     ).toEqual({
-      kind: 'errors',
+      kind: 'refused',
       messages: ["organization: Could not resolve to an Organization with the login of 'x'."],
     });
   });
