@@ -364,6 +364,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
         cycleIntervalMs,
         quietRepoRereadIntervalMs: BENCH_QUIET_REPO_REREAD_INTERVAL_MS,
         locRefreshIntervalMs: BENCH_SCRAPE_OPTIONS.loc.refreshIntervalMs,
+        retentionMs: BENCH_SCRAPE_OPTIONS.retentionMs,
       }),
     storeFingerprint: (repo, fingerprint, outcome) =>
       storeFingerprintAfterScrape(checkpoints, { org, repo, fingerprint }, outcome, world.nowMs),

@@ -112,6 +112,7 @@ describe('detectRepoChanges', () => {
       checkpoints: {
         readChangeStates: () => Promise.resolve(new Map()),
         readReposWithCommitsSince: () => Promise.resolve(new Set()),
+        writeFingerprint: () => Promise.resolve(),
       },
       org: 'acme',
       allowlist: ['*'],
@@ -119,6 +120,7 @@ describe('detectRepoChanges', () => {
       cycleIntervalMs: 300_000,
       quietRepoRereadIntervalMs: 86_400_000,
       locRefreshIntervalMs: 86_400_000,
+      retentionMs: 30 * 86_400_000,
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(GitHubRequestError);
     expect(failure).toMatchObject({

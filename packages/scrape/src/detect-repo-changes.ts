@@ -69,7 +69,10 @@ export interface RepoChanges extends RepoDiscovery {
 
 export interface DetectRepoChangesRequest {
   readonly client: GitHubClient;
-  readonly checkpoints: Pick<RepoCheckpointStore, 'readChangeStates' | 'readReposWithCommitsSince'>;
+  readonly checkpoints: Pick<
+    RepoCheckpointStore,
+    'readChangeStates' | 'readReposWithCommitsSince' | 'writeFingerprint'
+  >;
   readonly org: string;
   /** `repo_allowlist` of the org (`['*']` = all). */
   readonly allowlist: readonly string[];
@@ -81,6 +84,8 @@ export interface DetectRepoChangesRequest {
   readonly quietRepoRereadIntervalMs: number;
   /** `loc.refresh_interval`. */
   readonly locRefreshIntervalMs: number;
+  /** `store.retention`: a repo never read with no activity within it has nothing to read. */
+  readonly retentionMs: number;
 }
 
 /**
@@ -90,7 +95,10 @@ export interface DetectRepoChangesRequest {
  * are compared, in one Redis round trip, with the fingerprint their last scrape stored
  * (`storeFingerprintAfterScrape`). A repo gets a scrape when it has none or it differs,
  * when its LOC is due and a refresh can move its LOC gauges (`loc_due`), or, the oldest first and at most twice their fair share a cycle, when it has been quiet
- * for `quietRepoRereadIntervalMs` (packages/scrape/README.md#change-detection).
+ * for `quietRepoRereadIntervalMs` (packages/scrape/README.md#change-detection). A repo never
+ * read whose last push, newest PR and newest issue all predate retention is dormant: nothing
+ * in it counts, so its fingerprint is stored here without a read, and it stays quiet (no
+ * reread either) until one of them moves.
  */
 export async function detectRepoChanges(request: DetectRepoChangesRequest): Promise<RepoChanges> {
   const { client, org } = request;
@@ -111,6 +119,7 @@ export async function detectRepoChanges(request: DetectRepoChangesRequest): Prom
       readonly name: string;
       readonly fingerprint: string;
       readonly settled: boolean;
+      readonly dormant: boolean;
     }[] = [];
     repositories.nodes.forEach((node, index) => {
       if (node === null) throw retryLater(`repository ${index} of the page after ${after} is null`);
@@ -120,6 +129,7 @@ export async function detectRepoChanges(request: DetectRepoChangesRequest): Prom
           name: node.name,
           fingerprint: toRepoFingerprint(node),
           settled: toLatestUpdateMs(node) < request.nowMs - FINGERPRINT_SETTLE_MS,
+          dormant: toLastActivityMs(node) < request.nowMs - request.retentionMs,
         });
       }
     });
@@ -129,12 +139,26 @@ export async function detectRepoChanges(request: DetectRepoChangesRequest): Prom
     );
     const unchanged: { readonly repo: (typeof active)[number]; readonly state: RepoChangeState }[] =
       [];
+    const adopted: Promise<void>[] = [];
     for (const repo of active) {
       const state = states.get(repo.name) ?? {};
+      if (repo.dormant && state.everRead !== true) {
+        if (state.fingerprint !== repo.fingerprint) {
+          adopted.push(
+            request.checkpoints.writeFingerprint(
+              { org, repo: repo.name },
+              repo.fingerprint,
+              request.nowMs,
+            ),
+          );
+        }
+        continue;
+      }
       const reason = toChangeReason(state, repo.fingerprint);
       if (reason === undefined) unchanged.push({ repo, state });
       else due.set(repo.name, toChangedRepo(repo, reason));
     }
+    await Promise.all(adopted);
     const locDue = unchanged.filter(({ state }) =>
       isLocOwed(state, request.nowMs, request.locRefreshIntervalMs),
     );
@@ -245,6 +269,11 @@ function toLatestUpdateMs(node: RepoChangesNode): number {
       at === undefined ? 0 : Date.parse(at),
     ),
   );
+}
+
+/** The latest of the last push (any branch) and the newest PR's and issue's update; 0 if none. */
+function toLastActivityMs(node: RepoChangesNode): number {
+  return Math.max(toLatestUpdateMs(node), node.pushedAt === null ? 0 : Date.parse(node.pushedAt));
 }
 
 function toChangeReason(state: RepoChangeState, fingerprint: string): ChangeReason | undefined {

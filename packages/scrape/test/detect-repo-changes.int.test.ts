@@ -19,6 +19,7 @@ const ALLOWLIST = ['docs', 'mobile', 'sandbox', 'web', 'web-app'];
 const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 24 * HOUR_MS;
 const CYCLE_MS = 300_000;
+const RETENTION_MS = 30 * 24 * HOUR_MS;
 
 /** A world per test: on Redis's clock (as production), or on the fixture's own (`nowMs`). */
 function worldOn(clock: 'redis' | 'fixture') {
@@ -74,6 +75,7 @@ async function runCycle(
     cycleIntervalMs: CYCLE_MS,
     quietRepoRereadIntervalMs: 24 * HOUR_MS,
     locRefreshIntervalMs: 24 * HOUR_MS,
+    retentionMs: RETENTION_MS,
   });
   // On the fixture's clock, quiet repos are recomputed at the cycle's instant: Redis's
   // clock is the cycle's in production.
@@ -115,8 +117,12 @@ async function cycleAt(world: ScrapeFixture, atMs: number): Promise<Cycle> {
   return runCycle(world, { atMs });
 }
 
-async function expectStoredEqualsTruth(world: ScrapeFixture, allowlist = ALLOWLIST) {
-  const { stored, truth } = await storedAndTruth(world, allowlist);
+async function expectStoredEqualsTruth(
+  world: ScrapeFixture,
+  allowlist = ALLOWLIST,
+  unreadAtMs?: number,
+) {
+  const { stored, truth } = await storedAndTruth(world, allowlist, unreadAtMs);
   expect(stored).toEqual(truth);
   return stored;
 }
@@ -381,6 +387,32 @@ describe('detectRepoChanges: only repos that changed are read', () => {
         ['docs', 'mobile', 'sandbox', 'web'].filter((name) => !withCommits.includes(name)),
       );
       expect((await cycleAt(world, weekEndMs + 35 * 60_000)).scraped).toEqual([]);
+    },
+  );
+
+  clockedWorldTest(
+    'repos never read with no activity within retention cost no read, and are read once one moves',
+    async ({ world }) => {
+      // Past retention of the dataset's last event: nothing in any repo counts any more.
+      const laterMs = Date.now() + RETENTION_MS + 7 * 24 * HOUR_MS;
+      const dormant = await cycleAt(world, laterMs);
+      expect(dormant.scraped).toEqual([]);
+      expect(dormant.changes.quiet).toEqual(['docs', 'mobile', 'sandbox', 'web']);
+      expect(dormant.detectionRequests.filter((endpoint) => endpoint.startsWith('GET'))).toEqual(
+        [],
+      );
+      // Still nothing a day later: dormant repos get no reread either.
+      expect((await cycleAt(world, laterMs + 25 * HOUR_MS)).scraped).toEqual([]);
+
+      world.simulator.addCommit(
+        { org: 'acme', repo: 'docs' },
+        { authorLogin: 'alice' },
+        laterMs + 26 * HOUR_MS,
+      );
+      const woken = await cycleAt(world, laterMs + 27 * HOUR_MS);
+      expect(woken.scraped).toEqual(['changed docs']);
+      const stored = await expectStoredEqualsTruth(world, ALLOWLIST, world.nowMs);
+      expect(stored.map((row) => `${row.repo} ${row.user}`)).toEqual(['docs alice']);
     },
   );
 

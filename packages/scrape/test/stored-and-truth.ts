@@ -7,11 +7,12 @@ const RETENTION_MS = 30 * 86_400_000;
 
 /**
  * Every series the store holds for acme (by the series index), and the truth of the
- * allowed repos at each one's scrape.
+ * allowed repos at each one's scrape (a repo never scraped: at `unreadAtMs`).
  */
 export async function storedAndTruth(
   world: ScrapeFixture,
   allowlist: readonly string[],
+  unreadAtMs = Date.now(),
 ): Promise<{ stored: GroundTruthSeries[]; truth: GroundTruthSeries[] }> {
   const keys = createStoreKeys(world.redis.keyPrefix);
   const index = await world.redis.redis.zrange(keys.repoIndex, '0', '-1', 'WITHSCORES');
@@ -36,7 +37,7 @@ export async function storedAndTruth(
   // A repo with series in the truth that the store lacks fails the comparison.
   truth.push(
     ...world.simulator
-      .groundTruth(Date.now(), { retentionMs: RETENTION_MS })
+      .groundTruth(unreadAtMs, { retentionMs: RETENTION_MS })
       .filter((row) => row.org === 'acme' && !scraped.has(row.repo)),
   );
   const allowed = (row: GroundTruthSeries): boolean => allowlist.includes(row.repo);

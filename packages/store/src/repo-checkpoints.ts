@@ -121,7 +121,14 @@ export interface RepoChangeState extends Pick<
 > {
   readonly fingerprint?: string;
   readonly fingerprintAtMs?: number;
+  /** Some resource of the repo was ever read (a checkpoint of `SCRAPE_CATALOG` is set). */
+  readonly everRead?: true;
 }
+
+/** The checkpoint of each resource of `SCRAPE_CATALOG`, once each. */
+const RESOURCE_CHECKPOINTS: readonly ResourceCheckpoint[] = [
+  ...new Set(SCRAPE_RESOURCES.map((resource) => SCRAPE_CATALOG[resource].checkpoint)),
+];
 
 /** The change-state fields that are numeric checkpoints, read as such. */
 const CHANGE_STATE_CHECKPOINTS = [
@@ -233,6 +240,7 @@ export function createRepoCheckpointStore(options: {
           FINGERPRINT_AT_FIELD,
           REFUSED_FIELD,
           ...CHANGE_STATE_CHECKPOINTS,
+          ...RESOURCE_CHECKPOINTS,
         );
       }
       const results = (await pipeline.exec()) ?? [];
@@ -252,6 +260,9 @@ export function createRepoCheckpointStore(options: {
           const value = finite(numbers[at]);
           if (value !== undefined) state[field] = value;
         });
+        if (numbers.slice(CHANGE_STATE_CHECKPOINTS.length).some((value) => value != null)) {
+          state.everRead = true;
+        }
         states.set(repo, state);
       });
       return states;

@@ -252,6 +252,7 @@ async function discoverOrg(
       cycleIntervalMs: job.intervalMs,
       quietRepoRereadIntervalMs: context.changeDetection.quietRepoRereadIntervalMs,
       locRefreshIntervalMs: context.scrape.options.loc.refreshIntervalMs,
+      retentionMs: context.scrape.options.retentionMs,
     });
   } catch (error) {
     if (!(error instanceof GitHubGraphqlUnsupportedError)) throw error;
