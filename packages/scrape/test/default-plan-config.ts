@@ -11,6 +11,7 @@ export const DEFAULT_PLAN_CONFIG: PlanConfig = {
   retentionMs: 30 * DAY_MS,
   locRefreshIntervalMs: DAY_MS,
   historyInBackground: true,
+  historyInBackgroundMinRepos: 100,
   backfillRateLimitReserve: 0.25,
   minRemainingThreshold: 200,
   restPointsPerMinute: 800,

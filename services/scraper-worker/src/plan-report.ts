@@ -1,5 +1,12 @@
 import type { Config, OrgConfig } from '@gse/config';
-import type { BudgetName, OrgCostPlan, OrgProbe, PhaseCost, PlanConfig } from '@gse/scrape';
+import {
+  readsHistoryInBackground,
+  type BudgetName,
+  type OrgCostPlan,
+  type OrgProbe,
+  type PhaseCost,
+  type PlanConfig,
+} from '@gse/scrape';
 
 /** The keys of the fleet config `planOrgCost` reads, for one org. */
 export function toPlanConfig(config: Config, org: OrgConfig): PlanConfig {
@@ -11,6 +18,7 @@ export function toPlanConfig(config: Config, org: OrgConfig): PlanConfig {
     retentionMs: config.store.retentionMs,
     locRefreshIntervalMs: config.loc.refreshIntervalMs,
     historyInBackground: config.backfill.historyInBackground,
+    historyInBackgroundMinRepos: config.backfill.historyInBackgroundMinRepos,
     backfillRateLimitReserve: config.backfill.rateLimitReserve,
     minRemainingThreshold: config.rateLimit.minRemainingThreshold,
     restPointsPerMinute: config.rateLimit.restPointsPerMinute,
@@ -99,9 +107,9 @@ export function renderPlan(input: {
       `history leaves ${config.scheduledPointsReserve * 100}% of each minute and ` +
       `${config.backfillRateLimitReserve * 100}% of each hour to the schedule`,
     phase('first view (24h gauges exact)', plan.firstView, 'scheduled'),
-    config.historyInBackground
+    readsHistoryInBackground(config, activity.repos)
       ? phase(`history (the rest of ${retention}, backfill-worker)`, plan.history, 'background')
-      : `history: read by the first view (backfill.history_in_background is off)`,
+      : `history: read by the first view (backfill.history_in_background is off, or the org has fewer than ${config.historyInBackgroundMinRepos} repos)`,
     `steady state at scrape_interval ${formatInterval(config.scrapeIntervalMs)}: ` +
       `${steady.restRequestsPerHour} REST requests/h, ${steady.graphqlQueriesPerHour} GraphQL queries/h ` +
       `(${steady.graphqlPointsPerHour} points/h): ` +

@@ -35,28 +35,29 @@ describe('budgetBoundSeconds', () => {
 describe('planOrgCost', () => {
   it('prices issue 11’s org at 5-minute cycles on a 5,000/h installation', () => {
     expect(planOrgCost(TEN_THOUSAND, CONFIG, LIMITS)).toEqual({
-      // 5 requests a repo (3 lists, stats 202 then 200) + one review list per PR of the day;
-      // 100 RepoChanges pages of 2 points. Ten hours of 4,800, then 2,300 at 800 a minute.
+      // 5 requests a repo pushed to within retention (3 lists, stats 202 then 200; the other
+      // 7,000 are dormant) + one review list per PR of the day; 100 RepoChanges pages of 2
+      // points. Three hours of 4,800, then 900 at 800 a minute.
       firstView: {
-        restRequests: 50_300,
+        restRequests: 15_300,
         graphqlQueries: 100,
         graphqlPoints: 200,
-        seconds: 36_173,
+        seconds: 10_868,
         boundBy: 'rest-per-hour',
       },
-      // 3 windows a repo + one review list per PR of the retention, on 3,750 − 200 − 1,783
+      // 3 windows a repo read + one review list per PR of the retention, on 3,750 − 200 − 617
       // an hour left to the background.
       history: {
-        restRequests: 36_000,
+        restRequests: 15_000,
         graphqlQueries: 0,
         graphqlPoints: 0,
-        seconds: 72_066,
+        seconds: 18_034,
         boundBy: 'rest-per-hour',
       },
-      // (1,500 changed + 9,000 reread scrapes) × 3 lists + 300 reviews + 2,000 + 9,000 stats
-      // = 42,800 a day.
+      // (1,500 changed + 2,000 reread scrapes) × 3 lists + 300 reviews + 2,000 + 2,000 stats
+      // = 14,800 a day.
       steadyState: {
-        restRequestsPerHour: 1_783,
+        restRequestsPerHour: 617,
         graphqlQueriesPerHour: 1_200,
         graphqlPointsPerHour: 2_400,
         overruns: [],
@@ -89,7 +90,7 @@ describe('planOrgCost', () => {
 
   it('reads all of retention in the first view when history is not left to backfill', () => {
     const plan = planOrgCost(TEN_THOUSAND, { ...CONFIG, historyInBackground: false }, LIMITS);
-    expect(plan.firstView.restRequests).toBe(10_000 * 5 + 6_000);
+    expect(plan.firstView.restRequests).toBe(3_000 * 5 + 6_000);
     expect(plan.history).toEqual({
       restRequests: 0,
       graphqlQueries: 0,
@@ -97,6 +98,13 @@ describe('planOrgCost', () => {
       seconds: 0,
       boundBy: 'none',
     });
+  });
+
+  it('reads the history of an org under history_in_background_min_repos in the first view', () => {
+    const small = { ...TEN_THOUSAND, repos: 99, reposPushedRetention: 99 };
+    const plan = planOrgCost(small, CONFIG, LIMITS);
+    expect(plan.firstView.restRequests).toBe(99 * 5 + 6_000);
+    expect(plan.history.restRequests).toBe(0);
   });
 
   it('lists the repos over REST and reads each one every cycle without change detection', () => {
@@ -117,7 +125,7 @@ describe('planOrgCost', () => {
       { ...CONFIG, optionalResources: ['pr_review_comments'] },
       LIMITS,
     );
-    expect(plan.firstView.restRequests).toBe(10_000 * 6 + 300);
-    expect(plan.history.restRequests).toBe(10_000 * 4 + 6_000);
+    expect(plan.firstView.restRequests).toBe(3_000 * 6 + 300);
+    expect(plan.history.restRequests).toBe(3_000 * 4 + 6_000);
   });
 });

@@ -1,3 +1,4 @@
+import { readsHistoryInBackground } from '../first-read.js';
 import {
   ACTIVITY_WINDOW_MS,
   SCRAPE_CATALOG,
@@ -43,6 +44,8 @@ export interface PlanConfig {
   readonly locRefreshIntervalMs: number;
   /** `backfill.enabled && backfill.history_in_background`. */
   readonly historyInBackground: boolean;
+  /** `backfill.history_in_background_min_repos`: smaller orgs read history in the first view. */
+  readonly historyInBackgroundMinRepos: number;
   /** `backfill.rate_limit_reserve`: the hour's share history reads leave to the schedule. */
   readonly backfillRateLimitReserve: number;
   /** `rate_limit.min_remaining_threshold`: the client sends nothing below it. */
@@ -127,6 +130,18 @@ function listsPerScrape(config: PlanConfig): number {
   ).length;
 }
 
+/**
+ * Repos the fleet ever reads: all without change detection; with it, those with activity
+ * within retention, counted by their pushes (a never-read repo whose last push, PR and issue
+ * predate retention is dormant and costs no read; PRs come with pushes, so a repo active by
+ * its issues alone is the plan's blind spot).
+ */
+function readRepos(activity: OrgActivity, config: PlanConfig): number {
+  return config.changeDetection === 'graphql'
+    ? Math.min(activity.repos, activity.reposPushedRetention)
+    : activity.repos;
+}
+
 function changesPages(activity: OrgActivity): number {
   return Math.ceil(activity.repos / REQUEST_COSTS.reposPerPage);
 }
@@ -192,7 +207,7 @@ function toSteadyState(
   const cyclesPerDay = cyclesPerHour * (ACTIVITY_WINDOW_MS / HOUR_MS);
   const byGraphql = config.changeDetection === 'graphql';
   const active = Math.min(activity.reposPushedDay, activity.repos);
-  const quiet = activity.repos - active;
+  const quiet = Math.max(0, readRepos(activity, config) - active);
   // Scrapes a day. Without change detection: every repo each cycle, after listing them.
   // With it: a repo changes in a cycle when something it watches moved, at least once a day
   // per repo pushed to and once per PR or issue updated, at most every cycle; quiet repos
@@ -259,15 +274,17 @@ export function planOrgCost(
   const steadyState = toSteadyState(activity, config, limits, config.scrapeIntervalMs);
   const byGraphql = config.changeDetection === 'graphql';
   const pages = changesPages(activity);
+  const firstRead = readRepos(activity, config);
+  const historyInBackground = readsHistoryInBackground(config, activity.repos);
   // A first read reads the last 24 h, or all of retention when history is not left to backfill.
-  const pullsFirstRead = config.historyInBackground
+  const pullsFirstRead = historyInBackground
     ? activity.pullsUpdatedDay
     : activity.pullsUpdatedRetention;
   const firstView = toPhaseCost(
     {
       restRequests:
         (byGraphql ? 0 : pages) +
-        activity.repos * (lists + REQUEST_COSTS.statsWhileComputing) +
+        firstRead * (lists + REQUEST_COSTS.statsWhileComputing) +
         pullsFirstRead,
       graphqlQueries: byGraphql ? pages : 0,
       graphqlPoints: byGraphql ? pages * REQUEST_COSTS.graphqlPointsPerChangesPage : 0,
@@ -283,9 +300,7 @@ export function planOrgCost(
   const history = toPhaseCost(
     {
       // One window per event resource and repo; the PRs' reviews over all of retention.
-      restRequests: config.historyInBackground
-        ? activity.repos * lists + activity.pullsUpdatedRetention
-        : 0,
+      restRequests: historyInBackground ? firstRead * lists + activity.pullsUpdatedRetention : 0,
       graphqlQueries: 0,
       graphqlPoints: 0,
     },
