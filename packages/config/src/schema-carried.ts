@@ -170,7 +170,7 @@ export const carriedSections = {
       format: enumListFormat(OPTIONAL_RESOURCES),
     }),
     comment_reconcile_interval: leaf({
-      doc: "How often, at most, each repo's comment lists are read back to store.retention to find comments GitHub no longer lists (deleted, or moved with a transferred issue). Free for a repo whose first page of comments reaches back to retention (its deletions show in one cycle); otherwise one read of the comments of the retention per repo and interval, repos spread over the last quarter of it. With change_detection graphql, a repo that shows no change still gets its comment lists (only those) read once per interval while they hold comments updated within store.retention, at most twice the fair share of such repos per cycle. Bounds how long a deleted comment keeps counting.",
+      doc: "How often, at most, each repo's comment lists are read back to store.retention to find comments GitHub no longer lists (deleted, or moved with a transferred issue). Free for a repo whose first page of comments reaches back to retention (its deletions show in one cycle); otherwise one read of the comments of the retention per repo and interval, repos spread over the last quarter of it. With change_detection graphql, a repo that shows no change still gets its comment lists (only those) read once per interval while they hold comments updated within the last 24 h, at most twice the fair share of such repos per cycle; an older comment's deletion in such a repo (it can move only last_event_unixtime or a series' existence) shows at its quiet_repo_reread_interval reread. Bounds how long a deleted comment keeps counting.",
       default: '1h',
       format: POSITIVE_DURATION,
     }),

@@ -374,7 +374,6 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
         org,
         quiet,
         nowMs: world.nowMs,
-        retentionMs: BENCH_SCRAPE_OPTIONS.retentionMs,
         intervalMs: BENCH_SCRAPE_OPTIONS.commentReconcileIntervalMs,
         cycleIntervalMs,
       }),

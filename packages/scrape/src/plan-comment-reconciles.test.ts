@@ -30,32 +30,32 @@ function plan(
     quiet: options.quiet ?? Object.keys(states),
     resources: ['commits', 'pulls', 'issue_comments', 'pr_review_comments'],
     nowMs: NOW,
-    retentionMs: 30 * DAY,
     intervalMs: HOUR,
     cycleIntervalMs: options.cycleIntervalMs ?? 5 * 60_000,
   });
 }
 
 describe('planCommentReconciles', () => {
-  it('reads only the due lists that may hold comments within retention', async () => {
+  it('reads only the due lists that may hold comments of the last 24 h', async () => {
     const result = await plan(
       {
         // Both lists hold recent comments and were proven 2 h ago.
         both: {
-          commentsUpdatedAtMs: NOW - DAY,
+          commentsUpdatedAtMs: NOW - HOUR,
           commentsReconciledAtMs: NOW - 2 * HOUR,
-          reviewCommentsUpdatedAtMs: NOW - DAY,
+          reviewCommentsUpdatedAtMs: NOW - HOUR,
           reviewCommentsReconciledAtMs: NOW - 2 * HOUR,
         },
-        // Review comments only older than retention: a deletion there changes no number.
+        // Review comments only older than the 24 h window: their deletion waits for the
+        // daily reread.
         issuesOnly: {
-          commentsUpdatedAtMs: NOW - DAY,
+          commentsUpdatedAtMs: NOW - DAY + HOUR,
           commentsReconciledAtMs: NOW - 2 * HOUR,
-          reviewCommentsUpdatedAtMs: NOW - 31 * DAY,
+          reviewCommentsUpdatedAtMs: NOW - DAY - HOUR,
           reviewCommentsReconciledAtMs: NOW - 2 * HOUR,
         },
         // Proven 10 minutes ago: not due for most of an hour.
-        fresh: { commentsUpdatedAtMs: NOW - DAY, commentsReconciledAtMs: NOW - 10 * 60_000 },
+        fresh: { commentsUpdatedAtMs: NOW - HOUR, commentsReconciledAtMs: NOW - 10 * 60_000 },
         // No comment ever read: nothing to reconcile.
         silent: {},
         // A 30-minute cycle: the cap (2 × 3 repos with comments × ½) takes every due repo.
@@ -75,7 +75,7 @@ describe('planCommentReconciles', () => {
     const states: Record<string, RepoCheckpoints> = {};
     for (let index = 0; index < 30; index++) {
       states[`r${index}`] = {
-        commentsUpdatedAtMs: NOW - DAY,
+        commentsUpdatedAtMs: NOW - HOUR,
         commentsReconciledAtMs: NOW - 2 * HOUR - index * 60_000,
       };
     }

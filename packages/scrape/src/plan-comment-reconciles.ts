@@ -1,4 +1,5 @@
 import {
+  ACTIVITY_WINDOW_MS,
   SCRAPE_CATALOG,
   SCRAPE_RESOURCES,
   toActivityScope,
@@ -31,7 +32,6 @@ export interface PlanCommentReconcilesRequest {
   readonly resources?: readonly ScrapeResource[] | undefined;
   /** Epoch ms. */
   readonly nowMs: number;
-  readonly retentionMs: number;
   /** `github.comment_reconcile_interval`. */
   readonly intervalMs: number;
   /** The org's `scrape_interval`: how many reconciles a cycle takes to spread them. */
@@ -51,9 +51,12 @@ const COMMENT_LISTS = SCRAPE_RESOURCES.flatMap((resource) => {
  * see a deleted comment (GitHub moves no watched field; docs/github-limitations.md#what-the-repochanges-query-cannot-see),
  * so a quiet repo's list is read as a scrape would read it, once per
  * `github.comment_reconcile_interval` (`isReconcileDue`, spread by repo name), and only
- * while its ledger may hold comments within retention: a list whose newest `updated_at`
- * is older than retention holds no comment created within it, and a deletion there changes
- * no number. At most twice the fair share a cycle (the due lists' repos times the cycle
+ * while its ledger may hold comments of the 24 h window: their deletion moves the 24 h
+ * gauges. A list whose newest `updated_at` is older holds none; a deletion there can move
+ * only `last_event_unixtime` or a series' existence, and waits for the repo's daily reread
+ * (`quiet_repo_reread_interval`), whose scrape reconciles every list: an hourly read of
+ * every repo with a comment within retention would cost more than a quiet repo may
+ * (docs/decisions/0017). At most twice the fair share a cycle (the due lists' repos times the cycle
  * over the interval), the longest unreconciled first, so a backlog (the first hour after
  * switching change detection on) spreads instead of landing in one cycle. One Redis round
  * trip; no request.
@@ -71,12 +74,12 @@ export async function planCommentReconciles(
     request.quiet,
     lists.flatMap(({ checkpoint, reconciledAt }) => [checkpoint, reconciledAt]),
   );
-  const retentionStartMs = request.nowMs - request.retentionMs;
+  const windowStartMs = request.nowMs - ACTIVITY_WINDOW_MS;
   const holdingComments: { readonly repo: CommentReconcile; readonly dueSinceMs: number }[] = [];
   let withComments = 0;
   for (const name of request.quiet) {
     const state: RepoCheckpoints = states.get(name) ?? {};
-    const retained = lists.filter(({ checkpoint }) => (state[checkpoint] ?? 0) > retentionStartMs);
+    const retained = lists.filter(({ checkpoint }) => (state[checkpoint] ?? 0) > windowStartMs);
     if (retained.length > 0) withComments += 1;
     const due = retained.filter(({ reconciledAt }) =>
       isReconcileDue({

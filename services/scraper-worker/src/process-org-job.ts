@@ -275,7 +275,6 @@ async function discoverOrg(
     quiet: changes.quiet,
     resources: options.resources,
     nowMs: context.now(),
-    retentionMs: options.retentionMs,
     intervalMs: options.commentReconcileIntervalMs,
     cycleIntervalMs: job.intervalMs,
   });
