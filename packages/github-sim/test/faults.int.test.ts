@@ -136,6 +136,7 @@ describe('fault injection', () => {
         malformed: [],
         outages: [],
         permissionsDenied: [],
+        graphqlUnsupported: [],
       },
     });
     simulator.clearFaults();
@@ -181,6 +182,7 @@ describe('fault injection', () => {
       malformed: [],
       outages: [],
       permissionsDenied: [],
+      graphqlUnsupported: [],
     });
   });
 });
