@@ -60,6 +60,8 @@ export interface BenchWorldOptions {
   readonly seed: number;
   readonly repoCount: number;
   readonly activeRepoFraction: number;
+  /** Of the rest, share of repos dormant since before retention (default 0). */
+  readonly dormantRepoFraction?: number;
   /** `backfill.history_in_background` (default false: a first read reads all of retention). */
   readonly historyInBackground?: boolean;
   /**
@@ -233,7 +235,11 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     seed: options.seed,
     generatedAtMs: Date.now(),
     profile: 'bench',
-    bench: { repoCount: options.repoCount, activeRepoFraction: options.activeRepoFraction },
+    bench: {
+      repoCount: options.repoCount,
+      activeRepoFraction: options.activeRepoFraction,
+      dormantRepoFraction: options.dormantRepoFraction ?? 0,
+    },
   });
   const [orgData] = dataset.orgs;
   if (!orgData || dataset.orgs.length !== 1) throw new Error('the bench profile has one org');
@@ -431,14 +437,32 @@ const compareSeries = (a: GroundTruthSeries, b: GroundTruthSeries): number =>
 const seriesKey = (series: GroundTruthSeries): string =>
   `${series.org}/${series.repo}/${series.user}`;
 
-/** Every stored series against the simulator's ground truth at the scrapers' clock. */
+/** What of a series a check compares; `undefined` when the series shows nothing. */
+export type SeriesView = (series: GroundTruthSeries) => string | undefined;
+
+export interface SeriesCheck {
+  /** Series either side shows. */
+  readonly series: number;
+  readonly mismatched: number;
+}
+
+/**
+ * Every stored series against the simulator's ground truth at the scrapers' clock, as
+ * `view` sees them (whole, by default).
+ */
 export async function checkSeries(
   world: BenchWorld,
-): Promise<{ readonly series: number; readonly mismatched: number }> {
-  const stored = await world.readAllSeries();
-  const truth = world.groundTruth();
-  const storedByKey = new Map(stored.map((series) => [seriesKey(series), JSON.stringify(series)]));
-  const truthByKey = new Map(truth.map((series) => [seriesKey(series), JSON.stringify(series)]));
+  view: SeriesView = (series) => JSON.stringify(series),
+): Promise<SeriesCheck> {
+  const viewByKey = (rows: readonly GroundTruthSeries[]): Map<string, string> =>
+    new Map(
+      rows.flatMap((series) => {
+        const seen = view(series);
+        return seen === undefined ? [] : [[seriesKey(series), seen] as const];
+      }),
+    );
+  const storedByKey = viewByKey(await world.readAllSeries());
+  const truthByKey = viewByKey(world.groundTruth());
   const keys = new Set([...storedByKey.keys(), ...truthByKey.keys()]);
   const mismatched = [...keys].filter((key) => storedByKey.get(key) !== truthByKey.get(key));
   return { series: keys.size, mismatched: mismatched.length };

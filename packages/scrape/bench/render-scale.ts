@@ -1,4 +1,6 @@
+import type { OrgCostPlan } from '../src/plan/org-cost-plan.js';
 import type { GatewayRender, StoreFootprint } from './scale-footprint.js';
+import type { FirstViewRun, HistoryRun } from './scale-first-view.js';
 import {
   addTally,
   createKindTally,
@@ -9,15 +11,20 @@ import {
 } from './scale-scenario.js';
 
 const HOUR_MS = 3_600_000;
-/** Issue 11's targets for the steady state. */
+/** Issue 11's targets: the steady state, the first view against `plan`'s minimum, `plan` itself. */
 const TARGET_REQUESTS_PER_QUIET_REPO_CYCLE = 0.05;
+const TARGET_FIRST_VIEW_RATIO = 1.2;
+const TARGET_PLAN_ERROR = 0.2;
 
 export interface ScaleRun {
   readonly repos: number;
   readonly scenario: ScaleScenario;
   readonly timeScale: number;
   readonly latencyMs: number;
-  readonly setup: { readonly wallMs: number; readonly requests: number };
+  /** What `plan` printed for the org before the run. */
+  readonly plan: OrgCostPlan;
+  readonly firstView: FirstViewRun;
+  readonly history: HistoryRun;
   readonly cycles: readonly ScaleCycle[];
   readonly seriesCheck: { readonly series: number; readonly mismatched: number };
   readonly footprint: StoreFootprint;
@@ -74,6 +81,48 @@ export function summarizeScale(run: ScaleRun): ScaleSummary {
   };
 }
 
+/** One of `plan`'s estimates against what the run measured. */
+export interface PlanCheck {
+  readonly estimate: string;
+  readonly planned: number;
+  readonly measured: number;
+  /** (planned − measured) / measured. */
+  readonly error: number;
+}
+
+/**
+ * `plan`'s estimates the run measures: the first view's requests and time (on GitHub's
+ * clock, the real time times the compression) and the history's requests. The history's
+ * time is not measured: it is read unpaced, so the run stays short.
+ */
+export function checkPlan(run: ScaleRun): PlanCheck[] {
+  const { plan, firstView, history } = run;
+  const check = (estimate: string, planned: number, measured: number): PlanCheck => ({
+    estimate,
+    planned,
+    measured,
+    error: (planned - measured) / Math.max(1, measured),
+  });
+  return [
+    check('first view: REST requests', plan.firstView.restRequests, firstView.cost.restRequests),
+    check('first view: GraphQL points', plan.firstView.graphqlPoints, firstView.cost.graphqlPoints),
+    check('first view: seconds on GitHub’s clock', plan.firstView.seconds, firstViewSeconds(run)),
+    check('history: REST requests', plan.history.restRequests, history.cost.restRequests),
+  ];
+}
+
+const firstViewSeconds = (run: ScaleRun): number => (run.firstView.wallMs * run.timeScale) / 1000;
+
+/** The first view's time over `plan`'s budget-bound minimum. */
+export const firstViewRatio = (run: ScaleRun): number =>
+  firstViewSeconds(run) / Math.max(1, run.plan.firstView.seconds);
+
+/** The largest of `plan`'s errors, by magnitude, with its sign. */
+export const planError = (checks: readonly PlanCheck[]): number =>
+  checks.reduce((worst, { error }) => (Math.abs(error) > Math.abs(worst) ? error : worst), 0);
+
+const percent = (value: number): string => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;
+
 function kindRow(name: string, tally: KindTally, divisor: number): string {
   const per = (value: number): string => fixed(value / divisor);
   return `| ${name} | ${per(tally.restCounted)} | ${per(tally.restNotModified)} | ${per(tally.graphqlQueries)} | ${per(tally.graphqlPoints)} | ${per(tally.requests)} | ${whole(secondaryHitsOf(tally))} |`;
@@ -101,8 +150,7 @@ export function renderScaleReport(run: ScaleRun): string {
       `scrape interval ${scenario.scrapeIntervalMs / 60_000} min, compressed ${fixed(run.timeScale, 1)}× (a cycle every ${scenario.cycleRealMs / 1000} s; GitHub's hour ${fixed(HOUR_MS / run.timeScale / 1000, 0)} s, its minute ${fixed(60 / run.timeScale, 1)} s); ` +
       `${run.latencyMs} ms latency on every request; token rotated every ${scenario.tokenLifetimeCycles} cycles; ${scenario.concurrency} requests in flight at most`,
     '',
-    `Cycle 0 (setup, unpaced, no latency): ${whole(run.setup.requests)} requests, ${fixed(run.setup.wallMs / 1000, 0)} s.`,
-    '',
+    ...renderFirstView(run),
     `#### Steady state: ${cycleCount} cycles, ${fixed(changedPerCycle, 1)} repos changed a cycle`,
     '',
     '| per quiet repo per cycle | REST counted | 304 | GraphQL queries | GraphQL points | all requests | secondary hits |',
@@ -139,11 +187,37 @@ export function renderScaleReport(run: ScaleRun): string {
     `Redis: ${whole(footprint.series)} series in ${whole(footprint.seriesBytes)} bytes (${fixed(footprint.seriesBytes / Math.max(1, footprint.series), 1)} bytes a series); ${whole(footprint.ledgerEvents)} ledger events in ${whole(footprint.ledgerBytes)} bytes (${fixed(footprint.ledgerBytes / Math.max(1, footprint.ledgerEvents), 1)} bytes an event); everything else under the prefix (checkpoints, LOC, ETags, budgets) ${whole(footprint.otherBytes)} bytes; ${whole(footprint.keys)} keys.`,
     `metrics-gateway /metrics (fresh process): cold ${whole(render.coldMs)} ms, warm ${whole(render.warmMs)} ms, ${fixed(render.bytes / 1e6, 1)} MB, ${whole(render.activitySamples)} activity samples (${render.activitySamples === footprint.series * 8 ? '8 per series' : 'not 8 per series'}).`,
     '',
-    'Not measured yet: first view against `pnpm plan`, worker scaling 1 → 2 → 4.',
     `Whole run: ${fixed(run.totalWallMs / 1000, 0)} s.`,
     '',
-    `SCALE repos=${run.repos} all-requests/quiet-repo/cycle=${fixed(summary.requestsPerQuietRepoCycle, 4)} secondary-hits=${summary.secondaryHits} exact=${summary.exact ? 'yes' : 'no'} first-view-ratio=n/a plan-error=n/a`,
+    `SCALE repos=${run.repos} all-requests/quiet-repo/cycle=${fixed(summary.requestsPerQuietRepoCycle, 4)} secondary-hits=${summary.secondaryHits} exact=${summary.exact ? 'yes' : 'no'} first-view-ratio=${fixed(firstViewRatio(run), 2)} plan-error=${percent(planError(checkPlan(run)))}`,
     '',
   ];
   return lines.join('\n');
+}
+
+function renderFirstView(run: ScaleRun): string[] {
+  const { plan, firstView, history } = run;
+  const checks = checkPlan(run);
+  const ratio = firstViewRatio(run);
+  const error = planError(checks);
+  const gaugesExact = firstView.gauges.mismatched === 0;
+  return [
+    `#### First view and history, against \`pnpm plan\``,
+    '',
+    `A new org: change detection, then the first read of every repo it hands out (${whole(firstView.reposRead)}; the others are dormant, with nothing in retention), paced by GitHub's limits and the fleet's budgets with ${run.latencyMs} ms latency. ` +
+      `\`plan\` bound it by ${plan.firstView.boundBy}; it took ${fixed(firstViewSeconds(run) / 3600, 2)} h on GitHub's clock (${fixed(firstView.wallMs / 1000, 0)} s real), ${firstView.secondaryHits} secondary-limit hits. ` +
+      `24 h gauges and LOC week of ${whole(firstView.gauges.series)} series right after: ${firstView.gauges.mismatched} differ (${gaugesExact ? 'exact' : 'not exact'}).`,
+    `The history it left (${whole(history.messages)} windows, one per repo and resource) was then read unpaced in ${fixed(history.wallMs / 1000, 0)} s, as the backfill-worker reads it.`,
+    '',
+    '| estimate | plan | measured | error |',
+    '| --- | ---: | ---: | ---: |',
+    ...checks.map(
+      (check) =>
+        `| ${check.estimate} | ${whole(check.planned)} | ${whole(check.measured)} | ${percent(check.error)} |`,
+    ),
+    '',
+    `first view within ${TARGET_FIRST_VIEW_RATIO} × plan's budget-bound minimum with every 24 h gauge exact: ${ratio <= TARGET_FIRST_VIEW_RATIO && gaugesExact ? 'met' : 'missed'} (${fixed(ratio, 3)} ×)`,
+    `plan's estimates within ±${TARGET_PLAN_ERROR * 100} %: ${Math.abs(error) <= TARGET_PLAN_ERROR ? 'met' : 'missed'} (worst ${percent(error)})`,
+    '',
+  ];
 }

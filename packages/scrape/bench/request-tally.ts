@@ -96,3 +96,22 @@ export async function measureRequests<T>(
   const counters = simulator.counters();
   return { result, tally: toRequestTally(counters), counters, wallMs };
 }
+
+/** The requests `plan` estimates (`PhaseCost`), as the simulator counted them. */
+export interface PlannedKinds {
+  /** REST requests to repos (an installation token's mint is not a scrape's). */
+  readonly restRequests: number;
+  readonly graphqlQueries: number;
+  readonly graphqlPoints: number;
+}
+
+export function toPlannedKinds(counters: SimCounters): PlannedKinds {
+  const restRequests = Object.entries(counters.endpoints)
+    .filter(([endpoint]) => endpoint.startsWith('GET /repos/'))
+    .reduce((sum, [, counter]) => sum + counter.total, 0);
+  return {
+    restRequests,
+    graphqlQueries: counters.byKind.graphqlQueries,
+    graphqlPoints: counters.byKind.graphqlPoints,
+  };
+}

@@ -230,31 +230,3 @@ export async function runScaleSteadyState(
   }
   return cycles;
 }
-
-/**
- * Cycle 0, unpaced and unmeasured: change detection and a complete first read of every
- * repo (back to retention), `chunk` repos between resets of the simulator's windows (GitHub
- * grants at most 15,000 REST requests a window, and the setup sends ~7.5 a repo).
- */
-export async function setUpScaleWorld(
-  world: BenchWorld,
-  options: { readonly concurrency: number; readonly chunk: number },
-  onProgress: (scraped: number) => void,
-): Promise<void> {
-  const changes = await world.detectChanges(DAY_MS);
-  const fingerprints = new Map(changes.changed.map((repo) => [repo.name, repo.fingerprint]));
-  const repos = [...fingerprints.keys()];
-  for (let start = 0; start < repos.length; start += options.chunk) {
-    world.simulator.resetLimitWindows();
-    await forEachConcurrently(
-      repos.slice(start, start + options.chunk),
-      options.concurrency,
-      async (repo) => {
-        const outcome = await scrapeCompletely(world, repo);
-        await world.storeFingerprint(repo, fingerprints.get(repo), outcome);
-      },
-    );
-    onProgress(Math.min(repos.length, start + options.chunk));
-  }
-  await world.syncRepos(changes, changes.quiet);
-}

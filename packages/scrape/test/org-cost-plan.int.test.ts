@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { SimCounters } from '@gse/github-sim';
-
 import {
   createBenchWorld,
   MAX_CONCURRENT_REQUESTS,
   type BenchWorld,
 } from '../bench/bench-world.js';
 import { forEachConcurrently } from '../bench/request-cost-scenario.js';
-import type { PendingHistory, RepoScrapeOutcome } from '../src/index.js';
+import { historyMessagesOf } from '../bench/scale-first-view.js';
+import { toPlannedKinds } from '../bench/request-tally.js';
+import type { RepoScrapeOutcome } from '../src/index.js';
 import { planOrgCost, type OrgActivity } from '../src/plan/org-cost-plan.js';
 import { probeOrgActivity, type OrgProbe } from '../src/plan/probe-org-activity.js';
 import { DEFAULT_PLAN_CONFIG as CONFIG } from './default-plan-config.js';
@@ -35,22 +35,6 @@ function datasetActivity(world: BenchWorld): OrgActivity {
   };
 }
 
-/** REST requests for repos (the token mint is not the scrape's), GraphQL queries and points. */
-function measured(counters: SimCounters): {
-  restRequests: number;
-  graphqlQueries: number;
-  graphqlPoints: number;
-} {
-  const rest = Object.entries(counters.endpoints)
-    .filter(([endpoint]) => endpoint.startsWith('GET /repos/'))
-    .reduce((sum, [, counter]) => sum + counter.total, 0);
-  return {
-    restRequests: rest,
-    graphqlQueries: counters.byKind.graphqlQueries,
-    graphqlPoints: counters.byKind.graphqlPoints,
-  };
-}
-
 describe('plan against a first view and its history on the simulator', () => {
   let world: BenchWorld;
   let probe: OrgProbe;
@@ -60,6 +44,7 @@ describe('plan against a first view and its history on the simulator', () => {
       seed: 7,
       repoCount: 120,
       activeRepoFraction: 0.25,
+      dormantRepoFraction: 0.25,
       historyInBackground: true,
     });
   });
@@ -74,11 +59,12 @@ describe('plan against a first view and its history on the simulator', () => {
       retentionMs: RETENTION_MS,
     });
     expect(probe.activity).toEqual(datasetActivity(world));
-    // The bench org: a quarter of the repos active to the end, the rest quiet a week before.
+    // The bench org: a quarter of the repos active to the end, a quarter dormant since before
+    // retention, the rest quiet a week before.
     expect(probe.activity).toMatchObject({
       repos: 120,
       reposPushedDay: 30,
-      reposPushedRetention: 120,
+      reposPushedRetention: 90,
     });
     expect(probe.limits).toEqual({ restPerHour: 15_000, graphqlPointsPerHour: 5_000 });
     expect(probe.reposVisible).toBe(120);
@@ -97,7 +83,7 @@ describe('plan against a first view and its history on the simulator', () => {
     });
     expect(firstReads.filter((outcome) => outcome.status !== 'done')).toEqual([]);
     const { restRequests, graphqlQueries, graphqlPoints } = plan.firstView;
-    expect(measured(world.simulator.counters())).toEqual({
+    expect(toPlannedKinds(world.simulator.counters())).toEqual({
       restRequests,
       graphqlQueries,
       graphqlPoints,
@@ -108,15 +94,8 @@ describe('plan against a first view and its history on the simulator', () => {
     const plan = planOrgCost(probe.activity, CONFIG, probe.limits);
     world.simulator.resetCounters();
     // One message per repo and resource, as the backfill-worker receives them.
-    const messages = firstReads.flatMap((outcome) => {
-      const history: PendingHistory | undefined = outcome.history;
-      return (history?.resources ?? []).map((resource) => ({
-        repo: outcome.ref.repo,
-        window: history?.window ?? { fromMs: 0, toMs: 0 },
-        resource,
-      }));
-    });
-    expect(messages).toHaveLength(120 * 3);
+    const messages = historyMessagesOf(firstReads);
+    expect(messages).toHaveLength(90 * 3);
     await forEachConcurrently(messages, MAX_CONCURRENT_REQUESTS, async (message) => {
       const outcome = await world.scrape(message.repo, {
         window: message.window,
@@ -124,7 +103,7 @@ describe('plan against a first view and its history on the simulator', () => {
       });
       expect(outcome.status).toBe('done');
     });
-    expect(measured(world.simulator.counters())).toEqual({
+    expect(toPlannedKinds(world.simulator.counters())).toEqual({
       restRequests: plan.history.restRequests,
       graphqlQueries: 0,
       graphqlPoints: 0,

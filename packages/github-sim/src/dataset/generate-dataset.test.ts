@@ -143,6 +143,36 @@ describe('generateDataset (bench)', () => {
     expect(new Set(truth.map((s) => s.repo)).size).toBe(50);
   });
 
+  it('ends the last dormantRepoFraction of the repos 60 days before the end of history', () => {
+    const dataset = generateDataset({
+      seed: 3,
+      generatedAtMs: GENERATED_AT_MS,
+      profile: 'bench',
+      bench: { repoCount: 20, activeRepoFraction: 0.1, dormantRepoFraction: 0.5 },
+      keyPairs: FAKE_KEYS,
+    });
+    const repos = dataset.orgs[0]?.repos ?? [];
+    expect(listDatasetViolations(dataset)).toEqual([]);
+    const lastActivityMs = repos.map((repo) =>
+      Math.max(
+        Date.parse(repo.pushedAt),
+        ...repo.pulls.map((pull) => Date.parse(pull.updatedAt)),
+        ...repo.issues.map((issue) => Date.parse(issue.updatedAt)),
+      ),
+    );
+    const dormantSince = GENERATED_AT_MS - 60 * 86_400_000;
+    expect(lastActivityMs.map((ms) => ms <= dormantSince)).toEqual(repos.map((_, i) => i >= 10));
+    expect(() =>
+      generateDataset({
+        seed: 3,
+        generatedAtMs: GENERATED_AT_MS,
+        profile: 'bench',
+        bench: { repoCount: 20, activeRepoFraction: 0.6, dormantRepoFraction: 0.5 },
+        keyPairs: FAKE_KEYS,
+      }),
+    ).toThrow(RangeError);
+  });
+
   it('is deterministic and rejects missing or bad bench options', () => {
     const options = {
       seed: 2,
