@@ -11,6 +11,7 @@ import {
 import type { ListedRepo, RepoChangeState, RepoCheckpointStore, RepoRef } from '@gse/store';
 
 import { isLocDue } from './collect-loc.js';
+import { cycleShare } from './cycle-share.js';
 import { splitRepos, type RepoDiscovery } from './discover-repos.js';
 import type { RepoScrapeOutcome } from './scrape-repo.js';
 
@@ -189,8 +190,10 @@ export async function detectRepoChanges(request: DetectRepoChangesRequest): Prom
     after = endCursor;
   }
   const discovery = splitRepos(listed, request.allowlist);
-  const rereads = Math.ceil(
-    (2 * discovery.scrape.length * request.cycleIntervalMs) / request.quietRepoRereadIntervalMs,
+  const rereads = cycleShare(
+    discovery.scrape.length,
+    request.cycleIntervalMs,
+    request.quietRepoRereadIntervalMs,
   );
   for (const { repo } of rereadCandidates.sort((a, b) => a.atMs - b.atMs).slice(0, rereads)) {
     due.set(repo.name, repo);

@@ -9,6 +9,7 @@ import type { RepoCheckpoints, RepoCheckpointStore } from '@gse/store';
 
 import { RECONCILE_CHECKPOINTS } from './collect-comments.js';
 import { isReconcileDue } from './comment-coverage.js';
+import { cycleShare } from './cycle-share.js';
 
 /** A quiet repo whose comment lists are read this cycle, and only those. */
 export interface CommentReconcile {
@@ -95,7 +96,7 @@ export async function planCommentReconciles(
       dueSinceMs: Math.min(...due.map(({ reconciledAt }) => state[reconciledAt] ?? 0)),
     });
   }
-  const cap = Math.ceil((2 * withComments * request.cycleIntervalMs) / request.intervalMs);
+  const cap = cycleShare(withComments, request.cycleIntervalMs, request.intervalMs);
   const reconcile = holdingComments
     .sort((a, b) => a.dueSinceMs - b.dueSinceMs)
     .slice(0, cap)
