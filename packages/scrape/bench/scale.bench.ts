@@ -105,6 +105,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 try {
+  world.simulator.injectLatency({ ms: LATENCY_MS });
+  world.startPacing();
+  // Asked once GitHub's limits are in force: `GET /rate_limit` reports the hour's budget.
   const probe = await probeOrgActivity(world.baselineClient, world.org, {
     nowMs: world.nowMs,
     retentionMs: PLAN_CONFIG.retentionMs,
@@ -115,8 +118,6 @@ try {
       `history ${plan.history.restRequests} REST requests (${elapsed()})`,
   );
 
-  world.simulator.injectLatency({ ms: LATENCY_MS });
-  world.startPacing();
   const firstView = await readFirstView(world, {
     scrapeIntervalMs: SCRAPE_INTERVAL_MS,
     concurrency: MAX_CONCURRENT_REQUESTS,
