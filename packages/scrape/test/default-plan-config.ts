@@ -7,6 +7,7 @@ export const DEFAULT_PLAN_CONFIG: PlanConfig = {
   scrapeIntervalMs: 5 * 60_000,
   changeDetection: 'graphql',
   quietRepoRereadIntervalMs: DAY_MS,
+  commentReconcileIntervalMs: 3_600_000,
   optionalResources: [],
   retentionMs: 30 * DAY_MS,
   locRefreshIntervalMs: DAY_MS,

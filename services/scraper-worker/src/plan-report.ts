@@ -14,6 +14,7 @@ export function toPlanConfig(config: Config, org: OrgConfig): PlanConfig {
     scrapeIntervalMs: org.scrapeIntervalMs,
     changeDetection: config.github.changeDetection,
     quietRepoRereadIntervalMs: config.github.quietRepoRereadIntervalMs,
+    commentReconcileIntervalMs: config.github.commentReconcileIntervalMs,
     optionalResources: config.github.optionalResources,
     retentionMs: config.store.retentionMs,
     locRefreshIntervalMs: config.loc.refreshIntervalMs,
@@ -111,8 +112,9 @@ export function renderPlan(input: {
       ? phase(`history (the rest of ${retention}, backfill-worker)`, plan.history, 'background')
       : `history: read by the first view (backfill.history_in_background is off, or the org has fewer than ${config.historyInBackgroundMinRepos} repos)`,
     `steady state at scrape_interval ${formatInterval(config.scrapeIntervalMs)}: ` +
-      `${steady.restRequestsPerHour} REST requests/h, ${steady.graphqlQueriesPerHour} GraphQL queries/h ` +
-      `(${steady.graphqlPointsPerHour} points/h): ` +
+      `${steady.restRequestsPerHour} REST requests/h (${steady.commentReconcilesPerHour} of them comment reconciles), ` +
+      `${steady.graphqlQueriesPerHour} GraphQL queries/h (${steady.graphqlPointsPerHour} points/h), ` +
+      `plus one login check an hour per contributor (github.login_check_interval; the probe cannot count them): ` +
       (plan.fits
         ? 'fits the budgets'
         : `overruns ${steady.overruns.map((name) => BUDGET_NAMES[name]).join(', ')}; ${suggestion}`),

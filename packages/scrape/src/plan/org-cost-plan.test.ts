@@ -45,19 +45,21 @@ describe('planOrgCost', () => {
         seconds: 10_868,
         boundBy: 'rest-per-hour',
       },
-      // 3 windows a repo read + one review list per PR of the retention, on 3,750 − 200 − 617
-      // an hour left to the background.
+      // 3 windows a repo read + one review list per PR of the retention, on 3,750 − 200 − 1,117
+      // an hour left to the background: six hours of 2,433, then 402 at 600 a minute.
       history: {
         restRequests: 15_000,
         graphqlQueries: 0,
         graphqlPoints: 0,
-        seconds: 18_034,
+        seconds: 21_640,
         boundBy: 'rest-per-hour',
       },
       // (1,500 changed + 2,000 reread scrapes) × 3 lists + 300 reviews + 2,000 + 2,000 stats
-      // = 14,800 a day.
+      // = 14,800 a day; and the comment lists of the repos of the 500 threads updated in a
+      // day, hourly.
       steadyState: {
-        restRequestsPerHour: 617,
+        restRequestsPerHour: 617 + 500,
+        commentReconcilesPerHour: 500,
         graphqlQueriesPerHour: 1_200,
         graphqlPointsPerHour: 2_400,
         overruns: [],

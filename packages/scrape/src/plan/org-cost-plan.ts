@@ -36,6 +36,8 @@ export interface PlanConfig {
   readonly changeDetection: 'graphql' | 'off';
   /** `github.quiet_repo_reread_interval`. */
   readonly quietRepoRereadIntervalMs: number;
+  /** `github.comment_reconcile_interval`. */
+  readonly commentReconcileIntervalMs: number;
   /** `github.optional_resources`. */
   readonly optionalResources: readonly ScrapeResource[];
   /** `store.retention`. */
@@ -74,7 +76,10 @@ export type BudgetName =
   'rest-per-minute' | 'rest-per-hour' | 'graphql-per-minute' | 'graphql-per-hour' | 'none';
 
 export interface SteadyState {
+  /** Every REST request of the schedule, the comment reconciles' included. */
   readonly restRequestsPerHour: number;
+  /** Of them, the quiet repos' comment reconciles. */
+  readonly commentReconcilesPerHour: number;
   readonly graphqlQueriesPerHour: number;
   readonly graphqlPointsPerHour: number;
   /** Each budget the schedule would overrun at this interval; empty when it fits. */
@@ -140,6 +145,13 @@ function readRepos(activity: OrgActivity, config: PlanConfig): number {
   return config.changeDetection === 'graphql'
     ? Math.min(activity.repos, activity.reposPushedRetention)
     : activity.repos;
+}
+
+/** Lists a comment reconcile reads: the comment resources in scope. */
+function commentListsPerScrape(config: PlanConfig): number {
+  return toActivityScope(config.optionalResources).resources.filter(
+    (resource) => SCRAPE_CATALOG[resource].collector === 'comments',
+  ).length;
 }
 
 function changesPages(activity: OrgActivity): number {
@@ -229,9 +241,19 @@ function toSteadyState(
       REQUEST_COSTS.statsWhileComputing +
     quiet * (ACTIVITY_WINDOW_MS / quietLocIntervalMs) * REQUEST_COSTS.statsCached;
   const listingPerDay = byGraphql ? 0 : cyclesPerDay * changesPages(activity);
+  // With change detection, a quiet repo holding a comment of the last 24 h has its comment
+  // lists read once per reconcile interval. A comment bumps its thread's `updated`, so the
+  // threads updated in a day bound those repos (from above: a thread may move otherwise,
+  // and a repo hold several).
+  const commentReconcilesPerHour = byGraphql
+    ? Math.min(activity.repos, activity.pullsUpdatedDay + activity.issuesUpdatedDay) *
+      commentListsPerScrape(config) *
+      (HOUR_MS / config.commentReconcileIntervalMs)
+    : 0;
   const restPerHour =
     (scrapesPerDay * lists + activity.pullsUpdatedDay + locPerDay + listingPerDay) /
-    (ACTIVITY_WINDOW_MS / HOUR_MS);
+      (ACTIVITY_WINDOW_MS / HOUR_MS) +
+    commentReconcilesPerHour;
   const graphqlQueriesPerHour = byGraphql ? cyclesPerHour * changesPages(activity) : 0;
   const graphqlPointsPerHour = graphqlQueriesPerHour * REQUEST_COSTS.graphqlPointsPerChangesPage;
   const cycleMinutes = scrapeIntervalMs / MINUTE_MS;
@@ -251,6 +273,7 @@ function toSteadyState(
   }
   return {
     restRequestsPerHour: Math.round(restPerHour),
+    commentReconcilesPerHour: Math.round(commentReconcilesPerHour),
     graphqlQueriesPerHour: Math.round(graphqlQueriesPerHour),
     graphqlPointsPerHour: Math.round(graphqlPointsPerHour),
     overruns,
