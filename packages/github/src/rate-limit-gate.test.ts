@@ -57,10 +57,13 @@ describe('rate-limit gate', () => {
   });
 
   it('holds on exhaustion even with a zero threshold', () => {
-    const { gate } = setup({ ...options, minRemaining: 0 });
+    const { gate, now } = setup({ ...options, minRemaining: 0 });
     gate.observe(headers(1));
     expect(gate.pending()).toBeUndefined();
     gate.observe(headers(0));
+    expect(gate.pending()).toEqual({ waitMs: 1_810_000, hold: 'primary' });
+    // The 403 that told of the exhaustion holds the gate until the same reset.
+    gate.holdUntil(now() + 1_810_000);
     expect(gate.pending()).toEqual({ waitMs: 1_810_000, hold: 'primary' });
   });
 

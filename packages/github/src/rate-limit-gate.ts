@@ -113,7 +113,8 @@ export function createRateLimitGate(
     if (heldUntilMs > nowMs) waitMs = heldUntilMs - nowMs;
     if (snapshot && snapshot.remaining < floorOf(snapshot)) {
       const primaryWaitMs = snapshot.resetAtMs + options.minResetBufferMs - nowMs;
-      if (primaryWaitMs > waitMs) {
+      // A 403 of exhaustion holds the gate until the same instant (`holdFor`): a primary hold.
+      if (primaryWaitMs >= waitMs) {
         waitMs = primaryWaitMs;
         hold = 'primary';
       }
