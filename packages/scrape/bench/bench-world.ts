@@ -207,10 +207,8 @@ function createClient(
   /** GitHub's clock runs this many times faster (`BenchPacing.timeScale`); 1 unpaced. */
   timeScale = 1,
 ): GitHubClient {
-  // `retry.*` and `rate_limit.*` at their defaults but for `min_remaining_threshold`: the
-  // 401 after a token rotation carries the anonymous bucket's headers (limit 60), and with
-  // the default 200 the gate would hold the installation for that bucket's hour (reported).
-  // The waits that stand for GitHub's windows shrink with them.
+  // `retry.*` and `rate_limit.*` at their defaults; the waits that stand for GitHub's
+  // windows shrink with them.
   return createGitHubClient({
     org: app.org,
     baseUrl,
@@ -220,7 +218,7 @@ function createClient(
     requestTimeoutMs: 20_000,
     userAgent: 'gse-request-cost-bench',
     rateLimit: {
-      minRemaining: 0,
+      minRemaining: 200,
       minResetBufferMs: 10_000 / timeScale,
       secondaryLimitBackoffMs: MINUTE_MS / timeScale,
     },

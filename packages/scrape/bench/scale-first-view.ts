@@ -89,23 +89,40 @@ export function historyMessagesOf(outcomes: readonly RepoScrapeOutcome[]): Histo
   );
 }
 
-/** The backfill-worker's reads of `messages`, `concurrency` at once; each must complete. */
+/**
+ * The backfill-worker's reads of `messages`, `concurrency` at once, each of which must
+ * complete; `beforeChunk` runs before each `chunk` of them (the bench resets GitHub's
+ * windows there: an hour grants at most 15,000 REST requests).
+ */
 export async function readHistory(
   world: BenchWorld,
   messages: readonly HistoryMessage[],
-  concurrency: number,
+  options: {
+    readonly concurrency: number;
+    readonly chunk: number;
+    readonly beforeChunk: () => void;
+  },
 ): Promise<HistoryRun> {
-  const measured = await measureRequests(world.simulator, () =>
-    forEachConcurrently(messages, concurrency, async (message) => {
-      const outcome = await world.scrape(message.repo, {
-        window: message.window,
-        resources: [message.resource],
-      });
-      if (outcome.status !== 'done') {
-        throw new Error(`history of ${world.org}/${message.repo} ${message.resource} was partial`);
-      }
-    }),
-  );
+  const measured = await measureRequests(world.simulator, async () => {
+    for (let start = 0; start < messages.length; start += options.chunk) {
+      options.beforeChunk();
+      await forEachConcurrently(
+        messages.slice(start, start + options.chunk),
+        options.concurrency,
+        async (message) => {
+          const outcome = await world.scrape(message.repo, {
+            window: message.window,
+            resources: [message.resource],
+          });
+          if (outcome.status !== 'done') {
+            throw new Error(
+              `history of ${world.org}/${message.repo} ${message.resource} was partial`,
+            );
+          }
+        },
+      );
+    }
+  });
   return {
     messages: messages.length,
     cost: toPlannedKinds(measured.counters),

@@ -26,11 +26,6 @@ const SCRAPE_INTERVAL_MS = 5 * MINUTE_MS;
 const LATENCY_MS = 50;
 /** Every this many repos one is read the Go exporter's way (its quiet and active ones alike). */
 const BASELINE_SAMPLE_EVERY = 50;
-/**
- * The fleet's defaults, as `plan` reads them from the config, but for
- * `min_remaining_threshold`: the bench's client spends the whole hour (see `createClient`).
- */
-const PLAN_CONFIG = { ...DEFAULT_PLAN_CONFIG, minRemainingThreshold: 0 };
 /** Limits no request reaches: for the unpaced reads (history, the Go exporter's sample). */
 const UNPACED_LIMITS = {
   restPrimaryPerHour: 15_000,
@@ -110,9 +105,9 @@ try {
   // Asked once GitHub's limits are in force: `GET /rate_limit` reports the hour's budget.
   const probe = await probeOrgActivity(world.baselineClient, world.org, {
     nowMs: world.nowMs,
-    retentionMs: PLAN_CONFIG.retentionMs,
+    retentionMs: DEFAULT_PLAN_CONFIG.retentionMs,
   });
-  const plan = planOrgCost(probe.activity, PLAN_CONFIG, probe.limits);
+  const plan = planOrgCost(probe.activity, DEFAULT_PLAN_CONFIG, probe.limits);
   log(
     `plan: first view ${plan.firstView.restRequests} REST requests, ${plan.firstView.seconds} s at least; ` +
       `history ${plan.history.restRequests} REST requests (${elapsed()})`,
@@ -132,8 +127,14 @@ try {
   // its requests are what the run measures here, not its time.
   world.simulator.clearFaults();
   world.simulator.updateLimits(UNPACED_LIMITS);
-  world.simulator.resetLimitWindows();
-  const history = await readHistory(world, firstView.history, MAX_CONCURRENT_REQUESTS);
+  const history = await readHistory(world, firstView.history, {
+    concurrency: MAX_CONCURRENT_REQUESTS,
+    // ~2.6 requests a window (a PR window lists each PR's reviews): well within 15,000.
+    chunk: 3000,
+    beforeChunk: () => {
+      world.simulator.resetLimitWindows();
+    },
+  });
   log(
     `history: ${history.messages} windows, ${history.cost.restRequests} REST requests (${elapsed()})`,
   );
