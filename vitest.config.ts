@@ -8,6 +8,10 @@ const UNIT_TESTS = [
   'src/**/*.test.ts',
   '{packages,services}/*/src/**/*.test.ts',
   'tools/src/**/*.test.ts',
+  // Benchmarks' pure report logic (tools/bench): `bench/…` when a package's `test` script runs
+  // from its own directory, `tools/bench/…` from the root.
+  'bench/**/*.test.ts',
+  'tools/bench/**/*.test.ts',
 ];
 const INTEGRATION_TESTS = ['test/**/*.test.ts'];
 // End-to-end (`*.e2e.test.ts`): the services as real processes, alone or as a fleet, against
