@@ -96,7 +96,16 @@ function renderLinearity(rows: readonly ScalingRow[], restPointsPerMinute: numbe
     upTo >= widest.workers
       ? `at least ${LINEAR_ENOUGH}× linear up to ${workersText(upTo)}`
       : `at least ${LINEAR_ENOUGH}× linear only up to ${workersText(upTo)}`;
-  const busy = `the cores were ${percent(widest.cpuBusyShare)} busy and the simulator's event loop ${percent(widest.simulatorBusyShare)}`;
+  const single = rows.find((row) => row.workers === 1);
+  // A worker's requests are sequential (one job, one request at a time): N / rate is how long
+  // each took, latency included; what grows with N is waiting for the machine.
+  const requestMs = (row: ScalingRow): string =>
+    fixed((row.workers / row.requestsPerSecond) * 1000, 0);
+  const perRequest =
+    single === undefined || single === widest
+      ? ''
+      : `, a worker's request took ${requestMs(widest)} ms (${requestMs(single)} ms with 1 worker)`;
+  const busy = `the cores were ${percent(widest.cpuBusyShare)} busy and the simulator's event loop ${percent(widest.simulatorBusyShare)}${perRequest}`;
   const cpu =
     widest.cpuBusyShare >= SATURATED || widest.simulatorBusyShare >= SATURATED
       ? ` At ${workersText(widest.workers)} ${busy}: this machine, not the fleet, sets the pace there.`
